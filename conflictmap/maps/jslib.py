@@ -1,0 +1,49 @@
+"""Attach conflictmap's own JavaScript and CSS (``conflictmap/data/maps/``) to a folium figure once.
+
+Call :func:`require` from an element's ``render`` so the code lands in the page header after
+folium's Leaflet link (folium adds its links when the map renders, before its children).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from branca.element import Element, Figure
+from folium.template import Template
+
+SOURCE_DIR = Path(__file__).resolve().parent.parent / "data" / "maps"
+
+#: each library and the libraries it needs first
+DEPENDS = {"core": [], "style": [], "incidents": ["core", "style"], "zones": ["core", "style"],
+           "timeline": ["core", "style"], "basemap": ["core", "style"],
+           "heat": ["core"]}
+
+__all__ = ["require", "source"]
+
+
+class _Inline(Element):
+    """A ``<script>`` or ``<style>`` element whose text is emitted as is (no templating)."""
+
+    _template = Template("{{ this.code }}")
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.code = code
+
+
+@functools.lru_cache(maxsize=None)
+def source(name: str) -> str:
+    """Text of library ``name`` wrapped in its tag (``style`` is CSS, the rest JavaScript)."""
+    if name == "style":
+        return "<style>\n" + (SOURCE_DIR / "conflictmap.css").read_text(encoding="utf-8") + "\n</style>"
+    return "<script>\n" + (SOURCE_DIR / f"{name}.js").read_text(encoding="utf-8") + "\n</script>"
+
+
+def require(figure: Figure, name: str) -> None:
+    """Add library ``name`` (and what it needs) to ``figure``'s header, once."""
+    for dep in DEPENDS.get(name, []):
+        require(figure, dep)
+    key = f"conflictmap_{name}"
+    if key not in figure.header._children:
+        figure.header.add_child(_Inline(source(name)), name=key)
