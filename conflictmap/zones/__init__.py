@@ -1,0 +1,36 @@
+"""Control zones: who holds what, as dated polygons per faction.
+
+Modules
+-------
+``model``      schema, normalisation, geometry repair, overlap and gap report
+``io``         read / write GeoJSON, GeoPackage, shapefile and GeoParquet
+``builders``   zones from an admin-unit control table or from town control points (Voronoi)
+``snapshots``  several dated zone sets and "the zones as of date D"
+``example``    the curated map of Syria as of July 2020
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ZONE_COLUMNS": "model", "CONFIDENCE_LEVELS": "model", "ZoneIssue": "model", "ZoneReport": "model",
+    "normalize_zones": "model", "validate_zones": "model", "check_zones": "model",
+    "repair_geometries": "model", "dissolve_zones": "model", "overlay_zones": "model", "area_km2": "model",
+    "read_zones": "io", "write_zones": "io",
+    "zones_from_admin_table": "builders", "zones_from_points": "builders", "read_table": "builders",
+    "ZoneSnapshots": "snapshots", "zones_as_of": "snapshots",
+    "load_example_zones": "example", "example_inputs": "example",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'conflictmap.zones' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
