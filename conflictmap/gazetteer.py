@@ -1,0 +1,387 @@
+"""Load the curated Syria gazetteer shipped with conflictmap.
+
+The compiled data (``conflictmap/data/places.parquet``) is built from open sources by
+``gazetteer/build.py``; see ``conflictmap/data/sources.csv`` for every source and licence.
+
+Examples
+--------
+>>> from conflictmap import get_gazetteer
+>>> gz = get_gazetteer()
+>>> len(gz) > 10_000
+True
+>>> gz.get("ocha:SY07")["name"]
+'Idleb'
+>>> "GeoNames" in gz.attribution
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import CuratedRowError, GazetteerError
+from .normalize import is_arabic, name_key, normalize_name
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Gazetteer", "get_gazetteer", "FEATURE_TYPES", "PLACE_COLUMNS"]
+
+PLACE_COLUMNS = [
+    "place_id", "name", "name_ar", "alt_names", "feature_type", "feature_code", "population",
+    "longitude", "latitude", "admin1_pcode", "admin1", "admin2_pcode", "admin2", "admin3_pcode",
+    "admin3", "source", "source_id", "source_url", "merged_ids", "note",
+]
+FEATURE_TYPES = frozenset({
+    "settlement", "admin1", "admin2", "admin3", "region", "road", "base", "airport", "crossing",
+    "prison", "landmark",
+})
+USER_REQUIRED = ("name", "longitude", "latitude")
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("conflictmap").joinpath("data", name)))
+
+
+@dataclass(frozen=True)
+class _Sources:
+    rows: tuple[dict[str, str], ...]
+
+    @property
+    def attribution(self) -> str:
+        titles = {
+            "wof": "Who's On First",
+            "geonames": "GeoNames (CC BY 4.0)",
+            "ocha": "UN OCHA COD-AB via HDX (CC BY 3.0 IGO)",
+            "opensyria": "OpenSyria (CC BY 4.0)",
+            "naturalearth": "Natural Earth",
+        }
+        return "Places: " + ", ".join(titles.get(r["source_key"], r["title"]) for r in self.rows
+                                      if r["source_key"] != "curated") + "; conflictmap curation"
+
+
+class Gazetteer:
+    """The place table plus lookups by id and admin level.
+
+    Parameters
+    ----------
+    places : GeoDataFrame
+        One row per place with the columns in :data:`PLACE_COLUMNS` and a geometry.
+    sources : list of dict, optional
+        Rows of ``sources.csv`` (source_key, title, licence, url, what_was_taken).
+
+    Use :meth:`load` (or :func:`get_gazetteer` for a shared cached instance) rather than the
+    constructor.
+    """
+
+    def __init__(self, places: gpd.GeoDataFrame, sources: Iterable[Mapping[str, str]] = ()):
+        missing = [c for c in PLACE_COLUMNS if c not in places.columns]
+        if missing:
+            raise GazetteerError(f"gazetteer table lacks columns {missing}")
+        self.places = places
+        self._index = pd.Index(places["place_id"])
+        if not self._index.is_unique:
+            dup = self._index[self._index.duplicated()][0]
+            raise GazetteerError(f"duplicate place_id {dup!r} in gazetteer")
+        self._sources = _Sources(tuple(dict(r) for r in sources))
+        self._names: pd.DataFrame | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, *, extra: Any = None) -> "Gazetteer":
+        """Load the compiled gazetteer, optionally with the user's own places.
+
+        Parameters
+        ----------
+        path : path, optional
+            A ``places.parquet`` built by ``gazetteer/build.py``; defaults to the bundled one.
+        extra : path or DataFrame, optional
+            User places/aliases (CSV or DataFrame); see :meth:`with_user_places`.
+
+        Examples
+        --------
+        >>> gz = Gazetteer.load()
+        >>> gz.get("gn:170063")["name"]
+        'Aleppo'
+        """
+        file = Path(path) if path is not None else _data_path("places.parquet")
+        if not file.exists():
+            raise GazetteerError(f"gazetteer data not found at {file}; run 'python gazetteer/build.py'")
+        try:
+            places = gpd.read_parquet(file)
+        except Exception as exc:  # pyarrow raises several types for corrupt files
+            raise GazetteerError(f"cannot read gazetteer data {file}: {exc}") from exc
+        sources_file = file.with_name("sources.csv")
+        sources = []
+        if sources_file.exists():
+            sources = list(csv.DictReader(io.StringIO(sources_file.read_text("utf-8"))))
+        gz = cls(places, sources)
+        if extra is not None:
+            gz = gz.with_user_places(extra)
+        return gz
+
+    def with_user_places(self, extra: Any) -> "Gazetteer":
+        """Return a new gazetteer where the user's places and aliases win over bundled ones.
+
+        ``extra`` is a CSV path or DataFrame. A row with a ``place_id`` that exists adds its
+        ``name``/``alt_names`` as aliases of that place (and replaces its point when
+        ``longitude``/``latitude`` are given); a row without one (or with a new id) adds a place,
+        which needs ``name``, ``longitude`` and ``latitude``. New places get the id ``user:<n>``
+        unless they bring their own.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gz = Gazetteer.load().with_user_places(pd.DataFrame(
+        ...     [{"name": "Camp Alpha", "longitude": 36.6, "latitude": 35.9}]))
+        >>> gz.get("user:1")["admin1"]
+        'Idleb'
+        """
+        if isinstance(extra, (str, os.PathLike)):
+            try:
+                table = pd.read_csv(extra, dtype=str, keep_default_na=False)
+            except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise CuratedRowError(f"cannot read user places: {exc}", source=str(extra)) from exc
+            source = str(extra)
+        elif isinstance(extra, pd.DataFrame):
+            table = extra.astype(object).where(extra.notna(), "").astype(str)
+            source = "user places"
+        else:
+            raise CuratedRowError("user places must be a CSV path or a DataFrame", value=type(extra).__name__)
+        places = self.places.copy()
+        pos = {pid: i for i, pid in enumerate(places["place_id"])}
+        new_rows = []
+        counter = 0
+        for i, row in enumerate(table.to_dict("records"), start=1):
+            pid = normalize_name(row.get("place_id", ""))
+            name = normalize_name(row.get("name", ""))
+            aliases = [normalize_name(a) for a in str(row.get("alt_names", "")).split("|") if normalize_name(a)]
+            lon, lat = _user_point(row, source=source, row=i)
+            if pid and pid in pos:
+                j = pos[pid]
+                current = places.iat[j, places.columns.get_loc("alt_names")]
+                names = [n for n in current.split("|") if n]
+                for alias in [name] + aliases:
+                    if alias and alias not in names:
+                        names.append(alias)
+                places.iat[j, places.columns.get_loc("alt_names")] = "|".join(names)
+                if lon is not None:
+                    bundled = places.iloc[j]
+                    log.warning("%s row %d moves %s (%s) from %.5f,%.5f to %.5f,%.5f", source, i, pid,
+                                bundled["name"], bundled["longitude"], bundled["latitude"], lon, lat)
+                    places.iat[j, places.columns.get_loc("longitude")] = lon
+                    places.iat[j, places.columns.get_loc("latitude")] = lat
+                    places.iat[j, places.columns.get_loc("geometry")] = shapely.Point(lon, lat)
+                    places.iat[j, places.columns.get_loc("source")] = "user"
+                continue
+            if not name:
+                raise CuratedRowError("a new place needs a name", source=source, row=i, column="name", value="")
+            if lon is None:
+                raise CuratedRowError("a new place needs longitude and latitude", source=source, row=i,
+                                      column="longitude", value=row.get("longitude", ""))
+            counter += 1
+            ftype = normalize_name(row.get("feature_type", "")) or "settlement"
+            if ftype not in FEATURE_TYPES:
+                raise CuratedRowError(f"feature_type must be one of {sorted(FEATURE_TYPES)}", source=source,
+                                      row=i, column="feature_type", value=ftype)
+            name_ar = normalize_name(row.get("name_ar", ""))
+            if name_ar and not is_arabic(name_ar):
+                raise CuratedRowError("Arabic name is not in Arabic script", source=source, row=i,
+                                      column="name_ar", value=name_ar)
+            new_rows.append({
+                "place_id": pid or f"user:{counter}", "name": name, "name_ar": name_ar,
+                "alt_names": "|".join(aliases), "feature_type": ftype, "feature_code": "",
+                "population": _user_int(row.get("population", ""), source=source, row=i),
+                "longitude": lon, "latitude": lat, "source": "user", "source_id": pid or f"user:{counter}",
+                "source_url": normalize_name(row.get("source_url", "")), "merged_ids": "",
+                "note": normalize_name(row.get("note", "")), "geometry": shapely.Point(lon, lat),
+            })
+        if new_rows:
+            added = gpd.GeoDataFrame(pd.DataFrame(new_rows), geometry="geometry", crs="EPSG:4326")
+            added = self._assign_admin(added)
+            places = pd.concat([places, added], ignore_index=True)
+            places["population"] = places["population"].astype("Int64")
+        return type(self)(gpd.GeoDataFrame(places, geometry="geometry", crs="EPSG:4326"), self._sources.rows)
+
+    def _assign_admin(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        adm3 = self.areas(3)[["pcode", "geometry"]]
+        joined = gpd.sjoin(gdf, adm3, how="left", predicate="within")
+        joined = joined[~joined.index.duplicated(keep="first")]
+        pcode = joined["pcode"].fillna("")
+        names = self.places.set_index("place_id")["name"]
+        for lvl, width in ((1, 4), (2, 6), (3, 8)):
+            codes = pcode.str[:width]
+            gdf[f"admin{lvl}_pcode"] = codes
+            gdf[f"admin{lvl}"] = codes.map(lambda c: names.get(f"ocha:{c}", "") if c else "")
+        outside = pcode == ""
+        if outside.any():
+            log.warning("%d user places lie outside Syria's sub-districts: %s", int(outside.sum()),
+                        ", ".join(gdf.loc[outside, "name"].head(5)))
+        return gdf
+
+    # ------------------------------------------------------------------ access
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._index
+
+    def __repr__(self) -> str:
+        counts = self.places["feature_type"].value_counts()
+        return f"<Gazetteer {len(self)} places: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ">"
+
+    def get(self, place_id: str) -> dict[str, Any]:
+        """The full record of a place as a dict (raises ``KeyError`` for an unknown id)."""
+        try:
+            i = self._index.get_loc(place_id)
+        except KeyError:
+            raise KeyError(f"no place with id {place_id!r}") from None
+        record = self.places.iloc[int(i)].to_dict()
+        pop = record.get("population")
+        record["population"] = None if pd.isna(pop) else int(pop)
+        return record
+
+    def geometry(self, place_id: str):
+        """The geometry of a place (point, polygon or line)."""
+        return self.get(place_id)["geometry"]
+
+    def areas(self, level: int) -> gpd.GeoDataFrame:
+        """Admin areas of one level (1 governorate, 2 district, 3 sub-district).
+
+        Examples
+        --------
+        >>> len(get_gazetteer().areas(1))
+        14
+        """
+        if level not in (1, 2, 3):
+            raise ValueError(f"admin level must be 1, 2 or 3, not {level!r}")
+        sel = self.places[self.places["feature_type"] == f"admin{level}"].copy()
+        sel["pcode"] = sel["place_id"].str.slice(5)
+        sel["level"] = level
+        cols = ["pcode", "level", "place_id", "name", "name_ar", "alt_names", "population",
+                "admin1_pcode", "admin1", "admin2_pcode", "admin2", "longitude", "latitude", "geometry"]
+        return sel[cols].reset_index(drop=True)
+
+    def outline(self):
+        """Syria's outline (union of the governorates), as a shapely geometry."""
+        return _outline(self)
+
+    def neighbours(self) -> gpd.GeoDataFrame:
+        """Syria's neighbours (Natural Earth) for map context."""
+        return gpd.read_file(_data_path("neighbours.geojson"))
+
+    @property
+    def names(self) -> pd.DataFrame:
+        """Long table of every name of every place: ``place_id, name, kind`` (kind: name, ar, alt)."""
+        with self._lock:
+            if self._names is None:
+                self._names = _names_table(self.places)
+            return self._names
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        """The sources behind the data, their licences and what was taken."""
+        return pd.DataFrame(list(self._sources.rows))
+
+    @property
+    def attribution(self) -> str:
+        """Credit line for maps."""
+        return self._sources.attribution
+
+    def summary(self) -> pd.DataFrame:
+        """Count of places by feature type and governorate."""
+        return (self.places.groupby(["feature_type"]).size().rename("places").to_frame()
+                .sort_values("places", ascending=False))
+
+    def duplicate_names(self) -> pd.DataFrame:
+        """Places whose canonical name key is shared by another settlement (a review aid)."""
+        sett = self.places[self.places["feature_type"] == "settlement"]
+        keys = sett["name"].map(name_key)
+        dup = sett[keys.duplicated(keep=False)].assign(name_key=keys)
+        return dup.sort_values(["name_key", "admin1_pcode"])[
+            ["name_key", "place_id", "name", "admin1", "admin2", "longitude", "latitude"]]
+
+
+@functools.lru_cache(maxsize=8)
+def _outline_cached(id_: int, gz: Gazetteer):
+    return shapely.union_all(gz.areas(1).geometry.values)
+
+
+def _outline(gz: Gazetteer):
+    return _outline_cached(id(gz), gz)
+
+
+def _names_table(places: pd.DataFrame) -> pd.DataFrame:
+    ids = places["place_id"].to_numpy()
+    parts = [pd.DataFrame({"place_id": ids, "name": places["name"].to_numpy(), "kind": "name"})]
+    ar = places["name_ar"].to_numpy()
+    has_ar = ar != ""
+    parts.append(pd.DataFrame({"place_id": ids[has_ar], "name": ar[has_ar], "kind": "ar"}))
+    alt = places["alt_names"].str.split("|").explode()
+    alt = alt[alt.notna() & (alt != "")]
+    parts.append(pd.DataFrame({"place_id": ids[alt.index.to_numpy()] if isinstance(alt.index, pd.RangeIndex)
+                               else places.loc[alt.index, "place_id"].to_numpy(),
+                               "name": alt.to_numpy(), "kind": "alt"}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _user_point(record: Mapping[str, Any], *, source: str, row: int):
+    lon_s, lat_s = str(record.get("longitude", "")).strip(), str(record.get("latitude", "")).strip()
+    if not lon_s and not lat_s:
+        return None, None
+    try:
+        lon, lat = float(lon_s), float(lat_s)
+    except ValueError:
+        raise CuratedRowError("longitude/latitude are not numbers", source=source, row=row,
+                              column="longitude", value=f"{lon_s},{lat_s}") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not np.isfinite([lon, lat]).all():
+        raise CuratedRowError("coordinates out of range", source=source, row=row, column="longitude",
+                              value=f"{lon_s},{lat_s}")
+    return lon, lat
+
+
+def _user_int(value: Any, *, source: str, row: int):
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        number = int(float(text))
+    except ValueError:
+        raise CuratedRowError("population is not a number", source=source, row=row, column="population",
+                              value=text) from None
+    if number < 0:
+        raise CuratedRowError("population is negative", source=source, row=row, column="population", value=text)
+    return number
+
+
+_DEFAULT: Gazetteer | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def get_gazetteer() -> Gazetteer:
+    """The bundled gazetteer, loaded once per process.
+
+    Examples
+    --------
+    >>> get_gazetteer() is get_gazetteer()
+    True
+    """
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Gazetteer.load()
+        return _DEFAULT

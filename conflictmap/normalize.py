@@ -1,0 +1,227 @@
+"""Name normalisation for Arabic place names written in Latin or Arabic script.
+
+Three levels, each a pure function of the text:
+
+``normalize_name``
+    display-level clean-up: Unicode NFKC, control characters removed, white space collapsed.
+``name_key``
+    the transliteration key: two spellings of the same Arabic name written by different reports
+    ("Jisr al-Shughur", "Jisr ash Shughur", "Djisr el-Choughour") get the same key. Arabic script
+    is folded (hamza/alef forms, ta marbuta, alef maqsura, harakat, tatweel) and kept in Arabic.
+``skeleton``
+    a consonant skeleton shared by Latin and Arabic script ("Kansafrah" and "كنصفرة" both give
+    ``knsfr``), used only to find candidates, never to accept a match on its own.
+
+The spelling variants of generic words (Tal/Tell, Kafr/Kfar, ...) live in
+``conflictmap/data/name_variants.csv``.
+
+Examples
+--------
+>>> name_key("Jisr al-Shughur") == name_key("Jisr ash-Shughour") == name_key("Djisr el Choughour")
+True
+>>> name_key("Kafar Nabil") == name_key("Kafr Nabil")
+True
+>>> name_key("Ruwayhah") == name_key("Al-Ruwayha") == name_key("Rouaïha")
+True
+>>> name_key("الرُّوَيْحَة") == name_key("الرويحه")
+True
+>>> skeleton("Kansafrah") == skeleton("كنصفرة")
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "is_arabic", "tokens"]
+
+_ARABIC_CHARS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_HARAKAT = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")  # incl. tatweel
+_CONTROL = re.compile(r"[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]")
+_APOSTROPHES = "'`\u2018\u2019\u02BF\u02BE\u02BB\u02BC\u00B4\u2032\u02C8\u0060\u055A"
+_APOS_RE = re.compile("[" + re.escape(_APOSTROPHES) + "]")
+_NON_WORD = re.compile(r"[^0-9a-z\u0600-\u06FF ]+")
+_WS = re.compile(r"\s+")
+
+_ARABIC_FOLD = str.maketrans({
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # alef forms
+    "\u0629": "\u0647",  # ta marbuta -> ha
+    "\u0649": "\u064A",  # alef maqsura -> ya
+    "\u0624": "\u0648",  # waw hamza -> waw
+    "\u0626": "\u064A",  # ya hamza -> ya
+    "\u0621": None,      # lone hamza
+    "\u06CC": "\u064A", "\u06A9": "\u0643",  # Persian ya / kaf
+})
+# Arabic letter -> Latin consonant class used by ``skeleton`` (vowel letters map to '')
+_ARABIC_SKELETON = {
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "h", "د": "d", "ذ": "z", "ر": "r",
+    "ز": "z", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "k",
+    "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "", "و": "", "ي": "",
+    "ا": "", "ى": "", "ة": "",
+}
+_SUN_ARTICLES = {"ash": "s", "as": "s", "ad": "d", "adh": "d", "at": "t", "ath": "t", "az": "z",
+                 "ar": "r", "an": "n", "ed": "d", "es": "s", "esh": "s", "et": "t", "ez": "z",
+                 "er": "r", "en": "n", "ech": "c", "ach": "c", "ej": "j"}
+_ARTICLES = {"al", "el", "il", "ul", "l", "ال"}
+
+# ordered Latin folding rules applied to one token (after diacritics and apostrophes are gone)
+_LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r) for p, r in (
+        (r"(iyyah|iyyeh|iyya|iyye|iyah|iyeh|iyya|iya|iye|ieh|iyé|iyat)$", "iya"),
+        (r"(?<=[a-z]{2})(ah|eh|at|a|e|é)$", "a"),
+        (r"tch", "j"), (r"dj", "j"), (r"dh", "z"), (r"th", "t"), (r"ph", "f"), (r"gh", "k"),
+        (r"kh", "h"), (r"sch", "s"), (r"sh", "s"), (r"ch", "s"), (r"ck", "k"), (r"x", "ks"),
+        (r"[qcg]", "k"), (r"v", "f"), (r"p", "b"),
+        (r"ou|oo|o|w", "u"), (r"ee|ie|ei|ey|ay|ai|y", "i"), (r"e", "a"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+def is_arabic(text: str) -> bool:
+    """True when ``text`` contains Arabic-script letters.
+
+    >>> is_arabic("كنصفرة"), is_arabic("Kansafrah")
+    (True, False)
+    """
+    return bool(_ARABIC_CHARS.search(text or ""))
+
+
+def normalize_name(text: object) -> str:
+    """Display-level clean-up: NFKC, no control characters, single spaces, stripped.
+
+    Non-string input (None, NaN, numbers) gives ``""``.
+
+    >>> normalize_name("  Kafr\\u200b  Nabl\\n")
+    'Kafr Nabl'
+    >>> normalize_name(None)
+    ''
+    """
+    if not isinstance(text, str):
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    return _WS.sub(" ", text).strip()
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    # keep Arabic letters whole: NFKD splits some hamza forms, so recompose after removing Latin marks
+    out = "".join(ch for ch in decomposed if not (unicodedata.combining(ch) and ord(ch) < 0x0600))
+    return unicodedata.normalize("NFKC", out)
+
+
+@functools.lru_cache(maxsize=1)
+def _variant_map() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    text = resources.files("conflictmap").joinpath("data/name_variants.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
+    for row in rows:
+        canonical = _fold_token(_APOS_RE.sub("", row["canonical"]))
+        for variant in (row["variants"] or "").split("|"):
+            variant = _APOS_RE.sub("", _strip_marks(variant.strip().lower()))
+            if variant:
+                mapping[_fold_token(variant)] = canonical
+    return mapping
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_token(token: str) -> str:
+    if not token or token.isdigit():
+        return token
+    for pattern, repl in _LATIN_RULES:
+        token = pattern.sub(repl, token)
+    return token
+
+
+def _latin_tokens(text: str) -> list[str]:
+    text = _APOS_RE.sub("", _strip_marks(text.lower()))
+    text = _NON_WORD.sub(" ", text.replace("-", " ").replace("_", " "))
+    raw = text.split()
+    out: list[str] = []
+    for i, tok in enumerate(raw):
+        nxt = raw[i + 1] if i + 1 < len(raw) else ""
+        if len(raw) > 1 and nxt:
+            if tok in _ARTICLES:
+                continue
+            sun = _SUN_ARTICLES.get(tok)
+            if sun is not None and (nxt.startswith(sun) or nxt.startswith(tok[1:])):
+                continue
+        out.append(tok)
+    return out
+
+
+def _arabic_tokens(text: str) -> list[str]:
+    text = _HARAKAT.sub("", unicodedata.normalize("NFKC", text)).translate(_ARABIC_FOLD)
+    text = _NON_WORD.sub(" ", text.lower())
+    out = []
+    for tok in text.split():
+        if tok.startswith("ال") and len(tok) > 3:
+            tok = tok[2:]
+        elif tok.startswith("وال") and len(tok) > 4:
+            tok = tok[3:]
+        out.append(tok)
+    return out
+
+
+def tokens(text: object) -> list[str]:
+    """Folded tokens of a name (articles dropped, generic words canonical).
+
+    >>> tokens("Tall al-Abyad")
+    ['tal', 'abiad']
+    >>> tokens("Deir ez-Zor") == tokens("Dayr az Zor") == tokens("Dair al-Zour")
+    True
+    """
+    clean = normalize_name(text)
+    if not clean:
+        return []
+    if is_arabic(clean):
+        return _arabic_tokens(clean)
+    variants = _variant_map()
+    out = []
+    for tok in _latin_tokens(clean):
+        folded = _fold_token(tok)
+        out.append(variants.get(folded, folded))
+    return out
+
+
+@functools.lru_cache(maxsize=262144)
+def name_key(text: object) -> str:
+    """Transliteration key: equal for spellings of the same name.
+
+    >>> name_key("Tell Abiad") == name_key("Tal Abyad") == name_key("Tall al Abyad")
+    True
+    >>> name_key("  ")
+    ''
+    """
+    return " ".join(tokens(text))
+
+
+def compact_key(text: object) -> str:
+    """``name_key`` without spaces ("Kafr Nabl" and "Kafrnabl" agree).
+
+    >>> compact_key("Kafr Nabl") == compact_key("Kafrnabl")
+    True
+    """
+    return name_key(text).replace(" ", "")
+
+
+@functools.lru_cache(maxsize=262144)
+def skeleton(text: object) -> str:
+    """Consonant skeleton shared by Latin and Arabic script.
+
+    >>> skeleton("Jisr ash-Shughur") == skeleton("جسر الشغور")
+    True
+    """
+    toks = tokens(text)
+    if not toks:
+        return ""
+    if is_arabic(" ".join(toks)):
+        return "".join("".join(_ARABIC_SKELETON.get(ch, ch if ch.isascii() and ch.isalnum() else "")
+                               for ch in tok) for tok in toks)
+    joined = "".join(toks)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aiuh]", "", joined))
