@@ -1,0 +1,204 @@
+"""The curated actor list and finding actors in report text.
+
+Actors and their aliases live in ``conflictmap/data/actors.csv``. Aliases match as whole words,
+case-insensitively, except all-capital acronyms (``IS``, ``SAA``, ``HTS``), which must match
+exactly so that "is" is not the Islamic State. Longer aliases win over shorter ones inside them.
+
+Examples
+--------
+>>> [(m.actor, m.text) for m in find_actors("ISIS cells ambushed an army unit near al-Sukhna.")]
+[('Islamic State (Syria)', 'ISIS cells'), ('Military Forces of Syria (2000-)', 'army unit')]
+>>> [m.key for m in find_actors("This is what HTS and Horas al-Din said.")]
+['hts', 'hurras_al_din']
+>>> roles = assign_roles("Late on June 30, fighting resumed between the Syrian Army and Turkish-backed militants.")
+>>> roles.actor1, roles.actor2
+('Military Forces of Syria (2000-)', 'Syrian National Army')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from .schema import read_data_csv
+
+__all__ = ["ActorMention", "Roles", "load_actors", "find_actors", "assign_roles"]
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in a text: canonical name, key, faction side, ACLED inter code, span."""
+
+    actor: str
+    key: str
+    side: str
+    inter: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Roles:
+    """Actors of one event: ``actor1`` (initiator), ``actor2`` (target) and their associates."""
+
+    actor1: str | None = None
+    actor2: str | None = None
+    assoc_actor_1: list[str] = field(default_factory=list)
+    assoc_actor_2: list[str] = field(default_factory=list)
+    inter1: int | None = None
+    mentions: list[ActorMention] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def load_actors() -> pd.DataFrame:
+    """The curated actor table (``actor, key, side, inter, aliases``).
+
+    Examples
+    --------
+    >>> actors = load_actors()
+    >>> actors.set_index("key").loc["russia", "side"]
+    'government'
+    """
+    table = read_data_csv("actors.csv")
+    table["inter"] = table["inter"].astype(int)
+    return table
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", alias)
+    return bool(letters) and letters.isupper() and len(letters) <= 6 and " " not in alias
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str, str, int]]]:
+    actors = load_actors()
+    lookup: dict[str, tuple[str, str, str, int]] = {}
+    exact: list[str] = []
+    folded: list[str] = []
+    for row in actors.itertuples(index=False):
+        for alias in [a.strip() for a in row.aliases.split("|") if a.strip()] + [row.actor]:
+            info = (row.actor, row.key, row.side, int(row.inter))
+            if _is_acronym(alias):
+                lookup.setdefault(alias, info)
+                exact.append(alias)
+            else:
+                lookup.setdefault(alias.lower(), info)
+                folded.append(alias)
+
+    def build(aliases: list[str], flags: int) -> re.Pattern[str]:
+        body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(set(aliases), key=len, reverse=True))
+        return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", flags)
+
+    return build(exact, 0), build(folded, re.IGNORECASE), lookup
+
+
+def find_actors(text: str) -> list[ActorMention]:
+    """Every curated actor named in ``text``, in text order (overlaps resolved longest first).
+
+    Examples
+    --------
+    >>> [m.actor for m in find_actors("SDF security forces closed the prison.")]
+    ['SDF: Syrian Democratic Forces']
+    >>> find_actors("The village is quiet.")
+    []
+    """
+    exact, folded, lookup = _patterns()
+    hits: list[ActorMention] = []
+    for pattern, fold in ((exact, False), (folded, True)):
+        for m in pattern.finditer(text):
+            key = re.sub(r"\s+", " ", m.group(0))
+            info = lookup.get(key.lower() if fold else key)
+            if info is None:
+                continue
+            hits.append(ActorMention(*info, text=m.group(0), start=m.start(), end=m.end()))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    chosen: list[ActorMention] = []
+    for hit in hits:
+        if chosen and hit.start < chosen[-1].end:
+            if hit.end - hit.start > chosen[-1].end - chosen[-1].start:
+                chosen[-1] = hit
+            continue
+        chosen.append(hit)
+    return chosen
+
+
+# words between two actors that keep them on one side ("X and Y", "X, its allies Y")
+_SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed by|supported by|\d+|two|three)*$", re.IGNORECASE)
+# words just before an actor that make it the target of the action
+_TARGET_CUE = re.compile(
+    r"\b(?:positions\s+of|against|targeting|targeted|on|at|killed|killing|killing\s+of|ambushed|attacked|"
+    r"shelled|struck|hit|bombed|from|belonging\s+to)\s+(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}$",
+    re.IGNORECASE)
+_INITIATOR_CUE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]:
+    groups: list[list[ActorMention]] = []
+    for mention in mentions:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.end:mention.start]
+            between = _BETWEEN.search(text[:groups[-1][0].start]) is not None and len(groups[-1]) == 1
+            if _SAME_SIDE.match(gap) and not between:
+                groups[-1].append(mention)
+                continue
+        groups.append([mention])
+    return groups
+
+
+def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> Roles:
+    """Pick actor1, actor2 and associated actors from one sentence.
+
+    Actors joined by "and" or commas act together; "between X and Y" splits them; an actor after
+    a target cue ("positions of", "against", "killing", ...) is actor2 and one after "by" is
+    actor1; otherwise the first group named initiates. An actor named only as a source
+    ("according to supporters of X") is skipped when others are named.
+
+    Examples
+    --------
+    >>> r = assign_roles("The Syrian Air Force and the Russian Aerospace Forces conducted airstrikes on ISIS hideouts.")
+    >>> r.actor1, r.assoc_actor_1, r.actor2
+    ('Military Forces of Syria (2000-)', ['Military Forces of Russia (2000-)'], 'Islamic State (Syria)')
+    >>> r = assign_roles("Artillery shelling targeted positions of Hayat Tahrir al-Sham.")
+    >>> r.actor1, r.actor2
+    (None, 'HTS: Hayat Tahrir al-Sham')
+    """
+    mentions = find_actors(sentence) if mentions is None else mentions
+    roles = Roles(mentions=list(mentions))
+    if not mentions:
+        return roles
+    real = [m for m in mentions if not _SOURCE_CUE.search(sentence[:m.start])]
+    groups = _groups(sentence, real or mentions)
+    initiators, targets, neutral = [], [], []
+    for group in groups:
+        before = sentence[:group[0].start]
+        if _INITIATOR_CUE.search(before):
+            initiators.append(group)
+        elif _TARGET_CUE.search(before):
+            targets.append(group)
+        else:
+            neutral.append(group)
+    ordered1 = initiators + neutral
+    first = ordered1[0] if ordered1 else None
+    rest = [g for g in targets + ordered1 if g is not first]
+    second = rest[0] if rest else None
+    for group, slot in ((first, 1), (second, 2)):
+        if group is None:
+            continue
+        names: list[str] = []
+        for m in group:
+            if m.actor not in names:
+                names.append(m.actor)
+        if slot == 1:
+            roles.actor1, roles.assoc_actor_1, roles.inter1 = names[0], names[1:], group[0].inter
+        else:
+            roles.actor2, roles.assoc_actor_2 = names[0], [n for n in names[1:] if n != roles.actor1]
+    if roles.actor1 is not None and roles.actor1 == roles.actor2:
+        roles.actor2, roles.assoc_actor_2 = None, []
+    return roles

@@ -1,0 +1,559 @@
+"""The event schema: columns, dtypes, the ACLED taxonomy and validation.
+
+The columns are listed in ``conflictmap/data/event_columns.csv`` and the ACLED event taxonomy in
+``conflictmap/data/acled_event_types.csv``. :func:`validate_events` checks every row, collects
+every problem (bad date, unknown event type, negative fatalities, ...) and either raises one
+:class:`~conflictmap.errors.InputError` that names the first bad row, column and value, or marks
+the rows (``valid`` and ``problems`` columns). It never drops a row.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"event_date": ["2020-06-26", "2020-06"],
+...                    "event_type": ["battles", "Explosions/Remote violence"],
+...                    "sub_event_type": ["Armed clash", "Shelling/artillery/missile attack"],
+...                    "location": ["al-Sukhna", "Kashal Ubayd"], "fatalities": ["2", "at least 3"]})
+>>> out = validate_events(df)
+>>> out[["event_type", "time_precision", "fatalities"]].values.tolist()
+[['Battles', 1, 2], ['Explosions/Remote violence', 3, 3]]
+>>> str(out.loc[1, "event_date"].date())
+'2020-06-01'
+>>> bad = df.assign(fatalities=["2", "-1"])
+>>> validate_events(bad)
+Traceback (most recent call last):
+...
+conflictmap.errors.InputError: row 1, column 'fatalities', value '-1': fatalities cannot be negative
+>>> validate_events(bad, errors="mark")[["valid", "problems"]].values.tolist()
+[[True, ''], [False, "fatalities: fatalities cannot be negative (value '-1')"]]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+log = logging.getLogger(__name__)
+
+#: conflictmap's bundled data files
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+__all__ = [
+    "DATA_DIR",
+    "read_data_csv",
+    "Problem",
+    "event_columns",
+    "required_columns",
+    "event_taxonomy",
+    "canonical_event_type",
+    "canonical_sub_event_type",
+    "parse_event_date",
+    "parse_fatalities",
+    "validate_events",
+    "empty_events",
+]
+
+_PANDAS_DTYPES = {"str": "string", "date": "datetime64[ns]", "int": "Int64", "float": "float64"}
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"], start=1)}
+_MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+
+
+def read_data_csv(name: str) -> pd.DataFrame:
+    """Read a bundled data file (``#`` comment lines first) with every column as text."""
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        return pd.read_csv(fh, comment="#", dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def event_columns() -> pd.DataFrame:
+    """The event schema: one row per column (``column, dtype, required, group, description``).
+
+    Examples
+    --------
+    >>> cols = event_columns()
+    >>> cols.loc[cols.column == "fatalities", "dtype"].item()
+    'int'
+    >>> list(cols.column[:3])
+    ['event_id_cnty', 'event_date', 'time_precision']
+    """
+    table = read_data_csv("event_columns.csv")
+    table["required"] = table["required"].str.strip().eq("yes")
+    return table
+
+
+def required_columns() -> list[str]:
+    """Columns every event table must have.
+
+    Examples
+    --------
+    >>> required_columns()
+    ['event_date', 'event_type', 'location']
+    """
+    cols = event_columns()
+    return cols.loc[cols["required"], "column"].tolist()
+
+
+@lru_cache(maxsize=1)
+def event_taxonomy() -> pd.DataFrame:
+    """ACLED's event taxonomy: ``event_type, sub_event_type, disorder_type``.
+
+    Examples
+    --------
+    >>> tax = event_taxonomy()
+    >>> sorted(tax.event_type.unique())[:2]
+    ['Battles', 'Explosions/Remote violence']
+    >>> len(tax)
+    25
+    """
+    return read_data_csv("acled_event_types.csv")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower().replace(" / ", "/"))
+
+
+@lru_cache(maxsize=1)
+def _type_lookup() -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
+    tax = event_taxonomy()
+    types = {_fold(t): t for t in tax.event_type}
+    subs = {(_fold(t), _fold(s)): s for t, s in zip(tax.event_type, tax.sub_event_type)}
+    disorder = dict(zip(tax.sub_event_type, tax.disorder_type))
+    # an event type whose sub-event types all share one disorder type implies it
+    for event_type, group in tax.groupby("event_type"):
+        if group.disorder_type.nunique() == 1:
+            disorder[event_type] = group.disorder_type.iloc[0]
+    return types, subs, disorder
+
+
+def canonical_event_type(value: Any) -> str | None:
+    """Canonical spelling of an ACLED event type, or None when it is not one.
+
+    Examples
+    --------
+    >>> canonical_event_type("explosions / remote violence")
+    'Explosions/Remote violence'
+    >>> canonical_event_type("skirmish") is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    return _type_lookup()[0].get(_fold(value))
+
+
+def canonical_sub_event_type(event_type: str, value: Any) -> str | None:
+    """Canonical spelling of a sub-event type of ``event_type``, or None.
+
+    Examples
+    --------
+    >>> canonical_sub_event_type("Battles", "armed clash")
+    'Armed clash'
+    >>> canonical_sub_event_type("Battles", "Air/drone strike") is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    return _type_lookup()[1].get((_fold(event_type), _fold(value)))
+
+
+def disorder_type(sub_event_type: str | None, event_type: str | None = None) -> str | None:
+    """ACLED disorder type of a (canonical) sub-event type, else of the event type when it implies one.
+
+    Examples
+    --------
+    >>> disorder_type("Agreement")
+    'Strategic developments'
+    >>> disorder_type(None, "Battles"), disorder_type(None, "Protests")
+    ('Political violence', None)
+    """
+    table = _type_lookup()[2]
+    found = table.get(sub_event_type) if isinstance(sub_event_type, str) else None
+    return found or (table.get(event_type) if isinstance(event_type, str) else None)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def parse_event_date(value: Any) -> tuple[pd.Timestamp, int]:
+    """Parse an event date and infer its ACLED time precision (1 day, 3 month).
+
+    Accepts dates and timestamps, ISO text (``2020-06-26``, ``2020-06``), ACLED's older
+    ``26 June 2020`` and ``June 26, 2020``, and day-first ``26/06/2020`` when the day is above 12
+    (otherwise day and month cannot be told apart and the value is refused).
+
+    Examples
+    --------
+    >>> parse_event_date("26 June 2020")
+    (Timestamp('2020-06-26 00:00:00'), 1)
+    >>> parse_event_date("2020-06")
+    (Timestamp('2020-06-01 00:00:00'), 3)
+    >>> parse_event_date("2020-02-30")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a valid date: day is out of range for month
+    """
+    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
+        stamp = pd.Timestamp(value)
+        if stamp is pd.NaT:
+            raise ValueError("date is empty")
+        return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize(), 1
+    if not isinstance(value, str):
+        raise ValueError("not a date")
+    text = value.strip()
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+Z?)?", text):
+            return pd.Timestamp(_dt.date(int(m[1]), int(m[2]), int(m[3]))), 1
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+            return pd.Timestamp(_dt.date(int(m[1]), int(m[2]), 1)), 3
+        if m := re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})", text):
+            return pd.Timestamp(_dt.date(int(m[3]), _month(m[2]), int(m[1]))), 1
+        if m := re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})", text):
+            return pd.Timestamp(_dt.date(int(m[3]), _month(m[1]), int(m[2]))), 1
+        if m := re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", text):
+            return pd.Timestamp(_dt.date(int(m[2]), _month(m[1]), 1)), 3
+        if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
+            day, month = int(m[1]), int(m[2])
+            if day <= 12 and day != month:
+                raise ValueError("day and month are ambiguous; write the date as YYYY-MM-DD")
+            return pd.Timestamp(_dt.date(int(m[3]), month, day)), 1
+    except ValueError as exc:
+        if "ambiguous" in str(exc) or "month name" in str(exc):
+            raise
+        raise ValueError(f"not a valid date: {exc}") from None
+    raise ValueError("not a date (expected YYYY-MM-DD)")
+
+
+def _month(name: str) -> int:
+    try:
+        return _MONTHS[name.lower()]
+    except KeyError:
+        raise ValueError(f"unknown month name {name!r}") from None
+
+
+def parse_fatalities(value: Any) -> int | None:
+    """Parse a fatality figure; ranges give the lowest figure (ACLED's rule).
+
+    Examples
+    --------
+    >>> [parse_fatalities(v) for v in (3, "3", "at least 5", "5+", "2-4", "", 7.0)]
+    [3, 3, 5, 5, 2, None, 7]
+    >>> parse_fatalities("-1")
+    Traceback (most recent call last):
+    ...
+    ValueError: fatalities cannot be negative
+    """
+    if _is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError("fatalities must be a whole number")
+    if isinstance(value, (int, np.integer, float, np.floating)):
+        number = float(value)
+    else:
+        text = str(value).strip().lower()
+        text = re.sub(r"^(?:at least|more than|over|about|around|approximately|~)\s*", "", text)
+        if m := re.fullmatch(r"(\d+)\s*(?:-|–|to)\s*(\d+)", text):
+            return min(int(m[1]), int(m[2]))
+        text = text.rstrip("+").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("fatalities must be a whole number") from None
+    if number < 0:
+        raise ValueError("fatalities cannot be negative")
+    if not number.is_integer():
+        raise ValueError("fatalities must be a whole number")
+    return int(number)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: the row label, the column, the bad value and what is wrong."""
+
+    row: Any
+    column: str
+    value: Any
+    message: str
+
+    def describe(self) -> str:
+        """One-line description used in the ``problems`` column.
+
+        Examples
+        --------
+        >>> Problem(3, "event_date", "x", "not a date").describe()
+        "event_date: not a date (value 'x')"
+        """
+        return f"{self.column}: {self.message} (value {self.value!r})"
+
+
+def empty_events() -> pd.DataFrame:
+    """An empty table with every schema column and its dtype.
+
+    Examples
+    --------
+    >>> empty_events().dtypes["fatalities"]
+    Int64Dtype()
+    """
+    cols = event_columns()
+    return pd.DataFrame({c: pd.Series(dtype=_PANDAS_DTYPES[t]) for c, t in zip(cols.column, cols.dtype)})
+
+
+def _check_int(series: pd.Series, column: str, allowed: Iterable[int] | None, problems: list[Problem]) -> pd.Series:
+    out: list[Any] = []
+    allowed_set = set(allowed) if allowed is not None else None
+    for label, value in series.items():
+        if _is_missing(value):
+            out.append(pd.NA)
+            continue
+        try:
+            number = float(value)
+            if not number.is_integer():
+                raise ValueError
+            number_int = int(number)
+        except (TypeError, ValueError):
+            problems.append(Problem(label, column, value, "must be a whole number"))
+            out.append(pd.NA)
+            continue
+        if allowed_set is not None and number_int not in allowed_set:
+            problems.append(Problem(label, column, value, f"must be one of {sorted(allowed_set)}"))
+            out.append(pd.NA)
+            continue
+        out.append(number_int)
+    return pd.Series(out, index=series.index, dtype="Int64")
+
+
+def _check_float(series: pd.Series, column: str, low: float, high: float, problems: list[Problem]) -> pd.Series:
+    out: list[float] = []
+    for label, value in series.items():
+        if _is_missing(value):
+            out.append(np.nan)
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            problems.append(Problem(label, column, value, "must be a number"))
+            out.append(np.nan)
+            continue
+        if not low <= number <= high:
+            problems.append(Problem(label, column, value, f"must be between {low} and {high}"))
+            out.append(np.nan)
+            continue
+        out.append(number)
+    return pd.Series(out, index=series.index, dtype="float64")
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    values = [pd.NA if _is_missing(v) else str(v).strip() for v in series]
+    return pd.Series(values, index=series.index, dtype="string")
+
+
+def validate_events(
+    events: pd.DataFrame,
+    *,
+    errors: Literal["raise", "mark"] = "raise",
+    id_prefix: str = "CM",
+) -> pd.DataFrame:
+    """Check and normalise an event table; every row comes out, in the same order.
+
+    Returns a copy with every schema column present (missing optional columns are added empty),
+    dates parsed (``event_date`` datetime, ``time_precision`` inferred when absent), event and
+    sub-event types in ACLED's spelling, ``disorder_type`` filled from the taxonomy, fatalities as
+    whole numbers (the lowest figure of a range) and ids generated for rows without one. Columns
+    outside the schema are kept unchanged after the schema columns.
+
+    Parameters
+    ----------
+    events
+        A DataFrame (or GeoDataFrame) with at least the required columns
+        (:func:`required_columns`). Row labels in messages are the DataFrame's index labels.
+    errors
+        ``"raise"``: raise an :class:`~conflictmap.errors.InputError` naming the first bad row,
+        column and value (its ``problems`` attribute lists all of them). ``"mark"``: add a boolean
+        ``valid`` column and a ``problems`` column ('; '-joined descriptions) instead.
+    id_prefix
+        Prefix of generated ``event_id_cnty`` values.
+
+    Raises
+    ------
+    InputError
+        When a required column is missing (in both modes) or, with ``errors="raise"``, when any
+        row has a problem.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"event_date": ["2020-13-01"], "event_type": ["Battles"], "location": ["Kahil"]})
+    >>> validate_events(df)
+    Traceback (most recent call last):
+    ...
+    conflictmap.errors.InputError: row 0, column 'event_date', value '2020-13-01': not a valid date: month must be in 1..12
+    """
+    if errors not in ("raise", "mark"):
+        raise InputError("errors must be 'raise' or 'mark'", column="errors", value=errors)
+    if not isinstance(events, pd.DataFrame):
+        raise InputError(f"expected a DataFrame of events, got {type(events).__name__}")
+    missing = [c for c in required_columns() if c not in events.columns]
+    if missing:
+        raise InputError(
+            f"missing required column(s) {', '.join(missing)}; columns present: {', '.join(map(str, events.columns))}",
+            column=missing[0],
+        )
+    labels = events.index
+    df = events.reset_index(drop=True)  # work on positions; labels come back at the end
+    problems: list[Problem] = []
+    cols = event_columns()
+
+    for column in required_columns():
+        for label, value in df[column].items():
+            if _is_missing(value):
+                problems.append(Problem(label, column, value, "a value is required"))
+
+    # dates
+    dates: list[Any] = []
+    inferred: list[Any] = []
+    for label, value in df["event_date"].items():
+        if _is_missing(value):
+            dates.append(pd.NaT)
+            inferred.append(pd.NA)
+            continue
+        try:
+            stamp, precision = parse_event_date(value)
+        except ValueError as exc:
+            problems.append(Problem(label, "event_date", value, str(exc)))
+            dates.append(pd.NaT)
+            inferred.append(pd.NA)
+            continue
+        dates.append(stamp)
+        inferred.append(precision)
+    df["event_date"] = pd.Series(dates, index=df.index, dtype="datetime64[ns]")
+    precision = pd.Series(inferred, index=df.index, dtype="Int64")
+    if "time_precision" in df.columns:
+        given = _check_int(df["time_precision"], "time_precision", (1, 2, 3), problems)
+        precision = given.fillna(precision)
+    df["time_precision"] = precision
+
+    # taxonomy
+    types: list[Any] = []
+    subs: list[Any] = []
+    has_sub = "sub_event_type" in df.columns
+    for label, value in df["event_type"].items():
+        sub_value = df.at[label, "sub_event_type"] if has_sub else None
+        if _is_missing(value):
+            types.append(pd.NA)
+            subs.append(pd.NA if _is_missing(sub_value) else sub_value)
+            continue
+        canonical = canonical_event_type(value)
+        if canonical is None:
+            problems.append(Problem(label, "event_type", value, "unknown event type (see acled_event_types.csv)"))
+            types.append(value)
+            subs.append(pd.NA if _is_missing(sub_value) else sub_value)
+            continue
+        types.append(canonical)
+        if _is_missing(sub_value):
+            subs.append(pd.NA)
+            continue
+        sub = canonical_sub_event_type(canonical, sub_value)
+        if sub is None:
+            problems.append(Problem(label, "sub_event_type", sub_value, f"not a sub-event type of {canonical!r}"))
+            subs.append(sub_value)
+        else:
+            subs.append(sub)
+    df["event_type"] = pd.Series(types, index=df.index, dtype="string")
+    df["sub_event_type"] = pd.Series(subs, index=df.index, dtype="string")
+    derived = pd.Series([disorder_type(s if isinstance(s, str) else None, t if isinstance(t, str) else None)
+                         for s, t in zip(df["sub_event_type"], df["event_type"])], index=df.index, dtype="string")
+    if "disorder_type" in df.columns:
+        df["disorder_type"] = _as_text(df["disorder_type"]).fillna(derived.astype("string"))
+    else:
+        df["disorder_type"] = derived.astype("string")
+
+    # fatalities
+    if "fatalities" in df.columns:
+        values: list[Any] = []
+        for label, value in df["fatalities"].items():
+            try:
+                number = parse_fatalities(value)
+            except ValueError as exc:
+                problems.append(Problem(label, "fatalities", value, str(exc)))
+                number = None
+            values.append(pd.NA if number is None else number)
+        df["fatalities"] = pd.Series(values, index=df.index, dtype="Int64")
+
+    # coordinates and other numbers
+    if "latitude" in df.columns:
+        df["latitude"] = _check_float(df["latitude"], "latitude", -90.0, 90.0, problems)
+    if "longitude" in df.columns:
+        df["longitude"] = _check_float(df["longitude"], "longitude", -180.0, 180.0, problems)
+    if "latitude" in df.columns and "longitude" in df.columns:
+        half = df["latitude"].isna() != df["longitude"].isna()
+        for label in df.index[half]:
+            column = "latitude" if pd.isna(df.at[label, "latitude"]) else "longitude"
+            problems.append(Problem(label, column, None, "latitude and longitude must be given together"))
+    if "geo_precision" in df.columns:
+        df["geo_precision"] = _check_int(df["geo_precision"], "geo_precision", (1, 2, 3), problems)
+    for column in ("span_start", "span_end"):
+        if column in df.columns:
+            df[column] = _check_int(df[column], column, None, problems)
+    if "match_score" in df.columns:
+        df["match_score"] = _check_float(df["match_score"], "match_score", 0.0, 100.0, problems)
+
+    # ids
+    ids = _as_text(df["event_id_cnty"]) if "event_id_cnty" in df.columns else pd.Series(
+        pd.NA, index=df.index, dtype="string")
+    generated = [f"{id_prefix}{i + 1:06d}" for i in range(len(df))]
+    ids = ids.fillna(pd.Series(generated, index=df.index, dtype="string"))
+    dupes = ids[ids.duplicated(keep="first")]
+    for label, value in dupes.items():
+        problems.append(Problem(label, "event_id_cnty", value, "duplicate event id"))
+    df["event_id_cnty"] = ids
+
+    # text columns and column order
+    for column, dtype in zip(cols.column, cols.dtype):
+        if column not in df.columns:
+            df[column] = pd.Series(None, index=df.index, dtype=_PANDAS_DTYPES[dtype])
+        elif dtype == "str":
+            df[column] = _as_text(df[column])
+        elif dtype == "float" and df[column].dtype != "float64":
+            df[column] = _check_float(df[column], column, -math.inf, math.inf, problems)
+        elif dtype == "int" and str(df[column].dtype) != "Int64":
+            df[column] = _check_int(df[column], column, None, problems)
+    ordered = list(cols.column) + [c for c in df.columns if c not in set(cols.column)]
+    df = df[ordered]
+
+    problems.sort(key=lambda p: p.row)
+    positions = [p.row for p in problems]
+    df.index = labels
+    problems = [Problem(labels[p.row], p.column, p.value, p.message) for p in problems]
+    if errors == "raise":
+        if problems:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more problem(s); validate_events(errors='mark') lists them)" if len(problems) > 1 else ""
+            err = InputError(first.message + more, row=first.row, column=first.column, value=first.value)
+            err.problems = problems  # type: ignore[attr-defined]
+            raise err
+        return df
+    by_position: dict[int, list[str]] = {}
+    for position, p in zip(positions, problems):
+        by_position.setdefault(position, []).append(p.describe())
+    texts = ["; ".join(by_position.get(i, [])) for i in range(len(df))]
+    df["problems"] = pd.Series(texts, index=df.index, dtype="string")
+    df["valid"] = df["problems"].eq("").astype(bool)
+    if problems:
+        log.warning("%d problem(s) in %d event row(s); see the 'problems' column", len(problems), len(by_position))
+    return df
