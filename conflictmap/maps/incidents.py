@@ -102,7 +102,7 @@ def area_lookup(events: pd.DataFrame, areas: Any = None, gazetteer: Any = None) 
     if frame is None:
         if gazetteer is None:
             try:
-                from .. import get_gazetteer
+                from ..gazetteer import get_gazetteer
 
                 gazetteer = get_gazetteer()
             except (ImportError, AttributeError, ConflictmapError, OSError) as exc:

@@ -75,7 +75,7 @@
   }
 
   L.ConflictmapIncidents = L.Layer.extend({
-    options: { pane: "overlayPane", cellSize: 56, clusterMaxZoom: 12, colocatedCell: 10, markerSize: 6.5, padding: 0.15 },
+    options: { pane: "conflictmapIncidents", paneZIndex: 450, cellSize: 56, clusterMaxZoom: 12, colocatedCell: 10, markerSize: 6.5, padding: 0.15 },
 
     initialize: function (payload, options) {
       L.setOptions(this, options);
@@ -146,6 +146,14 @@
     unresolvedShown: function () { return this._unresolvedShown || []; },
     unresolvedHtml: function (j) { return popupHtml(this._d, this._d.unresolved.cols, j, this._d.unresolved.type[j]); },
     stats: function () { return L.extend({}, this._stats); },
+
+    beforeAdd: function (map) {
+      if (!map.getPane(this.options.pane)) {
+        var pane = map.createPane(this.options.pane);
+        pane.style.zIndex = this.options.paneZIndex;
+        pane.style.pointerEvents = "none";
+      }
+    },
 
     onAdd: function (map) {
       this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-hide conflictmap-incidents");
