@@ -1,2 +1,42 @@
-"""Folium map layers for conflict events and control zones; each layer function takes ``m=None``
-and returns the layer so they compose, and :func:`conflict_map` builds the whole map."""
+"""Folium map layers for conflict events and control zones.
+
+Each layer function takes ``m=None`` and returns the layer, so they compose::
+
+    m = folium.Map(tiles=None)
+    basemap_layer(m)
+    zones_layer(zones, m)
+    inc = incidents_layer(events, m)
+    heatmap_layer(inc, m)
+    time_slider(m)
+
+:func:`conflict_map` builds all of it in one call.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "conflict_map": "conflict_map",
+    "ConflictMap": "conflict_map",
+    "incidents_layer": "incidents",
+    "IncidentsLayer": "incidents",
+    "zones_layer": "zones_layer",
+    "ZonesLayer": "zones_layer",
+    "basemap_layer": "basemap",
+    "heatmap_layer": "heatmap",
+    "time_slider": "timeline",
+    "set_time": "timeline",
+    "Legend": "legend",
+    "legend_html": "legend",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'conflictmap.maps' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

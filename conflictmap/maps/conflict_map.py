@@ -8,7 +8,7 @@ Examples
 ...                        "event_date": pd.to_datetime(["2020-06-01", "2020-06-20"])})
 >>> m = conflict_map(events, basemap=False, title="Demo")
 >>> sorted(type(c).__name__ for c in m._children.values())  # doctest: +NORMALIZE_WHITESPACE
-['HeatmapLayer', 'IncidentsLayer', 'LayerControl', 'MapTitle', 'TimeSlider']
+['FitBounds', 'HeatmapLayer', 'IncidentsLayer', 'LayerControl', 'MapTitle', 'TimeSlider']
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@
     for (var q = 0; q < d.fields.length; q++) {
       var qf = d.fields[q], quote = CM.column(cols[qf.key], i);
       if (qf.kind === "quote" && quote) {
-        parts.push('<blockquote class="cm-quote" title="' + CM.esc(qf.label) + '">' + CM.esc(quote) + "</blockquote>");
+        parts.push('<div class="cm-quote-label">' + CM.esc(qf.label) + '</div><blockquote class="cm-quote">' + CM.esc(quote) + "</blockquote>");
       }
     }
     parts.push("</div>");

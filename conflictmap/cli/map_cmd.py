@@ -1,0 +1,60 @@
+"""``conflictmap map``: draw events (and control zones) as one offline HTML map."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+log = logging.getLogger(__name__)
+
+_DESCRIPTION = """Draw events, and optionally control zones, as one self-contained HTML map that
+opens in any browser with no network: offline basemap, incidents with clustering, popups and a
+legend, control zones, heatmap, a time slider and a layer control.
+
+EVENTS is an events file (.csv, .tsv, .xlsx, .geojson, .gpkg, .parquet) with latitude/longitude
+or geometry; ZONES is a control-zone file (.geojson, .gpkg, .shp, .parquet).
+
+Example: conflictmap map events.csv --zones zones.geojson --as-of 2020-07-01 -o map.html
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("map", help="draw events and zones as an offline HTML map",
+                                   description=_DESCRIPTION,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--zones", help="control-zones file")
+    parser.add_argument("--as-of", help="date the map opens at (YYYY-MM-DD): zone snapshot and events up to it")
+    parser.add_argument("-o", "--output", required=True, help="HTML file to write")
+    parser.add_argument("--title", help="title shown on the map")
+    parser.add_argument("--tiles", help="also add an online tile layer (e.g. OpenStreetMap); needs network to show")
+    parser.add_argument("--window-days", type=int, help="offer and select a 'last N days' slider window")
+    parser.add_argument("--no-basemap", action="store_true", help="leave out the offline basemap")
+    parser.add_argument("--no-heatmap", action="store_true", help="leave out the heatmap layer")
+    parser.add_argument("--no-slider", action="store_true", help="leave out the time slider")
+    parser.add_argument("--no-cluster", action="store_true", help="draw every event, no clusters")
+    parser.add_argument("--online-assets", action="store_true",
+                        help="link scripts and styles from CDNs instead of inlining them (smaller file, needs network)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..events.io import read_events
+    from ..export import save_html
+    from ..maps.conflict_map import conflict_map
+
+    events = read_events(args.events, errors="mark")
+    zones = None
+    if args.zones:
+        from ..zones.io import read_zones
+
+        zones = read_zones(args.zones)
+    m = conflict_map(events, zones, as_of=args.as_of, title=args.title, tiles=args.tiles,
+                     basemap=not args.no_basemap, heatmap=not args.no_heatmap, slider=not args.no_slider,
+                     window_days=args.window_days, cluster=not args.no_cluster)
+    path = save_html(m, args.output, self_contained=not args.online_assets)
+    located = int(events.geometry.notna().sum()) if "geometry" in events.columns else len(events)
+    zone_text = f", {len(zones)} zone(s)" if zones is not None else ""
+    sys.stderr.write(f"wrote {path}: {len(events)} event(s), {located} on the map{zone_text}\n")
+    return 0
