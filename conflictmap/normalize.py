@@ -66,6 +66,7 @@ _ARABIC_SKELETON = {
 _SUN_ARTICLES = {"ash": "s", "as": "s", "ad": "d", "adh": "d", "at": "t", "ath": "t", "az": "z",
                  "ar": "r", "an": "n", "ed": "d", "es": "s", "esh": "s", "et": "t", "ez": "z",
                  "er": "r", "en": "n", "ech": "c", "ach": "c", "ej": "j"}
+_GLUED_ARTICLE = re.compile(r"^[ae](?:(?:sh)(?=sh)|([dtsznr])(?=\1))")
 _ARTICLES = {"al", "el", "il", "ul", "l", "ال"}
 
 # ordered Latin folding rules applied to one token (after diacritics and apostrophes are gone)
@@ -151,6 +152,9 @@ def _latin_tokens(text: str) -> list[str]:
             sun = _SUN_ARTICLES.get(tok)
             if sun is not None and (nxt.startswith(sun) or nxt.startswith(tok[1:])):
                 continue
+        glued = _GLUED_ARTICLE.match(tok)
+        if glued and len(tok) > 4:  # "Ezzor", "Arraqqa", "Ashshaddadi": a sun-letter article written joined
+            tok = tok[glued.end():]
         out.append(tok)
     return out
 

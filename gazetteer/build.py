@@ -497,7 +497,7 @@ def build(shared: Path, out_dir: Path) -> gpd.GeoDataFrame:
     curated = HERE / "curated"
     admin = load_admin(shared)
     outline = shapely.union_all(admin[admin.level == 1].geometry.values)
-    admins = admin_places(admin, shared)
+    admins = fill_admin_names(admin_places(admin, shared), admin)
 
     loc = load_localities(shared)
     loc = assign_admin(loc, admin)

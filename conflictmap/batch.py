@@ -1,0 +1,154 @@
+"""Geocode a whole table: every input row comes out, matched or marked with the reason.
+
+Distinct (name, hints) combinations are resolved once, so a million rows with twenty thousand
+distinct names cost twenty thousand look-ups. A Dask DataFrame is geocoded partition by
+partition with the gazetteer index built once per worker.
+
+Examples
+--------
+>>> import pandas as pd, conflictmap
+>>> df = pd.DataFrame({"location": ["Kafr Nabl", "Kansafra", None], "gov": ["Idlib", "Idlib", "Idlib"]})
+>>> out = conflictmap.geocode(df, name="location", admin1="gov")
+>>> out["match_status"].tolist()
+['matched', 'matched', 'unresolved']
+>>> len(out) == len(df)
+True
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .matching import Match
+
+log = logging.getLogger(__name__)
+
+__all__ = ["geocode", "OUTPUT_COLUMNS", "matches_to_frame"]
+
+OUTPUT_COLUMNS = [
+    "latitude", "longitude", "place_id", "place_name", "admin1", "admin2", "admin3", "geo_precision",
+    "match_score", "match_method", "match_status", "match_reason", "match_candidates",
+]
+PROGRESS_MIN_NAMES = 5000
+
+
+def geocode(data: Any, name: str = "location", admin1: str | None = None, *, admin2: str | None = None,
+            geocoder: Any = None, progress: bool | None = None, prefix_clashes: bool = True,
+            candidates: int = 5):
+    """Geocode the ``name`` column of a table.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, GeoDataFrame or dask DataFrame
+    name : str
+        Column holding the location text.
+    admin1, admin2 : str, optional
+        Columns holding governorate / district hints (any spelling, or P-codes).
+    geocoder : Geocoder, optional
+        Defaults to a :class:`conflictmap.Geocoder` over the bundled gazetteer.
+    progress : bool, optional
+        Show a progress bar (default: when there are many distinct names).
+    prefix_clashes : bool
+        An input column whose name clashes with an output column is kept as it is and the
+        output column is written as ``geo_<name>``. With False such an input raises.
+    candidates : int
+        How many ranked candidates to keep (as JSON) in ``match_candidates`` for ambiguous rows.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326) with every input row in order, the input columns and
+    :data:`OUTPUT_COLUMNS`; unresolved rows have an empty geometry. A dask input gives a dask
+    DataFrame (see :func:`conflictmap.dask.geocode_dask`).
+    """
+    if _is_dask(data):
+        from .scale import geocode_dask
+
+        return geocode_dask(data, name=name, admin1=admin1, admin2=admin2, candidates=candidates)
+    if not isinstance(data, pd.DataFrame):
+        raise InputError("geocode() takes a pandas, geopandas or dask DataFrame", value=type(data).__name__)
+    for col, role in ((name, "name"), (admin1, "admin1"), (admin2, "admin2")):
+        if col is not None and col not in data.columns:
+            raise InputError(f"no {role} column {col!r}; columns are {list(map(str, data.columns))}",
+                             column=str(col))
+    if geocoder is None:
+        from .geocoder import Geocoder
+
+        geocoder = Geocoder()
+    names = _text_column(data[name])
+    h1 = _text_column(data[admin1]) if admin1 else pd.Series("", index=data.index)
+    h2 = _text_column(data[admin2]) if admin2 else pd.Series("", index=data.index)
+    keys = pd.MultiIndex.from_arrays([names.to_numpy(), h1.to_numpy(), h2.to_numpy()])
+    codes, uniques = pd.factorize(keys)
+    show = progress if progress is not None else len(uniques) >= PROGRESS_MIN_NAMES
+    iterator = uniques
+    if show:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(uniques, desc="geocoding", unit="name")
+    matches = []
+    for q, a1, a2 in iterator:
+        try:
+            matches.append(geocoder.resolve(q, admin1=a1 or None, admin2=a2 or None))
+        except InputError as exc:  # a bad hint on one row must not stop the batch
+            matches.append(Match(query=q, status="unresolved", reason=str(exc)))
+    table = matches_to_frame(matches, candidates=candidates)
+    out_cols = table.take(codes).reset_index(drop=True)
+    out_cols.index = data.index
+    return _combine(data, out_cols, prefix_clashes=prefix_clashes)
+
+
+def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFrame:
+    """One row of :data:`OUTPUT_COLUMNS` per match."""
+    rows = []
+    for m in matches:
+        cands = ""
+        if m.status == "ambiguous" and m.candidates:
+            cands = json.dumps([c.as_dict() for c in m.candidates[:candidates]], ensure_ascii=False)
+        rows.append((m.latitude, m.longitude, m.place_id, m.name, m.admin1, m.admin2, m.admin3, m.geo_precision,
+                     m.score if m.status != "unresolved" else np.nan, m.method, m.status, m.reason, cands))
+    frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    frame["latitude"] = frame["latitude"].astype(float)
+    frame["longitude"] = frame["longitude"].astype(float)
+    frame["geo_precision"] = frame["geo_precision"].astype("Int64")
+    frame["match_score"] = frame["match_score"].astype(float)
+    return frame
+
+
+def _combine(data: pd.DataFrame, out_cols: pd.DataFrame, *, prefix_clashes: bool) -> gpd.GeoDataFrame:
+    base = pd.DataFrame(data).copy()
+    if isinstance(base, gpd.GeoDataFrame) or "geometry" in base.columns:
+        base = base.rename(columns={"geometry": "input_geometry"})
+    rename = {}
+    for col in out_cols.columns:
+        if col in base.columns:
+            if not prefix_clashes:
+                raise InputError("input already has an output column", column=col)
+            rename[col] = f"geo_{col}"
+    out_cols = out_cols.rename(columns=rename)
+    merged = pd.concat([base, out_cols], axis=1)
+    lat = out_cols[rename.get("latitude", "latitude")]
+    lon = out_cols[rename.get("longitude", "longitude")]
+    geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
+    geometry[lat.isna().to_numpy()] = None
+    return gpd.GeoDataFrame(merged, geometry=geometry, crs="EPSG:4326")
+
+
+def _text_column(series: pd.Series) -> pd.Series:
+    """Strings with NaN/None/non-text as ''."""
+    def to_text(v: Any) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            return ""
+        return v if isinstance(v, str) else str(v)
+
+    return series.map(to_text).astype(object)
+
+
+def _is_dask(data: Any) -> bool:
+    return type(data).__module__.startswith("dask")

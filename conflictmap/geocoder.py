@@ -1,0 +1,438 @@
+"""The geopy-compatible offline geocoder.
+
+:class:`Geocoder` follows geopy's fixed signature (``geocode(query, *, exactly_one=True, ...)``
+and ``reverse(query, *, exactly_one=True, ...)``), returns geopy :class:`~geopy.location.Location`
+objects whose ``raw`` carries the full match (status, candidates, admin areas, precision) and
+``None`` when nothing matches, so it plugs into ``geopandas.tools.geocode`` and any geopy
+pipeline. :meth:`Geocoder.resolve` gives the richer :class:`~conflictmap.matching.Match`.
+
+No network is used unless the user passes a ``fallback`` geopy geocoder; its answers are rate
+limited and cached on disk (see :mod:`conflictmap.fallback`).
+
+Examples
+--------
+>>> from conflictmap import Geocoder
+>>> g = Geocoder()
+>>> loc = g.geocode("Kansafra, Jabal al-Zawiya, south of Idlib")
+>>> loc.raw["place_id"], loc.raw["match_status"]
+('gn:168572', 'matched')
+>>> round(loc.latitude, 2), round(loc.longitude, 2)
+(35.66, 36.49)
+>>> g.geocode("Nowhere-on-earth-xyz") is None
+True
+>>> g.resolve("Ruwayhah").status          # Idlib and Deir ez-Zor both have one
+'ambiguous'
+>>> g.resolve("Ruwayhah", admin1="Idlib").admin1
+'Idleb'
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import os
+from collections.abc import Mapping
+from typing import Any, Iterable
+
+import numpy as np
+from geopy.geocoders.base import Geocoder as _GeopyGeocoder
+from geopy.location import Location
+from geopy.point import Point as GeopyPoint
+
+from .errors import GeocoderError, InputError
+from .gazetteer import Gazetteer, get_gazetteer
+from .matching import (ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank)
+from .normalize import name_key, normalize_name
+from .query import ParsedQuery, parse_location
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Geocoder"]
+
+#: a governorate hint also admits these (reports and datasets write "Damascus" for the whole
+#: Damascus area, which OCHA splits into Damascus city and Rural Damascus)
+ADMIN1_HINT_GROUPS = {"SY01": ("SY03",), "SY03": ("SY01",)}
+CONTEXT_RADIUS_KM = 30.0  # a town named as context: the place should lie within this distance
+REGION_MIN_RADIUS_KM = 10.0
+
+
+class Geocoder(_GeopyGeocoder):
+    """Offline geocoder over the conflictmap gazetteer, with geopy's interface.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer, optional
+        Defaults to the bundled gazetteer (:func:`conflictmap.get_gazetteer`).
+    corrections : mapping or path, optional
+        Analyst corrections ``name -> place_id`` (a dict, or a CSV with columns ``name`` and
+        ``place_id`` and optional ``admin1``); they win over every other method.
+    fallback : geopy geocoder, optional
+        Asked only for names the gazetteer cannot resolve (e.g. ``Nominatim(user_agent=...)``);
+        wrapped in a rate limiter with an on-disk cache. The default ``None`` never uses the
+        network.
+    fallback_cache : path, optional
+        Where the fallback cache lives (default: ``~/.cache/conflictmap/fallback.sqlite``).
+    min_delay_seconds : float
+        Rate limit for the fallback provider.
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, corrections: Any = None, fallback: Any = None,
+                 fallback_cache: str | os.PathLike | None = None, min_delay_seconds: float = 1.0):
+        super().__init__(scheme="https", timeout=10, proxies={}, user_agent="conflictmap")
+        self.gazetteer = gazetteer if gazetteer is not None else get_gazetteer()
+        self.index = NameIndex.for_gazetteer(self.gazetteer)
+        self.corrections = _load_corrections(corrections)
+        self._fallback = None
+        if fallback is not None:
+            from .fallback import CachedFallback
+
+            self._fallback = CachedFallback(fallback, cache_path=fallback_cache, min_delay_seconds=min_delay_seconds)
+        self._resolve_cached = functools.lru_cache(maxsize=200_000)(self._resolve_uncached)
+
+    # ------------------------------------------------------------------ geopy API
+    def geocode(self, query: Any, *, exactly_one: bool = True, admin1: str | None = None,
+                admin2: str | None = None, near: tuple[float, float] | None = None,
+                bbox: Iterable[float] | None = None, feature_type: str | Iterable[str] | None = None,
+                include_ambiguous: bool = True, timeout: Any = None, **_: Any):
+        """Geocode a place name; geopy's signature.
+
+        Parameters
+        ----------
+        query : str
+            The location as a report writes it ("al Zayniyeh village", "Bshanetra, Aleppo").
+        exactly_one : bool
+            Return one :class:`~geopy.location.Location` (the best) or a list of candidates.
+        admin1, admin2 : str, optional
+            Governorate / district hint (name in any spelling or a P-code such as ``SY07``).
+        near : (lat, lon), optional
+            Prefer places within 30 km of this point (geopy's (lat, lon) order).
+        bbox : (min_lon, min_lat, max_lon, max_lat), optional
+            Prefer places inside this box.
+        feature_type : str or list, optional
+            Prefer these feature types (settlement, admin1, region, airport, ...).
+        include_ambiguous : bool
+            With ``exactly_one=True``, return the best guess of an ambiguous match (its
+            ``raw["match_status"]`` says so) instead of ``None``.
+        timeout : ignored (offline); accepted for geopy compatibility.
+
+        Returns
+        -------
+        Location, list of Location, or None
+        """
+        match = self.resolve(query, admin1=admin1, admin2=admin2, near=near, bbox=bbox, feature_type=feature_type)
+        if exactly_one:
+            if match.status == "unresolved" or (match.status == "ambiguous" and not include_ambiguous):
+                return None
+            return self._location(match)
+        if match.status == "unresolved":
+            return None
+        if match.status == "matched":
+            return [self._location(match)]
+        return [self._candidate_location(match, c) for c in match.candidates]
+
+    def reverse(self, query: Any, *, exactly_one: bool = True, feature_type: str | Iterable[str] = "settlement",
+                max_distance_km: float = 25.0, timeout: Any = None, **_: Any):
+        """Nearest gazetteer place(s) to a point; geopy's signature.
+
+        Parameters
+        ----------
+        query : (lat, lon), "lat, lon" string or geopy Point
+        exactly_one : bool
+            One Location or a list of the 10 nearest.
+        feature_type : str or list
+            Feature types to consider (default settlements).
+        max_distance_km : float
+            Nothing farther than this is returned.
+
+        Examples
+        --------
+        >>> Geocoder().reverse((35.6594, 36.4855)).raw["name"]
+        'Kansafrah'
+        """
+        try:
+            point = GeopyPoint(query)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"not a point: {exc}", value=query) from None
+        lat, lon = point.latitude, point.longitude
+        types = {feature_type} if isinstance(feature_type, str) else set(feature_type)
+        idx = self.index
+        mask = np.isin(idx.feature_type, list(types))
+        rows = np.flatnonzero(mask)
+        d = haversine_km(lon, lat, idx.lon[rows], idx.lat[rows])
+        order = np.argsort(d, kind="stable")[:10]
+        order = [o for o in order if d[o] <= max_distance_km]
+        if not order:
+            return None
+        locs = []
+        for o in order:
+            row = int(rows[o])
+            cand = idx._candidate(row, str(idx.name[row]), "reverse", 100.0)
+            m = decide(idx, f"{lat},{lon}", [cand])
+            m = _replace(m, score=round(max(0.0, 100.0 - float(d[o]) * 4), 1), method="reverse")
+            loc = self._location(m)
+            loc.raw["distance_km"] = round(float(d[o]), 3)
+            locs.append(loc)
+        return locs[0] if exactly_one else locs
+
+    # ------------------------------------------------------------------ rich API
+    def resolve(self, query: Any, *, admin1: Any = None, admin2: Any = None, near: Any = None,
+                bbox: Iterable[float] | None = None, feature_type: str | Iterable[str] | None = None) -> Match:
+        """Resolve one location string to a :class:`~conflictmap.matching.Match`.
+
+        Never raises on odd text: empty, missing or unusable names come back ``unresolved``
+        with the reason. Bad hints (an unknown governorate) raise :class:`InputError`.
+
+        Examples
+        --------
+        >>> m = Geocoder().resolve("Daraa province")
+        >>> m.feature_type, m.geo_precision
+        ('admin1', 3)
+        """
+        near_t = _as_near(near)
+        bbox_t = _as_bbox(bbox)
+        types = _as_types(feature_type)
+        return self._resolve_cached(
+            query if isinstance(query, str) else ("" if query is None or _isnan(query) else str(query)),
+            _hint(admin1), _hint(admin2), near_t, bbox_t, types)
+
+    def clear_cache(self) -> None:
+        """Forget memoised answers (after editing corrections or the gazetteer)."""
+        self._resolve_cached.cache_clear()
+
+    def _resolve_uncached(self, query: str, admin1: str, admin2: str, near: tuple | None, bbox: tuple | None,
+                          types: frozenset[str]) -> Match:
+        parsed = parse_location(query)
+        if not parsed.name:
+            reason = "empty location" if not parsed.text else "no place name left after removing qualifiers"
+            return Match(query=query, status="unresolved", reason=reason)
+        corrected = self._correction(parsed, admin1)
+        if corrected is not None:
+            return corrected
+        context, context_note = self._context(parsed, admin1, admin2, near, bbox, types)
+        match = self._match_name(parsed.name, parsed, context)
+        if match.status == "unresolved":
+            split = self._split_match(parsed, context)
+            if split is not None:
+                match = split
+        if match.status == "unresolved" and parsed.context:
+            # "Kansafra, Jabal al-Zawiya": when the name is unknown the context still places it roughly
+            for part in parsed.context:
+                area = self._match_name(part, parsed, Context(admin1_pcodes=context.admin1_pcodes))
+                if area.status == "matched":
+                    match = _replace(area, query=query, geo_precision=max(area.geo_precision or 2, 2),
+                                     status="ambiguous",
+                                     reason=f"{parsed.name!r} not found; placed at {area.name} from the context")
+                    break
+        if match.status == "unresolved" and self._fallback is not None:
+            match = self._fallback.resolve(query, parsed, admin1, self) or match
+        if context_note and match.status != "unresolved":
+            match = _replace(match, reason="; ".join(r for r in (match.reason, context_note) if r))
+        return _replace(match, query=query)
+
+    def _match_name(self, name: str, parsed: ParsedQuery, context: Context) -> Match:
+        idx = self.index
+        cands = idx.lookup(name, admin1_pcodes=context.admin1_pcodes if context.strict_admin else ())
+        if not cands and context.admin1_pcodes:
+            cands = idx.lookup(name)
+        ranked = rank(idx, cands, context, want_area=parsed.area and not parsed.near,
+                      type_hint=parsed.type_hint)
+        return decide(idx, name, ranked, near=parsed.near, area=parsed.area)
+
+    def _split_match(self, parsed: ParsedQuery, context: Context) -> Match | None:
+        """'Kahil Jizah': a place name followed by a nearby place that locates it."""
+        words = parsed.name.split()
+        if len(words) < 2 or len(words) > 6:
+            return None
+        for cut in range(len(words) - 1, 0, -1):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            anchor = self._match_name(tail, parsed, context)
+            if anchor.status != "matched" or anchor.feature_type in ADMIN_TYPES:
+                continue
+            ctx = Context(admin1_pcodes=context.admin1_pcodes, anchors=((anchor.longitude, anchor.latitude, 15.0),),
+                          strict_admin=context.strict_admin)
+            head_cands = [c for c in rank(self.index, self.index.lookup(head), ctx) if "far from context" not in c.notes]
+            if head_cands:
+                m = decide(self.index, parsed.name, head_cands, near=parsed.near, area=parsed.area)
+                return _replace(m, reason="; ".join(r for r in (m.reason, f"located by {anchor.name}") if r))
+        return None
+
+    def _correction(self, parsed: ParsedQuery, admin1: str) -> Match | None:
+        if not self.corrections:
+            return None
+        for key in ((name_key(parsed.text), admin1), (name_key(parsed.name), admin1),
+                    (name_key(parsed.text), ""), (name_key(parsed.name), "")):
+            pid = self.corrections.get(key)
+            if pid:
+                row = self.index.row_of.get(pid)
+                if row is None:
+                    raise GeocoderError(f"correction for {parsed.text!r} names unknown place id {pid!r}")
+                cand = self.index._candidate(row, parsed.name, "correction", 100.0)
+                return decide(self.index, parsed.text, [cand], near=parsed.near, area=parsed.area)
+        return None
+
+    def _admin_pcodes(self, hint: str, level: int | None) -> set[str]:
+        """P-codes of admin areas a hint names (P-code, name or alias in any spelling)."""
+        if not hint:
+            return set()
+        code = hint.strip().upper()
+        if code.startswith("SY") and code[2:].isdigit():
+            if f"ocha:{code if len(code) != 4 or level != 1 else code}" in self.index.row_of or len(code) in (4, 6, 8):
+                return {code}
+        found = self.index.areas_named(hint, level)
+        good = [c for c in found if c.method in ("exact", "alias", "key", "compact")]
+        if not good:
+            good = [c for c in found if c.score >= 85]
+        return {c.place_id[5:] for c in good}
+
+    def _context(self, parsed: ParsedQuery, admin1: str, admin2: str, near: tuple | None, bbox: tuple | None,
+                 types: frozenset[str]) -> tuple[Context, str]:
+        note = ""
+        a1: set[str] = set()
+        a2: set[str] = set()
+        a3: set[str] = set()
+        anchors: list[tuple[float, float, float]] = []
+        if admin1:
+            a1 = {p[:4] for p in self._admin_pcodes(admin1, 1)}
+            if not a1:
+                a1 = {p[:4] for p in self._admin_pcodes(admin1, None)}
+            if not a1:
+                town = [c for c in self.index.lookup(admin1, fuzzy=False) if c.feature_type == "settlement"]
+                if town:
+                    top = max(town, key=lambda c: (c.population, c.place_id))
+                    anchors.append((top.longitude, top.latitude, CONTEXT_RADIUS_KM))
+                    note = f"admin1 hint {admin1!r} is a town, used as 'near {top.name}'"
+                else:
+                    note = f"admin1 hint {admin1!r} is not a known governorate; ignored"
+            a1 |= {q for p in a1 for q in ADMIN1_HINT_GROUPS.get(p, ())}
+        if admin2:
+            a2 = {p[:6] for p in self._admin_pcodes(admin2, 2) if len(p) >= 6}
+            if not a2:
+                note = "; ".join(x for x in (note, f"admin2 hint {admin2!r} not found; ignored") if x)
+        if near is not None:
+            anchors.append((near[1], near[0], CONTEXT_RADIUS_KM))
+        for part in parsed.context:
+            areas = [c for c in self.index.areas_named(part) if c.method in ("exact", "alias", "key", "compact")]
+            if areas:
+                best = max(areas, key=lambda c: (c.score, -len(c.place_id)))
+                pcode = best.place_id[5:]
+                if len(pcode) == 4:
+                    a1.add(pcode) if not a1 or pcode in a1 else None
+                elif len(pcode) == 6:
+                    a2.add(pcode)
+                else:
+                    a3.add(pcode)
+                continue
+            hits = rank(self.index, self.index.lookup(part), Context(admin1_pcodes=frozenset(a1)))
+            hits = [h for h in hits if h.score >= 85]
+            if hits:
+                top = hits[0]
+                radius = CONTEXT_RADIUS_KM
+                if top.feature_type in ("region", "road"):
+                    geom = self.gazetteer.geometry(top.place_id)
+                    x0, y0, x1, y1 = geom.bounds
+                    radius = max(REGION_MIN_RADIUS_KM,
+                                 float(haversine_km(x0, y0, x1, y1)) / 2 + 5.0)
+                anchors.append((top.longitude, top.latitude, radius))
+        level = parsed.admin_level
+        ctx = Context(admin1_pcodes=frozenset(a1), admin2_pcodes=frozenset(a2), admin3_pcodes=frozenset(a3),
+                      anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level)
+        return ctx, note
+
+    # ------------------------------------------------------------------ helpers
+    def _location(self, match: Match) -> Location:
+        raw = match.as_dict()
+        raw["match_status"] = match.status
+        raw["match_method"] = match.method
+        raw["match_score"] = match.score
+        raw["match_reason"] = match.reason
+        raw["provider"] = "conflictmap"
+        parts = [match.name, match.admin2 if match.admin2 != match.name else None, match.admin1, "Syria"]
+        address = ", ".join(p for p in parts if p)
+        return Location(address, (match.latitude, match.longitude, 0.0), raw)
+
+    def _candidate_location(self, match: Match, cand: Candidate) -> Location:
+        m = decide(self.index, match.query, [cand])
+        m = _replace(m, status="ambiguous", reason=match.reason, score=round(min(cand.score, 100), 1))
+        return self._location(m)
+
+
+# ---------------------------------------------------------------------------- small helpers
+def _replace(match: Match, **changes: Any) -> Match:
+    from dataclasses import replace
+
+    return replace(match, **changes)
+
+
+def _isnan(value: Any) -> bool:
+    try:
+        return isinstance(value, float) and math.isnan(value)
+    except TypeError:
+        return False
+
+
+def _hint(value: Any) -> str:
+    if value is None or _isnan(value):
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    return normalize_name(value)[:100]
+
+
+def _as_near(near: Any) -> tuple[float, float] | None:
+    if near is None:
+        return None
+    try:
+        p = GeopyPoint(near)
+    except (ValueError, TypeError):
+        raise InputError("near must be a (lat, lon) point", value=near) from None
+    return (p.latitude, p.longitude)
+
+
+def _as_bbox(bbox: Any) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(v) for v in bbox)
+    except (TypeError, ValueError):
+        raise InputError("bbox must be (min_lon, min_lat, max_lon, max_lat)", value=bbox) from None
+    if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+        raise InputError("bbox out of range or inverted (min_lon, min_lat, max_lon, max_lat)", value=bbox)
+    return (x0, y0, x1, y1)
+
+
+def _as_types(feature_type: Any) -> frozenset[str]:
+    from .gazetteer import FEATURE_TYPES
+
+    if feature_type is None:
+        return frozenset()
+    types = {feature_type} if isinstance(feature_type, str) else set(feature_type)
+    bad = sorted(t for t in types if t not in FEATURE_TYPES)
+    if bad:
+        raise InputError(f"unknown feature type; use one of {sorted(FEATURE_TYPES)}", value=bad[0])
+    return frozenset(types)
+
+
+def _load_corrections(corrections: Any) -> dict[tuple[str, str], str]:
+    """Corrections as {(name_key, admin1 hint): place_id}."""
+    if corrections is None:
+        return {}
+    out: dict[tuple[str, str], str] = {}
+    if isinstance(corrections, Mapping):
+        for name, pid in corrections.items():
+            out[(name_key(name), "")] = str(pid)
+        return out
+    import pandas as pd
+
+    try:
+        table = pd.read_csv(corrections, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read corrections: {exc}", source=str(corrections)) from None
+    for col in ("name", "place_id"):
+        if col not in table.columns:
+            raise InputError(f"corrections file needs a {col!r} column", source=str(corrections), column=col)
+    for i, row in enumerate(table.to_dict("records"), start=2):
+        if not row["name"].strip() or not row["place_id"].strip():
+            raise InputError("empty name or place_id", source=str(corrections), row=i)
+        out[(name_key(row["name"]), _hint(row.get("admin1", "")))] = row["place_id"].strip()
+    return out

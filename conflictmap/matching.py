@@ -1,0 +1,469 @@
+"""Candidate search and ranking over the gazetteer's names.
+
+The :class:`NameIndex` holds every name of every place under four keys, from strict to loose:
+the cleaned name itself (``exact``/``alias``), the transliteration key (``key``), the key with
+no spaces (``compact``) and the cross-script consonant skeleton (``skeleton``); names no key
+finds are searched with rapidfuzz (``fuzzy``). :func:`rank` scores candidates against the
+context (admin hints, nearby places, a point or box to stay near, feature type) and
+:func:`decide` turns the ranking into a :class:`Match` that is ``matched``, ``ambiguous``
+(with the ranked candidates) or ``unresolved`` (with the reason).
+
+Examples
+--------
+>>> from conflictmap.gazetteer import get_gazetteer
+>>> index = NameIndex.for_gazetteer(get_gazetteer())
+>>> hits = index.lookup("Kansafra")
+>>> hits[0].place_id, hits[0].method
+('gn:168572', 'key')
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .normalize import compact_key, is_arabic, name_key, normalize_name, skeleton
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "haversine_km"]
+
+METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "skeleton": 80.0,
+                "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
+FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
+MATCH_MIN_SCORE = 85.0
+FUZZY_ACCEPT = 92.0  # a fuzzy or skeleton candidate needs this (after context) to be matched  # a single candidate below this is ambiguous, never matched
+TIE_MARGIN = 6.0  # candidates closer than this in score are tied
+SAME_PLACE_KM = 5.0
+NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
+PRECISION = {"settlement": 1, "base": 1, "airport": 1, "crossing": 1, "prison": 1, "landmark": 1,
+             "admin3": 3, "admin2": 3, "admin1": 3, "region": 3, "road": 2}
+ADMIN_TYPES = ("admin1", "admin2", "admin3")
+
+
+def haversine_km(lon1, lat1, lon2, lat2):
+    """Great-circle distance in km; works on scalars and numpy arrays.
+
+    >>> round(haversine_km(36.0, 35.0, 36.0, 36.0))
+    111
+    """
+    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0088 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place a name may refer to, with how it was found and its score."""
+
+    row: int
+    place_id: str
+    name: str
+    matched_name: str
+    method: str
+    score: float
+    feature_type: str = ""
+    admin1_pcode: str = ""
+    admin1: str = ""
+    longitude: float = math.nan
+    latitude: float = math.nan
+    population: int = 0
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for tables and JSON."""
+        return {"place_id": self.place_id, "name": self.name, "matched_name": self.matched_name,
+                "method": self.method, "score": round(self.score, 1), "admin1": self.admin1,
+                "feature_type": self.feature_type, "longitude": self.longitude, "latitude": self.latitude}
+
+
+@dataclass(frozen=True)
+class Match:
+    """The geocoder's answer for one query.
+
+    ``status`` is ``matched``, ``ambiguous`` (a best guess with the ranked ``candidates``) or
+    ``unresolved`` (no point; ``reason`` says why). ``geo_precision`` follows ACLED: 1 the
+    place itself, 2 near a place or part of a region, 3 a region or admin area.
+    """
+
+    query: str
+    status: str
+    reason: str = ""
+    place_id: str | None = None
+    name: str | None = None
+    name_ar: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
+    feature_type: str | None = None
+    admin1: str | None = None
+    admin1_pcode: str | None = None
+    admin2: str | None = None
+    admin2_pcode: str | None = None
+    admin3: str | None = None
+    admin3_pcode: str | None = None
+    geo_precision: int | None = None
+    score: float = 0.0
+    method: str | None = None
+    candidates: tuple[Candidate, ...] = field(default=(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the status is ``matched``."""
+        return self.status == "matched"
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """``(lon, lat)`` or None."""
+        if self.longitude is None or self.latitude is None:
+            return None
+        return (self.longitude, self.latitude)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict (candidates as a list of dicts)."""
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "candidates"}
+        out["candidates"] = [c.as_dict() for c in self.candidates]
+        return out
+
+
+@dataclass(frozen=True)
+class Context:
+    """What narrows a search: admin P-codes, anchor points, a box, feature types."""
+
+    admin1_pcodes: frozenset[str] = frozenset()
+    admin2_pcodes: frozenset[str] = frozenset()
+    admin3_pcodes: frozenset[str] = frozenset()
+    anchors: tuple[tuple[float, float, float], ...] = ()  # (lon, lat, radius_km)
+    bbox: tuple[float, float, float, float] | None = None  # (min_lon, min_lat, max_lon, max_lat)
+    feature_types: frozenset[str] = frozenset()
+    prefer_admin_level: int | None = None
+    strict_admin: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return not (self.admin1_pcodes or self.admin2_pcodes or self.admin3_pcodes or self.anchors
+                    or self.bbox or self.feature_types)
+
+
+class NameIndex:
+    """Every name of every gazetteer place, indexed for fast lookup.
+
+    Build it with :meth:`for_gazetteer`, which caches one index per gazetteer object.
+    """
+
+    _cache: "weakref.WeakKeyDictionary[Any, NameIndex]" = weakref.WeakKeyDictionary()
+    _cache_lock = threading.Lock()
+
+    def __init__(self, gazetteer: Any):
+        places = gazetteer.places
+        self.gazetteer = gazetteer
+        self.place_id = places["place_id"].to_numpy()
+        self.name = places["name"].to_numpy()
+        self.name_ar = places["name_ar"].to_numpy()
+        self.feature_type = places["feature_type"].to_numpy()
+        self.admin1_pcode = places["admin1_pcode"].to_numpy()
+        self.admin2_pcode = places["admin2_pcode"].to_numpy()
+        self.admin3_pcode = places["admin3_pcode"].to_numpy()
+        self.admin1 = places["admin1"].to_numpy()
+        self.lon = places["longitude"].to_numpy(dtype=float)
+        self.lat = places["latitude"].to_numpy(dtype=float)
+        self.population = places["population"].fillna(0).to_numpy(dtype=float)
+        self.feature_code = places["feature_code"].to_numpy()
+        self.row_of = {pid: i for i, pid in enumerate(self.place_id)}
+        self.name_count = (places["alt_names"].str.count(r"\|").to_numpy() + 1
+                           + (places["name_ar"].to_numpy() != ""))
+        self.exact: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.key: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.compact: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.skel: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        names = gazetteer.names
+        rows = [self.row_of[p] for p in names["place_id"]]
+        for row, name, kind in zip(rows, names["name"], names["kind"]):
+            self.add_name(row, name, kind)
+        self._admin1_geoms: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+        self._freeze()
+
+    @classmethod
+    def for_gazetteer(cls, gazetteer: Any) -> "NameIndex":
+        """The (cached) index of a gazetteer."""
+        with cls._cache_lock:
+            index = cls._cache.get(gazetteer)
+            if index is None:
+                index = cls(gazetteer)
+                cls._cache[gazetteer] = index
+            return index
+
+    def add_name(self, row: int, name: str, kind: str = "alt") -> None:
+        clean = normalize_name(name)
+        if not clean:
+            return
+        method = "exact" if kind == "name" else "alias"
+        entry = (row, clean)
+        self.exact[clean.casefold()].append((row, method))
+        k = name_key(clean)
+        if k:
+            self.key[k].append(entry)
+            c = k.replace(" ", "")
+            if c != k:
+                self.compact[c].append(entry)
+            if len(c) >= 4 or is_arabic(c):
+                self.compact.setdefault(c, self.compact.get(c, []))
+                if entry not in self.compact[c]:
+                    self.compact[c].append(entry)
+        s = skeleton(clean)
+        if len(s) >= 3:
+            self.skel[s].append(entry)
+
+    def _freeze(self) -> None:
+        latin = sorted(k for k in self.compact if k and not is_arabic(k))
+        arabic = sorted(k for k in self.compact if k and is_arabic(k))
+        self._fuzzy_latin = latin
+        self._fuzzy_arabic = arabic
+        # per-governorate choice lists for hinted fuzzy search
+        by_adm: dict[str, set[str]] = defaultdict(set)
+        for k, entries in self.compact.items():
+            for row, _ in entries:
+                by_adm[self.admin1_pcode[row]].add(k)
+        self._fuzzy_by_admin1 = {a: sorted(v) for a, v in by_adm.items()}
+
+    def near_admin1(self, rows: np.ndarray, pcodes: Iterable[str], km: float) -> np.ndarray:
+        """True for rows whose point lies within ``km`` of any of the governorates."""
+        import shapely
+
+        with self._lock:
+            if self._admin1_geoms is None:
+                areas = self.gazetteer.areas(1)
+                self._admin1_geoms = dict(zip(areas["pcode"], areas.geometry))
+        geoms = [self._admin1_geoms[p] for p in pcodes if p in self._admin1_geoms]
+        if not geoms:
+            return np.zeros(len(rows), dtype=bool)
+        pts = shapely.points(self.lon[rows], self.lat[rows])
+        deg = km / 111.0
+        return np.any([shapely.dwithin(g, pts, deg) for g in geoms], axis=0)
+
+    # ------------------------------------------------------------------ lookup
+    def _candidate(self, row: int, matched: str, method: str, score: float) -> Candidate:
+        return Candidate(
+            row=row, place_id=str(self.place_id[row]), name=str(self.name[row]), matched_name=matched,
+            method=method, score=float(score), feature_type=str(self.feature_type[row]),
+            admin1_pcode=str(self.admin1_pcode[row]), admin1=str(self.admin1[row]),
+            longitude=float(self.lon[row]), latitude=float(self.lat[row]),
+            population=int(self.population[row]),
+        )
+
+    def lookup(self, name: str, *, admin1_pcodes: Iterable[str] = (), fuzzy: bool = True,
+               limit: int = 25) -> list[Candidate]:
+        """Candidates for a name, best method first (each place once, with its best method).
+
+        Parameters
+        ----------
+        name : the name as written (already stripped of qualifiers)
+        admin1_pcodes : restrict the fuzzy search to these governorates (exact and key
+            lookups always search everywhere; ranking applies the hint)
+        fuzzy : also run the rapidfuzz search when no key matches
+        """
+        clean = normalize_name(name)
+        if not clean:
+            return []
+        best: dict[int, Candidate] = {}
+
+        def offer(row: int, matched: str, method: str, score: float) -> None:
+            cur = best.get(row)
+            if cur is None or score > cur.score:
+                best[row] = self._candidate(row, matched, method, score)
+
+        for row, method in self.exact.get(clean.casefold(), ()):
+            offer(row, clean, method, METHOD_SCORE[method])
+        k = name_key(clean)
+        for row, matched in self.key.get(k, ()):
+            offer(row, matched, "key", METHOD_SCORE["key"])
+        c = k.replace(" ", "")
+        for row, matched in self.compact.get(c, ()):
+            offer(row, matched, "compact", METHOD_SCORE["compact"])
+        strong = bool(best)
+        if strong and admin1_pcodes:
+            strong = any(cand.admin1_pcode in admin1_pcodes for cand in best.values())
+        if fuzzy and not strong and len(c) >= 3:
+            choices = self._fuzzy_arabic if is_arabic(c) else self._fuzzy_latin
+            if admin1_pcodes and not is_arabic(c):
+                choices = sorted({x for a in admin1_pcodes for x in self._fuzzy_by_admin1.get(a, ())})
+            cutoff = FUZZY_CUTOFF
+            for choice, score, _ in process.extract(c, choices, scorer=fuzz.ratio, limit=limit,
+                                                     score_cutoff=cutoff):
+                if choice == c:
+                    continue
+                for row, matched in self.compact.get(choice, ()):
+                    offer(row, matched, "fuzzy", min(score, 90.0) - 2.0)
+        s = skeleton(clean)
+        if len(s) >= 3:
+            for row, matched in self.skel.get(s, ()):
+                if row in best:
+                    continue
+                # a skeleton hit is only as good as the spelling is close
+                sim = fuzz.ratio(c, compact_key(matched)) if not (is_arabic(c) ^ is_arabic(matched)) else 70.0
+                offer(row, matched, "skeleton", min(METHOD_SCORE["skeleton"], 50.0 + sim * 0.35))
+        return sorted(best.values(), key=lambda cand: (-cand.score, -cand.population, cand.place_id))
+
+    def areas_named(self, name: str, level: int | None = None) -> list[Candidate]:
+        """Admin areas (optionally of one level) whose name or alias matches ``name``."""
+        types = (f"admin{level}",) if level else ADMIN_TYPES
+        return [c for c in self.lookup(name, fuzzy=True, limit=10) if c.feature_type in types]
+
+
+# ---------------------------------------------------------------------------- ranking
+def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
+         want_area: bool = False, type_hint: str | None = None) -> list[Candidate]:
+    """Re-score candidates against the context; best first.
+
+    Candidates outside a strict admin hint are dropped when any candidate is inside it.
+    """
+    if not candidates:
+        return []
+    rows = np.array([c.row for c in candidates])
+    adjusted: list[Candidate] = []
+    inside_admin = np.ones(len(rows), dtype=bool)
+    if context.admin1_pcodes:
+        inside_admin &= np.isin(index.admin1_pcode[rows], list(context.admin1_pcodes))
+    if context.admin2_pcodes:
+        inside_admin &= np.isin(index.admin2_pcode[rows], list(context.admin2_pcodes))
+    if context.admin3_pcodes:
+        inside_admin &= np.isin(index.admin3_pcode[rows], list(context.admin3_pcodes))
+    near_admin = np.zeros(len(rows), dtype=bool)
+    if context.admin1_pcodes and not inside_admin.all():
+        near_admin = index.near_admin1(rows, context.admin1_pcodes, NEAR_ADMIN_KM)
+    anchor_ok = np.ones(len(rows), dtype=bool)
+    anchor_dist = np.full(len(rows), np.inf)
+    if context.anchors:
+        for lon, lat, radius in context.anchors:
+            d = haversine_km(lon, lat, index.lon[rows], index.lat[rows])
+            anchor_dist = np.minimum(anchor_dist, d / max(radius, 1e-6))
+        anchor_ok = anchor_dist <= 1.0
+    in_box = np.ones(len(rows), dtype=bool)
+    if context.bbox:
+        x0, y0, x1, y1 = context.bbox
+        in_box = (index.lon[rows] >= x0) & (index.lon[rows] <= x1) & (index.lat[rows] >= y0) & (index.lat[rows] <= y1)
+    for i, cand in enumerate(candidates):
+        score = cand.score
+        notes: list[str] = []
+        ftype = cand.feature_type
+        is_admin = ftype in ADMIN_TYPES
+        if context.feature_types and ftype not in context.feature_types:
+            score -= 25
+            notes.append("feature type")
+        if context.admin1_pcodes or context.admin2_pcodes or context.admin3_pcodes:
+            if inside_admin[i]:
+                score += 4
+            elif near_admin[i]:
+                score -= 8
+                notes.append("just outside admin hint")
+            else:
+                score -= 30
+                notes.append("outside admin hint")
+        if context.anchors:
+            if anchor_ok[i]:
+                score += 6 * (1.0 - min(anchor_dist[i], 1.0)) + 2
+            else:
+                score -= 12
+                notes.append("far from context")
+        if context.bbox and not in_box[i]:
+            score -= 30
+            notes.append("outside box")
+        if want_area or context.prefer_admin_level:
+            if is_admin and (context.prefer_admin_level is None or ftype == f"admin{context.prefer_admin_level}"):
+                score += 8
+            elif ftype == "region":
+                score += 5
+            else:
+                score -= 4
+        else:
+            if ftype == "settlement":
+                score += 1.5
+            elif is_admin:
+                score -= 4.0  # "Idlib" means the city before it means the governorate
+        if type_hint == "settlement" and ftype != "settlement":
+            score -= 3
+        pop = cand.population
+        score += min(math.log10(pop + 1), 6.0) * 0.5  # up to +3 for a city of a million
+        score += min(index.name_count[cand.row], 12) * 0.15  # better-known places have more names
+        code = str(index.feature_code[cand.row])
+        if code.startswith("PPLA") or code == "PPLC":
+            score += 1.0
+        if code in ("PPLQ", "PPLH"):  # abandoned / historical
+            score -= 2.0
+        adjusted.append(replace(cand, score=score, notes=tuple(notes)))
+    if context.strict_admin and (context.admin1_pcodes or context.admin2_pcodes or context.admin3_pcodes):
+        keep = inside_admin | near_admin
+        inside = [c for c, ok in zip(adjusted, keep) if ok]
+        if inside:
+            adjusted = inside
+    return sorted(adjusted, key=lambda c: (-c.score, -c.population, c.place_id))
+
+
+def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: bool = False,
+           area: bool = False, reason_if_none: str = "no place with this name in the gazetteer",
+           min_score: float = MATCH_MIN_SCORE) -> Match:
+    """Turn ranked candidates into a :class:`Match`."""
+    if not ranked:
+        return Match(query=query, status="unresolved", reason=reason_if_none)
+    top = ranked[0]
+    rivals = [c for c in ranked[1:] if top.score - c.score < TIE_MARGIN
+              and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM
+              and not _nested(index, top.row, c.row)]
+    status, reason = "matched", ""
+    base = METHOD_SCORE.get(top.method, 0.0) if top.method != "fuzzy" else top.score
+    if top.score < min_score:
+        status, reason = "ambiguous", f"weak {top.method} match ({top.score:.0f})"
+    elif top.method in ("fuzzy", "skeleton") and top.score < FUZZY_ACCEPT:
+        status, reason = "ambiguous", f"spelling differs from every known name ({top.method} {top.score:.0f})"
+    elif rivals:
+        # a much bigger place wins a tie with a hamlet of the same name
+        if top.population >= 5000 and top.population >= 20 * max(rivals[0].population, 1):
+            pass
+        else:
+            status = "ambiguous"
+            where = ", ".join(sorted({c.admin1 or "?" for c in [top, *rivals[:4]]}))
+            reason = f"{len(rivals) + 1} places match equally well ({where}); give an admin1 hint"
+    if top.notes and status == "matched" and any(n in ("outside admin hint", "outside box", "just outside admin hint")
+                                                 for n in top.notes):
+        status, reason = "ambiguous", "best candidate lies outside the given admin area"
+    del base
+    row = top.row
+    ftype = str(index.feature_type[row])
+    precision = PRECISION.get(ftype, 1)
+    if near or area:
+        precision = max(precision, 2)
+    return Match(
+        query=query, status=status, reason=reason, place_id=top.place_id, name=top.name,
+        name_ar=str(index.name_ar[row]) or None, longitude=float(index.lon[row]), latitude=float(index.lat[row]),
+        feature_type=ftype, admin1=str(index.admin1[row]) or None, admin1_pcode=str(index.admin1_pcode[row]) or None,
+        admin2=_admin_name(index, index.admin2_pcode[row]), admin2_pcode=str(index.admin2_pcode[row]) or None,
+        admin3=_admin_name(index, index.admin3_pcode[row]), admin3_pcode=str(index.admin3_pcode[row]) or None,
+        geo_precision=precision, score=round(min(top.score, 100.0), 1), method=top.method,
+        candidates=tuple(ranked[:10]),
+    )
+
+
+def _nested(index: NameIndex, a: int, b: int) -> bool:
+    """True when one of two places is an admin area that contains the other."""
+    for outer, inner in ((a, b), (b, a)):
+        ftype = index.feature_type[outer]
+        if ftype in ADMIN_TYPES:
+            pcode = index.place_id[outer][5:]
+            if index.admin3_pcode[inner].startswith(pcode) and index.place_id[inner] != index.place_id[outer]:
+                return True
+    return False
+
+
+def _admin_name(index: NameIndex, pcode: str) -> str | None:
+    if not pcode:
+        return None
+    row = index.row_of.get(f"ocha:{pcode}")
+    return str(index.name[row]) if row is not None else None
