@@ -1,0 +1,420 @@
+"""Find the gazetteer places a report text mentions.
+
+Token windows of up to six words are looked up by their transliteration key
+(:func:`conflictmap.normalize.name_key`), longest first, so "Jisr al-Shughur", "Jisr ash-Shughour"
+and "جسر الشغور" all find the same town. A window must look like a name: its words capitalised,
+Arabic script, or name particles ("al", "ash") and feature words ("desert", "highway") between
+them; a one-word Arabic-script name needs a word such as "في" or "قرية" before it
+(``conflictmap/data/place_text_words.csv``). One-word names that are also English words ("Same" and Hama, "Now" and Nawa; the list is
+``conflictmap/data/english_place_clashes.csv``) only count mid-sentence and spelled exactly as a
+gazetteer name. Words inside actor names ("Hayat Tahrir al-Sham") and links are skipped.
+
+Among same-name places the one that fits the text wins: the governorate the caller gives, the
+governorates and places named in the same sentence, then paragraph, then the whole text
+("Al-Ruwayha ... in southern Idlib" is Idlib's Ruwayhah, not Deir ez-Zor's). Words around a
+mention set its precision and role: "near X", "the countryside of X" (near: precision 2),
+"southern Idlib", "Daraa province" (the area), "northwest of Ayn Issa" (a reference point, not the
+event's place), "Kahil Jizah" (the second name only locates the first).
+
+Examples
+--------
+>>> found = find_places("Late on June 30, fighting resumed near Kansafrah and Al-Ruwayha in southern Idlib.")
+>>> found[["mention", "place_id", "admin1", "role"]].values.tolist()
+[['Kansafrah', 'gn:168572', 'Idleb', 'location'], ['Al-Ruwayha', 'gn:165178', 'Idleb', 'location'], ['Idlib', 'ocha:SY07', 'Idleb', 'area']]
+>>> find_places("He has a shin injury and the same plan.").empty
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank
+from ..normalize import is_arabic, name_key, normalize_name
+from .actors import find_actors
+from .schema import read_data_csv
+from .text import Sentence, split_sentences
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode"]
+
+MAX_WORDS = 6
+NEARBY_KM = 60.0  # places named together are expected within this distance
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019\u02bf\u02be`][^\W_]+)*")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)")
+_JOIN = re.compile(r"^(?:-|\s+|\s*-\s*|\s+-\s+)$")  # what may stand between words of one name
+_DIRECTION = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+_REFERENCE_BEFORE = re.compile(rf"\b{_DIRECTION}(?:ern)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
+_KM_BEFORE = re.compile(rf"\b\d+\s*(?:km|kilomet(?:er|re)s?)\s+(?:{_DIRECTION}\s+)?(?:of|from)\s+(?:the\s+)?$", re.I)
+_NEAR_BEFORE = re.compile(
+    r"\b(?:near|nearby|around|outside|close\s+to|next\s+to|on\s+the\s+outskirts\s+of|outskirts\s+of|"
+    r"vicinity\s+of|countryside\s+of|surroundings\s+of|frontlines?\s+(?:of|near))\s+(?:the\s+)?"
+    r"(?:(?:villages?|towns?|city|hamlet|area)\s+of\s+)?$", re.I)
+_AREA_ADJ_BEFORE = re.compile(
+    r"\b(?:(?:north|south|east|west)(?:ern)?|north-?eastern|north-?western|south-?eastern|south-?western|"
+    r"northeast|northwest|southeast|southwest|central|rural|greater|eastern\s+rural|western\s+rural)\s+$", re.I)
+_SETTLEMENT_BEFORE = re.compile(r"\b(?:villages?|towns?|city|hamlet|camp)\s+of\s+(?:the\s+)?$", re.I)
+_SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
+_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s+)?$", re.I)
+_ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
+_DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
+_AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
+_POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
+
+
+@dataclass
+class PlaceMention:
+    """A gazetteer place named in a text.
+
+    ``role`` is ``location`` (a place where something happens), ``area`` (a governorate,
+    district or region named as an area: "southern Idlib", "Daraa province") or ``reference``
+    (a point another place is located from: "northwest of Ayn Issa", the "Jizah" of "Kahil Jizah").
+    """
+
+    mention: str
+    start: int
+    end: int
+    sentence: int
+    paragraph: int
+    candidates: list[Candidate]
+    near: bool = False
+    area: bool = False
+    reference: bool = False
+    type_hint: str | None = None
+    admin_level: int | None = None
+    compound_of: int | None = None  # index of the mention this one locates ("Kahil Jizah")
+    match: Match | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def role(self) -> str:
+        if self.reference:
+            return "reference"
+        if self.match is not None and self.match.feature_type in (*ADMIN_TYPES, "region") and (
+                self.area or self.admin_level or self.match.feature_type == "admin1"):
+            return "area"
+        return "location"
+
+
+@lru_cache(maxsize=1)
+def _english_clashes() -> frozenset[str]:
+    return frozenset(read_data_csv("english_place_clashes.csv")["word"].str.strip().str.lower())
+
+
+@lru_cache(maxsize=1)
+def _text_words() -> dict[str, frozenset[str]]:
+    table = read_data_csv("place_text_words.csv")
+    return {kind: frozenset(group["word"].str.strip().str.lower()) for kind, group in table.groupby("kind")}
+
+
+def _kind(token: str) -> str:
+    if is_arabic(token):
+        return "arabic"
+    low = token.lower()
+    words = _text_words()
+    if low in words.get("particle", ()):
+        return "particle"
+    if low in words.get("feature", ()):
+        return "feature"
+    if token[:1].isupper():
+        return "cap"
+    return "lower"
+
+
+def _window_ok(kinds: Sequence[str], words: Sequence[str]) -> bool:
+    if not any(k in ("cap", "arabic") for k in kinds):
+        return False
+    if kinds[0] not in ("cap", "arabic", "particle") or kinds[-1] not in ("cap", "arabic", "feature"):
+        return False
+    if any(k == "lower" for k in kinds):
+        return False
+    if len(words) == 1:
+        word = words[0]
+        if not is_arabic(word) and (word.isupper() and len(word) <= 4):  # acronyms are not places
+            return False
+    return True
+
+
+def _is_title_case(sentence: str) -> bool:
+    words = [w for w in _TOKEN.findall(sentence) if w[:1].isalpha() and not is_arabic(w)]
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) >= 0.7 * len(long_words)
+
+
+def admin1_pcode(name: Any, index: NameIndex) -> str | None:
+    """The P-code of the governorate ``name`` names (any spelling), or None.
+
+    Examples
+    --------
+    >>> from conflictmap.gazetteer import get_gazetteer
+    >>> index = NameIndex.for_gazetteer(get_gazetteer())
+    >>> admin1_pcode("Idlib", index), admin1_pcode("Deir Ezzor", index), admin1_pcode("Atlantis", index)
+    ('SY07', 'SY09', None)
+    """
+    clean = normalize_name(name)
+    if not clean:
+        return None
+    if re.fullmatch(r"SY\d\d", clean.upper()):
+        return clean.upper()
+    for cand in index.lookup(clean, fuzzy=True, limit=5):
+        if cand.feature_type == "admin1":
+            return cand.admin1_pcode
+    for cand in index.lookup(clean, fuzzy=False, limit=5):
+        if cand.feature_type in ("admin2", "settlement") and cand.population > 100000:
+            return cand.admin1_pcode  # a governorate capital's name
+    return None
+
+
+def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceMention]:
+    masked = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    masked += [(a.start, a.end) for a in find_actors(text)]
+    clashes = _english_clashes()
+    mentions: list[PlaceMention] = []
+    for s_no, sentence in enumerate(sentences):
+        title = _is_title_case(sentence.text)
+        toks = [(m.group(0), sentence.start + m.start(), sentence.start + m.end())
+                for m in _TOKEN.finditer(sentence.text)]
+        toks = [t for t in toks if not any(a <= t[1] < b for a, b in masked)]
+        i = 0
+        while i < len(toks):
+            found = None
+            for n in range(min(MAX_WORDS, len(toks) - i), 0, -1):
+                window = toks[i:i + n]
+                if any(not _JOIN.match(text[window[j][2]:window[j + 1][1]]) for j in range(n - 1)):
+                    continue
+                words = [w for w, _, _ in window]
+                if not _window_ok([_kind(w) for w in words], words):
+                    continue
+                start, end = window[0][1], window[-1][2]
+                surface = text[start:end]
+                key = name_key(surface)
+                if not key or (len(key.replace(" ", "")) < 3 and not is_arabic(key)):
+                    continue
+                if key not in index.key and key.replace(" ", "") not in index.compact:
+                    continue
+                if n == 1 and is_arabic(surface):
+                    previous = toks[i - 1][0] if i > 0 else ""
+                    cues = _text_words().get("arabic_cue", ())
+                    if previous not in cues or surface in cues:
+                        continue
+                if n == 1 and not is_arabic(surface) and surface.lower() in clashes:
+                    sentence_start = start == toks[0][1]
+                    if title or sentence_start or surface.casefold() not in index.exact:
+                        continue
+                candidates = index.lookup(surface, fuzzy=False)
+                candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")]
+                if candidates:
+                    found = PlaceMention(surface, start, end, s_no, sentence.paragraph, candidates)
+                    i += n
+                    break
+            if found is None:
+                i += 1
+            else:
+                mentions.append(found)
+    return mentions
+
+
+def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
+                      index: NameIndex) -> list[PlaceMention]:
+    """Capitalised words listed with found places ("Kansafrah, Al-Ruwayha and Bayanin") or after
+    "the village of" are looked up with spelling tolerance inside the governorates of the text."""
+    taken = [(m.start, m.end) for m in mentions]
+    pcodes = {c.admin1_pcode for m in mentions for c in m.candidates[:1] if c.admin1_pcode}
+    extra: list[PlaceMention] = []
+    name_re = re.compile(r"(?:(?:al|el|ad|ar|as|ash|at|az)-)?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ash|as|ad|ar|at|az)-)?[A-Z][\w'\u2019]+){0,2}")
+    for s_no, sentence in enumerate(sentences):
+        in_sentence = [m for m in mentions if m.sentence == s_no]
+        for m in name_re.finditer(sentence.text):
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            before = text[max(sentence.start, start - 60):start]
+            listed = any(_LIST_GAP.match(text[p.end:start]) for p in in_sentence if p.end <= start)
+            if not (listed or _SETTLEMENT_BEFORE.search(before)):
+                continue
+            if m.group(0).lower() in _english_clashes() or find_actors(m.group(0)):
+                continue
+            cands = [c for c in index.lookup(m.group(0), admin1_pcodes=sorted(pcodes), fuzzy=True)
+                     if c.method in ("fuzzy", "skeleton") and c.score >= 80 and c.feature_type == "settlement"
+                     and (not pcodes or c.admin1_pcode in pcodes)]
+            if cands:
+                extra.append(PlaceMention(m.group(0), start, end, s_no, sentence.paragraph, cands,
+                                          type_hint="settlement"))
+    return extra
+
+
+def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> None:
+    for i, m in enumerate(mentions):
+        s = sentences[m.sentence]
+        before = text[s.start:m.start]
+        after = text[m.end:s.end]
+        if _REFERENCE_BEFORE.search(before) or _KM_BEFORE.search(before):
+            m.reference = True
+            m.near = True
+        if _NEAR_BEFORE.search(before):
+            m.near = True
+        if _AREA_ADJ_BEFORE.search(before) or _AREA_AFTER.match(after):
+            m.area = True
+        if _SETTLEMENT_BEFORE.search(before) or _SETTLEMENT_AFTER.match(after):
+            m.type_hint = "settlement"
+        if _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
+            m.admin_level = 1
+        elif _DISTRICT_AFTER.match(after):
+            m.admin_level = 2
+        if i > 0:
+            prev = mentions[i - 1]
+            gap = text[prev.end:m.start]
+            if prev.sentence == m.sentence and _LIST_GAP.match(gap):  # "villages of A, B and C"
+                m.near = m.near or prev.near
+                m.type_hint = m.type_hint or prev.type_hint
+                m.reference = m.reference or prev.reference
+            elif prev.sentence == m.sentence and re.fullmatch(r"\s+", gap) and not prev.reference:
+                m.reference = True  # "Kahil Jizah": the second name locates the first
+                m.compound_of = i - 1
+
+
+def _evidence(mentions: list[PlaceMention], level: str, key: int) -> set[str]:
+    """Governorates named unambiguously in one sentence/paragraph/text."""
+    out: set[str] = set()
+    for m in mentions:
+        if level != "text" and getattr(m, level) != key:
+            continue
+        pcodes = {c.admin1_pcode for c in m.candidates if c.admin1_pcode}
+        if len(pcodes) == 1:
+            out |= pcodes
+    return out
+
+
+_AREA_ORDER = ("admin1", "admin2", "admin3", "region")
+
+
+def _area_candidates(m: PlaceMention) -> list[Candidate]:
+    """For a mention named as an area ("southern Idlib", "Daraa province") keep only the areas of
+    the level asked for, else the highest level present: the governorate, not its namesake
+    district, sub-district or capital."""
+    if not (m.area or m.admin_level):
+        return m.candidates
+    wanted = [f"admin{m.admin_level}"] if m.admin_level else list(_AREA_ORDER)
+    for ftype in wanted:
+        found = [c for c in m.candidates if c.feature_type == ftype]
+        if found:
+            return found
+    return m.candidates
+
+
+def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:
+    hint = admin1_pcode(admin1, index) if admin1 else None
+    by_sentence = {m.sentence: _evidence(mentions, "sentence", m.sentence) for m in mentions}
+    by_paragraph = {m.paragraph: _evidence(mentions, "paragraph", m.paragraph) for m in mentions}
+    whole = _evidence(mentions, "text", 0)
+    # first the mentions that have one possible governorate, then the others with their help
+    order = sorted(range(len(mentions)), key=lambda i: len({c.admin1_pcode for c in mentions[i].candidates}))
+    for i in order:
+        m = mentions[i]
+        options = {c.admin1_pcode for c in m.candidates if c.admin1_pcode}
+        pcodes: set[str] = set()
+        for level in ({hint} if hint else set(), by_sentence[m.sentence], by_paragraph[m.paragraph], whole):
+            if level & options:
+                pcodes = level & options
+                break
+        anchors = []
+        for other in mentions:
+            if other is m or other.match is None or other.match.status != "matched":
+                continue
+            if other.sentence == m.sentence and other.match.feature_type not in (*ADMIN_TYPES, "region"):
+                anchors.append((other.match.longitude, other.match.latitude, NEARBY_KM))
+        context = Context(admin1_pcodes=frozenset(pcodes), anchors=tuple(anchors),
+                          prefer_admin_level=m.admin_level, strict_admin=bool(pcodes))
+        ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
+                      type_hint=m.type_hint)
+        m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+    # a second pass lets a mention resolved later help one resolved earlier
+    for m in mentions:
+        if m.match is not None and m.match.status == "ambiguous":
+            anchors = tuple((o.match.longitude, o.match.latitude, NEARBY_KM) for o in mentions
+                            if o is not m and o.sentence == m.sentence and o.match is not None
+                            and o.match.status == "matched" and o.match.feature_type not in (*ADMIN_TYPES, "region"))
+            if anchors:
+                context = Context(anchors=anchors, prefer_admin_level=m.admin_level)
+                ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
+                              type_hint=m.type_hint)
+                m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+
+
+def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
+                        sentences: list[Sentence] | None = None) -> list[PlaceMention]:
+    """The :class:`PlaceMention` objects behind :func:`find_places`, in text order."""
+    if not isinstance(text, str):
+        from ..errors import InputError
+
+        raise InputError(f"text must be a string, got {type(text).__name__}", column="text")
+    if gazetteer is None:
+        from ..gazetteer import get_gazetteer
+
+        gazetteer = get_gazetteer()
+    index = NameIndex.for_gazetteer(gazetteer)
+    sentences = split_sentences(text) if sentences is None else sentences
+    mentions = _scan(text, sentences, index)
+    mentions += _fuzzy_list_items(text, sentences, mentions, index)
+    # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
+    mentions = [m for m in mentions if not _POLITICAL_AFTER.match(text[m.end:sentences[m.sentence].end])]
+    mentions.sort(key=lambda m: m.start)
+    _qualify(text, sentences, mentions)
+    _resolve(index, mentions, admin1)
+    return mentions
+
+
+def find_places(text: str, *, gazetteer: Any = None, admin1: str | None = None) -> pd.DataFrame:
+    """Every gazetteer place a text mentions, with its span and the place chosen for it.
+
+    Parameters
+    ----------
+    text
+        Report text (English with Latin or Arabic-script names, or Arabic).
+    gazetteer
+        A :class:`~conflictmap.gazetteer.Gazetteer`; the bundled one by default.
+    admin1
+        Governorate the text is about, if known (any spelling, or a P-code such as ``SY07``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention in text order: ``mention, start, end, sentence, paragraph, role``
+        (location / area / reference), ``near``, ``place_id, place_name, feature_type, admin1,
+        admin1_pcode, longitude, latitude, geo_precision, match_status`` (matched / ambiguous),
+        ``match_method, match_score, match_reason, candidates`` (place ids, best first).
+
+    Examples
+    --------
+    >>> find_places("اشتباكات في جسر الشغور")[["mention", "place_id"]].values.tolist()
+    [['جسر الشغور', 'gn:169023']]
+    >>> find_places("Shelling hit Kashal Ubayd, northwest of Ayn Issa.")[["mention", "role", "admin1"]].values.tolist()
+    [['Kashal Ubayd', 'location', 'Ar-Raqqa'], ['Ayn Issa', 'reference', 'Ar-Raqqa']]
+    """
+    rows = []
+    for m in find_place_mentions(text, gazetteer=gazetteer, admin1=admin1):
+        match = m.match
+        rows.append({
+            "mention": m.mention, "start": m.start, "end": m.end, "sentence": m.sentence,
+            "paragraph": m.paragraph, "role": m.role, "near": m.near,
+            "place_id": match.place_id, "place_name": match.name, "feature_type": match.feature_type,
+            "admin1": match.admin1 or (match.name if match.feature_type == "admin1" else ""),
+            "admin1_pcode": match.admin1_pcode or "",
+            "longitude": match.longitude, "latitude": match.latitude,
+            "geo_precision": match.geo_precision, "match_status": match.status,
+            "match_method": match.method, "match_score": match.score, "match_reason": match.reason,
+            "candidates": [c.place_id for c in match.candidates],
+        })
+    columns = ["mention", "start", "end", "sentence", "paragraph", "role", "near", "place_id", "place_name",
+               "feature_type", "admin1", "admin1_pcode", "longitude", "latitude", "geo_precision",
+               "match_status", "match_method", "match_score", "match_reason", "candidates"]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,102 @@
+"""find_places: gazetteer places in report text."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conflictmap.events.places_in_text import find_places
+from conflictmap.matching import haversine_km
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _places(text, **kw):
+    return find_places(text, **kw)
+
+
+def test_multi_word_variants_and_arabic_script():
+    for text in ("Clashes erupted in Jisr al-Shughur.", "Clashes erupted in Jisr ash-Shughour.",
+                 "اشتباكات عنيفة في جسر الشغور", "قصف مدفعي على جسر الشغور"):
+        found = _places(text)
+        assert list(found.place_id) == ["gn:169023"], text
+
+
+def test_longest_match_wins():
+    found = _places("Government jets struck hideouts south of the Palmyra-Deir Ezzor highway.")
+    assert list(found.place_id) == ["cm:road-palmyra-deir-ez-zor"]
+    assert found.role.iloc[0] == "reference" and bool(found.near.iloc[0])
+
+
+def test_common_words_are_not_places():
+    text = ("Now the army has the same plan. Has it failed? Same as before: no shin guards, "
+            "the area is calm. Hit by shells, they left. RUSSIA and Russia deny it.")
+    found = _places(text)
+    assert found.empty, found[["mention", "place_id"]].values.tolist()
+
+
+def test_lone_arabic_word_needs_a_cue():
+    assert _places("اشتباكات عنيفة").empty
+    found = _places("قصف على قرية كنسفرة")
+    assert list(found.place_id) == ["gn:168572"]
+
+
+def test_short_names_need_capitals():
+    assert _places("the tell of the story has a shin").empty
+    found = _places("Shelling hit the village of Shin in Homs countryside.")
+    assert "Shin" in list(found.mention)
+
+
+def test_actor_names_are_not_places():
+    found = _places("Hayat Tahrir al-Sham and Ansar al-Din clashed.")
+    assert found.empty
+
+
+def test_admin_context_chooses_among_same_name_places():
+    idlib = _places("Fighting resumed near the villages of Kansafrah and Al-Ruwayha in southern Idlib.")
+    ruw = idlib[idlib.mention == "Al-Ruwayha"].iloc[0]
+    assert ruw.place_id == "gn:165178" and ruw.admin1 == "Idleb"
+    deir = _places("Fighting erupted in Al-Ruwayha east of Deir ez-Zor city.", admin1="Deir ez-Zor")
+    assert deir[deir.mention == "Al-Ruwayha"].iloc[0].place_id == "gn:165179"
+
+
+def test_roles_area_reference_and_compound():
+    found = _places("SNA groups shelled Kashal Ubayd, northwest of Ayn Issa, and the province of Daraa was calm.")
+    roles = dict(zip(found.mention, found.role))
+    assert roles == {"Kashal Ubayd": "location", "Ayn Issa": "reference", "Daraa": "area"}
+    assert found.set_index("mention").loc["Ayn Issa", "admin1"] == "Ar-Raqqa"
+    kahil = _places("The army withdrew from the village of Kahil Jizah.")
+    assert list(zip(kahil.mention, kahil.role)) == [("Kahil", "location"), ("Jizah", "reference")]
+
+
+def test_spans_point_into_text():
+    text = "On June 26 clashes hit Yacubiyeh and al-Janoudiyah near Jisr al-Shughur."
+    found = _places(text)
+    assert all(text[s:e] == m for s, e, m in zip(found.start, found.end, found.mention))
+
+
+def test_not_a_string():
+    from conflictmap.errors import InputError
+
+    with pytest.raises(InputError):
+        find_places(None)
+
+
+@pytest.mark.shared
+def test_seed_reports_places_within_tolerance():
+    seeds = SHARED / "seeds"
+    expected = SHARED / "eval" / "seed_places.csv"
+    if not seeds.is_dir() or not expected.exists():
+        pytest.skip("../shared not present")
+    found = pd.concat([find_places(p.read_text(encoding="utf-8")) for p in sorted(seeds.glob("*.txt"))])
+    table = pd.read_csv(expected).dropna(subset=["expected_lat"])
+    checked = 0
+    for row in table.itertuples():
+        name = row.query.replace(" city", "").replace(" province", "")
+        hits = found[found.mention.str.casefold() == name.casefold()]
+        if hits.empty:
+            continue
+        best = min(haversine_km(h.longitude, h.latitude, row.expected_lon, row.expected_lat) for h in hits.itertuples())
+        assert best <= max(row.tolerance_km, 5), (row.query, best)
+        checked += 1
+    assert checked >= 12
