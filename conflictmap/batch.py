@@ -37,6 +37,8 @@ OUTPUT_COLUMNS = [
     "match_score", "match_method", "match_status", "match_reason", "match_candidates",
 ]
 PROGRESS_MIN_NAMES = 5000
+_TEXT_OUTPUT = ["place_id", "place_name", "admin1", "admin2", "admin3", "match_method", "match_status",
+                "match_reason", "match_candidates"]
 
 
 def geocode(data: Any, name: str = "location", admin1: str | None = None, *, admin2: str | None = None,
@@ -118,6 +120,8 @@ def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFra
     frame["longitude"] = frame["longitude"].astype(float)
     frame["geo_precision"] = frame["geo_precision"].astype("Int64")
     frame["match_score"] = frame["match_score"].astype(float)
+    for col in _TEXT_OUTPUT:  # same dtype whatever the data (an all-unresolved batch too)
+        frame[col] = frame[col].astype("str")
     return frame
 
 
