@@ -27,6 +27,7 @@ import argparse
 import base64
 import functools
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -247,6 +248,12 @@ def _read_asset(url: str) -> Asset:
         )
     if entry.get("generated") == "awesome-rotate":
         return Asset(url, "css", _rotate_css())
+    if "python" in entry:  # a file the Python package itself ships (e.g. folium's Leaflet.heat build)
+        spec = importlib.util.find_spec(entry["python"])
+        if spec is None or not spec.submodule_search_locations:
+            raise ExportError(f"{entry['python']} is not installed; it provides {url}")
+        path = Path(list(spec.submodule_search_locations)[0]) / entry["file"]
+        return Asset(url, kind, path.read_text(encoding="utf-8"))
     name = entry["package"]
     if not is_fetched(name):
         raise ExportError(

@@ -53,10 +53,11 @@ def is_missing(value: Any) -> bool:
         return True
     if isinstance(value, float):
         return math.isnan(value)
-    try:  # pandas.NA, NaT, numpy nan without importing pandas here
-        result = value != value
-        return bool(result) if isinstance(result, bool) else False
-    except (TypeError, ValueError):
+    try:  # NaT and numpy nan are not equal to themselves
+        return bool(value != value)
+    except TypeError:  # pandas.NA: its truth value is ambiguous
+        return True
+    except ValueError:  # arrays
         return False
 
 

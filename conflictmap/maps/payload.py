@@ -161,7 +161,7 @@ def _column(values: pd.Series) -> dict[str, list]:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if len(values) and len(uniques) <= 0.5 * len(values):
         return {"dict": [str(u) for u in uniques], "idx": codes.tolist()}
-    return {"values": [None if v is None else str(v) for v in values.tolist()]}
+    return {"values": [None if v is None or pd.isna(v) else str(v) for v in values.tolist()]}
 
 
 def _precision(events: pd.DataFrame) -> np.ndarray:

@@ -1,0 +1,255 @@
+"""Map layers in Python: payload building, tolerance of messy input, zones, basemap, slider, conflict_map, CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, Polygon, box
+
+import conflictmap
+from conflictmap.errors import InputError
+from conflictmap.htmlsafe import css_color, safe_url, script_json, text
+from conflictmap.maps.basemap import basemap_layer
+from conflictmap.maps.conflict_map import conflict_map
+from conflictmap.maps.heatmap import heatmap_layer
+from conflictmap.maps.incidents import incidents_layer
+from conflictmap.maps.legend import legend_html
+from conflictmap.maps.payload import build_payload, encode, event_days, event_points
+from conflictmap.maps.timeline import time_slider
+from conflictmap.maps.zones_layer import zones_layer
+
+
+def column_values(col: dict) -> list:
+    if "idx" in col:
+        return [None if k < 0 else col["dict"][k] for k in col["idx"]]
+    return col["values"]
+
+
+def small_events() -> pd.DataFrame:
+    return pd.DataFrame({
+        "event_date": pd.to_datetime(["2020-06-01", "2020-06-05", None, "2020-06-07"]),
+        "event_type": ["Battles", "Protests", None, "Battles"],
+        "actor1": ["A", np.nan, "C", "D"],
+        "latitude": [36.2, 35.9, np.nan, 33.5],
+        "longitude": [37.15, 36.6, np.nan, 36.3],
+        "geo_precision": [1, 2, np.nan, 3],
+        "fatalities": [3, np.nan, 0, 1],
+        "notes": ["n1", None, "n3", "n4"],
+    })
+
+
+# --- htmlsafe -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("payload", ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>",
+                                     "\"' onmouseover=alert(1) x='", "a\u2028b\u2029c"])
+def test_script_json_never_contains_raw_markup(payload):
+    out = script_json({"v": payload})
+    assert "<" not in out and ">" not in out and "\u2028" not in out and "\u2029" not in out
+    assert json.loads(out)["v"] == payload
+
+
+def test_text_and_url_and_color_helpers():
+    assert text("<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
+    assert text(pd.NA) == "" and text(pd.NaT) == "" and text(np.nan) == ""
+    assert safe_url("https://x.org/a") == "https://x.org/a"
+    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "//x.org", "https://x.org/\"onmouseover=", None):
+        assert safe_url(bad) is None
+    assert css_color("url(javascript:x)") == "#777777"
+
+
+# --- payload ----------------------------------------------------------------------------------
+
+def test_payload_keeps_every_row_located_or_unresolved():
+    p = build_payload(small_events())
+    assert p["n"] == 3 and p["unresolved"]["n"] == 1
+    assert p["day"] == [18414, 18418, 18420]
+    assert p["prec"] == [1, 2, 3]
+    labels = [t["label"] for t in p["types"]]
+    assert labels == ["Battles", "Protests", "Unknown type"]
+    assert [t["count"] for t in p["types"]] == [2, 1, 1]
+    assert column_values(p["cols"]["fatalities"]) == ["3", None, "1"]
+    assert column_values(p["unresolved"]["cols"]["quote"]) == ["n3"]
+    assert p["day_range"] == [18414, 18420]
+
+
+def test_payload_prefers_geometry_and_converts_crs():
+    gdf = gpd.GeoDataFrame({"event_type": ["Battles", "Battles"]},
+                           geometry=[Point(37.0, 36.0), None], crs="EPSG:4326").to_crs("EPSG:3857")
+    lon, lat = event_points(gdf)
+    assert lon[0] == pytest.approx(37.0) and lat[0] == pytest.approx(36.0)
+    assert np.isnan(lon[1])
+    # geometry missing but latitude/longitude given -> taken from the columns
+    gdf2 = gpd.GeoDataFrame({"latitude": [35.0], "longitude": [38.0]}, geometry=[None], crs="EPSG:4326")
+    assert event_points(gdf2)[0][0] == pytest.approx(38.0)
+    # polygons use a point on their surface
+    lon3, lat3 = event_points(gpd.GeoDataFrame(geometry=[box(36, 35, 37, 36)], crs="EPSG:4326"))
+    assert 36 <= lon3[0] <= 37 and 35 <= lat3[0] <= 36
+
+
+def test_payload_minimal_frame_and_all_nan():
+    p = build_payload(pd.DataFrame({"latitude": [np.nan, np.nan], "longitude": [np.nan, np.nan]}))
+    assert p["n"] == 0 and p["unresolved"]["n"] == 2 and p["day_range"] is None
+    p2 = build_payload(pd.DataFrame({"latitude": [35.0], "longitude": [38.0]}))
+    assert p2["n"] == 1 and p2["day"] == [-1]
+
+
+@pytest.mark.parametrize("frame, column", [
+    (pd.DataFrame({"latitude": [95.0], "longitude": [38.0]}), "latitude"),
+    (pd.DataFrame({"latitude": ["north"], "longitude": [38.0]}), "latitude"),
+    (pd.DataFrame({"latitude": [35.0], "longitude": [38.0], "geo_precision": [7]}), "geo_precision"),
+    (pd.DataFrame({"latitude": [35.0], "longitude": [38.0], "event_date": ["31/31/2020"]}), "event_date"),
+    (pd.DataFrame({"lat": [35.0]}), "geometry"),
+])
+def test_bad_input_names_row_column_value(frame, column):
+    with pytest.raises(InputError) as info:
+        build_payload(frame)
+    assert info.value.column == column
+
+
+def test_event_days_accepts_strings_and_timezones():
+    frame = pd.DataFrame({"event_date": pd.to_datetime(["2020-06-01 23:00"]).tz_localize("UTC")})
+    assert event_days(frame).tolist() == [18414]
+    assert event_days(pd.DataFrame({"event_date": ["2020-06-02", ""]})).tolist() == [18415, -1]
+
+
+def test_encode_compresses_large_payloads_and_stays_script_safe():
+    big = {"values": ["</script>" + str(k) for k in range(200_000)]}
+    out = encode(big)
+    assert out.startswith('{"gz":"') and "</" not in out
+    import base64
+    import gzip
+
+    inner = gzip.decompress(base64.b64decode(json.loads(out)["gz"])).decode()
+    assert json.loads(inner) == big
+
+
+def test_precision3_outline_from_areas_mapping():
+    events = small_events().assign(place_id=["a", "b", None, "ocha:SY01"])
+    layer = incidents_layer(events, areas={"ocha:SY01": box(36, 33, 37, 34)})
+    assert layer.payload["poly"] == [-1, -1, 0]
+    assert len(layer.payload["polys"]) == 1
+
+
+# --- layers and legend ------------------------------------------------------------------------
+
+def test_legend_generated_from_data_and_escaped():
+    events = small_events().assign(event_type=["<b>x</b>", "Protests", None, "Battles"])
+    m = folium.Map(tiles=None)
+    incidents_layer(events, m)
+    html = m.get_root().render()
+    legend = [c for c in m._children.values()][0]._children
+    rendered = [child.html for child in legend.values() if hasattr(child, "html")][0]
+    assert "&lt;b&gt;x&lt;/b&gt;" in rendered and "<b>x</b>" not in rendered
+    assert "Protests" in rendered and "Unknown type" in rendered
+    assert "<b>x</b>" not in html  # nowhere in the page, not even in the embedded data
+    assert legend_html("t", []).count("cm-legend-row") == 0
+
+
+def test_layers_compose_and_render_with_or_without_map():
+    events = small_events()
+    layer = incidents_layer(events)  # m=None: returned, not attached
+    assert layer._parent is None
+    m = folium.Map(tiles=None)
+    layer.add_to(m)
+    heat = heatmap_layer(layer, m)
+    slider = time_slider(m, window_days=7)
+    html = m.get_root().render()
+    assert heat.get_name() in html and "L.Control.ConflictmapTimeline" in html
+    assert slider.options["windowDays"] == 7 and slider.start_day == 18414 and slider.end_day == 18420
+    assert html.count("conflictmap core") == 1  # shared script included once
+    with pytest.raises(InputError):
+        incidents_layer(events).get_root().render()  # a layer needs a map to render
+
+
+def zones_frame() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({
+        "faction": ["government", "SDF", "Martians", "government"],
+        "confidence": ["confirmed", "contested", "approximate", None],
+        "valid_from": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01", "2020-07-01"]),
+        "valid_to": pd.to_datetime(["2020-06-30", None, None, None]),
+        "as_of": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01", "2020-07-01"]),
+        "source": ["s", "s", "s", "s"], "note": ["<script>x</script>", None, np.nan, ""],
+    }, geometry=[box(36, 33, 37, 34), box(39, 35, 41, 37), box(37, 35, 38, 36), box(36, 33, 37.5, 34)],
+        crs="EPSG:4326")
+
+
+def test_zones_layer_styles_snapshots_and_escaping():
+    layer = zones_layer(zones_frame(), folium.Map(tiles=None))
+    feats = layer.data["features"]
+    assert len(feats) == 4  # unknown factions are drawn, not dropped
+    from conflictmap.factions import get_faction
+
+    assert feats[0]["properties"]["color"] == get_faction("government").color
+    assert feats[1]["properties"]["dash"] == "8 6" and feats[1]["properties"]["hatch"] is True
+    assert feats[2]["properties"]["dash"] == "2 5"
+    assert "&lt;script&gt;" in feats[0]["properties"]["tip"]
+    assert layer.layer_name == "Control zones (as of 2020-07-01)"
+    assert layer.data["initial"] == int(np.datetime64("2020-07-01", "D").astype(int))
+    # as_of keeps only zones valid that day
+    earlier = zones_layer(zones_frame(), as_of="2020-03-01")
+    assert len(earlier.data["features"]) == 3
+    assert "as of 2020-01-01" in earlier.layer_name
+    with pytest.raises(InputError):
+        zones_layer(pd.DataFrame({"faction": ["x"]}))
+
+
+def test_basemap_from_given_geometries_escapes_attribution():
+    layer = basemap_layer(outline=box(36, 32, 42, 37), areas=[box(36, 32, 39, 37)],
+                          towns=[("Big <town>", Point(37, 36), 100_000), ("Small", Point(38, 35), 10),
+                                 ("Mid", Point(38, 34), 30_000)],
+                          roads=[LineString([(36, 33), (37, 36)])], attribution="<b>credit</b>", gazetteer=False)
+    assert [t[2] for t in layer.data["towns"]] == ["Big <town>", "Mid"]
+    assert [t[3] for t in layer.data["towns"]] == [True, False]
+    assert layer.data["attribution"] == "&lt;b&gt;credit&lt;/b&gt;"
+    assert layer.data["land"]["features"] and layer.data["roads"]["features"]
+    html = folium.Map(tiles=None).add_child(layer).get_root().render()
+    assert "<town>" not in html and "<b>credit" not in html
+
+
+def test_conflict_map_builds_everything_and_is_exported():
+    m = conflict_map(small_events(), zones_frame(), as_of="2020-06-05", title="T <x>", basemap=False)
+    kinds = {type(c).__name__ for c in m._children.values()}
+    assert {"IncidentsLayer", "ZonesLayer", "HeatmapLayer", "TimeSlider", "LayerControl", "MapTitle"} <= kinds
+    slider = [c for c in m._children.values() if type(c).__name__ == "TimeSlider"][0]
+    assert slider.options["value"] == 18418
+    assert conflictmap.conflict_map is conflict_map
+    for name in ("save_html", "incidents_layer", "zones_layer", "basemap_layer", "heatmap_layer", "time_slider"):
+        assert callable(getattr(conflictmap, name))
+    assert "<x>" not in m.get_root().render()
+
+
+def test_conflict_map_repr_html_is_self_contained():
+    m = conflict_map(small_events(), basemap=False)
+    page = m._repr_html_()
+    assert "srcdoc=" in page and "cdn.jsdelivr" not in page
+
+
+# --- CLI --------------------------------------------------------------------------------------
+
+def test_cli_map_writes_offline_file(tmp_path, capsys):
+    from conflictmap.cli import main
+
+    events = small_events()
+    events["event_id_cnty"] = [f"SYR{k}" for k in range(len(events))]
+    events["location"] = ["Aleppo", "Idlib", "Nowhere", "Damascus"]
+    events["event_type"] = ["Battles", "Protests", "Battles", "Battles"]
+    src = tmp_path / "events.csv"
+    events.to_csv(src, index=False)
+    zones_path = tmp_path / "zones.geojson"
+    zones_frame().iloc[:2].to_file(zones_path, driver="GeoJSON")
+    out = tmp_path / "out" / "map.html"
+    rc = main(["map", str(src), "--zones", str(zones_path), "--as-of", "2020-06-05", "-o", str(out),
+               "--title", "CLI map", "--no-basemap"])
+    assert rc == 0
+    page = out.read_text()
+    assert "L.ConflictmapIncidents" in page and "L.ConflictmapZones" in page
+    assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+stylesheet", page)
+    assert "4 event(s), 3 on the map" in capsys.readouterr().err
+    assert main(["map", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "x.html")]) == 1
+    assert not (tmp_path / "x.html").exists()
