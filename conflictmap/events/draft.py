@@ -158,8 +158,8 @@ def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
 
 def _note(inc: _Incident, place: PlaceMention) -> str:
     match = place.match
-    where = f"{'near ' if place.near else ''}{match.name}" + (f" ({match.admin1})" if match.admin1 else "")
-    parts = [f"Draft: {inc.event.sub_event_type.lower()} ('{inc.event.trigger}') at {where}"]
+    where = f"{'near' if place.near else 'at'} {match.name}" + (f" ({match.admin1})" if match.admin1 else "")
+    parts = [f"Draft: {inc.event.sub_event_type.lower()} ('{inc.event.trigger}') {where}"]
     parts.append(inc.date_basis)
     parts += inc.notes
     if match.status != "matched":
