@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
 
 import pandas as pd
 
-from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank
+from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, rank
 from ..normalize import is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .schema import read_data_csv
