@@ -1,0 +1,112 @@
+"""Reading and writing plain tables at the command-line edge (CSV, TSV, Excel, GeoJSON, GeoParquet).
+
+Input cells are read as text so that every input column comes back out exactly as it went in;
+outputs are written atomically (a temporary file in the same folder, then ``os.replace``).
+
+Examples
+--------
+>>> import pandas as pd, tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = write_table(pd.DataFrame({"location": ["Saraqib"], "code": ["007"]}), pathlib.Path(tmp) / "t.csv")
+...     read_table(path)["code"].tolist()
+['007']
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .._optional import import_optional
+from ..errors import InputError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["read_table", "write_table", "check_output", "TABLE_SUFFIXES", "OUTPUT_SUFFIXES"]
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+OUTPUT_SUFFIXES = (".csv", ".tsv", ".geojson", ".gpkg", ".parquet")
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a CSV/TSV/Excel table with every cell as text ('' for empty cells).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, unreadable or of an unknown type.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("file not found", source=str(file))
+    suffix = file.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv", ".txt"):
+            sep = {".csv": ",", ".tsv": "\t"}.get(suffix)
+            return pd.read_csv(file, sep=sep, engine="python" if sep is None else "c", dtype=str,
+                               keep_default_na=False, encoding="utf-8-sig")
+        if suffix in (".xlsx", ".xlsm"):
+            import_optional("openpyxl", extra="excel", purpose="reading Excel tables")
+            return pd.read_excel(file, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"cannot read the table: {str(exc).splitlines()[0]}", source=str(file)) from None
+    raise InputError(f"unknown table type; use one of {', '.join(TABLE_SUFFIXES)}", value=file.suffix,
+                     source=str(file))
+
+
+def check_output(path: str | os.PathLike) -> Path:
+    """Fail early on an output path :func:`write_table` cannot write (unknown type, no folder).
+
+    Examples
+    --------
+    >>> check_output("out.csv").name
+    'out.csv'
+    """
+    file = Path(path)
+    if file.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError(f"unknown output type; use one of {', '.join(OUTPUT_SUFFIXES)}", value=file.suffix,
+                         source=str(file))
+    if not file.parent.is_dir():
+        raise InputError("output folder does not exist", value=str(file.parent))
+    return file
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write a (Geo)DataFrame; the suffix picks the format. Text tables drop the geometry column.
+
+    Raises
+    ------
+    InputError
+        For an unknown suffix or a missing output folder.
+    """
+    file = check_output(path)
+    suffix = file.suffix.lower()
+    folder = file.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{file.stem}.", suffix=suffix, dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # some writers refuse to overwrite an existing file
+    try:
+        if suffix in (".csv", ".tsv"):
+            table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+            table.to_csv(tmp, sep="\t" if suffix == ".tsv" else ",", index=False, encoding="utf-8")
+        else:
+            import geopandas as gpd
+
+            if not isinstance(frame, gpd.GeoDataFrame):
+                raise InputError("a map format needs a geometry; write .csv instead", value=file.suffix)
+            if suffix == ".parquet":
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_file(tmp, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio",
+                             layer=file.stem)
+        os.replace(tmp, file)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    log.info("wrote %d row(s) to %s", len(frame), file)
+    return file
