@@ -98,6 +98,7 @@ class Gazetteer:
             raise GazetteerError(f"duplicate place_id {dup!r} in gazetteer")
         self._sources = _Sources(tuple(dict(r) for r in sources))
         self._names: pd.DataFrame | None = None
+        self._merged: dict[str, str] | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ loading
@@ -238,7 +239,7 @@ class Gazetteer:
         return len(self.places)
 
     def __contains__(self, place_id: object) -> bool:
-        return place_id in self._index
+        return place_id in self._index or place_id in self._merged_into()
 
     def __repr__(self) -> str:
         counts = self.places["feature_type"].value_counts()
@@ -249,11 +250,37 @@ class Gazetteer:
         try:
             i = self._index.get_loc(place_id)
         except KeyError:
-            raise KeyError(f"no place with id {place_id!r}") from None
+            merged = self._merged_into().get(place_id)
+            if merged is None:
+                raise KeyError(f"no place with id {place_id!r}") from None
+            i = self._index.get_loc(merged)
         record = self.places.iloc[int(i)].to_dict()
         pop = record.get("population")
         record["population"] = None if pd.isna(pop) else int(pop)
         return record
+
+    def resolve_id(self, place_id: str) -> str:
+        """The current id of a place, following ids of records merged into another.
+
+        Examples
+        --------
+        >>> get_gazetteer().resolve_id("gn:170063")
+        'gn:170063'
+        """
+        if place_id in self._index:
+            return place_id
+        merged = self._merged_into().get(place_id)
+        if merged is None:
+            raise KeyError(f"no place with id {place_id!r}")
+        return merged
+
+    def _merged_into(self) -> dict[str, str]:
+        with self._lock:
+            if self._merged is None:
+                has = self.places[self.places["merged_ids"] != ""]
+                self._merged = {old: pid for pid, ids in zip(has["place_id"], has["merged_ids"])
+                                for old in ids.split("|") if old}
+            return self._merged
 
     def geometry(self, place_id: str):
         """The geometry of a place (point, polygon or line)."""

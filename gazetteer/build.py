@@ -307,7 +307,7 @@ def merge_duplicates(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def assign_admin(df: pd.DataFrame, admin: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Admin 1-3 P-codes and names by point-in-polygon (nearest sub-district within 1.5 km)."""
+    """Admin 1-3 P-codes and names by point-in-polygon (nearest sub-district within 3 km)."""
     adm3 = admin[admin.level == 3][["PCODE", "geometry"]].reset_index(drop=True)
     pts = gpd.GeoDataFrame(df[["place_id"]].copy(), geometry=gpd.points_from_xy(df.longitude, df.latitude),
                            crs="EPSG:4326")
@@ -317,7 +317,7 @@ def assign_admin(df: pd.DataFrame, admin: gpd.GeoDataFrame) -> pd.DataFrame:
     if missing.any():
         proj = "EPSG:32637"
         near = gpd.sjoin_nearest(pts[missing].to_crs(proj), adm3.to_crs(proj), how="left",
-                                 max_distance=1500, distance_col="_d")
+                                 max_distance=3000, distance_col="_d")
         near = near[~near.index.duplicated(keep="first")]
         joined.loc[near.index, "PCODE"] = near.PCODE
     names = admin.set_index("PCODE")
