@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "Geocoder": "conflictmap.geocoder",
     "Match": "conflictmap.matching",
     "geocode": "conflictmap.batch",
+    "geocode_dask": "conflictmap.scale",
+    "attach_events_dask": "conflictmap.scale",
     "read_events": "conflictmap.events.io",
     "write_events": "conflictmap.events.io",
     "validate_events": "conflictmap.events.schema",

@@ -67,12 +67,13 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, adm
     -------
     GeoDataFrame (EPSG:4326) with every input row in order, the input columns and
     :data:`OUTPUT_COLUMNS`; unresolved rows have an empty geometry. A dask input gives a dask
-    DataFrame (see :func:`conflictmap.dask.geocode_dask`).
+    DataFrame (see :func:`conflictmap.scale.geocode_dask`).
     """
     if _is_dask(data):
         from .scale import geocode_dask
 
-        return geocode_dask(data, name=name, admin1=admin1, admin2=admin2, candidates=candidates)
+        return geocode_dask(data, name=name, admin1=admin1, admin2=admin2, candidates=candidates,
+                            geocoder=geocoder, prefix_clashes=prefix_clashes)
     if not isinstance(data, pd.DataFrame):
         raise InputError("geocode() takes a pandas, geopandas or dask DataFrame", value=type(data).__name__)
     for col, role in ((name, "name"), (admin1, "admin1"), (admin2, "admin2")):
