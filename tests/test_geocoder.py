@@ -1,0 +1,239 @@
+"""The geocoder: normalisation, parsing, ranking, statuses, geopy and DataFrame interfaces."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from geopy.location import Location
+
+import conflictmap
+from conflictmap import Geocoder
+from conflictmap.errors import GeocoderError, InputError
+from conflictmap.matching import haversine_km
+from conflictmap.normalize import name_key, skeleton
+
+KANSAFRAH = "gn:168572"
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Jisr al-Shughur", "Jisr ash Shughour"), ("Kafar Nabil", "Kafr Nabil"), ("Tell Abiad", "Tall al-Abyad"),
+    ("Ain Issa", "Ayn Isa"), ("Deir Ezzor", "Dayr az-Zor"), ("Yacubiyeh", "Al Ya'qubiyah"),
+    ("Al-Ruwayha", "Ruwayhah"), ("Khirbet Ghazaleh", "Khirbat Ghazalah"), ("Qalaat al-Madiq", "Qal'at al Madiq"),
+    ("Maarat al-Numan", "Ma'arrat an Nu'man"), ("Jebel Zawiya", "Jabal Zawiyah"), ("Djisr", "Jisr"),
+    ("al-Janoudiyah", "Al Janudiyah"), ("Sokhneh", "as-Sukhnah"),
+])
+def test_transliteration_variants_share_a_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("أريحا", "اريحا"), ("الرويحة", "رويحه"), ("كَنْصَفْرَة", "كنصفرة"), ("حلب", "حـــلب")])
+def test_arabic_folding(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_cross_script_skeleton():
+    assert skeleton("Kansafrah") == skeleton("كنصفرة")
+    assert skeleton("Saraqib") == skeleton("سراقب")
+
+
+@pytest.mark.parametrize("query,admin1,place_id", [
+    ("Kansafra", "Idlib", KANSAFRAH),
+    ("Kansafra, Jabal al-Zawiya, south of Idlib", None, KANSAFRAH),
+    ("كنصفرة", "Idlib", KANSAFRAH),
+    ("Kafar Nabil", None, "gn:168661"),
+    ("Serekaniye", None, None),  # Kurdish name of Ras al-Ayn (Hasakah)
+    ("Kobani", None, None),
+    ("Idlib city", None, "gn:169389"),
+])
+def test_messy_spellings_resolve(geocoder, query, admin1, place_id):
+    m = geocoder.resolve(query, admin1=admin1)
+    assert m.point is not None, m.reason
+    if place_id:
+        assert m.place_id == place_id
+    if query == "Serekaniye":
+        assert m.admin1_pcode == "SY08" and m.feature_type == "settlement"
+    if query == "Kobani":
+        assert m.admin1_pcode == "SY02" and abs(m.longitude - 38.35) < 0.1
+
+
+def test_same_name_places_need_a_hint(geocoder):
+    m = geocoder.resolve("Ruwayhah")
+    assert m.status == "ambiguous" and "admin1" in m.reason
+    assert len({c.admin1_pcode for c in m.candidates}) >= 2
+    idlib = geocoder.resolve("Ruwayhah", admin1="Idlib")
+    dez = geocoder.resolve("Ruwayhah", admin1="Deir ez-Zor")
+    assert idlib.status == dez.status == "matched"
+    assert idlib.admin1_pcode == "SY07" and dez.admin1_pcode == "SY09"
+    assert geocoder.resolve("Ruwayhah", admin1="SY09").place_id == dez.place_id
+
+
+def test_context_point_and_box_choose_the_namesake(geocoder):
+    near_idlib = geocoder.resolve("Al Yaqubiyah", near=(35.81, 36.32))
+    assert near_idlib.admin1_pcode == "SY07" and near_idlib.status == "matched"
+    box = geocoder.resolve("Al Yaqubiyah", bbox=(37.5, 36.4, 38.2, 36.9))
+    assert box.admin1_pcode == "SY02"
+
+
+def test_qualifiers_set_precision(geocoder):
+    assert geocoder.resolve("Saraqib").geo_precision == 1
+    assert geocoder.resolve("near Saraqib").geo_precision == 2
+    around = geocoder.resolve("countryside of Saraqib")  # the area around the town, never the town itself
+    assert around.geo_precision >= 2 and around.admin3_pcode == geocoder.resolve("Saraqib").admin3_pcode
+    gov = geocoder.resolve("Daraa province")
+    assert gov.feature_type == "admin1" and gov.geo_precision == 3 and gov.place_id == "ocha:SY12"
+    region = geocoder.resolve("Jabal al-Zawiyah")
+    assert region.feature_type == "region" and region.geo_precision == 3
+
+
+def test_admin_area_alone_resolves_to_the_area(geocoder):
+    m = geocoder.resolve("Jebel Saman district")
+    assert m.feature_type == "admin2" and m.geo_precision == 3
+
+
+@pytest.mark.parametrize("query,reason", [
+    ("", "empty"), ("   ", "empty"), (None, "empty"), (float("nan"), "empty"),
+    ("village", "no place name"), ("Qwxzvbnm Pqlrst", "no place"),
+])
+def test_unresolved_with_reason(geocoder, query, reason):
+    m = geocoder.resolve(query)
+    if m.status == "ambiguous":  # a nonsense word may still have a weak look-alike; never 'matched'
+        assert "weak" in m.reason or "spelling" in m.reason
+    else:
+        assert m.status == "unresolved" and reason in m.reason and m.point is None
+
+
+def test_weak_matches_are_never_silent(geocoder):
+    m = geocoder.resolve("Kansafrahxyz")
+    assert m.status != "matched"
+
+
+def test_geopy_interface(geocoder):
+    loc = geocoder.geocode("Kansafra", admin1="Idlib")
+    assert isinstance(loc, Location)
+    assert (round(loc.latitude, 3), round(loc.longitude, 3)) == (35.659, 36.485)
+    assert loc.raw["place_id"] == KANSAFRAH and loc.raw["match_status"] == "matched"
+    assert "Syria" in loc.address
+    assert geocoder.geocode("Qwxzvbnm Pqlrst Zzzz", include_ambiguous=False) is None
+    many = geocoder.geocode("Ruwayhah", exactly_one=False)
+    assert isinstance(many, list) and len(many) >= 2
+    assert all(x.raw["match_status"] == "ambiguous" for x in many)
+    assert geocoder.geocode("Ruwayhah", include_ambiguous=False) is None
+    rev = geocoder.reverse((35.6594, 36.4855))
+    assert rev.raw["place_id"] == KANSAFRAH and rev.raw["distance_km"] < 0.1
+    assert geocoder.reverse("35.6594, 36.4855", exactly_one=False)[0].raw["place_id"] == KANSAFRAH
+    assert geocoder.reverse((10.0, 10.0)) is None
+    with pytest.raises(InputError):
+        geocoder.reverse("not a point")
+
+
+def test_geopandas_tools_geocode_uses_it():
+    from geopandas.tools import geocode as gpd_geocode
+
+    out = gpd_geocode(["Kansafra", "Saraqib"], provider=Geocoder)
+    assert out.crs.to_epsg() == 4326
+    assert abs(out.geometry.iloc[0].y - 35.659) < 0.01 and abs(out.geometry.iloc[1].x - 36.806) < 0.01
+
+
+def test_bad_hints_are_clear(geocoder):
+    with pytest.raises(InputError, match="near"):
+        geocoder.resolve("Saraqib", near="somewhere")
+    with pytest.raises(InputError, match="bbox"):
+        geocoder.resolve("Saraqib", bbox=(40, 30, 35, 36))
+    with pytest.raises(InputError, match="feature type"):
+        geocoder.resolve("Saraqib", feature_type="castle")
+    m = geocoder.resolve("Saraqib", admin1="Atlantis")
+    assert m.status == "matched" and "not a known governorate" in m.reason
+
+
+def test_corrections_win(tmp_path, gazetteer):
+    g = Geocoder(gazetteer, corrections={"Benin": "gn:171836"})
+    m = g.resolve("Benin")
+    assert m.place_id == "gn:171836" and m.method == "correction" and m.status == "matched"
+    path = tmp_path / "fix.csv"
+    path.write_text("name,place_id,admin1\nAl Ruwayha,gn:165179,Deir ez-Zor\n", encoding="utf-8")
+    g2 = Geocoder(gazetteer, corrections=path)
+    assert g2.resolve("Al Ruwayha", admin1="Deir ez-Zor").place_id == "gn:165179"
+    assert g2.resolve("Al Ruwayha", admin1="Idlib").place_id != "gn:165179"
+    bad = Geocoder(gazetteer, corrections={"Benin": "gn:0"})
+    with pytest.raises(GeocoderError, match="unknown place id"):
+        bad.resolve("Benin")
+    (tmp_path / "nocol.csv").write_text("x,y\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="place_id|name"):
+        Geocoder(gazetteer, corrections=tmp_path / "nocol.csv")
+
+
+def test_dataframe_geocode_keeps_every_row(geocoder):
+    df = pd.DataFrame({
+        "location": ["Kansafra", "Kansafra", None, "", "Ruwayhah", "Ruwayhah", "x" * 10_000, "Idlib\x00city"],
+        "admin1": ["Idlib", None, "Idlib", "Idlib", None, "Deir ez-Zor", "Idlib", None],
+        "latitude": [1, 2, 3, 4, 5, 6, 7, 8],  # clashes with an output column: kept, output prefixed
+    }, index=[10, 11, 12, 13, 14, 15, 16, 17])
+    out = conflictmap.geocode(df, name="location", admin1="admin1", geocoder=geocoder)
+    assert isinstance(out, gpd.GeoDataFrame) and len(out) == len(df)
+    assert list(out.index) == list(df.index)
+    assert out["latitude"].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert out.loc[10, "match_status"] == "matched" and out.loc[10, "place_id"] == KANSAFRAH
+    assert out.loc[12, "match_status"] == "unresolved" and out.loc[12, "geometry"] is None
+    assert out.loc[14, "match_status"] == "ambiguous"
+    cands = json.loads(out.loc[14, "match_candidates"])
+    assert len(cands) >= 2 and {"place_id", "score", "admin1"} <= set(cands[0])
+    assert out.loc[15, "geo_admin1"] == "Deir-ez-Zor" and out.loc[15, "match_status"] == "matched"
+    assert out.loc[16, "match_status"] in ("unresolved", "ambiguous")
+    assert out.loc[17, "place_id"] == "gn:169389"
+    assert abs(out.loc[10, "geo_latitude"] - 35.659) < 0.01
+
+
+def test_dataframe_geocode_bad_columns(geocoder):
+    df = pd.DataFrame({"place": ["Saraqib"]})
+    with pytest.raises(InputError, match="no name column 'location'"):
+        conflictmap.geocode(df, geocoder=geocoder)
+    with pytest.raises(InputError, match="admin1"):
+        conflictmap.geocode(df, name="place", admin1="gov", geocoder=geocoder)
+    with pytest.raises(InputError):
+        conflictmap.geocode(["Saraqib"], geocoder=geocoder)
+
+
+def test_distinct_names_resolved_once(geocoder, monkeypatch):
+    calls = []
+    real = geocoder.resolve
+
+    def counting(q, **kw):
+        calls.append(q)
+        return real(q, **kw)
+
+    monkeypatch.setattr(geocoder, "resolve", counting)
+    df = pd.DataFrame({"location": ["Saraqib", "Kansafra"] * 500})
+    out = conflictmap.geocode(df, geocoder=geocoder)
+    assert len(out) == 1000 and len(calls) == 2
+
+
+def test_fallback_only_when_given_and_cached(tmp_path, gazetteer):
+    from geopy.location import Location as GLoc
+
+    class FakeProvider:
+        calls = 0
+
+        def geocode(self, query, exactly_one=True, timeout=None):
+            FakeProvider.calls += 1
+            return GLoc("Somewhere, Syria", (35.5, 36.5, 0), {"display_name": "Somewhere"})
+
+    g = Geocoder(gazetteer, fallback=FakeProvider(), fallback_cache=tmp_path / "cache.sqlite", min_delay_seconds=0)
+    m = g.resolve("Qwxzvbnm Pqlrst Zzzz Yyyy")
+    assert m.method == "fallback" and m.status == "ambiguous" and m.point == (36.5, 35.5)
+    g2 = Geocoder(gazetteer, fallback=FakeProvider(), fallback_cache=tmp_path / "cache.sqlite", min_delay_seconds=0)
+    g2.resolve("Qwxzvbnm Pqlrst Zzzz Yyyy")
+    assert FakeProvider.calls == 1  # second answer came from the on-disk cache
+    assert Geocoder(gazetteer).resolve("Qwxzvbnm Pqlrst Zzzz Yyyy").method != "fallback"
+
+
+def test_seed_places_accuracy(shared_dir, geocoder):
+    seeds = pd.read_csv(shared_dir / "eval/seed_places.csv", keep_default_na=False)
+    seeds = seeds[seeds.expected_lat != ""]
+    for rec in seeds.itertuples():
+        m = geocoder.resolve(rec.query, admin1=rec.admin1_hint or None)
+        d = float(haversine_km(float(rec.expected_lon), float(rec.expected_lat), m.longitude, m.latitude))
+        assert d <= float(rec.tolerance_km), (rec.query, m.name, d)
