@@ -133,7 +133,7 @@ EVENTS = pd.DataFrame({
 
 def test_attach_events_on_cluster_equals_pandas(client):
     expected = attach_events(EVENTS)
-    got = attach_events_dask(_from_pandas(EVENTS, 3))
+    got = attach_events(_from_pandas(EVENTS, 3))  # the public function dispatches to dask
     events = got.events.compute()
     pd.testing.assert_frame_equal(events, expected.events)
     assert events["event_id_cnty"].tolist()[1] == "CM000002"  # ids numbered over the whole table

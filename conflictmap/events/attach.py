@@ -187,7 +187,13 @@ def attach_events(
         the gazetteer (``latitude, longitude, place_id, geo_precision, match_*``, ``admin1`` the
         governorate found, ``admin1_hint`` the one given) plus ``place_name, admin2, admin3,
         match_candidates``; ``review``: the ambiguous and unresolved rows (:func:`review_table`).
+        A Dask DataFrame gives both as lazy Dask DataFrames (:func:`conflictmap.scale.attach_events_dask`).
     """
+    if type(events).__module__.startswith("dask"):
+        from ..scale import attach_events_dask
+
+        return attach_events_dask(events, gazetteer=gazetteer, corrections=corrections,
+                                  keep_coordinates=keep_coordinates, errors=errors)
     from ..batch import geocode
     from ..geocoder import Geocoder
 
