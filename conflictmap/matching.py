@@ -30,7 +30,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalize import compact_key, is_arabic, name_key, normalize_name, skeleton
+from .normalize import compact_key, is_arabic, keys, name_key, normalize_name, skeleton
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ class NameIndex:
         method = "exact" if kind == "name" else "alias"
         entry = (row, clean)
         self.exact[clean.casefold()].append((row, method))
-        k = name_key(clean)
+        k, s = keys(clean)
         if k:
             self.key[k].append(entry)
             c = k.replace(" ", "")
@@ -218,7 +218,6 @@ class NameIndex:
                 self.compact.setdefault(c, self.compact.get(c, []))
                 if entry not in self.compact[c]:
                     self.compact[c].append(entry)
-        s = skeleton(clean)
         if len(s) >= 3:
             self.skel[s].append(entry)
 

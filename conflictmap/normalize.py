@@ -37,7 +37,7 @@ import re
 import unicodedata
 from importlib import resources
 
-__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "is_arabic", "tokens"]
+__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "keys", "is_arabic", "tokens"]
 
 _ARABIC_CHARS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _HARAKAT = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")  # incl. tatweel
@@ -221,7 +221,20 @@ def skeleton(text: object) -> str:
     >>> skeleton("Jisr ash-Shughur") == skeleton("جسر الشغور")
     True
     """
+    return _skeleton_of(tuple(tokens(text)))
+
+
+def keys(text: object) -> tuple[str, str]:
+    """``(name_key, skeleton)`` of a name, tokenising it once.
+
+    >>> keys("Kafr Nabl")
+    ('kafr nabl', 'kfrnbl')
+    """
     toks = tokens(text)
+    return " ".join(toks), _skeleton_of(tuple(toks))
+
+
+def _skeleton_of(toks: tuple[str, ...]) -> str:
     if not toks:
         return ""
     if is_arabic(" ".join(toks)):
