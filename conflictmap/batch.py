@@ -152,7 +152,13 @@ def _text_column(series: pd.Series) -> pd.Series:
             return ""
         return v if isinstance(v, str) else str(v)
 
-    return series.map(to_text).astype(object)
+    try:
+        return series.map(to_text).astype(object)
+    except UnicodeEncodeError:  # a lone surrogate (e.g. from a badly decoded file) cannot become str dtype
+        def clean(v: Any) -> str:
+            return to_text(v).encode("utf-8", "replace").decode("utf-8")
+
+        return pd.Series([clean(v) for v in series], index=series.index, dtype=object)
 
 
 def _is_dask(data: Any) -> bool:
