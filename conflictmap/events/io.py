@@ -173,7 +173,12 @@ def read_events(
     ...             columns={"Date": "event_date", "Place": "location"}).loc[0, "location"]
     'Kahil'
     """
-    frame, name = _load(source, sheet_name)
+    try:
+        frame, name = _load(source, sheet_name)
+    except InputError:
+        raise
+    except (UnicodeDecodeError, ValueError, RuntimeError, OSError) as exc:  # not UTF-8, corrupt file, ...
+        raise InputError(f"cannot read the events file: {type(exc).__name__}: {exc}", source=str(source)) from None
     if columns:
         frame = frame.rename(columns=dict(columns))
     frame = _fill_coordinates_from_geometry(frame)
