@@ -195,6 +195,9 @@ class Gazetteer:
                 raise CuratedRowError("a new place needs longitude and latitude", source=source, row=i,
                                       column="longitude", value=row.get("longitude", ""))
             counter += 1
+            if pid and any(r["place_id"] == pid for r in new_rows):
+                raise CuratedRowError("place_id used by an earlier new place", source=source, row=i,
+                                      column="place_id", value=pid)
             ftype = normalize_name(row.get("feature_type", "")) or "settlement"
             if ftype not in FEATURE_TYPES:
                 raise CuratedRowError(f"feature_type must be one of {sorted(FEATURE_TYPES)}", source=source,
