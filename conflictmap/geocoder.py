@@ -211,6 +211,12 @@ class Geocoder(_GeopyGeocoder):
             return corrected
         context, context_note = self._context(parsed, admin1, admin2, near, bbox, types)
         match = self._match_name(parsed.name, parsed, context)
+        if parsed.name != parsed.text and not parsed.context:
+            # "Camp Alpha", "Tal Abyad District": the words taken as qualifiers may be part of a name
+            whole = self._match_name(parsed.text, parsed, context)
+            if whole.status == "matched" and whole.method in ("exact", "alias", "key", "compact") and (
+                    match.status != "matched" or whole.score > match.score):
+                match = whole
         if match.status == "unresolved":
             split = self._split_match(parsed, context)
             if split is not None:
@@ -297,7 +303,8 @@ class Geocoder(_GeopyGeocoder):
             if not a1:
                 a1 = {p[:4] for p in self._admin_pcodes(admin1, None)}
             if not a1:
-                town = [c for c in self.index.lookup(admin1, fuzzy=False) if c.feature_type == "settlement"]
+                town = [c for c in self.index.lookup(admin1, fuzzy=False)
+                        if c.feature_type == "settlement" and c.method in ("exact", "alias")]
                 if town:
                     top = max(town, key=lambda c: (c.population, c.place_id))
                     anchors.append((top.longitude, top.latitude, CONTEXT_RADIUS_KM))
@@ -347,8 +354,8 @@ class Geocoder(_GeopyGeocoder):
         raw["match_score"] = match.score
         raw["match_reason"] = match.reason
         raw["provider"] = "conflictmap"
-        parts = [match.name, match.admin2 if match.admin2 != match.name else None, match.admin1, "Syria"]
-        address = ", ".join(p for p in parts if p)
+        parts = [match.name, match.admin2, match.admin1, "Syria"]
+        address = ", ".join(dict.fromkeys(p for p in parts if p))
         return Location(address, (match.latitude, match.longitude, 0.0), raw)
 
     def _candidate_location(self, match: Match, cand: Candidate) -> Location:

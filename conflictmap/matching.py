@@ -40,7 +40,8 @@ METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "sk
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
 MATCH_MIN_SCORE = 85.0
-FUZZY_ACCEPT = 92.0  # a fuzzy or skeleton candidate needs this (after context) to be matched  # a single candidate below this is ambiguous, never matched
+FUZZY_ACCEPT = 92.0
+UNRESOLVED_BELOW = 75.0  # a fuzzy or skeleton best candidate this weak is no answer at all  # a fuzzy or skeleton candidate needs this (after context) to be matched  # a single candidate below this is ambiguous, never matched
 TIE_MARGIN = 6.0  # candidates closer than this in score are tied
 SAME_PLACE_KM = 5.0
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
@@ -294,7 +295,7 @@ class NameIndex:
             choices = self._fuzzy_arabic if is_arabic(c) else self._fuzzy_latin
             if admin1_pcodes and not is_arabic(c):
                 choices = sorted({x for a in admin1_pcodes for x in self._fuzzy_by_admin1.get(a, ())})
-            cutoff = FUZZY_CUTOFF
+            cutoff = FUZZY_CUTOFF if len(c) >= 7 else FUZZY_CUTOFF + 6 if len(c) >= 5 else FUZZY_CUTOFF + 12
             for choice, score, _ in process.extract(c, choices, scorer=fuzz.ratio, limit=limit,
                                                      score_cutoff=cutoff):
                 if choice == c:
@@ -413,6 +414,10 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     if not ranked:
         return Match(query=query, status="unresolved", reason=reason_if_none)
     top = ranked[0]
+    if top.method in ("fuzzy", "skeleton") and top.score < UNRESOLVED_BELOW + (5 if top.method == "skeleton" else 0):
+        return Match(query=query, status="unresolved",
+                     reason=f"no known name is close enough (nearest: {top.name}, {top.score:.0f})",
+                     candidates=tuple(ranked[:5]))
     rivals = [c for c in ranked[1:] if top.score - c.score < TIE_MARGIN
               and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM
               and not _nested(index, top.row, c.row)]
