@@ -253,3 +253,24 @@ def test_cli_map_writes_offline_file(tmp_path, capsys):
     assert "4 event(s), 3 on the map" in capsys.readouterr().err
     assert main(["map", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "x.html")]) == 1
     assert not (tmp_path / "x.html").exists()
+
+
+# --- property: whatever the text, the page never carries it as markup --------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>&\"'/ \u2028\u2029script=onerrorimgx()")), max_size=40))
+def test_any_note_text_is_inert_in_the_page(note):
+    events = pd.DataFrame({"latitude": [35.0, np.nan], "longitude": [38.0, np.nan], "notes": [note, note],
+                           "event_type": [note or None, "Battles"], "location": [note, note]})
+    m = folium.Map(tiles=None)
+    incidents_layer(events, m, compress=False)
+    page = m.get_root().render()
+    body = page.split("<body>", 1)[1]
+    scripts = re.findall(r"<script>(.*?)</script>", body, flags=re.S)
+    data = "".join(s for s in scripts if "ConflictmapIncidents(" in s)
+    assert "<" not in data.split("new L.ConflictmapIncidents(", 1)[1].split(");", 1)[0]
+    assert "\u2028" not in data and "\u2029" not in data

@@ -88,13 +88,15 @@ def area_lookup(events: pd.DataFrame, areas: Any = None, gazetteer: Any = None) 
 
     ``areas`` is a mapping ``place_id -> geometry`` or a GeoDataFrame with a ``place_id`` column
     (or index); otherwise ``gazetteer.places`` is used, loading the default gazetteer when none is
-    given and it is available.
+    given and it is available (``gazetteer=False`` disables the lookup).
     """
     if "place_id" not in events.columns or "geo_precision" not in events.columns:
         return {}
     prec = pd.to_numeric(events["geo_precision"], errors="coerce")
     wanted = set(events.loc[prec == 3, "place_id"].dropna().astype(str))
     if not wanted:
+        return {}
+    if gazetteer is False and areas is None:
         return {}
     if isinstance(areas, Mapping):
         return {pid: areas[pid] for pid in wanted if pid in areas}
