@@ -493,8 +493,7 @@ def write_atomic(path: Path, writer) -> None:
             os.unlink(tmp)
 
 
-def build(shared: Path, out_dir: Path) -> gpd.GeoDataFrame:
-    curated = HERE / "curated"
+def build(shared: Path, out_dir: Path, curated: Path = HERE / "curated") -> gpd.GeoDataFrame:
     admin = load_admin(shared)
     outline = shapely.union_all(admin[admin.level == 1].geometry.values)
     admins = fill_admin_names(admin_places(admin, shared), admin)
@@ -557,12 +556,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="folder with data/")
     parser.add_argument("--out", type=Path, default=REPO / "conflictmap" / "data", help="output folder")
+    parser.add_argument("--curated", type=Path, default=HERE / "curated", help="folder of hand-curated files")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     if not (args.shared / "data").is_dir():
         parser.error(f"no source data in {args.shared}/data")
     try:
-        build(args.shared, args.out)
+        build(args.shared, args.out, args.curated)
     except CuratedRowError as exc:
         log.error("curated data error: %s", exc)
         return 1
