@@ -125,16 +125,28 @@ _READY_JS = """async () => {
 
 
 def browser_ready_seconds(browser, path: Path, timeout_s: float) -> float | None:
-    """Seconds from navigation start until the map is ready, or None past ``timeout_s``."""
-    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    """Seconds from navigation start until the map is ready, or None past ``timeout_s``.
+
+    Every wait has a client-side timeout, and each page gets its own context that is thrown away,
+    so a page whose main thread is stuck cannot stall the run.
+    """
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
     url = path.resolve().as_uri()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
-    page.set_default_timeout(timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+
+    def left_ms() -> float:
+        return max(1.0, (deadline - time.monotonic()) * 1000)
+
     try:
-        page.goto(url, wait_until="load", timeout=timeout_s * 1000)
-        ready_ms = page.evaluate(_READY_JS)
+        page.goto(url, wait_until="commit", timeout=left_ms())
+        page.wait_for_load_state("load", timeout=left_ms())
+        page.evaluate("() => { (" + _READY_JS + ")().then(t => { window.__benchReady = t; }); return 0; }")
+        page.wait_for_function("window.__benchReady !== undefined", timeout=left_ms())
+        ready_ms = page.evaluate("window.__benchReady")
         if errors:
             logging.warning("%s: JS errors: %s", path.name, errors[:3])
         return ready_ms / 1000.0
@@ -142,7 +154,10 @@ def browser_ready_seconds(browser, path: Path, timeout_s: float) -> float | None
         logging.warning("%s: not ready within %.0f s (%s)", path.name, timeout_s, type(exc).__name__)
         return None
     finally:
-        page.close()
+        try:
+            context.close()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def run(sizes: list[int], methods: list[str], timeout_s: float, workdir: Path) -> list[dict]:
@@ -191,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
     parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
-    parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for a page to be ready")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for a page to be ready")
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "bench_map.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")

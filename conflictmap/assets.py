@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MANIFEST_PATH = DATA_DIR / "vendor_assets.json"
 VENDOR_DIR = DATA_DIR / "vendor"
-_STAMP = ".integrity"
+_STAMP = "npm-integrity.txt"  # not a dot file: package-data globs skip those
 
 _MIME = {
     ".png": "image/png",

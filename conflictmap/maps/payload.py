@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import logging
 from typing import Any, Mapping
 
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..htmlsafe import script_json
+from ..htmlsafe import escape_script_text
 from .styles import event_type_styles, precision_label, styles
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ def event_points(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         for name, target in (("longitude", lon), ("latitude", lat)):
             raw = events[name]
             num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            bad = np.isnan(num) & raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
+            bad = np.isnan(num) & raw.notna().to_numpy()
+            if bad.any():
+                bad[bad] = (raw[bad].astype(str).str.strip() != "").to_numpy()
             if bad.any():
                 pos = int(np.flatnonzero(bad)[0])
                 raise InputError("coordinate is not a number", row=_row(events, pos), column=name,
@@ -126,7 +129,9 @@ def event_days(events: pd.DataFrame, column: str = "event_date") -> np.ndarray:
             dates = dates.dt.tz_convert(None)
     else:
         dates = pd.to_datetime(raw, errors="coerce", format="mixed")
-        bad = dates.isna().to_numpy() & raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
+        bad = dates.isna().to_numpy() & raw.notna().to_numpy()
+        if bad.any():
+            bad[bad] = (raw[bad].astype(str).str.strip() != "").to_numpy()
         if bad.any():
             pos = int(np.flatnonzero(bad)[0])
             raise InputError("not a date", row=_row(events, pos), column=column, value=raw.iloc[pos])
@@ -135,33 +140,100 @@ def event_days(events: pd.DataFrame, column: str = "event_date") -> np.ndarray:
     return days
 
 
-def _text(events: pd.DataFrame, column: str, max_len: int | None = None) -> pd.Series:
-    """Column as stripped strings with None for missing/empty (all None if the column is absent)."""
+class Coded:
+    """A text column as integer codes (-1 = missing) into a list of distinct strings.
+
+    Text work (strip, truncate, join) is done once per distinct value, so repeated values such as
+    actors or locations cost almost nothing.
+
+    Examples
+    --------
+    >>> c = Coded.of(pd.Series([" a ", None, "a", ""]))
+    >>> c.values()
+    ['a', None, 'a', None]
+    """
+
+    __slots__ = ("codes", "uniques")
+
+    def __init__(self, codes: np.ndarray, uniques: list[str]):
+        self.codes = codes
+        self.uniques = uniques
+
+    @classmethod
+    def missing(cls, n: int) -> "Coded":
+        return cls(np.full(n, -1, dtype=np.int64), [])
+
+    @classmethod
+    def of(cls, raw: pd.Series, max_len: int | None = None) -> "Coded":
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        cleaned = []
+        for value in uniques.tolist() if hasattr(uniques, "tolist") else list(uniques):
+            value = str(value).strip()
+            if max_len is not None and len(value) > max_len:
+                value = value[: max_len - 1].rstrip() + "\u2026"
+            cleaned.append(value)
+        return cls._from_strings(np.asarray(codes, dtype=np.int64), cleaned)
+
+    @classmethod
+    def _from_strings(cls, codes: np.ndarray, strings: list[str | None]) -> "Coded":
+        """Re-code so that empty/None strings become -1 and equal strings share one code."""
+        remap = np.full(len(strings) + 1, -1, dtype=np.int64)  # last slot maps code -1
+        slots: dict[str, int] = {}
+        uniques: list[str] = []
+        for k, value in enumerate(strings):
+            if value is None or value == "":
+                continue
+            slot = slots.get(value)
+            if slot is None:
+                slot = slots[value] = len(uniques)
+                uniques.append(value)
+            remap[k] = slot
+        return cls(remap[codes], uniques)
+
+    def map(self, func) -> "Coded":
+        """Apply ``func`` (str -> str or None) to each distinct value."""
+        return Coded._from_strings(self.codes, [func(u) for u in self.uniques])
+
+    def join(self, other: "Coded", sep: str) -> "Coded":
+        """Element-wise ``self + sep + other``, or whichever is present."""
+        width = len(other.uniques) + 1
+        key = (self.codes + 1) * width + (other.codes + 1)
+        pair_codes, pairs = pd.factorize(key)
+        strings = []
+        for pair in pairs.tolist():
+            left, right = divmod(int(pair), width)
+            a = self.uniques[left - 1] if left else None
+            b = other.uniques[right - 1] if right else None
+            strings.append(f"{a}{sep}{b}" if a and b else (a or b))
+        return Coded._from_strings(np.asarray(pair_codes, dtype=np.int64), strings)
+
+    def coalesce(self, other: "Coded") -> "Coded":
+        """Values of ``self``, or of ``other`` where ``self`` is missing."""
+        offset = len(self.uniques)
+        codes = np.where(self.codes >= 0, self.codes, np.where(other.codes >= 0, other.codes + offset, -1))
+        return Coded._from_strings(codes, self.uniques + other.uniques)
+
+    def any(self) -> bool:
+        return bool((self.codes >= 0).any())
+
+    def values(self, pos: np.ndarray | None = None) -> list[str | None]:
+        codes = self.codes if pos is None else self.codes[pos]
+        table = np.array(self.uniques + [None], dtype=object)
+        return table[codes].tolist()
+
+    def column(self, pos: np.ndarray) -> dict[str, list]:
+        """Payload column for rows ``pos``: dictionary encoded when values repeat."""
+        codes = self.codes[pos]
+        if len(codes) and len(self.uniques) <= 0.5 * len(codes):
+            return {"dict": self.uniques, "idx": codes.tolist()}
+        return {"values": self.values(pos)}
+
+
+def _text(events: pd.DataFrame, column: str, max_len: int | None = None) -> Coded:
+    """Column as stripped, possibly truncated strings; missing or empty -> code -1."""
     if column not in events.columns:
-        return pd.Series([None] * len(events), index=events.index, dtype=object)
-    raw = events[column]
-    present = raw.notna().to_numpy()
-    out = raw.astype(object).where(present, "").astype(str).str.strip()
-    if max_len is not None:
-        long = out.str.len() > max_len
-        if long.any():
-            out = out.where(~long, out.str.slice(0, max_len - 1).str.rstrip() + "\u2026")
-    out = out.where(out != "", None)
-    return out.astype(object).where(out.notna(), None)
-
-
-def _join(left: pd.Series, right: pd.Series, sep: str) -> pd.Series:
-    both = left.notna() & right.notna()
-    out = left.where(left.notna(), right)
-    return out.where(~both, left.astype(str) + sep + right.astype(str))
-
-
-def _column(values: pd.Series) -> dict[str, list]:
-    """Dictionary-encode ``values`` when it repeats, else keep them as a list (None for missing)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if len(values) and len(uniques) <= 0.5 * len(values):
-        return {"dict": [str(u) for u in uniques], "idx": codes.tolist()}
-    return {"values": [None if v is None or pd.isna(v) else str(v) for v in values.tolist()]}
+        return Coded.missing(len(events))
+    return Coded.of(events[column], max_len)
 
 
 def _precision(events: pd.DataFrame) -> np.ndarray:
@@ -169,45 +241,49 @@ def _precision(events: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(events), dtype=np.int64)
     raw = events["geo_precision"]
     num = pd.to_numeric(raw, errors="coerce")
-    bad = (num.notna() & ~num.isin([1, 2, 3])) | (num.isna() & raw.notna() & (raw.astype(str).str.strip() != ""))
+    bad = (num.notna() & ~num.isin([1, 2, 3])).to_numpy()
+    unparsed = (num.isna() & raw.notna()).to_numpy()
+    if unparsed.any():
+        bad[unparsed] = (raw[unparsed].astype(str).str.strip() != "").to_numpy()
     if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        pos = int(np.flatnonzero(bad)[0])
         raise InputError("geo_precision must be 1, 2 or 3", row=_row(events, pos), column="geo_precision",
                          value=raw.iloc[pos])
     return num.fillna(0).astype(np.int64).to_numpy()
 
 
-def _fields(events: pd.DataFrame, prec: np.ndarray, max_text: int) -> tuple[list[dict], dict[str, pd.Series]]:
+def _fields(events: pd.DataFrame, days: np.ndarray, prec: np.ndarray,
+            max_text: int) -> tuple[list[dict], dict[str, Coded]]:
     """Popup field definitions and their display values (unescaped strings)."""
     table = styles()
-    cols: dict[str, pd.Series] = {}
-    date = _text(events, "event_date")
-    if "event_date" in events.columns:
-        days = event_days(events)
-        iso = pd.Series(np.where(days >= 0, days, 0).astype("datetime64[D]").astype(str), index=events.index)
-        date = iso.where(days >= 0, None)
-        if "time_precision" in events.columns:
-            tp = pd.to_numeric(events["time_precision"], errors="coerce")
-            note = tp.map(lambda v: table["time_precision"].get(str(int(v)), "") if pd.notna(v) else "")
-            date = date.where(~((note != "") & date.notna()), date.astype(str) + " (within a " + note + ")")
+    n = len(events)
+    cols: dict[str, Coded] = {}
+    day_codes, day_values = pd.factorize(days)
+    date = Coded._from_strings(np.asarray(day_codes, dtype=np.int64),
+                               [str(np.datetime64(int(d), "D")) if d >= 0 else None for d in day_values])
+    if "time_precision" in events.columns:
+        tp = pd.to_numeric(events["time_precision"], errors="coerce")
+        notes = Coded.of(tp.astype("Int64")).map(lambda v: table["time_precision"].get(v, "") or None)
+        date = date.join(notes.map(lambda v: f"(within a {v})"), " ")
+        date.codes[days < 0] = -1  # a precision note alone is not a date
     cols["date"] = date
     cols["sub_event_type"] = _text(events, "sub_event_type")
-    cols["actors"] = _join(_text(events, "actor1"), _text(events, "actor2"), " \u2014 ")
-    fat = pd.to_numeric(events["fatalities"], errors="coerce") if "fatalities" in events.columns else None
-    cols["fatalities"] = (fat.map(lambda v: None if pd.isna(v) else f"{v:g}") if fat is not None
-                          else pd.Series([None] * len(events), index=events.index, dtype=object))
-    cols["location"] = _join(_text(events, "location"), _text(events, "admin1"), ", ")
-    labels = {p: f"{p} \u2013 {precision_label(p)}" for p in (1, 2, 3)}
-    cols["precision"] = pd.Series([labels.get(int(p)) for p in prec], index=events.index, dtype=object)
-    status = _text(events, "match_status")
-    cols["match"] = _join(status, _text(events, "match_reason", 200), ": ")
+    cols["actors"] = _text(events, "actor1").join(_text(events, "actor2"), " \u2014 ")
+    if "fatalities" in events.columns:
+        fat = pd.to_numeric(events["fatalities"], errors="coerce")
+        cols["fatalities"] = Coded.of(fat).map(lambda v: f"{float(v):g}")
+    else:
+        cols["fatalities"] = Coded.missing(n)
+    cols["location"] = _text(events, "location").join(_text(events, "admin1"), ", ")
+    labels = [None] + [f"{p} \u2013 {precision_label(p)}" for p in (1, 2, 3)]
+    cols["precision"] = Coded._from_strings(np.where(prec > 0, prec, 0).astype(np.int64), labels)
+    cols["match"] = _text(events, "match_status").join(_text(events, "match_reason", 200), ": ")
     cols["source"] = _text(events, "source", 200)
     cols["source_url"] = _text(events, "source_url", 2000)
     sentence = _text(events, "source_sentence", max_text)
-    notes = _text(events, "notes", max_text)
-    cols["quote"] = sentence.where(sentence.notna(), notes)
+    cols["quote"] = sentence.coalesce(_text(events, "notes", max_text))
     cols["event_id"] = _text(events, "event_id_cnty")
-    quote_label = "Quoted sentence" if sentence.notna().any() else "Notes"
+    quote_label = "Quoted sentence" if sentence.any() else "Notes"
     fields = [
         {"key": "date", "label": "Date", "kind": "text"},
         {"key": "actors", "label": "Actors", "kind": "text"},
@@ -221,7 +297,7 @@ def _fields(events: pd.DataFrame, prec: np.ndarray, max_text: int) -> tuple[list
         {"key": "sub_event_type", "label": "Sub-event type", "kind": "hidden"},
         {"key": "source", "label": "Source", "kind": "hidden"},
     ]
-    fields = [f for f in fields if cols[f["key"]].notna().any() or f["key"] == "date"]
+    fields = [f for f in fields if cols[f["key"]].any() or f["key"] == "date"]
     return fields, cols
 
 
@@ -292,18 +368,21 @@ def build_payload(events: pd.DataFrame, *, areas: Mapping[str, Any] | None = Non
     days = event_days(events)
     prec = _precision(events)
     types_raw = _text(events, "event_type")
-    type_styles = event_type_styles(types_raw.tolist())
+    order = pd.unique(types_raw.codes)  # first-seen order of distinct types (-1 = missing)
+    type_styles = event_type_styles([types_raw.uniques[c] if c >= 0 else None for c in order])
     type_code = {s["label"]: k for k, s in enumerate(type_styles)}
     unknown = styles()["unknown_type_label"]
-    type_idx = np.array([type_code[unknown if t is None else t] for t in types_raw.tolist()], dtype=np.int64)
-    for style, code in zip(type_styles, range(len(type_styles))):
-        style["count"] = int((type_idx == code).sum())
-    fields, cols = _fields(events, prec, max_text)
+    lookup = np.array([type_code[u] for u in types_raw.uniques] + [type_code.get(unknown, 0)], dtype=np.int64)
+    type_idx = lookup[types_raw.codes]
+    counts = np.bincount(type_idx, minlength=len(type_styles))
+    for code, style in enumerate(type_styles):
+        style["count"] = int(counts[code])
+    fields, cols = _fields(events, days, prec, max_text)
     located = ~(np.isnan(lon) | np.isnan(lat))
     pos = np.flatnonzero(located)
     upos = np.flatnonzero(~located)
-    place_ids = _text(events, "place_id")
-    poly_idx, polys = _polygons(place_ids.iloc[pos], prec[pos], areas)
+    place_ids = pd.Series(_text(events, "place_id").values(pos), dtype=object)
+    poly_idx, polys = _polygons(place_ids, prec[pos], areas)
     geo = styles()["geo_precision"]
     payload: dict[str, Any] = {
         "n": int(len(pos)),
@@ -316,12 +395,12 @@ def build_payload(events: pd.DataFrame, *, areas: Mapping[str, Any] | None = Non
         "p3radius": float(geo["3"]["fallback_radius_m"]),
         "types": type_styles,
         "fields": fields,
-        "cols": {key: _column(series.iloc[pos]) for key, series in cols.items()},
+        "cols": {key: coded.column(pos) for key, coded in cols.items()},
         "unresolved": {
             "n": int(len(upos)),
             "day": days[upos].tolist(),
             "type": type_idx[upos].tolist(),
-            "cols": {key: _column(series.iloc[upos]) for key, series in cols.items()},
+            "cols": {key: coded.column(upos) for key, coded in cols.items()},
         },
     }
     if polys:
@@ -344,10 +423,11 @@ def encode(payload: dict[str, Any], compress: bool | None = None) -> str:
     >>> encode({"a": 1}, compress=True).startswith('{"gz":"')
     True
     """
-    text = script_json(payload)
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     if compress is None:
         compress = len(text) > COMPRESS_ABOVE
     if not compress:
-        return text
-    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
+        return escape_script_text(text)
+    # base64 is inert in HTML, so the JSON inside needs no escaping
+    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)).decode("ascii")
     return '{"gz":"' + packed + '"}'
