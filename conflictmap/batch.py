@@ -84,11 +84,7 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, adm
         from .geocoder import Geocoder
 
         geocoder = Geocoder()
-    names = _text_column(data[name])
-    h1 = _text_column(data[admin1]) if admin1 else pd.Series("", index=data.index)
-    h2 = _text_column(data[admin2]) if admin2 else pd.Series("", index=data.index)
-    keys = pd.MultiIndex.from_arrays([names.to_numpy(), h1.to_numpy(), h2.to_numpy()])
-    codes, uniques = pd.factorize(keys)
+    codes, uniques = _distinct_queries([data[c] if c else None for c in (name, admin1, admin2)], len(data))
     show = progress if progress is not None else len(uniques) >= PROGRESS_MIN_NAMES
     iterator = uniques
     if show:
@@ -102,9 +98,11 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, adm
         except InputError as exc:  # a bad hint on one row must not stop the batch
             matches.append(Match(query=q, status="unresolved", reason=str(exc)))
     table = matches_to_frame(matches, candidates=candidates)
+    points = gpd.points_from_xy(table["longitude"], table["latitude"], crs="EPSG:4326")
+    points[table["latitude"].isna().to_numpy()] = None
     out_cols = table.take(codes).reset_index(drop=True)
     out_cols.index = data.index
-    return _combine(data, out_cols, prefix_clashes=prefix_clashes)
+    return _combine(data, out_cols, points.take(codes), prefix_clashes=prefix_clashes)
 
 
 def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFrame:
@@ -126,7 +124,49 @@ def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFra
     return frame
 
 
-def _combine(data: pd.DataFrame, out_cols: pd.DataFrame, *, prefix_clashes: bool) -> gpd.GeoDataFrame:
+def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
+    """Codes of each row's (name, admin1, admin2) and the distinct triples as text.
+
+    Each column is factorised on its raw values (fast, in C) and only the distinct values are
+    turned into text; the three code arrays are then combined and factorised once more.
+    """
+    parts_codes = []
+    parts_text = []
+    for col in columns:
+        if col is None:
+            parts_codes.append(np.zeros(n, dtype=np.int64))
+            parts_text.append([""])
+            continue
+        c, u = pd.factorize(col, use_na_sentinel=True)
+        text = [_to_text(v) for v in u] + [""]  # code -1 (missing) maps to the last entry
+        c = np.where(c < 0, len(text) - 1, c).astype(np.int64)
+        parts_codes.append(c)
+        parts_text.append(text)
+    sizes = [len(t) for t in parts_text]
+    combined = (parts_codes[0] * sizes[1] + parts_codes[1]) * sizes[2] + parts_codes[2]
+    codes, uniq = pd.factorize(combined)
+    triples = []
+    for value in np.asarray(uniq, dtype=np.int64):
+        rest, c2 = divmod(int(value), sizes[2])
+        c0, c1 = divmod(rest, sizes[1])
+        triples.append((parts_text[0][c0], parts_text[1][c1], parts_text[2][c2]))
+    return codes, triples
+
+
+def _to_text(v: Any) -> str:
+    """A cell as text: missing values give ''; lone surrogates (badly decoded files) are replaced."""
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    text = v if isinstance(v, str) else str(v)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _combine(data: pd.DataFrame, out_cols: pd.DataFrame, geometry: Any = None, *,
+             prefix_clashes: bool) -> gpd.GeoDataFrame:
     base = pd.DataFrame(data).copy()
     if isinstance(base, gpd.GeoDataFrame) or "geometry" in base.columns:
         base = base.rename(columns={"geometry": "input_geometry"})
@@ -138,27 +178,12 @@ def _combine(data: pd.DataFrame, out_cols: pd.DataFrame, *, prefix_clashes: bool
             rename[col] = f"geo_{col}"
     out_cols = out_cols.rename(columns=rename)
     merged = pd.concat([base, out_cols], axis=1)
-    lat = out_cols[rename.get("latitude", "latitude")]
-    lon = out_cols[rename.get("longitude", "longitude")]
-    geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
-    geometry[lat.isna().to_numpy()] = None
+    if geometry is None:
+        lat = out_cols[rename.get("latitude", "latitude")]
+        lon = out_cols[rename.get("longitude", "longitude")]
+        geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
+        geometry[lat.isna().to_numpy()] = None
     return gpd.GeoDataFrame(merged, geometry=geometry, crs="EPSG:4326")
-
-
-def _text_column(series: pd.Series) -> pd.Series:
-    """Strings with NaN/None/non-text as ''."""
-    def to_text(v: Any) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            return ""
-        return v if isinstance(v, str) else str(v)
-
-    try:
-        return series.map(to_text).astype(object)
-    except UnicodeEncodeError:  # a lone surrogate (e.g. from a badly decoded file) cannot become str dtype
-        def clean(v: Any) -> str:
-            return to_text(v).encode("utf-8", "replace").decode("utf-8")
-
-        return pd.Series([clean(v) for v in series], index=series.index, dtype=object)
 
 
 def _is_dask(data: Any) -> bool:
