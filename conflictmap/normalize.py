@@ -132,10 +132,16 @@ def _variant_map() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=65536)
 def _fold_token(token: str) -> str:
+    """Apply the folding rules until nothing changes, so keys are a fixed point ("Matakh" ->
+    "matah" -> "mata" in one call), which makes ``name_key`` idempotent."""
     if not token or token.isdigit():
         return token
-    for pattern, repl in _LATIN_RULES:
-        token = pattern.sub(repl, token)
+    for _ in range(4):
+        before = token
+        for pattern, repl in _LATIN_RULES:
+            token = pattern.sub(repl, token)
+        if token == before:
+            break
     return token
 
 

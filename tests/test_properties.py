@@ -45,8 +45,6 @@ def test_keys_do_not_depend_on_display_clean_up(text):
     assert skeleton(clean) == skeleton(text)
 
 
-@pytest.mark.xfail(strict=True, reason="name_key is not a fixed point: 'Matakh' -> 'matah' -> 'mata' "
-                   "(892 gazetteer names); reported to the geocoder owner")
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(arabic_text, st.lists(latin_word, min_size=1, max_size=4).map(" ".join)))
 def test_name_key_is_idempotent(text):
