@@ -274,3 +274,19 @@ def test_any_note_text_is_inert_in_the_page(note):
     data = "".join(s for s in scripts if "ConflictmapIncidents(" in s)
     assert "<" not in data.split("new L.ConflictmapIncidents(", 1)[1].split(");", 1)[0]
     assert "\u2028" not in data and "\u2029" not in data
+
+
+def test_precision3_outline_from_the_gazetteer():
+    try:
+        from conflictmap.gazetteer import get_gazetteer
+
+        gz = get_gazetteer()
+    except Exception as exc:  # noqa: BLE001 - compiled gazetteer data may be absent
+        pytest.skip(f"gazetteer not available: {exc}")
+    events = pd.DataFrame({"latitude": [36.4, 36.2], "longitude": [37.5, 37.1], "geo_precision": [3, 3],
+                           "place_id": ["ocha:SY0202", "gn:does-not-exist"]})
+    layer = incidents_layer(events, gazetteer=gz)
+    assert layer.payload["poly"] == [0, -1]  # the second is drawn as a dashed circle instead
+    ring = layer.payload["polys"][0][0]
+    xs, ys = ring[0::2], ring[1::2]
+    assert min(xs) < 3750000 < max(xs) and min(ys) < 3640000 < max(ys)  # Al Bab district around the point

@@ -333,7 +333,9 @@
         self._moveQueued = false;
         if (!self._map) { return; }
         var it = self._hit(self._moveEv.containerPoint), d = self._d;
-        self._map.getContainer().style.cursor = it ? "pointer" : "";
+        var container = self._map.getContainer();
+        container.style.cursor = it ? "pointer" : "";
+        if (it) { L.DomUtil.addClass(container, "cm-over-incident"); } else { L.DomUtil.removeClass(container, "cm-over-incident"); }
         if (!it) { self._closeTooltip(); return; }
         var text;
         if (it.members.length === 1) {

@@ -14,7 +14,7 @@
       for (var k = 0; k < data.features.length; k++) {
         var f = data.features[k], p = f.properties;
         var layer = L.geoJSON(f, { style: this._style(p), attribution: data.attribution || null });
-        layer.bindTooltip(p.tip, { sticky: true, className: "cm-tooltip" });
+        layer.bindTooltip(p.tip, { sticky: true, className: "cm-tooltip cm-zone-tooltip" });
         this._items.push({ layer: layer, from: p.from, to: p.to, asOf: p.as_of, hatch: p.hatch, color: p.color });
       }
       this._t = data.initial;
