@@ -166,6 +166,17 @@ def test_demo_map_loads_offline_with_markers_zones_legend_and_slider(browser, de
         assert early["drawnEvents"] == 2
         assert page.js(f"{page.layer('zones')}.shownCount()") == 3
         assert "as of 2020-06-01" in page.js("document.body.textContent")
+        # heatmap (hidden by default) follows the same selection when ticked
+        page.js(f"{inc}._map.addLayer({page.layer('heatmap')})")
+        assert page.js(f"{page.layer('heatmap')}._heat._latlngs.length") == 2
+        assert page.js("document.querySelectorAll('canvas.leaflet-heatmap-layer').length") == 1
+        # play control advances the slider
+        slider = page.layer("time_slider")
+        page.js(f"{slider}.options.interval = 20; {slider}.play()")
+        page.page.wait_for_timeout(300)
+        page.js(f"{slider}.pause()")
+        assert page.js(f"{slider}.value()") > int(np.datetime64("2020-06-01", "D").astype(int))
+        assert page.js(f"{inc}.stats()")["active"] > 2
         ARTIFACTS.mkdir(exist_ok=True)
         page.js(f"{page.layer('time_slider')}.setValue({int(np.datetime64('2020-06-30', 'D').astype(int))})")
         page.page.wait_for_timeout(400)
