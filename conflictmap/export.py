@@ -19,11 +19,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import assets
+from ._atomic import atomic_write_text
 from .errors import ExportError
 
 __all__ = ["save_html", "render_html", "inline_assets", "remote_references"]
@@ -90,18 +90,7 @@ def render_html(m: Any, *, self_contained: bool = True) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_text(path, text)
 
 
 def save_html(m: Any, path: str | os.PathLike, self_contained: bool = True) -> Path:

@@ -23,7 +23,6 @@ import argparse
 import csv
 import json
 import logging
-import math
 import os
 import sys
 import tempfile

@@ -205,24 +205,13 @@ def test_save_html_failure_mid_write(tmp_path, monkeypatch):
     """The write itself fails half way: no partial file anywhere."""
     target = tmp_path / "new.html"
     m = conflict_map(_events(["Kafr Nabl", "Saraqib"]))
-    real_fdopen = os.fdopen
+    real_write_text = Path.write_text
 
-    class HalfWriter:
-        def __init__(self, handle):
-            self.handle = handle
+    def half_write(self, text, *args, **kwargs):
+        real_write_text(self, text[: len(text) // 2], *args, **kwargs)
+        raise OSError(28, "No space left on device")
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, text):
-            self.handle.write(text[: len(text) // 2])
-            self.handle.flush()
-            raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
+    monkeypatch.setattr(Path, "write_text", half_write)
     with pytest.raises(ExportError, match="cannot write"):
         save_html(m, target)
     monkeypatch.undo()

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from .._optional import import_optional
+from .._atomic import atomic_path
 from ..errors import InputError
 
 log = logging.getLogger(__name__)
@@ -85,12 +85,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """
     file = check_output(path)
     suffix = file.suffix.lower()
-    folder = file.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{file.stem}.", suffix=suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # some writers refuse to overwrite an existing file
-    try:
+    with atomic_path(file) as tmp:
         if suffix in (".csv", ".tsv"):
             table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
             table.to_csv(tmp, sep="\t" if suffix == ".tsv" else ",", index=False, encoding="utf-8")
@@ -104,9 +99,6 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
             else:
                 frame.to_file(tmp, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio",
                              layer=file.stem)
-        os.replace(tmp, file)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
     log.info("wrote %d row(s) to %s", len(frame), file)
     return file

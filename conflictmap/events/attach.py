@@ -36,7 +36,8 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from .io import _atomic_path, read_events, to_geodataframe
+from .._atomic import atomic_path
+from .io import read_events, to_geodataframe
 
 log = logging.getLogger(__name__)
 
@@ -142,13 +143,8 @@ def save_corrections(review: pd.DataFrame, path: str | os.PathLike, *, gazetteer
     if new_rows:
         added = pd.DataFrame(new_rows, columns=CORRECTION_COLUMNS)
         table = pd.concat([table, added], ignore_index=True).drop_duplicates(["name", "admin1"], keep="last")
-    tmp = _atomic_path(path)
-    try:
+    with atomic_path(path) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     log.info("saved %d correction(s) to %s (%d in all)", len(new_rows), path, len(table))
     return path
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
@@ -32,6 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._atomic import atomic_path
 from .._optional import import_optional
 from ..errors import InputError
 from .schema import event_columns, validate_events
@@ -194,13 +194,6 @@ def read_events(
     return to_geodataframe(validated)
 
 
-def _atomic_path(path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # some writers refuse to overwrite; they get a fresh name in the same folder
-    return Path(tmp)
-
-
 def _for_csv(events: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(events).drop(columns=[c for c in ["geometry"] if c in events.columns])
     for column in frame.columns:
@@ -262,17 +255,12 @@ def write_events(
                          source=str(path))
     if not path.parent.exists():
         raise InputError("output folder does not exist", value=str(path.parent))
-    tmp = _atomic_path(path)
-    try:
+    with atomic_path(path) as tmp:
         if kind == "csv":
             _for_csv(events).to_csv(tmp, index=False, encoding="utf-8")
         elif kind == "parquet":
             _for_geo(events).to_parquet(tmp, index=False)
         else:
             _for_geo(events).to_file(tmp, driver="GeoJSON", engine="pyogrio")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     log.info("wrote %d event(s) to %s", len(events), path)
     return path

@@ -30,6 +30,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from .._atomic import atomic_path
 from ..errors import ExportError, InputError
 from .model import DATE_COLUMNS, normalize_zones, validate_zones
 
@@ -130,19 +131,14 @@ def write_zones(zones: gpd.GeoDataFrame, path: str | os.PathLike, *, layer: str 
     path.parent.mkdir(parents=True, exist_ok=True)
     if driver == "ESRI Shapefile":
         return _write_shapefile(zones, path)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
     try:
-        tmp.unlink()
-        if driver == "parquet":
-            zones.to_parquet(tmp, index=False)
-        else:
-            _for_ogr(zones).to_file(tmp, driver=driver, layer=layer or (path.stem if driver == "GPKG" else None),
-                                    engine="pyogrio")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            if driver == "parquet":
+                zones.to_parquet(tmp, index=False)
+            else:
+                _for_ogr(zones).to_file(tmp, driver=driver, layer=layer or (path.stem if driver == "GPKG" else None),
+                                        engine="pyogrio")
     except Exception as exc:
-        tmp.unlink(missing_ok=True)
         raise ExportError(f"cannot write {path}: {exc}") from exc
     return path
 
