@@ -429,15 +429,9 @@ def _load_corrections(corrections: Any) -> dict[tuple[str, str], str]:
         for name, pid in corrections.items():
             out[(name_key(name), "")] = str(pid)
         return out
-    import pandas as pd
+    from .corrections import read_corrections
 
-    try:
-        table = pd.read_csv(corrections, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read corrections: {exc}", source=str(corrections)) from None
-    for col in ("name", "place_id"):
-        if col not in table.columns:
-            raise InputError(f"corrections file needs a {col!r} column", source=str(corrections), column=col)
+    table = read_corrections(corrections)
     for i, row in enumerate(table.to_dict("records"), start=2):
         if not row["name"].strip() or not row["place_id"].strip():
             raise InputError("empty name or place_id", source=str(corrections), row=i)

@@ -37,13 +37,13 @@ import pandas as pd
 
 from ..errors import InputError
 from .._atomic import atomic_path
+from ..corrections import CORRECTION_COLUMNS, read_corrections
 from .io import read_events, to_geodataframe
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Attached", "attach_events", "review_table", "save_corrections", "load_corrections"]
 
-CORRECTION_COLUMNS = ["name", "admin1", "place_id", "note"]
 REVIEW_COLUMNS = ["row", "event_id_cnty", "location", "admin1", "match_status", "match_reason", "place_id",
                   "place_name", "candidates", "correct_place_id"]
 _FROM_GEOCODER = ["place_id", "place_name", "admin2", "admin3", "match_score", "match_method", "match_status",
@@ -65,20 +65,7 @@ def load_corrections(path: str | os.PathLike) -> pd.DataFrame:
     >>> load_corrections("/nonexistent/corrections.csv").columns.tolist()
     ['name', 'admin1', 'place_id', 'note']
     """
-    path = Path(path)
-    if not path.exists():
-        return pd.DataFrame(columns=CORRECTION_COLUMNS)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read corrections: {exc}", source=str(path)) from None
-    for column in ("name", "place_id"):
-        if column not in table.columns:
-            raise InputError(f"corrections file needs a {column!r} column", source=str(path), column=column)
-    for column in CORRECTION_COLUMNS:
-        if column not in table.columns:
-            table[column] = ""
-    return table[CORRECTION_COLUMNS]
+    return read_corrections(path, missing_ok=True)
 
 
 def _candidates_text(raw: Any) -> str:
