@@ -451,7 +451,6 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
               and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM
               and not _nested(index, top.row, c.row)]
     status, reason = "matched", ""
-    base = METHOD_SCORE.get(top.method, 0.0) if top.method != "fuzzy" else top.score
     if top.score < min_score:
         status, reason = "ambiguous", f"weak {top.method} match ({top.score:.0f})"
     elif top.method in ("fuzzy", "skeleton") and top.score < FUZZY_ACCEPT:
@@ -467,7 +466,6 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     if top.notes and status == "matched" and any(n in ("outside admin hint", "outside box", "just outside admin hint")
                                                  for n in top.notes):
         status, reason = "ambiguous", "best candidate lies outside the given admin area"
-    del base
     row = top.row
     ftype = str(index.feature_type[row])
     precision = PRECISION.get(ftype, 1)
