@@ -18,14 +18,13 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from ._data import data_rows
 from .errors import InputError
 
 __all__ = ["Faction", "get_faction", "all_factions", "faction_key", "faction_colors", "alias_key"]
@@ -71,11 +70,9 @@ def alias_key(text: Any) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _registry() -> tuple[tuple[Faction, ...], dict[str, Faction]]:
-    text = (Path(__file__).resolve().parent / "data" / "factions.csv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     factions: list[Faction] = []
     lookup: dict[str, Faction] = {}
-    for number, row in enumerate(csv.DictReader(lines), start=1):
+    for number, row in enumerate(data_rows("factions.csv"), start=1):
         key = (row.get("key") or "").strip()
         color = (row.get("color") or "").strip()
         if not key or not _HEX.match(color):

@@ -31,11 +31,11 @@ True
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 import unicodedata
-from importlib import resources
+
+from ._data import data_rows
 
 __all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "keys", "is_arabic", "tokens"]
 
@@ -119,9 +119,7 @@ def _strip_marks(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _variant_map() -> dict[str, str]:
     mapping: dict[str, str] = {}
-    text = resources.files("conflictmap").joinpath("data/name_variants.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
-    for row in rows:
+    for row in data_rows("name_variants.csv"):
         canonical = _fold_token(_APOS_RE.sub("", row["canonical"]))
         for variant in (row["variants"] or "").split("|"):
             variant = _APOS_RE.sub("", _strip_marks(variant.strip().lower()))

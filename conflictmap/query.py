@@ -22,12 +22,11 @@ True
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
+from ._data import data_rows
 from .normalize import normalize_name
 
 __all__ = ["ParsedQuery", "parse_location"]
@@ -65,9 +64,7 @@ class ParsedQuery:
 
 @functools.lru_cache(maxsize=1)
 def _qualifiers() -> dict[str, tuple[str, str]]:
-    text = resources.files("conflictmap").joinpath("data/qualifiers.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
-    return {r["word"].lower(): (r["kind"], r["hint"] or "") for r in rows}
+    return {r["word"].lower(): (r["kind"], r["hint"] or "") for r in data_rows("qualifiers.csv")}
 
 
 def _strip_part(part: str) -> tuple[str, dict]:

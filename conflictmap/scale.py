@@ -46,8 +46,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-import conflictmap
-
 from ._optional import import_optional
 from .errors import GeocoderError, InputError
 
