@@ -26,7 +26,7 @@ Partitions are independent, so the result does not depend on how the table is sp
 
 Examples
 --------
->>> import pandas as pd, dask.dataframe as dd, dask
+>>> import pandas as pd, dask.dataframe as dd, dask, conflictmap
 >>> df = pd.DataFrame({"location": ["Kafr Nabl", "Kansafra", None, "Ruwayhah"]})
 >>> ddf = dd.from_pandas(df, npartitions=2)
 >>> out = geocode_dask(ddf).compute(scheduler="sync")
