@@ -455,6 +455,10 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         status, reason = "ambiguous", f"weak {top.method} match ({top.score:.0f})"
     elif top.method in ("fuzzy", "skeleton") and top.score < FUZZY_ACCEPT:
         status, reason = "ambiguous", f"spelling differs from every known name ({top.method} {top.score:.0f})"
+    elif top.method == "fuzzy" and not _same_consonants(query, top.matched_name):
+        # vowels are what transliterations disagree on; a consonant added or lost is, as often
+        # as not, another village (Zarkan / Zarqa, Abu Hawadid / Abu Hawarid)
+        status, reason = "ambiguous", f"consonants differ from the nearest known name {top.matched_name!r}"
     elif rivals:
         # a much bigger place wins a tie with a hamlet of the same name
         if top.population >= 5000 and top.population >= 20 * max(rivals[0].population, 1):
@@ -480,6 +484,13 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         geo_precision=precision, score=round(min(top.score, 100.0), 1), method=top.method,
         candidates=tuple(ranked[:10]),
     )
+
+
+def _same_consonants(query: str, matched: str) -> bool:
+    """True when two names differ in their vowels only (same consonant skeleton, same script)."""
+    if is_arabic(query) != is_arabic(matched):
+        return False
+    return skeleton(query) == skeleton(matched)
 
 
 def _first_consonant(key: str) -> str:

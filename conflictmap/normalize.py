@@ -65,22 +65,30 @@ _ARABIC_SKELETON = {
 }
 _SUN_ARTICLES = {"ash": "s", "as": "s", "ad": "d", "adh": "d", "at": "t", "ath": "t", "az": "z",
                  "ar": "r", "an": "n", "ed": "d", "es": "s", "esh": "s", "et": "t", "ez": "z",
-                 "er": "r", "en": "n", "ech": "c", "ach": "c", "ej": "j"}
+                 "er": "r", "en": "n", "ech": "c", "ach": "c", "ej": "j", "esch": "s", "asch": "s"}
 _GLUED_ARTICLE = re.compile(r"^[ae](?:(?:sh)(?=sh)|([dtsznr])(?=\1))")
 _ARTICLES = {"al", "el", "il", "ul", "l", "ال"}
 
 # ordered Latin folding rules applied to one token (after diacritics and apostrophes are gone)
-_LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r) for p, r in (
-        (r"(iyyah|iyyeh|iyya|iyye|iyah|iyeh|iyya|iya|iye|ieh|iyé|iyat)$", "iya"),
-        (r"(?<=[a-z]{2})(ah|eh|at|a|e|é)$", "a"),
-        (r"tch", "j"), (r"dj", "j"), (r"dh", "z"), (r"th", "t"), (r"ph", "f"), (r"gh", "k"),
-        (r"kh", "h"), (r"sch", "s"), (r"sh", "s"), (r"ch", "s"), (r"ck", "k"), (r"x", "ks"),
-        (r"[qcg]", "k"), (r"v", "f"), (r"p", "b"),
-        (r"ou|oo|o|w", "u"), (r"ee|ie|ei|ey|ay|ai|y", "i"), (r"e", "a"),
-        (r"(.)\1+", r"\1"),
-    )
+# "sh" (ش) stays apart from "s" (س, ص): French "ch" and German "sch" fold to it, never to "s".
+# A token-final "-at" is the plural ending (Shu'ayrat, Humayrat) and is kept; before another word
+# it is the construct ta marbuta (Ma'arrat an-Nu'man, Khirbat ...) and folds with "-ah"/"-a".
+_RULES = (
+    (r"(iyyah|iyyeh|iyya|iyye|iyah|iyeh|iyya|iya|iye|ieh|iyé|iyat)$", "iya"),
+    (r"(?<=[a-z]{2})(ah|eh|at|a|e|é)$", "a"),
+    (r"tch", "j"), (r"dj", "j"), (r"dh", "z"), (r"th", "t"), (r"ph", "f"), (r"gh", "k"),
+    (r"kh", "h"), (r"sch", "sh"), (r"ch", "sh"), (r"ck", "k"), (r"x", "ks"),
+    (r"[qcg]", "k"), (r"v", "f"), (r"p", "b"),
+    (r"ou|oo|o|w", "u"), (r"ee|ie|ei|ey|ay|ai|y", "i"), (r"e", "a"),
+    (r"(.)\1+", r"\1"),
 )
+_FINAL_RULES = (
+    (r"(iyyah|iyyeh|iyya|iyye|iyah|iyeh|iyya|iya|iye|ieh|iyé)$", "iya"),
+    (r"(?<=[a-z]{2})(ah|eh|a|e|é)$", "a"),
+) + _RULES[2:]
+_LATIN_RULES: dict[bool, tuple[tuple[re.Pattern[str], str], ...]] = {
+    final: tuple((re.compile(p), r) for p, r in rules) for final, rules in ((False, _RULES), (True, _FINAL_RULES))
+}
 
 
 def is_arabic(text: str) -> bool:
@@ -116,27 +124,33 @@ def _strip_marks(text: str) -> str:
     return unicodedata.normalize("NFKC", out)
 
 
-@functools.lru_cache(maxsize=1)
-def _variant_map() -> dict[str, str]:
+@functools.lru_cache(maxsize=2)
+def _variant_map(final: bool) -> dict[str, str]:
+    """Folded variant -> canonical generic word, for a token before another word or for the
+    last token. Words whose ``position`` is ``prefix`` (Kafr, Khirbat, ...) are generic only
+    before a name: a lone "Al Kafir" or "Ghafar" is a name of its own."""
     mapping: dict[str, str] = {}
     for row in data_rows("name_variants.csv"):
-        canonical = _fold_token(_APOS_RE.sub("", row["canonical"]))
+        if final and row.get("position", "any") == "prefix":
+            continue
+        canonical = _fold_token(_APOS_RE.sub("", row["canonical"]), final)
         for variant in (row["variants"] or "").split("|"):
             variant = _APOS_RE.sub("", _strip_marks(variant.strip().lower()))
             if variant:
-                mapping[_fold_token(variant)] = canonical
+                mapping[_fold_token(variant, final)] = canonical
     return mapping
 
 
 @functools.lru_cache(maxsize=65536)
-def _fold_token(token: str) -> str:
+def _fold_token(token: str, final: bool = False) -> str:
     """Apply the folding rules until nothing changes, so keys are a fixed point ("Matakh" ->
-    "matah" -> "mata" in one call), which makes ``name_key`` idempotent."""
+    "matah" -> "mata" in one call), which makes ``name_key`` idempotent. ``final`` marks the
+    last token of a name, whose "-at" ending is kept."""
     if not token or token.isdigit():
         return token
     for _ in range(4):
         before = token
-        for pattern, repl in _LATIN_RULES:
+        for pattern, repl in _LATIN_RULES[final]:
             token = pattern.sub(repl, token)
         if token == before:
             break
@@ -189,11 +203,12 @@ def tokens(text: object) -> list[str]:
         return []
     if is_arabic(clean):
         return _arabic_tokens(clean)
-    variants = _variant_map()
+    toks = _latin_tokens(clean)
     out = []
-    for tok in _latin_tokens(clean):
-        folded = _fold_token(tok)
-        out.append(variants.get(folded, folded))
+    for i, tok in enumerate(toks):
+        final = i == len(toks) - 1
+        folded = _fold_token(tok, final)
+        out.append(_variant_map(final).get(folded, folded))
     return out
 
 

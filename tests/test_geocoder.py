@@ -29,6 +29,21 @@ def test_transliteration_variants_share_a_key(a, b):
     assert name_key(a) == name_key(b)
 
 
+@pytest.mark.parametrize("a,b", [
+    ("Al Kafir", "Al Ghafar"),    # Kafr/Kafar/Kafir are one generic word only before a name
+    ("Ashmia", "Asimiya"),        # sh (ش) and s (س) are different letters
+    ("Shu'ayrat", "Shu'ayrah"),   # a final -at is the plural ending, not ta marbuta
+])
+def test_distinct_names_keep_distinct_keys(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_sh_spellings_and_construct_ta_marbuta_still_fold():
+    assert name_key("Djisr el Choughour") == name_key("Jisr ash-Shughur") == name_key("Jisr esch-Schughur")
+    assert name_key("Kafir Nabil") == name_key("Kafr Nabil")
+    assert name_key("Madinat al-Thawra") == name_key("Madina al-Thawra")
+
+
 @pytest.mark.parametrize("a,b", [("أريحا", "اريحا"), ("الرويحة", "رويحه"), ("كَنْصَفْرَة", "كنصفرة"), ("حلب", "حـــلب")])
 def test_arabic_folding(a, b):
     assert name_key(a) == name_key(b)
@@ -108,6 +123,14 @@ def test_unresolved_with_reason(geocoder, query, reason):
 def test_weak_matches_are_never_silent(geocoder):
     m = geocoder.resolve("Kansafrahxyz")
     assert m.status != "matched"
+
+
+def test_fuzzy_match_needs_the_same_consonants(geocoder):
+    vowels_only = geocoder.resolve("Sarqib", admin1="Idlib")  # a vowel lost: Saraqib
+    assert (vowels_only.status, vowels_only.name, vowels_only.method) == ("matched", "Saraqib", "fuzzy")
+    consonant = geocoder.resolve("Saraqit", admin1="Idlib")  # a consonant changed: maybe another village
+    assert consonant.status == "ambiguous" and "consonants differ" in consonant.reason
+    assert consonant.name == "Saraqib"  # still the best guess
 
 
 def test_geopy_interface(geocoder):
