@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalize import compact_key, is_arabic, keys, name_key, normalize_name, skeleton
+from .normalize import compact_key, consonants, is_arabic, keys, name_key, normalize_name, skeleton
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ __all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "have
 
 METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "skeleton": 80.0,
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
+VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
 MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
@@ -337,6 +338,15 @@ class NameIndex:
                 # a skeleton hit is only as good as the spelling is close
                 sim = fuzz.ratio(c, compact_key(matched)) if not (is_arabic(c) ^ is_arabic(matched)) else 70.0
                 offer(row, matched, "skeleton", min(METHOD_SCORE["skeleton"], 50.0 + sim * 0.35))
+        if not strong and not is_arabic(clean):
+            # a Latin spelling that differs from a known name in its vowels alone ("Madira",
+            # "Mudayra") is better evidence than a closer ratio with a consonant changed; three
+            # consonants or fewer say too little ("Kabsh", "Aq Bash")
+            cons = consonants(clean)
+            if len(cons) >= 4:
+                for row, cand in best.items():
+                    if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:
+                        best[row] = replace(cand, score=VOWEL_VARIANT_SCORE)
         return sorted(best.values(), key=lambda cand: (-cand.score, -cand.population, cand.place_id))
 
     def areas_named(self, name: str, level: int | None = None) -> list[Candidate]:
@@ -487,10 +497,10 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
 
 
 def _same_consonants(query: str, matched: str) -> bool:
-    """True when two names differ in their vowels only (same consonant skeleton, same script)."""
+    """True when two names differ in their vowels, doubling or articles only (same script)."""
     if is_arabic(query) != is_arabic(matched):
         return False
-    return skeleton(query) == skeleton(matched)
+    return consonants(query) == consonants(matched)
 
 
 def _first_consonant(key: str) -> str:

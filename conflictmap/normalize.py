@@ -37,7 +37,7 @@ import unicodedata
 
 from ._data import data_rows
 
-__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "keys", "is_arabic", "tokens"]
+__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "keys", "is_arabic", "tokens"]
 
 _ARABIC_CHARS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _HARAKAT = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")  # incl. tatweel
@@ -241,6 +241,42 @@ def skeleton(text: object) -> str:
     True
     """
     return _skeleton_of(tuple(tokens(text)))
+
+
+_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("tch", "C"), ("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "X"), ("gh", "G"), ("th", "T"),
+    ("dh", "D"), ("dj", "j"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("q", "k"), ("c", "k"),
+    ("g", "k"), ("v", "f"), ("p", "b"),
+)
+_FINAL_H = re.compile(r"(?<=[aeiou])h\b")
+_VOWELS = re.compile(r"[aeiouyw]")
+
+
+@functools.lru_cache(maxsize=65536)
+def consonants(text: object) -> str:
+    """The consonants of a name as written, digraphs kept apart ("sh" is not "s" + "h").
+
+    Stricter than ``name_key``, which folds kh/h and drops the articles' letters: two spellings
+    with the same ``consonants`` differ in vowels, doubling or articles only. Arabic script
+    gives its ``skeleton``.
+
+    >>> consonants("Al Sakhina") == consonants("Chine")
+    False
+    >>> consonants("Dayr al Jamil") == consonants("Dayr Jamal")
+    True
+    """
+    clean = normalize_name(text)
+    if not clean or is_arabic(clean):
+        return skeleton(clean)
+    out = []
+    for tok in _latin_tokens(clean):
+        if tok in _ARTICLES:
+            continue
+        tok = _FINAL_H.sub("", tok)
+        for a, b in _DIGRAPHS:
+            tok = tok.replace(a, b)
+        out.append(_VOWELS.sub("", tok))
+    return re.sub(r"(.)\1+", r"\1", "".join(out))
 
 
 def keys(text: object) -> tuple[str, str]:
