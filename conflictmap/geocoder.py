@@ -55,6 +55,7 @@ __all__ = ["Geocoder"]
 ADMIN1_HINT_GROUPS = {"SY01": ("SY03",), "SY03": ("SY01",)}
 CONTEXT_RADIUS_KM = 30.0  # a town named as context: the place should lie within this distance
 REGION_MIN_RADIUS_KM = 10.0
+ALTERNATIVES_AGREE_KM = 10.0  # "X/Y" naming places further apart than this is ambiguous
 
 
 class Geocoder(_GeopyGeocoder):
@@ -221,6 +222,8 @@ class Geocoder(_GeopyGeocoder):
             split = self._split_match(parsed, context)
             if split is not None:
                 match = split
+        if parsed.alternatives:
+            match = self._alternatives_match(match, parsed, context)
         if match.status == "unresolved" and parsed.context:
             # "Kansafra, Jabal al-Zawiya": when the name is unknown the context still places it roughly
             for part in parsed.context:
@@ -230,6 +233,8 @@ class Geocoder(_GeopyGeocoder):
                                      status="ambiguous",
                                      reason=f"{parsed.name!r} not found; placed at {area.name} from the context")
                     break
+        if parsed.also:
+            match = self._also_match(match, parsed, context)
         if match.status == "unresolved" and self._fallback is not None:
             match = self._fallback.resolve(query, parsed, admin1, self) or match
         if context_note and match.status != "unresolved":
@@ -244,6 +249,43 @@ class Geocoder(_GeopyGeocoder):
         ranked = rank(idx, cands, context, want_area=parsed.area and not parsed.near,
                       type_hint=parsed.type_hint)
         return decide(idx, name, ranked, near=parsed.near, area=parsed.area)
+
+    def _alternatives_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
+        """"X/Y", "X or Y": the first name that is matched wins; names placed far apart make the
+        answer ambiguous, whichever is taken."""
+        found = [m for m in (self._match_name(alt, parsed, context) for alt in parsed.alternatives)
+                 if m.status != "unresolved"]
+        if match.status != "matched":
+            better = [m for m in found if m.status == "matched"]
+            if better:
+                match = better[0]
+            elif match.status == "unresolved" and found:
+                match = found[0]
+        if match.status == "matched":
+            for other in found:
+                if other.status == "matched" and other.point is not None:
+                    km = float(haversine_km(match.longitude, match.latitude, other.longitude, other.latitude))
+                    if km > ALTERNATIVES_AGREE_KM:
+                        return _replace(match, status="ambiguous",
+                                        reason=f"the alternatives {match.name} and {other.name} are {km:.0f} km apart")
+        return match
+
+    def _also_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
+        """"X and Y": the event spans several places; it is placed at the first one found, with
+        geo_precision 2 as ACLED codes an event over several places."""
+        if match.status == "unresolved":
+            for other in parsed.also:
+                found = self._match_name(other, parsed, context)
+                if found.status != "unresolved":
+                    # the first place named is unknown: the next one is near, not certain
+                    match = _replace(found, status="ambiguous", reason="; ".join(
+                        r for r in (found.reason, f"{parsed.name!r} not found; placed at {found.name}") if r))
+                    break
+        if match.status == "unresolved":
+            return match
+        note = "also names " + ", ".join(repr(x) for x in parsed.also)
+        return _replace(match, geo_precision=max(match.geo_precision or 1, 2),
+                        reason="; ".join(r for r in (match.reason, note) if r))
 
     def _split_match(self, parsed: ParsedQuery, context: Context) -> Match | None:
         """'Kahil Jizah': a place name followed by a nearby place that locates it."""

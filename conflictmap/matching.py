@@ -480,6 +480,8 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     if top.notes and status == "matched" and any(n in ("outside admin hint", "outside box", "just outside admin hint")
                                                  for n in top.notes):
         status, reason = "ambiguous", "best candidate lies outside the given admin area"
+    if status == "matched" and "far from context" in top.notes:
+        status, reason = "ambiguous", "best candidate lies far from the places named with it"
     row = top.row
     ftype = str(index.feature_type[row])
     precision = PRECISION.get(ftype, 1)

@@ -33,8 +33,11 @@ __all__ = ["ParsedQuery", "parse_location"]
 
 MAX_QUERY_CHARS = 300
 
-_SPLIT = re.compile(r"\s*(?:[,;،؛/|()\[\]]|\s-\s|\s–\s|\s—\s)\s*")
-_LEADING_JUNK = re.compile(r"^(?:the|in|at|of|on|from|and|within|inside|around|between)\s+", re.I)
+_SPLIT = re.compile(r"\s*(?:[,;،؛|()\[\]]|\s-\s|\s–\s|\s—\s)\s*")
+_ALTERNATIVES = re.compile(r"\s*/\s*|\s+or\s+|\s+أو\s+", re.I)
+_ALSO = re.compile(r"\s+and\s+|\s*&\s*", re.I)
+_DISTANCE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:km|kms|kilometers|kilometres|kilometer|kilometre|miles|mi)\b\.?", re.I)
+_LEADING_JUNK = re.compile(r"^(?:the|in|at|of|on|from|and|or|within|inside|around|between)\s+", re.I)
 _TRAILING_JUNK = re.compile(r"\s+(?:area|areas|region|vicinity|outskirts|environs)$", re.I)
 
 
@@ -51,6 +54,10 @@ class ParsedQuery:
     area : the string named the area around a place ("countryside of X", "X countryside")
     admin_level : 1/2/3 when the string said "province", "district", "sub-district"
     type_hint : a feature type hint from words such as "village" or "town"
+    alternatives : other names the string offers for the same place ("X/Y", "X or Y")
+    also : other places the string names beside it ("X and Y"): the event spans them
+    detail : what follows a colon ("Hajin: house near the mosque"), a site inside the place
+    site : the string named a site (camp, school, junction ...) at or near the place
     """
 
     text: str
@@ -60,6 +67,10 @@ class ParsedQuery:
     area: bool = False
     admin_level: int | None = None
     type_hint: str | None = None
+    alternatives: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
+    detail: str = ""
+    site: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,10 +79,15 @@ def _qualifiers() -> dict[str, tuple[str, str]]:
 
 
 def _strip_part(part: str) -> tuple[str, dict]:
-    """Remove qualifier words from one comma-separated part; return the rest and what was seen."""
+    """Remove qualifier words from one comma-separated part; return the rest and what was seen.
+
+    A direction word inside the part ("camp near Batinta", "Barissa west of Abu al-Duhur") cuts
+    it in two: what follows is where it is (``seen["anchor"]``); when nothing but qualifiers
+    comes before it, the anchor is the name and the string is "near" it."""
     quals = _qualifiers()
-    seen: dict = {"near": False, "area": False, "admin_level": None, "type_hint": None}
-    words = part.split()
+    seen: dict = {"near": False, "area": False, "admin_level": None, "type_hint": None, "site": False,
+                  "anchor": ""}
+    words = _DISTANCE.sub(" ", part).split()
     kept: list[str] = []
     i = 0
     while i < len(words):
@@ -81,13 +97,24 @@ def _strip_part(part: str) -> tuple[str, dict]:
         if kind:
             if kind == "type":
                 seen["type_hint"] = hint
+            elif kind == "site":
+                seen["site"] = True
             elif kind == "admin":
                 seen["admin_level"] = int(hint[-1])
             elif kind == "area":
                 seen["area"] = True
-            elif kind == "direction":
-                seen["near"] = True
-            # "of" / "the" after a qualifier belong to it ("south of", "countryside of the")
+            elif kind in ("direction", "within"):
+                # "of" / "the" after a qualifier belong to it ("south of", "countryside of the")
+                while i + 1 < len(words) and words[i + 1].lower() in ("of", "the", "to", "from", "في", "of:"):
+                    i += 1
+                rest_words = words[i + 1:]
+                if kept and rest_words:
+                    anchor, inner = _strip_part(" ".join(rest_words))
+                    seen["anchor"] = anchor
+                    seen["type_hint"] = seen["type_hint"] or inner["type_hint"]
+                    break
+                if kind == "direction":
+                    seen["near"] = True
             while i + 1 < len(words) and words[i + 1].lower() in ("of", "the", "to", "from", "في", "of:"):
                 i += 1
             i += 1
@@ -100,6 +127,8 @@ def _strip_part(part: str) -> tuple[str, dict]:
         prev = rest
         rest = _LEADING_JUNK.sub("", rest).strip()
         rest = _TRAILING_JUNK.sub("", rest).strip()
+    if not rest and seen["anchor"]:
+        rest, seen["anchor"], seen["near"] = seen["anchor"], "", True
     return rest, seen
 
 
@@ -122,15 +151,29 @@ def parse_location(text: object) -> ParsedQuery:
     ''
     """
     clean = normalize_name(text)[:MAX_QUERY_CHARS]
-    parts = [p for p in _SPLIT.split(clean) if p and p.strip()]
-    parsed: list[tuple[str, dict]] = [_strip_part(p) for p in parts]
-    parsed = [(n, s) for n, s in parsed if n] or [("", parsed[0][1] if parsed else {})]
-    name, seen = parsed[0]
-    context = tuple(n for n, _ in parsed[1:])
+    head, colon, detail = clean.partition(":")
+    if not colon or not head.strip():
+        head, detail = clean, ""
+    parts = [p for p in _SPLIT.split(head) if p and p.strip()]
+    first = parts[0] if parts else ""
+    # "X/Y", "X or Y": other names for one place; "X and Y": other places beside it
+    alts = [a for a in _ALTERNATIVES.split(first) if a.strip()] if first else []
+    first_alt = alts[0] if alts else ""
+    alsos = [a for a in _ALSO.split(first_alt) if a.strip()] if first_alt else []
+    name, seen = _strip_part(alsos[0]) if alsos else ("", {})
+    context: list[str] = [seen["anchor"]] if seen.get("anchor") else []
+    for part in parts[1:]:
+        rest, more = _strip_part(part)
+        context.extend(x for x in (rest, more["anchor"]) if x)
+    also = tuple(x for x in (_strip_part(a)[0] for a in alsos[1:]) if x)
+    alternatives = tuple(x for x in (_strip_part(a)[0] for a in alts[1:]) if x)
+    if not name and (also or alternatives):  # "camp and ..." : the first place named leads
+        pool = list(also or alternatives)
+        name = pool.pop(0)
+        also, alternatives = (tuple(pool), alternatives) if also else (also, tuple(pool))
     seen = dict(seen) if seen else {}
-    # "south of Idlib" as a later part still marks the whole string as approximate only when
-    # it is the only part; as context it just narrows the search.
     return ParsedQuery(
-        text=clean, name=name, context=context, near=bool(seen.get("near")), area=bool(seen.get("area")),
-        admin_level=seen.get("admin_level"), type_hint=seen.get("type_hint"),
+        text=clean, name=name, context=tuple(context), near=bool(seen.get("near")), area=bool(seen.get("area")),
+        admin_level=seen.get("admin_level"), type_hint=seen.get("type_hint"), alternatives=alternatives,
+        also=also, detail=detail.strip(), site=bool(seen.get("site")),
     )

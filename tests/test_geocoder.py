@@ -259,3 +259,37 @@ def test_seed_places_accuracy(shared_dir, geocoder):
         m = geocoder.resolve(rec.query, admin1=rec.admin1_hint or None)
         d = float(haversine_km(float(rec.expected_lon), float(rec.expected_lat), m.longitude, m.latitude))
         assert d <= float(rec.tolerance_km), (rec.query, m.name, d)
+
+
+@pytest.mark.parametrize("text,name,extra", [
+    ("school near Saraqib", "Saraqib", {"near": True, "site": True}),
+    ("Binnish IDP camp", "Binnish", {"site": True, "near": False}),
+    ("Taftanaz in Idlib countryside", "Taftanaz", {"context": ("Idlib",)}),
+    ("Sarmin village west of Saraqib", "Sarmin", {"context": ("Saraqib",), "type_hint": "settlement"}),
+    ("Saraqib and Binnish villages", "Saraqib", {"also": ("Binnish",)}),
+    ("Kafr Nabl/Kafranbel", "Kafr Nabl", {"alternatives": ("Kafranbel",)}),
+    ("Saraqib or Manbij", "Saraqib", {"alternatives": ("Manbij",)}),
+    ("Idlib: hospital on the main road", "Idlib", {"detail": "hospital on the main road"}),
+    ("Al Darwishiyah village, 89 km east of Homs city", "Al Darwishiyah", {"context": ("Homs",)}),
+])
+def test_parse_connectors_sites_and_detail(text, name, extra):
+    from conflictmap.query import parse_location
+
+    q = parse_location(text)
+    assert q.name == name
+    for field, value in extra.items():
+        assert getattr(q, field) == value, field
+
+
+def test_several_places_and_alternatives(geocoder):
+    both = geocoder.resolve("Saraqib and Binnish")
+    assert both.status == "matched" and both.name == "Saraqib" and both.geo_precision == 2
+    assert "Binnish" in both.reason
+    first_unknown = geocoder.resolve("Qqxzv and Binnish")
+    assert first_unknown.status == "ambiguous" and first_unknown.name == "Binnish"
+    same = geocoder.resolve("Kafr Nabl/Kafranbel")
+    assert same.status == "matched" and same.place_id == "gn:168661"
+    far = geocoder.resolve("Saraqib or Manbij")
+    assert far.status == "ambiguous" and "km apart" in far.reason
+    site = geocoder.resolve("school near Saraqib", admin1="Idlib")
+    assert site.status == "matched" and site.name == "Saraqib" and site.geo_precision == 2
