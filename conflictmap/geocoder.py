@@ -43,8 +43,8 @@ from geopy.point import Point as GeopyPoint
 from .errors import GeocoderError, InputError
 from .gazetteer import Gazetteer, get_gazetteer
 from .matching import (ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank)
-from .normalize import name_key, normalize_name
-from .query import ParsedQuery, parse_location
+from .normalize import compact_key, is_generic, name_key, normalize_name
+from .query import ParsedQuery, name_without_parts, parse_location
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +222,15 @@ class Geocoder(_GeopyGeocoder):
             split = self._split_match(parsed, context)
             if split is not None:
                 match = split
+        if match.status == "unresolved" or (match.status == "ambiguous" and match.method in ("fuzzy", "skeleton")):
+            base = name_without_parts(parsed.name)
+            if base and len(compact_key(base)) >= 4 and not is_generic(base):
+                # "Bokros Tahtani" when only Buqrus is known: its lower quarter is next to it
+                found = self._match_name(base, parsed, context)
+                if found.status != "unresolved" and (match.status == "unresolved" or found.status == "matched"):
+                    note = f"{parsed.name!r} not in the gazetteer; placed at {found.name}"
+                    match = _replace(found, geo_precision=max(found.geo_precision or 1, 2),
+                                     reason="; ".join(r for r in (found.reason, note) if r))
         if parsed.alternatives:
             match = self._alternatives_match(match, parsed, context)
         if match.status == "unresolved" and parsed.context:

@@ -187,6 +187,7 @@ class NameIndex:
         self.key: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.compact: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.skel: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.cons: dict[str, list[tuple[int, str]]] = defaultdict(list)
         names = gazetteer.names
         rows = [self.row_of[p] for p in names["place_id"]]
         for row, name, kind in zip(rows, names["name"], names["kind"]):
@@ -224,6 +225,10 @@ class NameIndex:
                     self.compact[c].append(entry)
         if len(s) >= 3:
             self.skel[s].append(entry)
+        if not is_arabic(clean):
+            cons = consonants(clean)
+            if len(cons) >= 3:
+                self.cons[cons].append(entry)
 
     def _freeze(self) -> None:
         latin = sorted(k for k in self.compact if k and not is_arabic(k))
@@ -343,6 +348,10 @@ class NameIndex:
             # "Mudayra") is better evidence than a closer ratio with a consonant changed; three
             # consonants or fewer say too little ("Kabsh", "Aq Bash")
             cons = consonants(clean)
+            for row, matched in self.cons.get(cons, ()) if len(cons) >= 3 else ():
+                if row not in best:
+                    sim = fuzz.ratio(c, compact_key(matched))
+                    offer(row, matched, "skeleton", min(METHOD_SCORE["skeleton"], 50.0 + sim * 0.35))
             if len(cons) >= 4:
                 for row, cand in best.items():
                     if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:

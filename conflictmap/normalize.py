@@ -37,7 +37,8 @@ import unicodedata
 
 from ._data import data_rows
 
-__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "keys", "is_arabic", "tokens"]
+__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "keys", "is_arabic", "is_generic",
+           "tokens"]
 
 _ARABIC_CHARS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _HARAKAT = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")  # incl. tatweel
@@ -68,6 +69,7 @@ _SUN_ARTICLES = {"ash": "s", "as": "s", "ad": "d", "adh": "d", "at": "t", "ath":
                  "er": "r", "en": "n", "ech": "c", "ach": "c", "ej": "j", "esch": "s", "asch": "s"}
 _GLUED_ARTICLE = re.compile(r"^[ae](?:(?:sh)(?=sh)|([dtsznr])(?=\1))")
 _ARTICLES = {"al", "el", "il", "ul", "l", "ال"}
+_GLUED_AL = re.compile(r"^al[bcdfghjklmnpqrstvxz][a-z]{3,}$")
 
 # ordered Latin folding rules applied to one token (after diacritics and apostrophes are gone)
 # "sh" (ش) stays apart from "s" (س, ص): French "ch" and German "sch" fold to it, never to "s".
@@ -173,6 +175,8 @@ def _latin_tokens(text: str) -> list[str]:
         glued = _GLUED_ARTICLE.match(tok)
         if glued and len(tok) > 4:  # "Ezzor", "Arraqqa", "Ashshaddadi": a sun-letter article written joined
             tok = tok[glued.end():]
+        elif _GLUED_AL.match(tok):  # "Alsubul", "Almayathen": "al" written joined to a word
+            tok = tok[2:]
         out.append(tok)
     return out
 
@@ -222,6 +226,17 @@ def name_key(text: object) -> str:
     ''
     """
     return " ".join(tokens(text))
+
+
+def is_generic(text: object) -> bool:
+    """True when a name is only generic words (Tal, Kafr, Dayr, Ayn ...), no name of its own.
+
+    >>> is_generic("Deir"), is_generic("Tall Kabir"), is_generic("Tall Rifaat")
+    (True, False, False)
+    """
+    toks = tokens(text)
+    generic = set(_variant_map(False).values()) | set(_variant_map(True).values())
+    return bool(toks) and all(t in generic for t in toks)
 
 
 def compact_key(text: object) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from ._data import data_rows
 from .normalize import normalize_name
 
-__all__ = ["ParsedQuery", "parse_location"]
+__all__ = ["ParsedQuery", "parse_location", "name_without_parts"]
 
 MAX_QUERY_CHARS = 300
 
@@ -94,7 +94,7 @@ def _strip_part(part: str) -> tuple[str, dict]:
         word = words[i]
         low = word.lower().strip(".:")
         kind, hint = quals.get(low, ("", ""))
-        if kind:
+        if kind and kind != "part":
             if kind == "type":
                 seen["type_hint"] = hint
             elif kind == "site":
@@ -130,6 +130,23 @@ def _strip_part(part: str) -> tuple[str, dict]:
     if not rest and seen["anchor"]:
         rest, seen["anchor"], seen["near"] = seen["anchor"], "", True
     return rest, seen
+
+
+def name_without_parts(name: str) -> str:
+    """The name without its trailing 'part' words (Tahtani, Fawqani, Kabir, Sharqi ...), or ``""``
+    when it has none or nothing would be left.
+
+    >>> name_without_parts("Bokros Tahtani"), name_without_parts("Saraqib")
+    ('Bokros', '')
+    """
+    quals = _qualifiers()
+    words = name.split()
+    while len(words) > 1 and quals.get(words[-1].lower().strip(".,"), ("", ""))[0] == "part":
+        words.pop()
+    if len(words) > 1 and words[-1].lower() in ("al", "el", "ash", "as", "ad", "at", "az", "ar", "an", "ad"):
+        words.pop()
+    base = " ".join(words)
+    return base if base != name else ""
 
 
 def parse_location(text: object) -> ParsedQuery:

@@ -293,3 +293,16 @@ def test_several_places_and_alternatives(geocoder):
     assert far.status == "ambiguous" and "km apart" in far.reason
     site = geocoder.resolve("school near Saraqib", admin1="Idlib")
     assert site.status == "matched" and site.name == "Saraqib" and site.geo_precision == 2
+
+
+def test_quarter_words_are_dropped_only_when_the_whole_name_is_unknown(geocoder):
+    lower = geocoder.resolve("Saraqib Tahtani", admin1="Idlib")
+    assert lower.name == "Saraqib" and lower.geo_precision == 2 and "not in the gazetteer" in lower.reason
+    whole = geocoder.resolve("Kafr Saghir", admin1="Aleppo")  # a village whose name has the word
+    assert whole.status == "matched" and "Kafr" in whole.name and whole.geo_precision == 1
+    assert geocoder.resolve("Dayr Kabir", admin1="Idlib").name != "Ad Dayr"  # never a bare generic word
+
+
+def test_article_written_joined():
+    assert name_key("Khan Alsubul") == name_key("Khan as-Subul")
+    assert name_key("Aleppo") != name_key("eppo")
