@@ -31,13 +31,13 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalize import compact_key, consonants, is_arabic, keys, name_key, normalize_name, skeleton
+from .normalize import compact_key, consonants, core_key, is_arabic, keys, name_key, normalize_name, skeleton
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "haversine_km"]
 
-METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "skeleton": 80.0,
+METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "skeleton": 80.0,
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
 VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
@@ -45,6 +45,7 @@ MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
 UNRESOLVED_BELOW = 75.0
 RANK_KEEP = 40  # ranked candidates kept per query  # a fuzzy or skeleton best candidate this weak is no answer at all  # a fuzzy or skeleton candidate needs this (after context) to be matched  # a single candidate below this is ambiguous, never matched
+BORDER_PENALTY_SPAN = 12.0  # rank() gives +4 inside an admin hint and -8 just outside it
 TIE_MARGIN = 6.0  # candidates closer than this in score are tied
 SAME_PLACE_KM = 5.0
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
@@ -188,6 +189,7 @@ class NameIndex:
         self.compact: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.skel: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.cons: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.core: dict[str, list[tuple[int, str]]] = defaultdict(list)
         names = gazetteer.names
         rows = [self.row_of[p] for p in names["place_id"]]
         for row, name, kind in zip(rows, names["name"], names["kind"]):
@@ -229,6 +231,9 @@ class NameIndex:
             cons = consonants(clean)
             if len(cons) >= 3:
                 self.cons[cons].append(entry)
+            core = core_key(clean)
+            if core:
+                self.core[core].append(entry)
 
     def _freeze(self) -> None:
         latin = sorted(k for k in self.compact if k and not is_arabic(k))
@@ -325,6 +330,9 @@ class NameIndex:
         c = k.replace(" ", "")
         for row, matched in self.compact.get(c, ()):
             offer(row, matched, "compact", METHOD_SCORE["compact"])
+        # "Abu Rasin" may be Tall Abu Rasayn: reports leave out Tall, Khirbat, Rasm ...
+        for row, matched in self.core.get(k, ()):
+            offer(row, matched, "prefix", METHOD_SCORE["prefix"])
         strong = bool(best)
         if strong and admin1_pcodes:
             strong = any(cand.admin1_pcode in admin1_pcodes for cand in best.values())
@@ -466,7 +474,10 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         return Match(query=query, status="unresolved",
                      reason=f"no known name is close enough (nearest: {top.name}, {top.score:.0f})",
                      candidates=tuple(ranked[:5]))
-    rivals = [c for c in ranked[1:] if top.score - c.score < TIE_MARGIN
+    # a namesake just across the hinted governorate's border is a rival too: datasets blur borders
+    rivals = [c for c in ranked[1:] if top.score - c.score < TIE_MARGIN + (
+                  BORDER_PENALTY_SPAN if "just outside admin hint" in c.notes and "just outside admin hint" not in top.notes
+                  else 0.0)
               and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM
               and not _nested(index, top.row, c.row)]
     status, reason = "matched", ""

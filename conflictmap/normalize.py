@@ -37,8 +37,8 @@ import unicodedata
 
 from ._data import data_rows
 
-__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "keys", "is_arabic", "is_generic",
-           "tokens"]
+__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "core_key", "keys", "is_arabic",
+           "is_generic", "tokens"]
 
 _ARABIC_CHARS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _HARAKAT = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")  # incl. tatweel
@@ -175,8 +175,6 @@ def _latin_tokens(text: str) -> list[str]:
         glued = _GLUED_ARTICLE.match(tok)
         if glued and len(tok) > 4:  # "Ezzor", "Arraqqa", "Ashshaddadi": a sun-letter article written joined
             tok = tok[glued.end():]
-        elif _GLUED_AL.match(tok):  # "Alsubul", "Almayathen": "al" written joined to a word
-            tok = tok[2:]
         out.append(tok)
     return out
 
@@ -212,6 +210,10 @@ def tokens(text: object) -> list[str]:
     for i, tok in enumerate(toks):
         final = i == len(toks) - 1
         folded = _fold_token(tok, final)
+        if not final and folded in _ARTICLES:  # "Aal" folds to an article: drop it as one
+            continue
+        if _GLUED_AL.match(folded):  # "Alsubul", "Almayathen": "al" written joined to a word
+            folded = _fold_token(folded[2:], final)
         out.append(_variant_map(final).get(folded, folded))
     return out
 
@@ -226,6 +228,25 @@ def name_key(text: object) -> str:
     ''
     """
     return " ".join(tokens(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _optional_words() -> frozenset[str]:
+    return frozenset(_fold_token(_APOS_RE.sub("", row["canonical"]))
+                     for row in data_rows("name_variants.csv") if row.get("optional") == "yes")
+
+
+def core_key(text: object) -> str:
+    """``name_key`` without a leading word that reports often leave out (Tall, Khirbat, Rasm,
+    Mazra'at), or ``""`` when the name has none.
+
+    >>> core_key("Tall Abu Rasayn") == name_key("Abu Rasin"), core_key("Abu Rasayn")
+    (True, '')
+    """
+    toks = tokens(text)
+    if len(toks) > 1 and toks[0] in _optional_words():
+        return " ".join(toks[1:])
+    return ""
 
 
 def is_generic(text: object) -> bool:

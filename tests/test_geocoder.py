@@ -306,3 +306,17 @@ def test_quarter_words_are_dropped_only_when_the_whole_name_is_unknown(geocoder)
 def test_article_written_joined():
     assert name_key("Khan Alsubul") == name_key("Khan as-Subul")
     assert name_key("Aleppo") != name_key("eppo")
+
+
+def test_a_namesake_with_an_optional_prefix_is_a_rival(geocoder):
+    from conflictmap.normalize import core_key
+
+    assert core_key("Tall Abu Rasayn") == name_key("Abu Rasin") and core_key("Ayn Issa") == ""
+    hits = geocoder.index.lookup("Abu al Fashafish")
+    assert any(h.method == "prefix" and h.name.startswith("Rasm") for h in hits)
+
+
+def test_a_namesake_just_across_the_hinted_border_is_a_rival(geocoder):
+    # Ubin (Latakia) and Obin (Idlib) are 18 km apart on either side of the border
+    m = geocoder.resolve("Ubin", admin1="Latakia")
+    assert m.status == "ambiguous" and {c.admin1 for c in m.candidates[:3]} >= {"Lattakia", "Idleb"}
