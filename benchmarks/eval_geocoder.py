@@ -5,6 +5,11 @@ Arabic column) and for the seed places: share of rows within 5 km of the publish
 share matched but more than 5 km off, ambiguous and unresolved shares, and the baselines an
 analyst would otherwise use (exact GeoNames lookup, plain fuzzy match) measured in the same run.
 
+It also checks the evaluation data itself: rows whose published point lies far outside the
+governorate they name (the hint then points the wrong way), and rows with no gazetteer place
+near the point whose name resembles theirs (the ceiling of any name matching on this
+gazetteer); and it reports the run on the rows whose labels are consistent.
+
 Usage::
 
     python benchmarks/eval_geocoder.py [--shared ../shared] [--show-errors 20]
@@ -80,6 +85,38 @@ def baselines(df: pd.DataFrame, name_col: str) -> dict[str, dict[str, float]]:
     return out
 
 
+OUTSIDE_KM = 15.0
+RESEMBLE_MIN = 80
+
+
+def audit_labels(g: Geocoder, df: pd.DataFrame) -> pd.DataFrame:
+    """Per row: is the published point far outside the governorate the row names, and is there
+    any gazetteer place within 5 km of it with a name resembling the location's?"""
+    import shapely
+
+    from conflictmap.normalize import compact_key
+    from conflictmap.query import parse_location
+
+    gz = get_gazetteer()
+    areas = gz.areas(1)
+    geoms = dict(zip(areas["pcode"], areas.geometry))
+    places = gz.places
+    names = gz.names.assign(ck=lambda d: d["name"].map(compact_key))
+    names_of = names.groupby("place_id")["ck"].apply(list).to_dict()
+    outside, no_namesake = [], []
+    for rec in df.itertuples(index=False):
+        pcodes = {p[:4] for p in g._admin_pcodes(rec.admin1, 1)}
+        pt = shapely.Point(rec.longitude, rec.latitude)
+        dist = min((geoms[p].distance(pt) * 111.0 for p in pcodes if p in geoms), default=np.inf)
+        outside.append(bool(dist > OUTSIDE_KM))
+        near = places[haversine_km(rec.longitude, rec.latitude, places.longitude.to_numpy(),
+                                   places.latitude.to_numpy()) <= 5.0]
+        ck = compact_key(parse_location(rec.location).name)
+        best = max((fuzz.ratio(ck, k) for pid in near.place_id for k in names_of.get(pid, ())), default=0)
+        no_namesake.append(bool(best < RESEMBLE_MIN))
+    return pd.DataFrame({"outside": outside, "no_namesake": no_namesake}, index=df.index)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
@@ -103,6 +140,15 @@ def main(argv=None) -> int:
         if args.show_errors:
             bad = res[(res.km > 5)].head(args.show_errors)
             log.info(bad[[col, "admin1", "status", "km", "got", "got_admin1", "method", "score", "reason"]].to_string())
+    audit = audit_labels(g, aw)
+    log.info("data check: %d rows (%.1f%%) have their published point more than %.0f km outside the "
+             "governorate they name; %d rows (%.1f%%) have no gazetteer place within 5 km whose name "
+             "resembles theirs (rapidfuzz ratio >= %d on transliteration keys): matching names "
+             "against this gazetteer cannot place those", audit.outside.sum(), 100 * audit.outside.mean(), OUTSIDE_KM,
+             audit.no_namesake.sum(), 100 * audit.no_namesake.mean(), RESEMBLE_MIN)
+    ok = ~audit.outside
+    res = evaluate(g, aw[ok], "location", "admin1")
+    log.info("%-30s %s", "airwars, labels consistent", summary(res))
     if not args.no_baselines:
         for label, df, col, _ in runs[:1]:
             log.info("baselines on %-19s %s", label, baselines(df, col))
