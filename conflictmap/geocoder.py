@@ -223,14 +223,7 @@ class Geocoder(_GeopyGeocoder):
             if split is not None:
                 match = split
         if match.status == "unresolved" or (match.status == "ambiguous" and match.method in ("fuzzy", "skeleton")):
-            base = name_without_parts(parsed.name)
-            if base and len(compact_key(base)) >= 4 and not is_generic(base):
-                # "Bokros Tahtani" when only Buqrus is known: its lower quarter is next to it
-                found = self._match_name(base, parsed, context)
-                if found.status != "unresolved" and (match.status == "unresolved" or found.status == "matched"):
-                    note = f"{parsed.name!r} not in the gazetteer; placed at {found.name}"
-                    match = _replace(found, geo_precision=max(found.geo_precision or 1, 2),
-                                     reason="; ".join(r for r in (found.reason, note) if r))
+            match = self._without_parts_match(match, parsed, context)
         if parsed.alternatives:
             match = self._alternatives_match(match, parsed, context)
         if match.status == "unresolved" and parsed.context:
@@ -247,7 +240,7 @@ class Geocoder(_GeopyGeocoder):
         if match.status == "unresolved" and self._fallback is not None:
             match = self._fallback.resolve(query, parsed, admin1, self) or match
         if context_note and match.status != "unresolved":
-            match = _replace(match, reason="; ".join(r for r in (match.reason, context_note) if r))
+            match = _with_note(match, context_note)
         return _replace(match, query=query)
 
     def _match_name(self, name: str, parsed: ParsedQuery, context: Context) -> Match:
@@ -258,6 +251,17 @@ class Geocoder(_GeopyGeocoder):
         ranked = rank(idx, cands, context, want_area=parsed.area and not parsed.near,
                       type_hint=parsed.type_hint)
         return decide(idx, name, ranked, near=parsed.near, area=parsed.area)
+
+    def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
+        """"Bokros Tahtani" when only Buqrus is known: its lower quarter is next to it."""
+        base = name_without_parts(parsed.name)
+        if not base or len(compact_key(base)) < 4 or is_generic(base):
+            return match
+        found = self._match_name(base, parsed, context)
+        if found.status == "unresolved" or (match.status != "unresolved" and found.status != "matched"):
+            return match
+        return _with_note(found, f"{parsed.name!r} not in the gazetteer; placed at {found.name}",
+                          geo_precision=max(found.geo_precision or 1, 2))
 
     def _alternatives_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
         """"X/Y", "X or Y": the first name that is matched wins; names placed far apart make the
@@ -287,14 +291,12 @@ class Geocoder(_GeopyGeocoder):
                 found = self._match_name(other, parsed, context)
                 if found.status != "unresolved":
                     # the first place named is unknown: the next one is near, not certain
-                    match = _replace(found, status="ambiguous", reason="; ".join(
-                        r for r in (found.reason, f"{parsed.name!r} not found; placed at {found.name}") if r))
+                    match = _with_note(found, f"{parsed.name!r} not found; placed at {found.name}", status="ambiguous")
                     break
         if match.status == "unresolved":
             return match
         note = "also names " + ", ".join(repr(x) for x in parsed.also)
-        return _replace(match, geo_precision=max(match.geo_precision or 1, 2),
-                        reason="; ".join(r for r in (match.reason, note) if r))
+        return _with_note(match, note, geo_precision=max(match.geo_precision or 1, 2))
 
     def _split_match(self, parsed: ParsedQuery, context: Context) -> Match | None:
         """'Kahil Jizah': a place name followed by a nearby place that locates it."""
@@ -311,7 +313,7 @@ class Geocoder(_GeopyGeocoder):
             head_cands = [c for c in rank(self.index, self.index.lookup(head), ctx) if "far from context" not in c.notes]
             if head_cands:
                 m = decide(self.index, parsed.name, head_cands, near=parsed.near, area=parsed.area)
-                return _replace(m, reason="; ".join(r for r in (m.reason, f"located by {anchor.name}") if r))
+                return _with_note(m, f"located by {anchor.name}")
         return None
 
     def _correction(self, parsed: ParsedQuery, admin1: str) -> Match | None:
@@ -416,6 +418,11 @@ class Geocoder(_GeopyGeocoder):
 
 
 # ---------------------------------------------------------------------------- small helpers
+def _with_note(match: Match, note: str, **changes: Any) -> Match:
+    """``match`` with ``note`` added to its reason (and any other fields changed)."""
+    return _replace(match, reason="; ".join(r for r in (match.reason, note) if r), **changes)
+
+
 def _replace(match: Match, **changes: Any) -> Match:
     from dataclasses import replace
 

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalize import compact_key, consonants, core_key, is_arabic, keys, name_key, normalize_name, skeleton
+from .normalize import compact_key, consonants, core_of_key, is_arabic, keys, name_key, normalize_name, skeleton
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,9 @@ MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
 UNRESOLVED_BELOW = 75.0
 RANK_KEEP = 40  # ranked candidates kept per query  # a fuzzy or skeleton best candidate this weak is no answer at all  # a fuzzy or skeleton candidate needs this (after context) to be matched  # a single candidate below this is ambiguous, never matched
-BORDER_PENALTY_SPAN = 12.0  # rank() gives +4 inside an admin hint and -8 just outside it
+INSIDE_ADMIN_BONUS = 4.0  # rank(): a candidate inside the admin hint
+NEAR_ADMIN_PENALTY = 8.0  # rank(): a candidate just outside it (within NEAR_ADMIN_KM)
+BORDER_PENALTY_SPAN = INSIDE_ADMIN_BONUS + NEAR_ADMIN_PENALTY
 TIE_MARGIN = 6.0  # candidates closer than this in score are tied
 SAME_PLACE_KM = 5.0
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
@@ -231,7 +233,7 @@ class NameIndex:
             cons = consonants(clean)
             if len(cons) >= 3:
                 self.cons[cons].append(entry)
-            core = core_key(clean)
+            core = core_of_key(k) if k else ""
             if core:
                 self.core[core].append(entry)
 
@@ -414,9 +416,9 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             notes.append("feature type")
         if context.admin1_pcodes or context.admin2_pcodes or context.admin3_pcodes:
             if inside_admin[i]:
-                score += 4
+                score += INSIDE_ADMIN_BONUS
             elif near_admin[i]:
-                score -= 8
+                score -= NEAR_ADMIN_PENALTY
                 notes.append("just outside admin hint")
             else:
                 score -= 30

@@ -37,7 +37,7 @@ import unicodedata
 
 from ._data import data_rows
 
-__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "core_key", "keys", "is_arabic",
+__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "core_key", "core_of_key", "keys", "is_arabic",
            "is_generic", "tokens"]
 
 _ARABIC_CHARS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -75,21 +75,26 @@ _GLUED_AL = re.compile(r"^al[bcdfghjklmnpqrstvxz][a-z]{3,}$")
 # "sh" (ش) stays apart from "s" (س, ص): French "ch" and German "sch" fold to it, never to "s".
 # A token-final "-at" is the plural ending (Shu'ayrat, Humayrat) and is kept; before another word
 # it is the construct ta marbuta (Ma'arrat an-Nu'man, Khirbat ...) and folds with "-ah"/"-a".
-_RULES = (
-    (r"(iyyah|iyyeh|iyya|iyye|iyah|iyeh|iyya|iya|iye|ieh|iyé|iyat)$", "iya"),
-    (r"(?<=[a-z]{2})(ah|eh|at|a|e|é)$", "a"),
+_IYA_ENDINGS = ("iyyah", "iyyeh", "iyya", "iyye", "iyah", "iyeh", "iya", "iye", "ieh", "iyé")
+_ENDINGS = ("ah", "eh", "a", "e", "é")
+_CONSONANT_RULES = (
     (r"tch", "j"), (r"dj", "j"), (r"dh", "z"), (r"th", "t"), (r"ph", "f"), (r"gh", "k"),
     (r"kh", "h"), (r"sch", "sh"), (r"ch", "sh"), (r"ck", "k"), (r"x", "ks"),
     (r"[qcg]", "k"), (r"v", "f"), (r"p", "b"),
     (r"ou|oo|o|w", "u"), (r"ee|ie|ei|ey|ay|ai|y", "i"), (r"e", "a"),
     (r"(.)\1+", r"\1"),
 )
-_FINAL_RULES = (
-    (r"(iyyah|iyyeh|iyya|iyye|iyah|iyeh|iyya|iya|iye|ieh|iyé)$", "iya"),
-    (r"(?<=[a-z]{2})(ah|eh|a|e|é)$", "a"),
-) + _RULES[2:]
+
+
+def _rules(final: bool) -> tuple[tuple[str, str], ...]:
+    """The folding rules for a token before another word, or for the last token of a name."""
+    iya = _IYA_ENDINGS if final else _IYA_ENDINGS + ("iyat",)
+    endings = _ENDINGS if final else _ENDINGS + ("at",)
+    return ((f"({'|'.join(iya)})$", "iya"), (rf"(?<=[a-z]{{2}})({'|'.join(endings)})$", "a")) + _CONSONANT_RULES
+
+
 _LATIN_RULES: dict[bool, tuple[tuple[re.Pattern[str], str], ...]] = {
-    final: tuple((re.compile(p), r) for p, r in rules) for final, rules in ((False, _RULES), (True, _FINAL_RULES))
+    final: tuple((re.compile(p), r) for p, r in _rules(final)) for final in (False, True)
 }
 
 
@@ -126,13 +131,18 @@ def _strip_marks(text: str) -> str:
     return unicodedata.normalize("NFKC", out)
 
 
+@functools.lru_cache(maxsize=1)
+def _variant_rows() -> tuple[dict[str, str], ...]:
+    return tuple(data_rows("name_variants.csv"))
+
+
 @functools.lru_cache(maxsize=2)
 def _variant_map(final: bool) -> dict[str, str]:
     """Folded variant -> canonical generic word, for a token before another word or for the
     last token. Words whose ``position`` is ``prefix`` (Kafr, Khirbat, ...) are generic only
     before a name: a lone "Al Kafir" or "Ghafar" is a name of its own."""
     mapping: dict[str, str] = {}
-    for row in data_rows("name_variants.csv"):
+    for row in _variant_rows():
         if final and row.get("position", "any") == "prefix":
             continue
         canonical = _fold_token(_APOS_RE.sub("", row["canonical"]), final)
@@ -233,7 +243,12 @@ def name_key(text: object) -> str:
 @functools.lru_cache(maxsize=1)
 def _optional_words() -> frozenset[str]:
     return frozenset(_fold_token(_APOS_RE.sub("", row["canonical"]))
-                     for row in data_rows("name_variants.csv") if row.get("optional") == "yes")
+                     for row in _variant_rows() if row.get("optional") == "yes")
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    return frozenset(_variant_map(False).values()) | frozenset(_variant_map(True).values())
 
 
 def core_key(text: object) -> str:
@@ -243,10 +258,13 @@ def core_key(text: object) -> str:
     >>> core_key("Tall Abu Rasayn") == name_key("Abu Rasin"), core_key("Abu Rasayn")
     (True, '')
     """
-    toks = tokens(text)
-    if len(toks) > 1 and toks[0] in _optional_words():
-        return " ".join(toks[1:])
-    return ""
+    return core_of_key(name_key(text))
+
+
+def core_of_key(key: str) -> str:
+    """``core_key`` of a name whose ``name_key`` is already known (no second tokenising)."""
+    first, _, rest = key.partition(" ")
+    return rest if rest and first in _optional_words() else ""
 
 
 def is_generic(text: object) -> bool:
@@ -256,8 +274,7 @@ def is_generic(text: object) -> bool:
     (True, False, False)
     """
     toks = tokens(text)
-    generic = set(_variant_map(False).values()) | set(_variant_map(True).values())
-    return bool(toks) and all(t in generic for t in toks)
+    return bool(toks) and all(t in _generic_words() for t in toks)
 
 
 def compact_key(text: object) -> str:

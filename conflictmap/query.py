@@ -38,6 +38,7 @@ _ALTERNATIVES = re.compile(r"\s*/\s*|\s+or\s+|\s+أو\s+", re.I)
 _ALSO = re.compile(r"\s+and\s+|\s*&\s*", re.I)
 _DISTANCE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:km|kms|kilometers|kilometres|kilometer|kilometre|miles|mi)\b\.?", re.I)
 _LEADING_JUNK = re.compile(r"^(?:the|in|at|of|on|from|and|or|within|inside|around|between)\s+", re.I)
+_QUALIFIER_TAILS = ("of", "the", "to", "from", "في", "of:")
 _TRAILING_JUNK = re.compile(r"\s+(?:area|areas|region|vicinity|outskirts|environs)$", re.I)
 
 
@@ -103,10 +104,10 @@ def _strip_part(part: str) -> tuple[str, dict]:
                 seen["admin_level"] = int(hint[-1])
             elif kind == "area":
                 seen["area"] = True
-            elif kind in ("direction", "within"):
-                # "of" / "the" after a qualifier belong to it ("south of", "countryside of the")
-                while i + 1 < len(words) and words[i + 1].lower() in ("of", "the", "to", "from", "في", "of:"):
-                    i += 1
+            # "of" / "the" after a qualifier belong to it ("south of", "countryside of the")
+            while i + 1 < len(words) and words[i + 1].lower() in _QUALIFIER_TAILS:
+                i += 1
+            if kind in ("direction", "within"):
                 rest_words = words[i + 1:]
                 if kept and rest_words:
                     anchor, inner = _strip_part(" ".join(rest_words))
@@ -115,8 +116,6 @@ def _strip_part(part: str) -> tuple[str, dict]:
                     break
                 if kind == "direction":
                     seen["near"] = True
-            while i + 1 < len(words) and words[i + 1].lower() in ("of", "the", "to", "from", "في", "of:"):
-                i += 1
             i += 1
             continue
         kept.append(word)
@@ -143,7 +142,7 @@ def name_without_parts(name: str) -> str:
     words = name.split()
     while len(words) > 1 and quals.get(words[-1].lower().strip(".,"), ("", ""))[0] == "part":
         words.pop()
-    if len(words) > 1 and words[-1].lower() in ("al", "el", "ash", "as", "ad", "at", "az", "ar", "an", "ad"):
+    if len(words) > 1 and words[-1].lower() in ("al", "el", "ash", "as", "ad", "at", "az", "ar", "an"):
         words.pop()
     base = " ".join(words)
     return base if base != name else ""
