@@ -202,11 +202,14 @@ class NameIndex:
 
     @classmethod
     def for_gazetteer(cls, gazetteer: Any) -> "NameIndex":
-        """The (cached) index of a gazetteer."""
+        """The (cached) index of a gazetteer: loaded from the stored index when there is one for
+        this gazetteer and code, else built and stored (see :mod:`conflictmap.index_store`)."""
         with cls._cache_lock:
             index = cls._cache.get(gazetteer)
             if index is None:
-                index = cls(gazetteer)
+                from .index_store import load_or_build
+
+                index = load_or_build(cls, gazetteer)
                 cls._cache[gazetteer] = index
             return index
 

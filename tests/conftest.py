@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -55,14 +58,28 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
+_CACHE_DIR: str | None = None
+_CACHE_ENV_BEFORE = os.environ.get("CONFLICTMAP_CACHE_DIR")
+
+
 def pytest_configure(config):
-    """Block every non-loopback connection for the whole session (browser and dask use loopback)."""
+    """Block every non-loopback connection for the whole session (browser and dask use loopback),
+    and keep the stored name index in a temporary folder (never the user's cache)."""
+    global _CACHE_DIR
+    _CACHE_DIR = tempfile.mkdtemp(prefix="conflictmap-test-cache-")
+    os.environ["CONFLICTMAP_CACHE_DIR"] = _CACHE_DIR  # subprocesses (CLI, Dask workers) inherit it
     socket.socket.connect = _guarded_connect
     socket.socket.connect_ex = _guarded_connect_ex
     socket.getaddrinfo = _guarded_getaddrinfo
 
 
 def pytest_unconfigure(config):
+    if _CACHE_DIR:
+        shutil.rmtree(_CACHE_DIR, ignore_errors=True)
+        if _CACHE_ENV_BEFORE is None:
+            os.environ.pop("CONFLICTMAP_CACHE_DIR", None)
+        else:
+            os.environ["CONFLICTMAP_CACHE_DIR"] = _CACHE_ENV_BEFORE
     socket.socket.connect = _real_connect
     socket.socket.connect_ex = _real_connect_ex
     socket.getaddrinfo = _real_getaddrinfo
