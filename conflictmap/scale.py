@@ -248,7 +248,7 @@ def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, ad
     columns = list(dict.fromkeys(c for c in (name, admin1, admin2) if c is not None))
     empty = _distinct_partition(ddf._meta[columns], name, admin1, admin2)
     distinct = (ddf[columns].map_partitions(_distinct_partition, name, admin1, admin2, meta=empty)
-                .drop_duplicates(split_out=max(1, min(ddf.npartitions, RESOLVE_CHUNKS))))
+                .drop_duplicates(split_out=max(1, min(ddf.npartitions, RESOLVE_CHUNKS)), shuffle_method="tasks"))
     resolved_meta = _resolve_partition(empty, BUNDLED, admin1 is not None, admin2 is not None, candidates)
     resolved = distinct.map_partitions(_resolve_partition, shipped, admin1 is not None, admin2 is not None,
                                        candidates, meta=resolved_meta, align_dataframes=False)

@@ -76,6 +76,30 @@ def test_index_built_once_per_worker(client):
         assert second[addr][2] == ident  # and it is reused by the next computation
 
 
+def test_each_distinct_query_is_resolved_once_across_partitions(client):
+    """Every name occurs in every partition, yet the workers together answer each distinct
+    (name, hint) once: as many look-ups as the pandas path makes, not one set per partition."""
+    df = _frame(repeat=6)
+    g = conflictmap.Geocoder()
+    g.clear_cache()
+    conflictmap.geocode(df, name="location", admin1="gov", geocoder=g)
+    info = g._resolve_cached.cache_info()
+    pandas_calls = info.hits + info.misses
+
+    def reset(dask_worker=None):
+        worker_geocoder().clear_cache()
+
+    def calls(dask_worker=None):
+        info = worker_geocoder()._resolve_cached.cache_info()
+        return info.hits + info.misses
+
+    client.run(reset)
+    got = geocode_dask(_from_pandas(df, npartitions=6), admin1="gov").compute()
+    assert len(got) == len(df)
+    assert sum(client.run(calls).values()) == pandas_calls
+    assert pandas_calls < len(df) / 4
+
+
 def test_default_string_conversion_keeps_results(client):
     """With dask's default pyarrow strings the located columns are still the pandas ones."""
     df = _frame(2)
