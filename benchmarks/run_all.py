@@ -21,12 +21,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = {
     "gazetteer": ["bench_gazetteer.py"],
+    "startup": ["bench_startup.py"],
     "geocode": ["bench_geocode.py"],
     "find_places": ["bench_find_places.py"],
     "map": ["bench_map.py"],
 }
 QUICK = {
-    "gazetteer": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
+    "gazetteer": ["--quick"], "startup": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
     "map": ["--sizes", "2000", "--methods", "ours"],
 }
 

@@ -16,6 +16,8 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
     ("bench_geocode.py", ["geocode() one distinct name", "geocode(df): 5,000 rows", "df.apply(geocode)",
                           "extractOne", "right place"]),
     ("bench_find_places.py", ["find_places(text)", "one regex per name", "inserted names found"]),
+    ("bench_startup.py", ["import pandas", "x import pandas", "Geocoder()", "stored index load",
+                          "look-up path: none"]),
 ])
 def test_benchmark_script_runs_quick(script, expect):
     done = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True,
