@@ -621,14 +621,14 @@ class StoredTable(Mapping):
 
     Examples
     --------
-    >>> from conflictmap.gazetteer import get_gazetteer
-    >>> from conflictmap.matching import NameIndex
-    >>> index = NameIndex.for_gazetteer(get_gazetteer())
-    >>> table = index.key
-    >>> table.get("kansafra") == list(table["kansafra"])
-    True
-    >>> table.get("no such key") is None, table["no such key"]
-    (True, [])
+    >>> pool = np.array(["kafr nabl", "Kafr Nabl", "Kfar Nabl"], dtype=object)
+    >>> table = StoredTable(["kafr nabl"], np.array([0, 2]),
+    ...                     [("int", np.array([7, 7])), ("str", np.array([1, 2], dtype=np.int32))],
+    ...                     pool, tuples=True, factory=list)
+    >>> table["kafr nabl"]
+    [(7, 'Kafr Nabl'), (7, 'Kfar Nabl')]
+    >>> table.get("kafrnabl") is None, table["kafrnabl"], "kafrnabl" in table, len(table)
+    (True, [], False, 1)
     """
 
     __slots__ = ("_pos", "_bounds", "_columns", "_pool", "_tuples", "_as_tuple", "_factory", "_memo")
