@@ -138,45 +138,40 @@ def _check_columns(ddf: Any, **roles: str | None) -> None:
                              column=str(col))
 
 
-def _geocode_partition(part: pd.DataFrame, spec: Any, name: str, admin1: str | None, admin2: str | None,
-                       candidates: int, prefix_clashes: bool):
+def _geocode_partition(part: pd.DataFrame, spec: Any, roles: dict[str, str | None], candidates: int,
+                       prefix_clashes: bool):
+    """The pandas path on one partition (``roles``: the query columns, as keyword arguments of
+    :func:`conflictmap.geocode`)."""
     from .batch import geocode
 
-    return geocode(part, name=name, admin1=admin1, admin2=admin2, geocoder=worker_geocoder(spec),
-                   progress=False, prefix_clashes=prefix_clashes, candidates=candidates)
-
-
-# the distinct (name, admin1, admin2) texts of a frame, as the pandas path resolves them
-_QUERY_COLUMNS = ["query", "hint1", "hint2"]
-
-
-def _queries(part: pd.DataFrame, name: str, admin1: str | None, admin2: str | None) -> tuple[Any, pd.DataFrame]:
-    """Codes of each row's (name, admin1, admin2) and the distinct triples as text (as the pandas path
-    computes them)."""
-    from .batch import _distinct_queries
-
-    codes, triples = _distinct_queries([part[c] if c else None for c in (name, admin1, admin2)], len(part))
-    frame = pd.DataFrame(triples, columns=_QUERY_COLUMNS, dtype=object) if triples else \
-        pd.DataFrame({c: pd.Series([], dtype=object) for c in _QUERY_COLUMNS})
-    return codes, frame
-
-
-def _distinct_partition(part: pd.DataFrame, name: str, admin1: str | None, admin2: str | None) -> pd.DataFrame:
-    return _queries(part, name, admin1, admin2)[1]
-
-
-def _resolve_partition(queries: pd.DataFrame, spec: Any, has_admin1: bool, has_admin2: bool,
-                       candidates: int):
-    """The located output of each distinct query (one row each): the pandas path on the queries."""
-    from .batch import geocode
-
-    return geocode(queries, name="query", admin1="hint1" if has_admin1 else None,
-                   admin2="hint2" if has_admin2 else None, geocoder=worker_geocoder(spec), progress=False,
+    return geocode(part, **roles, geocoder=worker_geocoder(spec), progress=False, prefix_clashes=prefix_clashes,
                    candidates=candidates)
 
 
+def _queries(part: pd.DataFrame, roles: dict[str, str | None]) -> tuple[Any, pd.DataFrame]:
+    """Codes of each row's query (name and hints) and the distinct queries as text, one column per
+    role, computed as the pandas path computes them."""
+    from .batch import _distinct_queries
+
+    codes, queries = _distinct_queries([part[c] if c else None for c in roles.values()], len(part))
+    columns = [f"q_{role}" for role in roles]
+    frame = pd.DataFrame(queries, columns=columns, dtype=object) if queries else \
+        pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    return codes, frame
+
+
+def _distinct_partition(part: pd.DataFrame, roles: dict[str, str | None]) -> pd.DataFrame:
+    return _queries(part, roles)[1]
+
+
+def _resolve_partition(queries: pd.DataFrame, spec: Any, roles: dict[str, str | None], candidates: int):
+    """The located output of each distinct query (one row each): the pandas path on the queries."""
+    query_roles = {role: f"q_{role}" if col else None for role, col in roles.items()}
+    return _geocode_partition(queries, spec, query_roles, candidates, True)
+
+
 def _answer_table(parts: list) -> pd.DataFrame:
-    """The resolved queries of every chunk in one table, keyed by the query triple."""
+    """The resolved queries of every chunk in one table."""
     import geopandas as gpd
 
     table = pd.concat(parts, ignore_index=True)
@@ -185,20 +180,22 @@ def _answer_table(parts: list) -> pd.DataFrame:
     return table
 
 
-def _located_partition(part: pd.DataFrame, spec: Any, table: pd.DataFrame, name: str, admin1: str | None,
-                       admin2: str | None, candidates: int, prefix_clashes: bool):
+def _located_partition(part: pd.DataFrame, spec: Any, table: pd.DataFrame, roles: dict[str, str | None],
+                       candidates: int, prefix_clashes: bool):
     """One partition joined to the answers of its queries, resolved once for the whole frame."""
     from .batch import OUTPUT_COLUMNS, _combine
 
-    codes, queries = _queries(part, name, admin1, admin2)
-    keys = pd.MultiIndex.from_frame(table[_QUERY_COLUMNS]) if len(table) else None
-    rows = keys.get_indexer(pd.MultiIndex.from_frame(queries)) if keys is not None and len(queries) else \
-        np.zeros(0, dtype=np.int64)
-    if len(queries) and (keys is None or (rows < 0).any()):
-        # a query the distinct step did not see (it cannot happen; should it, answer it here)
-        log.warning("%d queries of a partition were not resolved ahead; resolving the partition itself",
-                    int((rows < 0).sum()) if keys is not None else len(queries))
-        return _geocode_partition(part, spec, name, admin1, admin2, candidates, prefix_clashes)
+    codes, queries = _queries(part, roles)
+    columns = list(queries.columns)
+    rows = np.zeros(0, dtype=np.int64)
+    if len(queries):
+        rows = pd.MultiIndex.from_frame(table[columns]).get_indexer(pd.MultiIndex.from_frame(queries)) \
+            if len(table) else np.full(len(queries), -1)
+        if (rows < 0).any():
+            # a query the distinct step did not see (it cannot happen; should it, answer it here)
+            log.warning("%d queries of a partition were not resolved ahead; geocoding the partition itself",
+                        int((rows < 0).sum()))
+            return _geocode_partition(part, spec, roles, candidates, prefix_clashes)
     take = rows[codes] if len(codes) else np.zeros(0, dtype=np.int64)
     out_cols = table[OUTPUT_COLUMNS].take(take).reset_index(drop=True)
     out_cols.index = part.index
@@ -237,24 +234,25 @@ def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, ad
     dd = _dd()
     if not isinstance(ddf, dd.DataFrame):
         raise InputError("geocode_dask() takes a Dask DataFrame", value=type(ddf).__name__)
-    _check_columns(ddf, name=name, admin1=admin1, admin2=admin2)
+    roles = {"name": name, "admin1": admin1, "admin2": admin2}  # the query columns of conflictmap.geocode
+    _check_columns(ddf, **roles)
     spec = _spec(geocoder, gazetteer)
     if gazetteer is not None and geocoder is None:
         from .matching import NameIndex
 
         NameIndex.for_gazetteer(gazetteer)  # built (and stored) here once, so the workers load it
-    meta = _geocode_partition(ddf._meta, BUNDLED, name, admin1, admin2, candidates, prefix_clashes)
+    meta = _geocode_partition(ddf._meta, BUNDLED, roles, candidates, prefix_clashes)
     shipped = spec if spec is BUNDLED else _delayed(spec)
-    columns = list(dict.fromkeys(c for c in (name, admin1, admin2) if c is not None))
-    empty = _distinct_partition(ddf._meta[columns], name, admin1, admin2)
-    distinct = (ddf[columns].map_partitions(_distinct_partition, name, admin1, admin2, meta=empty)
+    columns = list(dict.fromkeys(c for c in roles.values() if c is not None))
+    empty = _distinct_partition(ddf._meta[columns], roles)
+    distinct = (ddf[columns].map_partitions(_distinct_partition, roles, meta=empty)
                 .drop_duplicates(split_out=max(1, min(ddf.npartitions, RESOLVE_CHUNKS)), shuffle_method="tasks"))
-    resolved_meta = _resolve_partition(empty, BUNDLED, admin1 is not None, admin2 is not None, candidates)
-    resolved = distinct.map_partitions(_resolve_partition, shipped, admin1 is not None, admin2 is not None,
-                                       candidates, meta=resolved_meta, align_dataframes=False)
+    resolved = distinct.map_partitions(_resolve_partition, shipped, roles, candidates,
+                                       meta=_resolve_partition(empty, BUNDLED, roles, candidates),
+                                       align_dataframes=False)
     table = dask.delayed(_answer_table, pure=True)(resolved.to_delayed())
-    return ddf.map_partitions(_located_partition, shipped, table, name, admin1, admin2, candidates, prefix_clashes,
-                              meta=meta, align_dataframes=False)
+    return ddf.map_partitions(_located_partition, shipped, table, roles, candidates, prefix_clashes, meta=meta,
+                              align_dataframes=False)
 
 
 def _delayed(spec: tuple) -> Any:
