@@ -224,11 +224,23 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
         log.error("internal error on %s", quote(request.url.path, 200), exc_info=exc)
         return _error(500, "internal error; the server log has the details")
 
+    def guarded(endpoint):
+        """Answer an unexpected failure with a JSON 500 here (logged once), keeping the connection."""
+        async def run(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except (ParamError, InputError, RequestTimeout, HTTPException):
+                raise
+            except Exception as exc:  # noqa: BLE001 - the client gets no traceback, the log does
+                return await on_crash(request, exc)
+        return run
+
     routes = []
     for path, endpoint, methods in (("/search", search, ["GET"]), ("/reverse", reverse, ["GET"]),
                                     ("/status", status, ["GET"])):
-        routes += [Route(path, endpoint, methods=methods), Route(path + ".php", endpoint, methods=methods)]
-    routes += [Route("/geocode", geocode, methods=["POST"]), Route("/", index, methods=["GET"])]
+        routes += [Route(path, guarded(endpoint), methods=methods),
+                   Route(path + ".php", guarded(endpoint), methods=methods)]
+    routes += [Route("/geocode", guarded(geocode), methods=["POST"]), Route("/", guarded(index), methods=["GET"])]
     middleware = [Middleware(AccessLog)]
     origins = [o for o in cors_origins if o]
     if origins:

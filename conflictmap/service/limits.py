@@ -79,7 +79,7 @@ class Limits:
     max_limit: int = 50
     request_seconds: float = 10.0
     table_seconds: float = 300.0
-    workers: int = 8
+    workers: int = 2
     max_connections: int = 256
     _limiter: Any = field(default=None, init=False, repr=False)
 
@@ -130,13 +130,24 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        state = {"status": 0, "bytes": 0}
+        state = {"status": 0, "bytes": 0, "logged": False}
+
+        def log_line() -> None:
+            state["logged"] = True
+            query = scope.get("query_string", b"")
+            path = scope.get("raw_path") or scope.get("path", "")
+            target = _printable(quote(path, 200) + ("?" + quote(query, 200) if query else ""))
+            client = scope.get("client") or ("-", 0)
+            access_log.info("%s %s %s %d %dB %.1fms", client[0], scope.get("method", "-"), target,
+                            state["status"], state["bytes"], (time.perf_counter() - start) * 1000)
 
         async def logged_send(message: dict) -> None:
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
             elif message["type"] == "http.response.body":
                 state["bytes"] += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    log_line()  # before the last bytes go out, so the line exists once the client has them
             await send(message)
 
         try:
@@ -145,9 +156,5 @@ class AccessLog:
             state["status"] = state["status"] or 500
             raise
         finally:
-            query = scope.get("query_string", b"")
-            path = scope.get("raw_path") or scope.get("path", "")
-            target = _printable(quote(path, 200) + ("?" + quote(query, 200) if query else ""))
-            client = scope.get("client") or ("-", 0)
-            access_log.info("%s %s %s %d %dB %.1fms", client[0], scope.get("method", "-"), target,
-                            state["status"], state["bytes"], (time.perf_counter() - start) * 1000)
+            if not state["logged"]:
+                log_line()

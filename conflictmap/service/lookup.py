@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -128,18 +129,19 @@ class LookupService:
         match = self.geocoder.resolve(query.text, **kwargs)
         if match.status == "unresolved":
             return []
-        if query.limit == 1 and not (query.bounded or query.feature_types or query.exclude):
-            locations = [self.geocoder.geocode(query.text, exactly_one=True, **kwargs)]
+        if match.status == "matched" or (query.limit == 1 and not (query.bounded or query.feature_types
+                                                                      or query.exclude)):
+            # what geocode() answers here is this match itself (as one Location): skip building it
+            raws = [_raw(match)]
         else:
-            locations = self.geocoder.geocode(query.text, exactly_one=False, **kwargs) or []
+            raws = [loc.raw for loc in self.geocoder.geocode(query.text, exactly_one=False, **kwargs) or []]
         candidates = ()
         if match.status == "ambiguous":
             candidates = tuple(c.as_dict() for c in match.candidates[:CANDIDATES_SHOWN])
         out = []
-        for loc in locations:
-            if loc is None:
-                continue
-            raw = loc.raw
+        for raw in raws:
+            if raw.get("longitude") is None or raw.get("latitude") is None:
+                continue  # a candidate the geocoder could not place (no point): nothing to show
             if query.feature_types and raw.get("feature_type") not in query.feature_types:
                 continue
             if raw.get("place_id") in query.exclude:
@@ -230,12 +232,20 @@ class LookupService:
 
     def _bbox(self, row: int | None, lon: float, lat: float, box_km: float) -> tuple[float, float, float, float]:
         if row is not None:
-            x0, y0, x1, y1 = self._bounds[row]
-            if np.isfinite([x0, y0, x1, y1]).all() and (x1 - x0) > 1e-9 and (y1 - y0) > 1e-9:
-                return (float(x0), float(y0), float(x1), float(y1))
+            x0, y0, x1, y1 = (float(v) for v in self._bounds[row])
+            if (x1 - x0) > 1e-9 and (y1 - y0) > 1e-9:  # a polygon or line (NaN compares False)
+                return (x0, y0, x1, y1)
         dy = box_km / KM_PER_DEGREE
-        dx = dy / max(float(np.cos(np.radians(lat))), 0.01)
+        dx = dy / max(math.cos(math.radians(lat)), 0.01)
         return (lon - dx, lat - dy, lon + dx, lat + dy)
+
+
+def _raw(match: Match) -> dict[str, Any]:
+    """The fields of ``Geocoder.geocode(...).raw`` for ``match`` (without its candidate list)."""
+    raw = {name: getattr(match, name) for name in match.__dataclass_fields__ if name != "candidates"}
+    raw.update(match_status=match.status, match_method=match.method, match_score=match.score,
+               match_reason=match.reason)
+    return raw
 
 
 def _inside(box: tuple[float, float, float, float], lon: float, lat: float) -> bool:

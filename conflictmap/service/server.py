@@ -48,7 +48,7 @@ def _config(app: Any, host: str, port: int, limits: Any) -> Any:
     uvicorn = import_optional("uvicorn", extra="serve", purpose="conflictmap serve")
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
                           limit_concurrency=limits.max_connections, timeout_keep_alive=5, lifespan="off",
-                          http="h11", loop="asyncio", ws="none")
+                          http="auto", loop="asyncio", ws="none")
 
 
 def _app(service: Any, cors_origins: Iterable[str], limits: Any) -> Any:
