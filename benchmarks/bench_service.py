@@ -114,7 +114,7 @@ def _free_port() -> int:
 
 @contextmanager
 def served(start_seconds: float = 180.0):
-    """``conflictmap serve`` on 127.0.0.1 in a child process; yields its port; stops it on exit."""
+    """``conflictmap serve`` on 127.0.0.1 in a child process; yields (port, pid); stops it on exit."""
     port = _free_port()
     log = tempfile.TemporaryFile()
     cmd = [sys.executable, "-m", "conflictmap", "serve", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
@@ -133,7 +133,7 @@ def served(start_seconds: float = 180.0):
                     break
             except OSError:
                 time.sleep(0.2)
-        yield port
+        yield port, proc.pid
     finally:
         proc.terminate()
         try:
@@ -142,6 +142,16 @@ def served(start_seconds: float = 180.0):
             proc.kill()
             proc.wait(15)
         log.close()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc; None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def in_process(geocoder, calls: list[tuple]) -> list[float]:
@@ -187,10 +197,12 @@ def main(argv: list[str] | None = None) -> int:
 
     with ExitStack() as stack:
         t0 = time.perf_counter()
-        port = stack.enter_context(served())
+        port, pid = stack.enter_context(served())
         print(f"  {'start `conflictmap serve` (gazetteer + index)':<46} {fmt_s(time.perf_counter() - t0):>10}")
         deadline = time.monotonic() + args.max_seconds
+        cpu0 = cpu_seconds(pid)
         latencies, errors, seconds = run_clients("127.0.0.1", port, targets, args.threads, deadline)
+        cpu1 = cpu_seconds(pid)
     med, p95, worst = _stats(latencies)
     ok = not errors and p95 < GOAL_P95_S
     print(f"  {len(latencies):,} requests in {seconds:.2f} s ({len(latencies) / seconds:,.0f} requests/s); "
@@ -200,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'latency over HTTP (loopback), median':<46} {fmt_s(med):>10}   p95 {fmt_s(p95)}   max {fmt_s(worst)}"
           f"   goal (no error, p95 < 50 ms): {'OK' if ok else 'MISSED'}")
 
+    if cpu0 is not None and cpu1 is not None:
+        print(f"  {'server CPU time per request':<46} {fmt_s((cpu1 - cpu0) / len(latencies)):>10}   "
+              f"(the service used {(cpu1 - cpu0) / seconds:.0%} of one core; load average now "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     with measure() as load:
         fresh = Geocoder(gz)  # its own memo, as cold as the server's was
     report("in-process Geocoder() (for comparison)", load)
