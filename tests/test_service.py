@@ -559,3 +559,16 @@ def test_no_nan_in_json_answers(server):
     _, out = get_json(server, search_url(q="Ruwayhah", limit=10, format="geojson"))
     text = json.dumps(out)
     assert "NaN" not in text and not any(isinstance(v, float) and math.isnan(v) for v in out["features"][0]["bbox"])
+
+
+def test_structured_state_only_is_the_governorate(server):
+    _, out = get_json(server, search_url(state="Idlib", limit=1))
+    assert out[0]["addresstype"] == "state" and out[0]["feature_type"] == "admin1"
+
+
+def test_foreign_host_header_is_refused(server):
+    """DNS rebinding: a hostile name that resolves to 127.0.0.1 must not get answers."""
+    status, out = get_json(server, "/search?q=Saraqib", headers={"Host": f"evil.example:{server.port}"})
+    assert status == 400 and out["error"]["parameter"] == "host"
+    for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}"):
+        assert get_json(server, "/search?q=Saraqib", headers={"Host": host})[0] == 200

@@ -31,14 +31,14 @@ from starlette.routing import Route
 from .. import __version__
 from ..errors import InputError
 from . import nominatim, table
-from .limits import AccessLog, Limits, RequestTimeout, read_body, run_in_worker
+from .limits import AccessLog, Limits, RequestTimeout, WorkerPool, read_body
 from .lookup import LookupService, SearchQuery
 from .params import (ParamError, get_bool, get_choice, get_countrycodes, get_float, get_int, get_text,
                      get_viewbox, languages, parse_query_string, quote)
 
 log = logging.getLogger(__name__)
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "HostCheck"]
 
 STRUCTURED = ("amenity", "street", "city", "county", "state", "country", "postalcode")
 #: Nominatim's featureType values and the gazetteer feature types they keep
@@ -99,8 +99,42 @@ def _language(params: dict[str, str], request: Request) -> str:
     return wanted[0] if wanted else "en"
 
 
+class HostCheck:
+    """ASGI middleware: refuse a ``Host`` header outside ``allowed`` (HTTP 400, JSON).
+
+    A service on 127.0.0.1 is reachable from web pages through DNS rebinding (a hostile name
+    that resolves to 127.0.0.1); such requests carry the hostile name in ``Host``.
+    """
+
+    def __init__(self, app: Any, allowed: Iterable[str]):
+        self.app = app
+        self.allowed = {h.lower().strip("[]") for h in allowed}
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            name = _host_name(host)
+            if name not in self.allowed:
+                err = ParamError("host", host, "this service answers only to " + ", ".join(sorted(self.allowed)))
+                await _json(err.as_json(), 400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_name(host: str) -> str:
+    """The name part of a Host header (``[::1]:8080`` -> ``::1``, ``localhost:80`` -> ``localhost``).
+
+    >>> _host_name("[::1]:8080"), _host_name("127.0.0.1:8080"), _host_name("LocalHost")
+    ('::1', '127.0.0.1', 'localhost')
+    """
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def create_app(service: LookupService | None = None, *, cors_origins: Iterable[str] = (),
-               limits: Limits | None = None) -> Starlette:
+               limits: Limits | None = None, allowed_hosts: Iterable[str] | None = None) -> Starlette:
     """The Starlette application.
 
     Parameters
@@ -110,16 +144,19 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
     cors_origins : origins allowed to call from a browser (none by default; ``"*"`` only if given).
     limits : Limits, optional
         Body, query, row, time and thread bounds.
+    allowed_hosts : names the ``Host`` header may carry (None: any). The server passes the
+        loopback names when it binds a loopback address.
     """
     service = service if service is not None else LookupService.create()
     limits = limits if limits is not None else Limits()
+    pool = WorkerPool(limits.workers)
 
     async def search(request: Request) -> Response:
         params = _params(request)
         fmt = get_choice(params, "format", nominatim.FORMATS, default="jsonv2")
         if params.get("json_callback"):
             raise ParamError("json_callback", params["json_callback"], "JSONP is not offered; read the JSON")
-        text, admin1, admin2, country = _query_text(params, limits.max_query_chars)
+        text, admin1, admin2, country, area_types = _query_text(params, limits.max_query_chars)
         if country is not None and not _is_syria(country):
             places: list[nominatim.Place] = []
         else:
@@ -130,12 +167,12 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
                 limit=int(get_int(params, "limit", default=10, low=1, high=limits.max_limit)),
                 viewbox=get_viewbox(params), bounded=get_bool(params, "bounded", default=False),
                 countrycodes=get_countrycodes(params),
-                feature_types=frozenset(FEATURE_TYPE_PARAM.get(ftype, ())),
+                feature_types=frozenset(FEATURE_TYPE_PARAM.get(ftype, area_types)),
                 exclude=_exclude(params), polygon=get_bool(params, "polygon_geojson", default=False))
             if ftype == "country":
                 places = []
             else:
-                places = await run_in_worker(limits, service.search, query, seconds=limits.request_seconds)
+                places = await pool.run(service.search, query, seconds=limits.request_seconds)
         return _places_response(places, fmt, params, request, query_text=text, many=True)
 
     async def reverse(request: Request) -> Response:
@@ -145,7 +182,7 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
         lon = get_float(params, "lon", low=-180.0, high=180.0, required=True)
         zoom = get_int(params, "zoom", default=18, low=0, high=18)
         polygon = get_bool(params, "polygon_geojson", default=False)
-        place = await run_in_worker(limits, service.reverse, lat, lon, zoom=zoom, polygon=polygon,
+        place = await pool.run(service.reverse, lat, lon, zoom=zoom, polygon=polygon,
                                     seconds=limits.request_seconds)
         if place is None:
             return _json(nominatim.NOT_FOUND)
@@ -193,7 +230,7 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
                 raise RuntimeError(f"geocode returned {len(result)} rows for {len(frame)}")
             return table.to_json_bytes(result) if out_fmt == "json" else table.to_csv_bytes(result)
 
-        data = await run_in_worker(limits, work, seconds=limits.table_seconds)
+        data = await pool.run(work, seconds=limits.table_seconds)
         media = "application/json" if out_fmt == "json" else "text/csv; charset=utf-8"
         return Response(data, media_type=media, headers=_COMMON_HEADERS)
 
@@ -242,6 +279,8 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
                    Route(path + ".php", guarded(endpoint), methods=methods)]
     routes += [Route("/geocode", guarded(geocode), methods=["POST"]), Route("/", guarded(index), methods=["GET"])]
     middleware = [Middleware(AccessLog)]
+    if allowed_hosts is not None:
+        middleware.append(Middleware(HostCheck, allowed=allowed_hosts))
     origins = [o for o in cors_origins if o]
     if origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
@@ -254,8 +293,9 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
     return app
 
 
-def _query_text(params: dict[str, str], max_chars: int) -> tuple[str, str | None, str | None, str | None]:
-    """(location text, admin1 hint, admin2 hint, country) from ``q`` or the structured fields.
+def _query_text(params: dict[str, str], max_chars: int) -> tuple[str, str | None, str | None, str | None, tuple]:
+    """(location text, admin1 hint, admin2 hint, country, feature types) from ``q`` or the
+    structured fields.
 
     ``admin1`` and ``admin2`` (our extension) may go with ``q``; the structured ``state`` and
     ``county`` are the hints of a structured query.
@@ -268,12 +308,14 @@ def _query_text(params: dict[str, str], max_chars: int) -> tuple[str, str | None
     if q and given:
         raise ParamError(given[0], fields[given[0]], "give either q or the structured parameters, not both")
     if q:
-        return q, admin1, admin2, None
+        return q, admin1, admin2, None, ()
+    country = fields["country"] or None
     text = fields["city"] or fields["amenity"] or fields["street"]
-    if not text:  # a structured query for an area only
-        text = fields["county"] or fields["state"]
-        return text, None if text == fields["state"] else (fields["state"] or None), None, fields["country"] or None
-    return text, fields["state"] or admin1, fields["county"] or admin2, fields["country"] or None
+    if text:
+        return text, fields["state"] or admin1, fields["county"] or admin2, country, ()
+    if fields["county"]:  # a structured query for an area only: that kind of area
+        return fields["county"], fields["state"] or None, None, country, ("admin2",)
+    return fields["state"], None, None, country, ("admin1",) if fields["state"] else ()
 
 
 def _is_syria(country: str) -> bool:

@@ -8,8 +8,8 @@ milliseconds, a table is bounded by its row limit).
 Examples
 --------
 >>> import asyncio, time
->>> limits = Limits(request_seconds=0.05)
->>> asyncio.run(run_in_worker(limits, time.sleep, 0.5, seconds=limits.request_seconds))
+>>> pool = WorkerPool(workers=2)
+>>> asyncio.run(pool.run(time.sleep, 0.5, seconds=0.05))
 Traceback (most recent call last):
 ...
 conflictmap.service.limits.RequestTimeout: the request took longer than 0.05 s
@@ -21,7 +21,7 @@ import functools
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import anyio
@@ -30,7 +30,7 @@ import anyio.to_thread
 from ..errors import ConflictmapError
 from .params import ParamError, quote
 
-__all__ = ["Limits", "RequestTimeout", "run_in_worker", "read_body", "AccessLog"]
+__all__ = ["Limits", "RequestTimeout", "WorkerPool", "read_body", "AccessLog"]
 
 access_log = logging.getLogger("conflictmap.service.access")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -81,24 +81,25 @@ class Limits:
     table_seconds: float = 300.0
     workers: int = 2
     max_connections: int = 256
-    _limiter: Any = field(default=None, init=False, repr=False)
 
-    @property
-    def limiter(self) -> anyio.CapacityLimiter:
-        """The worker-thread limiter (made on first use, inside the server's event loop)."""
-        if self._limiter is None:
+
+class WorkerPool:
+    """A bounded set of worker threads (one per application) that runs look-ups under a time limit."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def run(self, func: Callable[..., Any], *args: Any, seconds: float, **kwargs: Any) -> Any:
+        """``func(*args, **kwargs)`` in a worker thread, abandoned after ``seconds`` (raises RequestTimeout)."""
+        if self._limiter is None:  # made on first use, inside the server's event loop
             self._limiter = anyio.CapacityLimiter(self.workers)
-        return self._limiter
-
-
-async def run_in_worker(limits: Limits, func: Callable[..., Any], *args: Any, seconds: float, **kwargs: Any) -> Any:
-    """``func(*args, **kwargs)`` in a worker thread, abandoned after ``seconds`` (raises RequestTimeout)."""
-    call = functools.partial(func, *args, **kwargs)
-    try:
-        with anyio.fail_after(seconds):
-            return await anyio.to_thread.run_sync(call, limiter=limits.limiter, abandon_on_cancel=True)
-    except TimeoutError:
-        raise RequestTimeout(seconds) from None
+        call = functools.partial(func, *args, **kwargs)
+        try:
+            with anyio.fail_after(seconds):
+                return await anyio.to_thread.run_sync(call, limiter=self._limiter, abandon_on_cancel=True)
+        except TimeoutError:
+            raise RequestTimeout(seconds) from None
 
 
 async def read_body(request: Any, max_bytes: int) -> bytes:

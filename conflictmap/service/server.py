@@ -51,20 +51,24 @@ def _config(app: Any, host: str, port: int, limits: Any) -> Any:
                           http="auto", loop="asyncio", ws="none")
 
 
-def _app(service: Any, cors_origins: Iterable[str], limits: Any) -> Any:
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def _app(service: Any, cors_origins: Iterable[str], limits: Any, host: str) -> Any:
     import_optional("starlette", extra="serve", purpose="conflictmap serve")
     from .app import create_app
     from .limits import Limits
 
     limits = limits if limits is not None else Limits()
-    return create_app(service, cors_origins=cors_origins, limits=limits), limits
+    hosts = (*LOOPBACK_NAMES, host) if is_loopback(host) else None  # any name when exposed on purpose
+    return create_app(service, cors_origins=cors_origins, limits=limits, allowed_hosts=hosts), limits
 
 
 def serve(service: Any = None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           cors_origins: Iterable[str] = (), limits: Any = None) -> None:
     """Serve in the foreground until interrupted (Ctrl+C)."""
     uvicorn = import_optional("uvicorn", extra="serve", purpose="conflictmap serve")
-    app, limits = _app(service, cors_origins, limits)
+    app, limits = _app(service, cors_origins, limits, host)
     if not is_loopback(host):
         log.warning("listening on %s: the geocoder is reachable from other machines", host)
     uvicorn.Server(_config(app, host, port, limits)).run()
@@ -91,7 +95,7 @@ class BackgroundServer:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         self.port = int(self._sock.getsockname()[1])
-        self.app, self.limits = _app(service, cors_origins, limits)
+        self.app, self.limits = _app(service, cors_origins, limits, host)
         uvicorn = import_optional("uvicorn", extra="serve", purpose="conflictmap serve")
         self._server = uvicorn.Server(_config(self.app, host, self.port, self.limits))
         self._thread: threading.Thread | None = None
