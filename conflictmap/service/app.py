@@ -157,22 +157,18 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
         if params.get("json_callback"):
             raise ParamError("json_callback", params["json_callback"], "JSONP is not offered; read the JSON")
         text, admin1, admin2, country, area_types = _query_text(params, limits.max_query_chars)
-        if country is not None and not _is_syria(country):
-            places: list[nominatim.Place] = []
-        else:
-            ftype = get_choice(params, "featuretype", ("country", *FEATURE_TYPE_PARAM), default="") or \
-                get_choice(params, "featureType", ("country", *FEATURE_TYPE_PARAM), default="")
-            query = SearchQuery(
-                text=text, admin1=admin1, admin2=admin2,
-                limit=int(get_int(params, "limit", default=10, low=1, high=limits.max_limit)),
-                viewbox=get_viewbox(params), bounded=get_bool(params, "bounded", default=False),
-                countrycodes=get_countrycodes(params),
-                feature_types=frozenset(FEATURE_TYPE_PARAM.get(ftype, area_types)),
-                exclude=_exclude(params), polygon=get_bool(params, "polygon_geojson", default=False))
-            if ftype == "country":
-                places = []
-            else:
-                places = await pool.run(service.search, query, seconds=limits.request_seconds)
+        ftype = get_choice(params, "featuretype", ("country", *FEATURE_TYPE_PARAM), default="") or \
+            get_choice(params, "featureType", ("country", *FEATURE_TYPE_PARAM), default="")
+        query = SearchQuery(
+            text=text, admin1=admin1, admin2=admin2,
+            limit=int(get_int(params, "limit", default=10, low=1, high=limits.max_limit)),
+            viewbox=get_viewbox(params), bounded=get_bool(params, "bounded", default=False),
+            countrycodes=get_countrycodes(params),
+            feature_types=frozenset(FEATURE_TYPE_PARAM.get(ftype, area_types)),
+            exclude=_exclude(params), polygon=get_bool(params, "polygon_geojson", default=False))
+        places: list[nominatim.Place] = []
+        if ftype != "country" and (country is None or _is_syria(country)):  # every place is in Syria
+            places = await pool.run(service.search, query, seconds=limits.request_seconds)
         return _places_response(places, fmt, params, request, query_text=text, many=True)
 
     async def reverse(request: Request) -> Response:

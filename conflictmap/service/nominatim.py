@@ -168,14 +168,21 @@ def place_json(place: Place, *, version: int, address: bool, lang: str, licence:
         "display_name": display_name(place, lang),
         "boundingbox": [_coord(y0), _coord(y1), _coord(x0), _coord(x1)],
     }
+    if place.geometry is not None:
+        out["geojson"] = place.geometry
+    out.update(_details(place, lang, address=address, extratags=extratags, namedetails=namedetails))
+    return out
+
+
+def _details(place: Place, lang: str, *, address: bool, extratags: bool, namedetails: bool) -> dict[str, Any]:
+    """The optional blocks (``address``, ``extratags``, ``namedetails``) and our own fields."""
+    out: dict[str, Any] = {}
     if address:
         out["address"] = address_details(place, lang)
     if extratags:
         out["extratags"] = _extratags(place)
     if namedetails:
         out["namedetails"] = _namedetails(place)
-    if place.geometry is not None:
-        out["geojson"] = place.geometry
     out.update(_ours(place))
     return out
 
@@ -194,13 +201,7 @@ def feature_collection(places: list[Place], *, address: bool, lang: str, licence
             "importance": p.importance, "addresstype": p.addresstype, "name": p.local_name(lang),
             "display_name": display_name(p, lang),
         }
-        if address:
-            props["address"] = address_details(p, lang)
-        if extratags:
-            props["extratags"] = _extratags(p)
-        if namedetails:
-            props["namedetails"] = _namedetails(p)
-        props.update(_ours(p))
+        props.update(_details(p, lang, address=address, extratags=extratags, namedetails=namedetails))
         features.append({"type": "Feature", "properties": props, "bbox": list(p.bbox),
                          "geometry": p.geometry if p.geometry is not None else _point(p)})
     return {"type": "FeatureCollection", "licence": licence, "features": features}
