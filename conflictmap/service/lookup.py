@@ -104,8 +104,10 @@ class LookupService:
         self.licence = f"Data: conflictmap gazetteer; {self.gazetteer.attribution}"
         self.data_updated = _data_updated(self.gazetteer)
         # warm the lazily built parts (fuzzy choice lists, governorate outlines) before serving
-        self.geocoder.resolve("Kansafra", admin1="Idlib")
-        self.geocoder.resolve("Kafr Nabel")
+        first = places[places["feature_type"] == "settlement"].head(1)
+        for name, admin1 in zip(first["name"], first["admin1"]):
+            self.geocoder.resolve(name, admin1=admin1 or None)
+            self.geocoder.resolve(name + "q")  # a misspelling: the fuzzy search
 
     @classmethod
     def create(cls, user_places: str | os.PathLike | None = None,
