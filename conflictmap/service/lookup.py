@@ -31,6 +31,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
+import shapely
+import shapely.geometry
 
 from .._data import data_rows
 from ..geocoder import Geocoder
@@ -97,8 +99,6 @@ class LookupService:
         self._admin_ar = {pid[5:]: ar for pid, ar in zip(admin["place_id"], admin["name_ar"]) if ar}
         self._areas = {}
         for level in (1, 2, 3):
-            import shapely
-
             areas = self.gazetteer.areas(level)
             self._areas[level] = (shapely.STRtree(list(areas.geometry)), list(areas["place_id"]))
         self.licence = f"Data: conflictmap gazetteer; {self.gazetteer.attribution}"
@@ -175,8 +175,6 @@ class LookupService:
         return None
 
     def _area_at(self, level: int, lon: float, lat: float) -> str | None:
-        import shapely
-
         tree, ids = self._areas[level]
         hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
         return ids[int(min(hits))] if len(hits) else None
@@ -206,8 +204,6 @@ class LookupService:
         score = raw.get("match_score")
         geometry = None
         if polygon and row is not None:
-            import shapely.geometry
-
             geometry = shapely.geometry.mapping(self.gazetteer.places.geometry.iloc[row])
         a1p, a2p, a3p = (str(raw.get(k) or "") for k in ("admin1_pcode", "admin2_pcode", "admin3_pcode"))
         return Place(
