@@ -597,3 +597,12 @@ def test_name_ar_column_is_passed_only_to_a_geocode_that_takes_it(monkeypatch, g
     monkeypatch.setattr(batch, "geocode", without_name_ar)
     out = geocode_table(geocoder, frame, columns)
     assert seen["called"] and out["name_ar"].tolist() == ["سراقب"]  # kept as an input column
+
+
+def test_geopy_options_language_country_featuretype(nominatim):
+    loc = nominatim.geocode("Saraqib", addressdetails=True, language="ar", country_codes="sy", featuretype="city",
+                            namedetails=True, extratags=True)
+    assert loc.raw["address"]["country"] == "سوريا" and loc.raw["feature_type"] == "settlement"
+    assert loc.raw["namedetails"]["name"] and "name:ar" in loc.raw["namedetails"]
+    assert nominatim.geocode("Saraqib", country_codes=["tr"]) is None
+    assert nominatim.geocode("Idlib", featuretype="state").raw["feature_type"] == "admin1"
