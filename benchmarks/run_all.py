@@ -25,10 +25,12 @@ BENCHES = {
     "geocode": ["bench_geocode.py"],
     "find_places": ["bench_find_places.py"],
     "map": ["bench_map.py"],
+    "service": ["bench_service.py"],
 }
 QUICK = {
     "gazetteer": ["--quick"], "startup": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
     "map": ["--sizes", "2000", "--methods", "ours"],
+    "service": ["--quick"],
 }
 
 

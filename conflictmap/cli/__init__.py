@@ -20,7 +20,7 @@ from ..errors import ConflictmapError
 log = logging.getLogger(__name__)
 
 #: command modules, in the order shown by --help
-COMMANDS = ["geocode", "places", "extract", "map", "zones", "gazetteer"]
+COMMANDS = ["geocode", "places", "extract", "map", "zones", "gazetteer", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
