@@ -60,6 +60,7 @@ KNOWN = [
     ("Tall Abyad", "SY11", "sna_turkey"), ("Ras al Ayn", "SY08", "sna_turkey"), ("Tall Tamr", "SY08", "sdf"),
     ("Mayadin", "SY09", "government"), ("Tadmur", "SY04", "government"), ("Abu Kamal", "SY09", "government"),
     ("Hajin", "SY09", "sdf"), ("Qamishli", "SY08", "sdf"), ("Damascus", "SY01", "government"),
+    ("Kabanah", "SY06", "hts"), ("Kinnsibba", "SY06", "government"), ("Latakia", "SY06", "government"),
     ("al-Tanf garrison", None, "coalition_tanf"),
 ]
 
