@@ -198,3 +198,8 @@ def test_cli_bad_as_of_and_extent_are_one_line_errors(cli_inputs, capsys):
     assert main(["map", str(folder / "events.csv"), "--extent", "1,2,3", "-o", str(folder / "x.png")]) == 1
     assert "--extent needs four numbers" in capsys.readouterr().err
     assert not (folder / "x.png").exists()
+
+
+def test_figure_shows_itself_as_png_without_pyplot(figure):
+    assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert type(figure).__module__ == "conflictmap.maps.static"

@@ -6,8 +6,9 @@ confidence line styles and hatching, event-type colours and shapes and basemap c
 incidents, place labels (the largest towns and the places of events, overlapping labels left out),
 a legend, a scale bar, a north arrow and the credit line (the gazetteer's attribution).
 
-Needs matplotlib (``pip install 'conflictmap[plot]'``). Nothing is shown on screen: the function
-returns a :class:`matplotlib.figure.Figure`; save it with ``fig.savefig("map.pdf")``.
+Needs matplotlib (``pip install 'conflictmap[plot]'``). Nothing is shown on screen and pyplot is not
+used: the function returns a :class:`matplotlib.figure.Figure` (shown as a PNG when it is the last
+value of a notebook cell); save it with ``fig.savefig("map.pdf")``.
 
 Examples
 --------
@@ -29,6 +30,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import io
 import logging
 import math
 from typing import Any, Iterable, Sequence
@@ -53,6 +56,7 @@ _NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 150, 200, 250, 500, 1000)
 _KM_PER_DEG = 111.32
 
 
+@functools.lru_cache(maxsize=1)
 def _matplotlib():
     import_optional("matplotlib", extra="plot", purpose="static maps (static_map)")
     from matplotlib.figure import Figure
@@ -60,7 +64,15 @@ def _matplotlib():
     from matplotlib.patches import Patch, PathPatch
     from matplotlib.path import Path
 
-    return Figure, Line2D, Patch, PathPatch, Path
+    class MapFigure(Figure):
+        """A Figure that shows itself in Jupyter as a PNG without pyplot (no global figure state)."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    return MapFigure, Line2D, Patch, PathPatch, Path
 
 
 def _day(value: Any) -> pd.Timestamp:
