@@ -204,8 +204,9 @@ def clean_zones(zones: gpd.GeoDataFrame, *, min_area_km2: float = MIN_AREA_KM2,
         positions = [out.index.get_loc(i) for i in group.index]
         labels = [feature_label(out, i) for i in group.index]
         cleaned = [geoms[p] for p in positions]
-        for _ in range(3):  # a merge can leave new debris where three zones meet: clean again
-            cleaned, found = _clean_group(cleaned, labels, min_area_km2, min_width_m)
+        for attempt in range(3):  # a merge can leave new crumbs where three zones meet: clean again
+            # (spikes come from the input, not from merges: looked for in the first pass only)
+            cleaned, found = _clean_group(cleaned, labels, min_area_km2, min_width_m if attempt == 0 else 0.0)
             issues.extend(found)
             if not found:
                 break
@@ -246,6 +247,20 @@ def coverage_area(gazetteer: Any = None, *, margin_km: float = COVERAGE_MARGIN_K
     return _polygonal(shapely.make_valid(metric.buffer(margin_km * 1000.0, quad_segs=4).to_crs(4326).iloc[0]))
 
 
+def _edge_chunks(geoms: list[BaseGeometry], size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """The boundaries of ``geoms`` cut into lines of at most ``size`` vertices, and each one's geom index."""
+    chunks, owners = [], []
+    for j, geom in enumerate(geoms):
+        for line in shapely.get_parts(shapely.boundary(geom)):
+            xy = shapely.get_coordinates(line)
+            for start in range(0, max(len(xy) - 1, 1), size - 1):
+                piece = xy[start:start + size]
+                if len(piece) >= 2:
+                    chunks.append(shapely.linestrings(piece))
+                    owners.append(j)
+    return np.array(chunks, dtype=object), np.array(owners, dtype=np.int64)
+
+
 def _nearest_split(gap: BaseGeometry, candidates: list[int], bodies: list[BaseGeometry],
                    spacing_deg: float) -> dict[int, BaseGeometry]:
     """Split ``gap`` between the zones in ``candidates``: points sampled along the gap's edge go to
@@ -261,8 +276,12 @@ def _nearest_split(gap: BaseGeometry, candidates: list[int], bodies: list[BaseGe
         return {}
     points = shapely.points(xy)
     local = [bodies[j] for j in candidates]
-    tree = shapely.STRtree(local)
-    (point_at, zone_at), _ = tree.query_nearest(points, return_distance=True, all_matches=True)
+    # nearest zone edge, found among short pieces of the edges (a whole zone's envelope would
+    # make every sample measure its distance to every big zone)
+    chunks, chunk_zone = _edge_chunks(local)
+    (point_at, chunk_at), _ = shapely.STRtree(chunks).query_nearest(points, return_distance=True, all_matches=True)
+    pairs = np.unique(np.column_stack([point_at, chunk_zone[chunk_at]]), axis=0)
+    point_at, zone_at = pairs[:, 0], pairs[:, 1]
     owner = np.full(len(points), -1, dtype=np.int64)
     ties = np.bincount(point_at, minlength=len(points))
     single = ties == 1
