@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "load_example_zones": "conflictmap.zones.example",
     "save_html": "conflictmap.export",
     "conflict_map": "conflictmap.maps.conflict_map",
+    "static_map": "conflictmap.maps.static",
     "incidents_layer": "conflictmap.maps.incidents",
     "zones_layer": "conflictmap.maps.zones_layer",
     "basemap_layer": "conflictmap.maps.basemap",

@@ -12,6 +12,7 @@ from conflictmap.factions import get_faction
 from conflictmap.gazetteer import get_gazetteer
 from conflictmap.normalize import name_key
 from conflictmap.zones.builders import read_table
+from conflictmap.zones.clean import coverage_area
 from conflictmap.zones.example import example_inputs, load_example_zones
 from conflictmap.zones.model import CONFIDENCE_LEVELS, area_km2, check_zones
 
@@ -27,11 +28,11 @@ def gz():
 
 
 def test_covers_syria(zones, gz):
-    outline = gz.outline()
+    area = coverage_area(gz)
     union = shapely.union_all(zones.geometry.values)
-    assert area_km2(union) == pytest.approx(area_km2(outline), rel=1e-3)
-    assert area_km2(shapely.difference(outline, union)) < 1.0
-    assert not [i for i in check_zones(zones, outline=outline, tolerance_km2=0.05).issues]
+    assert area_km2(union) == pytest.approx(area_km2(area), rel=1e-4)
+    assert area_km2(shapely.difference(gz.outline(), union)) < 1e-6
+    assert not [i for i in check_zones(zones, outline=area, tolerance_km2=0.01).issues]
 
 
 def test_no_overlaps(zones):
@@ -59,6 +60,7 @@ KNOWN = [
     ("Tall Abyad", "SY11", "sna_turkey"), ("Ras al Ayn", "SY08", "sna_turkey"), ("Tall Tamr", "SY08", "sdf"),
     ("Mayadin", "SY09", "government"), ("Tadmur", "SY04", "government"), ("Abu Kamal", "SY09", "government"),
     ("Hajin", "SY09", "sdf"), ("Qamishli", "SY08", "sdf"), ("Damascus", "SY01", "government"),
+    ("Kabanah", "SY06", "hts"), ("Kinnsibba", "SY06", "government"), ("Latakia", "SY06", "government"),
     ("al-Tanf garrison", None, "coalition_tanf"),
 ]
 
@@ -70,11 +72,9 @@ def test_known_town_in_right_zone(zones, gz, name, admin1, faction):
         point = shapely.Point(place["longitude"], place["latitude"])
     else:
         point = _town(gz, name, admin1)
-    distances = shapely.distance(zones.geometry.values, point)
-    distances = zones.geometry.map(lambda g: g.distance(point))
-    nearest = zones.loc[distances.idxmin()]
-    assert distances.min() < 0.02, f"{name} is not inside any zone"
-    assert nearest.faction == faction, f"{name}: {nearest.faction}"
+    inside = zones[zones.geometry.intersects(point)]
+    assert len(inside) == 1, f"{name} lies in {len(inside)} zones"
+    assert inside.faction.iloc[0] == faction, f"{name}: {inside.faction.iloc[0]}"
 
 
 def test_rows_cite_source_and_confidence():

@@ -9,7 +9,8 @@ Each layer function takes ``m=None`` and returns the layer, so they compose::
     heatmap_layer(inc, m)
     time_slider(m)
 
-:func:`conflict_map` builds all of it in one call.
+:func:`conflict_map` builds all of it in one call; :func:`static_map` draws the same content with
+matplotlib for print.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _EXPORTS = {
     "set_time": "timeline",
     "Legend": "legend",
     "legend_html": "legend",
+    "static_map": "static",
 }
 
 __all__ = sorted(_EXPORTS)

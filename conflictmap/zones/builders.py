@@ -427,7 +427,10 @@ def zones_from_points(points: Any, *, clip: BaseGeometry | None = None, gazettee
         else:
             first[key] = position
     generators = sorted(first.values())
-    cells = dict(zip(generators, voronoi_cells(xy[generators], clip_m)))
+    # The cells are drawn on the equal-area projection but clipped in lon/lat: clipping before the
+    # projection back would give cell edges that run a hair beside the clip area's own edges, and
+    # the overlay on the admin units then leaves zero-width slivers along every unit boundary.
+    cells = dict(zip(generators, voronoi_cells(xy[generators], shapely.box(*clip_m.buffer(1000.0).bounds))))
     geoms = []
     for position, key in enumerate(keys):
         owner = first[key]
@@ -436,8 +439,10 @@ def zones_from_points(points: Any, *, clip: BaseGeometry | None = None, gazettee
         if not cell.is_empty and pd.notna(limit):
             cell = shapely.intersection(cell, shapely.Point(xy[position]).buffer(limit * 1000.0, quad_segs=32))
         geoms.append(_polygonal(cell))
-    result = gpd.GeoDataFrame(frame.drop(columns=["geometry"], errors="ignore"),
-                              geometry=gpd.GeoSeries(geoms, crs=METRIC_CRS).to_crs(4326).values, crs=4326)
+    clip_ll = _polygonal(shapely.make_valid(clip)) if not clip.is_valid else _polygonal(clip)
+    back = gpd.GeoSeries(geoms, crs=METRIC_CRS).to_crs(4326).values
+    geoms = [_polygonal(shapely.intersection(g, clip_ll)) if not g.is_empty else g for g in back]
+    result = gpd.GeoDataFrame(frame.drop(columns=["geometry"], errors="ignore"), geometry=geoms, crs=4326)
     result["geometry"] = [_polygonal(shapely.make_valid(g)) if not g.is_valid else g for g in result.geometry]
     result["point_row"] = frame.index
     zones = normalize_zones(result, as_of=as_of, valid_from=valid_from, valid_to=valid_to, source=source,

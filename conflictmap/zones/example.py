@@ -32,6 +32,7 @@ import geopandas as gpd
 import shapely
 
 from .builders import read_table, zones_from_admin_table, zones_from_points
+from .clean import clean_zones, coverage_area, fill_gaps
 from .model import dissolve_zones, overlay_zones
 
 __all__ = ["load_example_zones", "example_inputs", "EXAMPLE_AS_OF"]
@@ -80,5 +81,18 @@ def _build(gazetteer: Any, dissolve: bool) -> gpd.GeoDataFrame:
                               as_of=EXAMPLE_AS_OF, dissolve=False)
     cells = cells[~cells.geometry.is_empty]
     zones = overlay_zones(units, cells)
-    log.info("example zones: %d sub-districts, %d refined by %d town cells", len(units), len(refine), len(cells))
-    return dissolve_zones(zones) if dissolve else zones
+    if dissolve:
+        zones = dissolve_zones(zones)
+    # debris first (so that it does not steer the gap filling), then every point of the country in
+    # exactly one zone: the outline, with a margin for border towns, is shared out to the nearest
+    # zone; then the debris the filling made
+    zones, repaired = clean_zones(zones)
+    zones, filled = fill_gaps(zones, coverage_area(gazetteer))
+    zones, again = clean_zones(zones)
+    repaired += again
+    log.info("example zones: %d sub-districts, %d refined by %d town cells; %d gap fill(s), %d repair(s)",
+             len(units), len(refine), len(cells), len(filled), len(repaired))
+    for issue in repaired:
+        log.info("example zones: %s", issue)
+    zones.attrs["repairs"] = [str(issue) for issue in filled + repaired]
+    return zones

@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .._atomic import atomic_path
 from ..errors import ExportError, InputError
-from .model import DATE_COLUMNS, normalize_zones, validate_zones
+from .model import DATE_COLUMNS, PROBLEM_KINDS, normalize_zones, validate_zones
 
 __all__ = ["read_zones", "write_zones", "ZONE_FORMATS"]
 
@@ -65,7 +65,9 @@ def read_zones(path: str | os.PathLike, *, layer: str | None = None, faction_col
     as_of, source
         fill ``as_of`` / ``source`` where the file has none (default source: the file name).
     validate
-        repair invalid geometry and log overlaps (and gaps against ``outline``).
+        repair invalid geometry, hand stray fragments, thin spikes and pin-holes to their
+        neighbours (logged, and listed in ``zones.attrs["repairs"]``), and log overlaps (and gaps
+        against ``outline``).
 
     Raises
     ------
@@ -97,7 +99,11 @@ def read_zones(path: str | os.PathLike, *, layer: str | None = None, faction_col
         if validate:
             zones, report = validate_zones(data, outline=outline, **options)
             for issue in report.issues:
-                log.warning("%s: %s", path.name, issue)
+                if issue.kind in PROBLEM_KINDS or issue.kind == "invalid":
+                    log.warning("%s: %s", path.name, issue)
+                else:
+                    log.info("%s: repaired %s", path.name, issue)
+            zones.attrs["repairs"] = [str(i) for i in report.issues if i.kind not in PROBLEM_KINDS]
         else:
             zones = normalize_zones(data, **options)
     except InputError as exc:

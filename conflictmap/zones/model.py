@@ -36,7 +36,7 @@ from ..errors import InputError
 from ..factions import get_faction
 
 __all__ = [
-    "ZONE_COLUMNS", "CONFIDENCE_LEVELS", "DATE_COLUMNS", "METRIC_CRS", "ZoneIssue", "ZoneReport",
+    "ZONE_COLUMNS", "CONFIDENCE_LEVELS", "PROBLEM_KINDS", "DATE_COLUMNS", "METRIC_CRS", "ZoneIssue", "ZoneReport",
     "empty_zones", "normalize_zones", "repair_geometries", "check_zones", "validate_zones",
     "area_km2", "dissolve_zones", "overlay_zones", "feature_label",
 ]
@@ -46,7 +46,10 @@ log = logging.getLogger(__name__)
 #: columns every zone set has, in this order (extra columns follow before ``geometry``)
 ZONE_COLUMNS = ["faction", "valid_from", "valid_to", "as_of", "confidence", "source", "note", "geometry"]
 DATE_COLUMNS = ("valid_from", "valid_to", "as_of")
+_DENSIFY_DEG = 0.01
 CONFIDENCE_LEVELS = ("confirmed", "contested", "approximate")
+#: issue kinds that are problems (the others are repairs already made)
+PROBLEM_KINDS = ("empty", "overlap", "gap")
 #: equal-area, distance-preserving-enough projection centred on Syria (areas, buffers, Voronoi)
 METRIC_CRS = "+proj=laea +lat_0=35 +lon_0=38.5 +datum=WGS84 +units=m +no_defs"
 _CONFIDENCE_ALIASES = {"confirmed": "confirmed", "certain": "confirmed", "high": "confirmed",
@@ -60,7 +63,10 @@ class ZoneIssue:
     """One problem found in a zone set.
 
     ``kind`` is ``invalid`` (geometry repaired), ``empty`` (no area), ``overlap`` (two features
-    share area), or ``gap`` (part of the outline no zone covers). ``feature`` names the feature(s).
+    share area), ``gap`` (part of the outline no zone covers), or one of the repairs of
+    :mod:`conflictmap.zones.clean`: ``fragment`` (a tiny part handed to a neighbour), ``spike``
+    (a thin spike handed to a neighbour), ``hole`` (a pin-hole closed), ``filled`` (uncovered area
+    added). ``feature`` names the feature(s).
     """
 
     kind: str
@@ -86,8 +92,8 @@ class ZoneReport:
 
     @property
     def ok(self) -> bool:
-        """True when there is no overlap, gap or empty feature (repaired geometries are fine)."""
-        return not any(issue.kind != "invalid" for issue in self.issues)
+        """True when there is no overlap, gap or empty feature (repairs are fine)."""
+        return not any(issue.kind in PROBLEM_KINDS for issue in self.issues)
 
     def __str__(self) -> str:
         if not self.issues:
@@ -274,8 +280,12 @@ def area_km2(geoms: Any, crs: Any = 4326) -> Any:
     10066
     """
     if isinstance(geoms, BaseGeometry):
-        return float(gpd.GeoSeries([geoms], crs=crs).to_crs(METRIC_CRS).area.iloc[0]) / 1e6
+        return float(area_km2(gpd.GeoSeries([geoms], crs=crs)).iloc[0])
     series = geoms if isinstance(geoms, gpd.GeoSeries) else gpd.GeoSeries(geoms, crs=crs)
+    # densify first: a zero-width sliver whose two sides have different vertices would open up
+    # when only its vertices are projected (straight in lon/lat is not straight in metres)
+    if series.crs is None or series.crs.is_geographic:
+        series = gpd.GeoSeries(shapely.segmentize(series.values, _DENSIFY_DEG), index=series.index, crs=series.crs or crs)
     return series.to_crs(METRIC_CRS).area / 1e6
 
 
@@ -341,11 +351,14 @@ def check_zones(zones: gpd.GeoDataFrame, *, outline: BaseGeometry | None = None,
 
 
 def validate_zones(zones: gpd.GeoDataFrame, *, outline: BaseGeometry | None = None, repair: bool = True,
-                   strict: bool = False, tolerance_km2: float = 0.01,
+                   strict: bool = False, tolerance_km2: float = 0.01, clean: bool = True,
                    **normalize_options: Any) -> tuple[gpd.GeoDataFrame, ZoneReport]:
     """Normalise, repair and check a zone set; return the clean zones and a :class:`ZoneReport`.
 
-    With ``strict=True`` an overlap, gap or empty feature raises :class:`InputError` naming the
+    With ``repair`` invalid geometry is fixed with ``make_valid``; with ``clean`` (as well) stray
+    fragments, thin spikes and pin-holes are handed to their neighbours
+    (:func:`conflictmap.zones.clean.clean_zones`), each repair listed in the report. With
+    ``strict=True`` an overlap, gap or empty feature raises :class:`InputError` naming the
     first bad feature. ``normalize_options`` go to :func:`normalize_zones`.
 
     Examples
@@ -356,19 +369,24 @@ def validate_zones(zones: gpd.GeoDataFrame, *, outline: BaseGeometry | None = No
     >>> validate_zones(z, strict=True)
     Traceback (most recent call last):
     ...
-    conflictmap.errors.InputError: row 0, value "feature 0 (faction 'sdf') and feature 1 (faction 'government')": features share area (12308.3 km2)
+    conflictmap.errors.InputError: row 0, value "feature 0 (faction 'sdf') and feature 1 (faction 'government')": features share area (12308.5 km2)
     """
     zones = normalize_zones(zones, **normalize_options)
     issues: list[ZoneIssue] = []
     if repair:
         zones, issues = repair_geometries(zones)
+        if clean:
+            from .clean import clean_zones  # clean builds on this module
+
+            zones, cleaned = clean_zones(zones)
+            issues += cleaned
     report = check_zones(zones, outline=outline, tolerance_km2=tolerance_km2)
     report.issues[:0] = issues
     for issue in report.issues:
         log.info("%s", issue)
     if strict:
         for issue in report.issues:
-            if issue.kind != "invalid":
+            if issue.kind in PROBLEM_KINDS:
                 raise InputError(f"{issue.detail} ({issue.area_km2:.1f} km2)" if issue.area_km2 else issue.detail,
                                  row=issue.rows[0] if issue.rows else None, value=issue.feature)
     return zones, report
