@@ -129,10 +129,21 @@ def find_actors(text: str) -> list[ActorMention]:
 # words between two actors that keep them on one side ("X and Y", "X, its allies Y")
 _SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed by|supported by|\d+|two|three)*$", re.IGNORECASE)
 # words just before an actor that make it the target of the action
+# words just before an actor that make it the target of the action: a preposition right before it
+# ("positions of", "against", "on") or a verb a few words before it ("killing two fighters of")
 _TARGET_CUE = re.compile(
-    r"\b(?:positions\s+of|against|targeting|targeted|on|at|killed|killing|killing\s+of|ambushed|attacked|"
-    r"shelled|struck|hit|bombed|from|belonging\s+to)\s+(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}$",
+    r"(?:\b(?:positions\s+of|against|targeting|targeted|on|at|from|belonging\s+to)\s+"
+    r"(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}"
+    r"|\b(?:killed|killing|killing\s+of|ambushed|attacked|shelled|struck|hit|bombed|injuring|wounding|injured|"
+    r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
+    r"captured|seized|lost\s+(?:[\w-]+\s+)?to|members\s+of|fighters\s+of)\s+"
+    r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
     re.IGNORECASE)
+# "Syrian troops were hit by ...", "an SDF patrol was targeted": the actor named before a passive verb is hit
+_PASSIVE_AFTER = re.compile(
+    r"^\s+(?:[\w'-]+\s+){0,3}?(?:was|were|had\s+been|have\s+been|has\s+been|got|came\s+under)\s+(?:\w+\s+)?"
+    r"(?:hit|targeted|attacked|ambushed|struck|shelled|killed|wounded|injured|bombed|captured|abducted|"
+    r"kidnapped|arrested|detained|assassinated|executed|shot|fire|attack)\b", re.IGNORECASE)
 _INITIATOR_CUE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
@@ -168,6 +179,14 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     >>> r = assign_roles("Artillery shelling targeted positions of Hayat Tahrir al-Sham.")
     >>> r.actor1, r.actor2
     (None, 'HTS: Hayat Tahrir al-Sham')
+    >>> r = assign_roles("Syrian troops were hit by an IED near Jasim.")
+    >>> r.actor1, r.actor2
+    (None, 'Military Forces of Syria (2000-)')
+    >>> r = assign_roles("An IED exploded near a military vehicle, injuring three SDF members.")
+    >>> r.actor1, r.actor2
+    (None, 'SDF: Syrian Democratic Forces')
+    >>> assign_roles("Unknown gunmen killed a council member.").actor2
+    'Civilians (Syria)'
     """
     mentions = find_actors(sentence) if mentions is None else mentions
     roles = Roles(mentions=list(mentions))
@@ -178,13 +197,14 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     initiators, targets, neutral = [], [], []
     for group in groups:
         before = sentence[:group[0].start]
+        after = sentence[group[-1].end:]
         if _INITIATOR_CUE.search(before):
             initiators.append(group)
-        elif _TARGET_CUE.search(before):
-            targets.append(group)
+        elif _TARGET_CUE.search(before) or _PASSIVE_AFTER.match(after) or all(m.inter == 7 for m in group):
+            targets.append(group)  # civilians are only ever a target
         else:
             neutral.append(group)
-    ordered1 = initiators + neutral
+    ordered1 = initiators + [g for g in neutral if not all(m.inter == 7 for m in g)]
     first = ordered1[0] if ordered1 else None
     rest = [g for g in targets + ordered1 if g is not first]
     second = rest[0] if rest else None

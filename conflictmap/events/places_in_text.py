@@ -68,6 +68,7 @@ _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
+_PARENT_GAP = re.compile(r"^\s+(?:neighbou?rhood|district|quarter|suburb)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 
@@ -116,6 +117,22 @@ def _text_words() -> dict[str, frozenset[str]]:
     return {kind: frozenset(group["word"].str.strip().str.lower()) for kind, group in table.groupby("kind")}
 
 
+@lru_cache(maxsize=1)
+def _role_cues() -> list[tuple[re.Pattern[str], str, str]]:
+    """The cues of ``conflictmap/data/place_roles.csv``: (compiled pattern, side, role)."""
+    table = read_data_csv("place_roles.csv")
+    out = []
+    for row in table.itertuples(index=False):
+        body = row.pattern + ("$" if row.side == "before" else "")
+        out.append((re.compile(("^" if row.side == "after" else "") + body, re.IGNORECASE), row.side, row.role))
+    return out
+
+
+def _cue_roles(before: str, after: str) -> set[str]:
+    return {role for pattern, side, role in _role_cues()
+            if (pattern.search(before) if side == "before" else pattern.match(after))}
+
+
 def _kind(token: str) -> str:
     if is_arabic(token):
         return "arabic"
@@ -125,6 +142,8 @@ def _kind(token: str) -> str:
         return "particle"
     if low in words.get("feature", ()):
         return "feature"
+    if low in words.get("stopword", ()):
+        return "lower"
     if token[:1].isupper():
         return "cap"
     return "lower"
@@ -174,14 +193,22 @@ def admin1_pcode(name: Any, index: NameIndex) -> str | None:
     return None
 
 
+def _no_possessive(token: str, start: int, end: int) -> tuple[str, int, int]:
+    """"Idlib's" is the token "Idlib" (the possessive is no part of the name)."""
+    if len(token) > 3 and token[-2] in "'\u2019" and token[-1] in "sS":
+        return token[:-2], start, end - 2
+    return token, start, end
+
+
 def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceMention]:
     masked = [(m.start(), m.end()) for m in _URL.finditer(text)]
     masked += [(a.start, a.end) for a in find_actors(text)]
     clashes = _english_clashes()
+    generic = _text_words().get("generic", frozenset())
     mentions: list[PlaceMention] = []
     for s_no, sentence in enumerate(sentences):
         title = _is_title_case(sentence.text)
-        toks = [(m.group(0), sentence.start + m.start(), sentence.start + m.end())
+        toks = [_no_possessive(m.group(0), sentence.start + m.start(), sentence.start + m.end())
                 for m in _TOKEN.finditer(sentence.text)]
         toks = [t for t in toks if not any(a <= t[1] < b for a, b in masked)]
         i = 0
@@ -206,6 +233,9 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                     cues = _text_words().get("arabic_cue", ())
                     if previous not in cues or surface in cues:
                         continue
+                if n == 1 and surface.lower() in generic and i + 1 < len(toks) and _kind(toks[i + 1][0]) == "cap" \
+                        and _JOIN.match(text[end:toks[i + 1][1]]):
+                    continue  # "Tal" of an unknown "Tal Baydar", "Bab" of "Bab Tuma"
                 if n == 1 and not is_arabic(surface) and surface.lower() in clashes:
                     sentence_start = start == toks[0][1]
                     if title or sentence_start or surface.casefold() not in index.exact:
@@ -260,7 +290,23 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
         if _REFERENCE_BEFORE.search(before) or _KM_BEFORE.search(before):
             m.reference = True
             m.near = True
-        if _NEAR_BEFORE.search(before):
+        cues = _cue_roles(before, after)
+        if "reference" in cues:
+            m.reference = True
+            m.near = True
+        if "near" in cues:
+            m.near = True
+        if "area" in cues:
+            if any(c.feature_type == "admin1" for c in m.candidates):
+                m.area, m.admin_level = True, 1  # "the eastern countryside of Idlib": the governorate
+            else:
+                m.near = True  # "the countryside of Kafr Nabl": near the town
+        if "frame" in cues and re.match(r"^\s*,", after) and any(c.feature_type == "admin1" for c in m.candidates):
+            m.area, m.admin_level = True, 1
+        if "parent" in cues:
+            m.near = True  # "the Bab Tuma district of Damascus": in the city, the district unknown
+            m.extra["parent"] = True
+        if _NEAR_BEFORE.search(before) and "area" not in cues:
             m.near = True
         if _AREA_ADJ_BEFORE.search(before) or _AREA_AFTER.match(after):
             m.area = True
@@ -268,7 +314,7 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.type_hint = "settlement"
         if _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
             m.admin_level = 1
-        elif _DISTRICT_AFTER.match(after):
+        elif _DISTRICT_AFTER.match(after) and not re.match(r"^\s+district\s+of\b", after, re.I):
             m.admin_level = 2
         if i > 0:
             prev = mentions[i - 1]
@@ -280,6 +326,11 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             elif prev.sentence == m.sentence and re.fullmatch(r"\s+", gap) and not prev.reference:
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
+            elif prev.sentence == m.sentence and m.extra.get("parent") and _PARENT_GAP.match(gap):
+                m.reference = True  # "the Sheikh Maqsoud neighbourhood of Aleppo": the city locates it
+                m.compound_of = i - 1
+                prev.type_hint = prev.type_hint or "neighbourhood"
+                prev.near = False
 
 
 def _evidence(mentions: list[PlaceMention], level: str, key: int) -> set[str]:
