@@ -207,7 +207,8 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     ordered1 = initiators + [g for g in neutral if not all(m.inter == 7 for m in g)]
     first = ordered1[0] if ordered1 else None
     rest = [g for g in targets + ordered1 if g is not first]
-    second = rest[0] if rest else None
+    # "the army's 4th Division fought ISIS": the other side is the first group of another actor
+    second = next((g for g in rest if first is None or g[0].actor != first[0].actor), None)
     for group, slot in ((first, 1), (second, 2)):
         if group is None:
             continue

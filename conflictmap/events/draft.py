@@ -240,11 +240,17 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 log.debug("a clause reports %s but names no place: %r", event.sub_event_type, clause.text)
                 continue
             notes: list[str] = []
-            if roles.actor1 is None and roles.actor2 is None and previous is not None \
-                    and previous.event.sub_event_type == event.sub_event_type:
-                roles = Roles(previous.roles.actor1, previous.roles.actor2, list(previous.roles.assoc_actor_1),
-                              list(previous.roles.assoc_actor_2), previous.roles.inter1, list(previous.roles.mentions))
-                notes.append("actors from the clause before")
+            if previous is not None and previous.event.sub_event_type == event.sub_event_type:
+                # "Regime forces shelled A and struck B": the same attacker, unless the clause names one
+                if roles.actor1 is None and previous.roles.actor1 and previous.roles.actor1 != roles.actor2:
+                    roles.actor1, roles.assoc_actor_1 = previous.roles.actor1, list(previous.roles.assoc_actor_1)
+                    roles.inter1 = previous.roles.inter1
+                    roles.mentions = roles.mentions + [m for m in previous.roles.mentions if m.actor == roles.actor1]
+                    notes.append("actor1 from the clause before")
+                if roles.actor2 is None and not c_actors and previous.roles.actor2 != "Civilians (Syria)":
+                    roles.actor2, roles.assoc_actor_2 = previous.roles.actor2, list(previous.roles.assoc_actor_2)
+                    if roles.actor2:
+                        notes.append("actor2 from the clause before")
             notes += _fill_actors(roles, context)
             if roles.inter1 == 1 and event.sub_event_type == "Non-state actor overtakes territory":
                 event = classify(clause.text, state_actor=True, ignore=[(a.start, a.end) for a in c_actors]) or event
@@ -319,15 +325,18 @@ def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | No
         first.notes.append("deaths from the next sentence")
     deaths_only = event is not None and event.kind == "fatal"
     # in "Two HTS fighters died." the actor named is a victim: it can only fill a missing target;
-    # in "The coalition is suspected of carrying out the strike." it is the perpetrator
-    victim = roles.actor2 or (roles.actor1 if deaths_only else None)
-    perpetrator = None if deaths_only else roles.actor1
+    # otherwise an actor the next sentence names is the missing side: the perpetrator ("The coalition
+    # is suspected of carrying out the strike.") or, when that is known, the other party ("Iranian-backed
+    # militias were using the site.")
+    named = roles.actor1 if not deaths_only else None
     for inc in targets:
-        if perpetrator and inc.roles.actor1 is None and perpetrator != inc.roles.actor2 \
-                and perpetrator != "Civilians (Syria)":
-            inc.roles.actor1 = perpetrator
+        victim = roles.actor2 or (roles.actor1 if deaths_only else None)
+        if named and inc.roles.actor1 is None and named != inc.roles.actor2 and named != "Civilians (Syria)":
+            inc.roles.actor1 = named
             inc.notes.append("actor1 from the next sentence")
-            inc.actor_words.append(f"{perpetrator} -> actor1 (next sentence)")
+            inc.actor_words.append(f"{named} -> actor1 (next sentence)")
+        elif named and victim is None:
+            victim = named
         if victim and inc.roles.actor2 is None and victim != inc.roles.actor1:
             inc.roles.actor2 = victim
             inc.notes.append("actor2 from the next sentence")

@@ -35,7 +35,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, rank
+from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank
 from ..normalize import is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .schema import read_data_csv
@@ -68,7 +68,6 @@ _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
-_PARENT_GAP = re.compile(r"^\s+(?:neighbou?rhood|district|quarter|suburb)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 
@@ -303,9 +302,6 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.near = True  # "the countryside of Kafr Nabl": near the town
         if "frame" in cues and re.match(r"^\s*,", after) and any(c.feature_type == "admin1" for c in m.candidates):
             m.area, m.admin_level = True, 1
-        if "parent" in cues:
-            m.near = True  # "the Bab Tuma district of Damascus": in the city, the district unknown
-            m.extra["parent"] = True
         if _NEAR_BEFORE.search(before) and "area" not in cues:
             m.near = True
         if _AREA_ADJ_BEFORE.search(before) or _AREA_AFTER.match(after):
@@ -326,11 +322,82 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             elif prev.sentence == m.sentence and re.fullmatch(r"\s+", gap) and not prev.reference:
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
-            elif prev.sentence == m.sentence and m.extra.get("parent") and _PARENT_GAP.match(gap):
-                m.reference = True  # "the Sheikh Maqsoud neighbourhood of Aleppo": the city locates it
-                m.compound_of = i - 1
-                prev.type_hint = prev.type_hint or "neighbourhood"
-                prev.near = False
+
+
+PART_KM = 15.0  # a named district or neighbourhood lies within this distance of its city
+_PART_NAME = (r"(?:(?:al|el|ash|as|ad|ar|at|az|an)[- ])?[A-Z][\w'\u2019-]*"
+              r"(?:[ -](?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'\u2019-]*){0,3}")
+
+
+@lru_cache(maxsize=1)
+def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    words = "|".join(sorted(_text_words().get("city_part", frozenset()), key=len, reverse=True)) or "district"
+    city = r"(?:the\s+)?(?:city\s+of\s+)?"
+    return (
+        # "the Sheikh Maqsoud neighbourhood of Aleppo": the text before the city
+        re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:{words})\s+(?i:of|in)\s+(?i:{city})$"),
+        # "the neighbourhood of Jobar in Damascus"
+        re.compile(rf"(?i:\b(?:{words})\s+of\s+)(?P<part>{_PART_NAME})\s+(?i:in|of)\s+(?i:{city})$"),
+        # "Aleppo's Salah al-Din district": the text after the city
+        re.compile(rf"^['\u2019]s\s+(?P<part>{_PART_NAME})\s+(?i:{words})\b"),
+    )
+
+
+def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> None:
+    """Find "X district of Y" / "Y's X district": Y is the city (a settlement), the mentions inside X
+    are its part (they must lie near Y, see :func:`_check_city_parts`)."""
+    before_re, of_re, after_re = _part_patterns()
+    for j, city in enumerate(mentions):
+        s = sentences[city.sentence]
+        before, after = text[s.start:city.start], text[city.end:s.end]
+        found = before_re.search(before) or of_re.search(before)
+        if found:
+            span = (s.start + found.start("part"), s.start + found.end("part"))
+        else:
+            found = after_re.match(after)
+            if not found:
+                continue
+            span = (city.end + found.start("part"), city.end + found.end("part"))
+        city.type_hint, city.near = "settlement", True
+        city.area, city.admin_level = False, None
+        city.extra["part_span"] = span
+        for m in mentions:
+            if span[0] <= m.start and m.end <= span[1]:
+                m.extra["part_of"] = j
+                m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
+
+
+def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Keep a named city part only at a place near its city (else drop it: "the Salah al-Din district
+    of Aleppo" is no village of that name elsewhere); the city then locates the part, or, when the part
+    is unknown, is the incident's place with precision 2."""
+    dropped: set[int] = set()
+    for i, m in enumerate(mentions):
+        j = m.extra.get("part_of")
+        if j is None:
+            continue
+        city = mentions[j].match
+        if city is None or m.match is None:
+            dropped.add(i)
+            continue
+        near = [c for c in m.candidates
+                if haversine_km(c.longitude, c.latitude, city.longitude, city.latitude) <= PART_KM]
+        if not near:
+            dropped.add(i)
+            continue
+        if haversine_km(m.match.longitude, m.match.latitude, city.longitude, city.latitude) > PART_KM:
+            ranked = rank(index, near, Context(anchors=((city.longitude, city.latitude, PART_KM),)))
+            m.match = decide(index, m.mention, ranked)
+    parts_kept: dict[int, int] = {}
+    for i, m in enumerate(mentions):
+        j = m.extra.get("part_of")
+        if j is not None and i not in dropped:
+            parts_kept.setdefault(j, i)
+    for j, i in parts_kept.items():
+        mentions[j].reference, mentions[j].compound_of = True, i  # the city only locates its known part
+    if dropped:
+        log.debug("dropped %d city-part mention(s) far from their city", len(dropped))
+    return [m for i, m in enumerate(mentions) if i not in dropped]
 
 
 def _evidence(mentions: list[PlaceMention], level: str, key: int) -> set[str]:
@@ -420,8 +487,9 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions = [m for m in mentions if not _POLITICAL_AFTER.match(text[m.end:sentences[m.sentence].end])]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
+    _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
-    return mentions
+    return _check_city_parts(index, mentions)
 
 
 def find_places(text: str, *, gazetteer: Any = None, admin1: str | None = None) -> pd.DataFrame:
