@@ -140,3 +140,18 @@ def test_city_district_far_away_namesake_is_dropped():
     assert (row.role, row.feature_type, row.geo_precision) == ("location", "settlement", 2)
     found = find_places("Shells landed in the Mezzeh district of Damascus.")
     assert found.set_index("mention").role.to_dict() == {"Mezzeh": "location", "Damascus": "reference"}
+
+
+def test_a_place_named_to_locate_another_is_a_reference():
+    roles = _roles("Government forces shelled Ras al-Ain near Saraqib.")
+    assert roles == {"Ras al-Ain": ("location", "settlement"), "Saraqib": ("reference", "settlement")}
+    found = find_places("Government forces shelled Ras al-Ain near Saraqib.")
+    assert found.set_index("mention").loc["Ras al-Ain", "admin1"] == "Idleb"  # Idlib's, beside Saraqib
+    found = find_places("Turkish artillery shelled Ras al-Ain. Later, clashes erupted near Amuda.")
+    assert found.set_index("mention").loc["Ras al-Ain", "admin1"] == "Al-Hasakeh"  # the paragraph decides
+
+
+def test_month_abbreviations_are_whole_words():
+    from conflictmap.events.dates import find_dates
+
+    assert find_dates("Fighters clashed in Jandairis.", "2022-05-10") == []

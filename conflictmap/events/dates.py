@@ -34,7 +34,7 @@ _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items()) if name != "may
 _MONTHS["sept"] = 9
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-_MONTH = r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH = r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 _YEAR = r"(?:,?\s+(?P<{g}>(?:19|20)\d\d))?"
 # "June 25", "June 25, 2020", "25 June", "25 June 2020"; the second day in "June 25 and 26"
 _MONTH_DAY = re.compile(

@@ -68,6 +68,10 @@ _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
+# between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
+_LOCATES_GAP = re.compile(
+    rf"^\s*,?\s+(?:near|close\s+to|outside|in|of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 
@@ -322,6 +326,11 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             elif prev.sentence == m.sentence and re.fullmatch(r"\s+", gap) and not prev.reference:
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
+            elif prev.sentence == m.sentence and _LOCATES_GAP.match(gap) and not prev.reference and not m.area \
+                    and not _AREA_ADJ_BEFORE.search(before):
+                m.reference = True  # "shelled Ras al-Ain near Saraqib": the second place locates the first
+                m.near = True
+                m.compound_of = i - 1
 
 
 PART_KM = 15.0  # a named district or neighbourhood lies within this distance of its city
@@ -358,7 +367,7 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
             if not found:
                 continue
             span = (city.end + found.start("part"), city.end + found.end("part"))
-        city.type_hint, city.near = "settlement", True
+        city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
         city.area, city.admin_level = False, None
         city.extra["part_span"] = span
         for m in mentions:
