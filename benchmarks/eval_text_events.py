@@ -66,7 +66,7 @@ def _agreement(exp: dict[str, Any], d: pd.Series) -> dict[str, bool]:
         "type": d.sub_event_type == exp["sub_event_type"],
         "event_type": d.event_type == exp["event_type"],
         "date": str(d.event_date.date()) == exp["event_date"],
-        "precision": int(d.time_precision) == int(exp.get("time_precision", 1)),
+        "time_precision": int(d.time_precision) == int(exp.get("time_precision", 1)),
         "actor1": _norm(d.actor1) == _norm(exp["actor1"]),
         "actor2": _norm(d.actor2) == _norm(exp["actor2"]),
         "fatalities": int(_norm(d.fatalities) or 0) == int(exp.get("fatalities") or 0),
@@ -110,14 +110,14 @@ def evaluate(paragraphs: list[dict[str, Any]], *, errors: list[str] | None = Non
         refs = {r.lower() for r in par.get("references", [])}
         for style in ("all", par["style"]):
             s = per_style.setdefault(style, dict.fromkeys(
-                ["paragraphs", "coded", "drafts", "paired", "type", "event_type", "date", "precision",
+                ["paragraphs", "coded", "drafts", "paired", "type", "event_type", "date", "time_precision",
                  "actor1", "actor2", "actors", "fatalities", "reference_drafts"], 0))
             s["paragraphs"] += 1
             s["coded"] += len(par["events"])
             s["drafts"] += len(drafts)
             s["paired"] += len(result["pairs"])
             for _, _, agree in result["pairs"]:
-                for key in ("type", "event_type", "date", "precision", "actor1", "actor2", "fatalities"):
+                for key in ("type", "event_type", "date", "time_precision", "actor1", "actor2", "fatalities"):
                     s[key] += agree[key]
                 s["actors"] += agree["actor1"] and agree["actor2"]
             s["reference_drafts"] += int(result["extra"].location.str.lower().isin(refs).sum()) if len(drafts) else 0
@@ -142,7 +142,7 @@ def evaluate(paragraphs: list[dict[str, Any]], *, errors: list[str] | None = Non
         shares = {
             "recall": s["paired"] / (s["coded"] or 1),
             "precision": s["paired"] / (s["drafts"] or 1),
-            **{k: s[k] / paired for k in ("type", "event_type", "date", "precision", "actor1", "actor2",
+            **{k: s[k] / paired for k in ("type", "event_type", "date", "time_precision", "actor1", "actor2",
                                           "actors", "fatalities")},
         }
         entry = {**s, **{f"{k}_share": v for k, v in shares.items()}}
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     for style, e in sorted(result["by_style"].items()):
         print(_line(style, e))
     print(f"event type (not sub-type) right: {o['event_type_share']:.1%}; time precision right: "
-          f"{o['precision_share']:.1%}; drafts at reference-only places: {o['reference_drafts']}")
+          f"{o['time_precision_share']:.1%}; drafts at reference-only places: {o['reference_drafts']}")
     checks = {"recall": o["recall_share"], "precision": o["precision_share"], "type": o["type_share"],
               "date": o["date_share"], "actors": o["actors_share"]}
     print("targets: " + ", ".join(f"{k} {v:.1%} {'>=' if v >= TARGETS[k] else '<'} {TARGETS[k]:.0%}"

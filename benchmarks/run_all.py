@@ -24,10 +24,12 @@ BENCHES = {
     "geocode": ["bench_geocode.py"],
     "find_places": ["bench_find_places.py"],
     "map": ["bench_map.py"],
+    "text_events": ["eval_text_events.py"],
 }
 QUICK = {
     "gazetteer": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
     "map": ["--sizes", "2000", "--methods", "ours"],
+    "text_events": ["--split", "tune"],
 }
 
 
