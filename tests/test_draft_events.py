@@ -261,11 +261,11 @@ def test_evaluation_on_the_tuned_corpus_part(text_eval):
     """Figures a little below those measured when the rules were written (see benchmarks/README.md),
     so that a regression fails."""
     result = text_eval.evaluate(text_eval.load_corpus(split="tune"))["overall"]
-    assert result["recall_share"] >= 0.92
-    assert result["precision_share"] >= 0.95
+    assert result["recall_share"] >= 0.93
+    assert result["precision_share"] >= 0.93
     assert result["type_share"] >= 0.95
     assert result["date_share"] >= 0.95
-    assert result["actors_share"] >= 0.82
+    assert result["actors_share"] >= 0.79
     assert result["reference_drafts"] == 0
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -43,7 +44,8 @@ from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
 from .schema import validate_events
 from .text import Sentence, split_sentences
-from .verbs import (EventType, classify, clause_breaks, count_fatalities, fatal_spans, has_action, is_hedged,
+from .verbs import (EventType, classify, clause_breaks, count_fatalities, fatal_spans, first_action, has_action,
+                    is_hedged,
                     refers_back,
                     starts_new_incident, unnamed_actor1)
 
@@ -51,7 +53,11 @@ log = logging.getLogger(__name__)
 
 __all__ = ["draft_events"]
 
-_ARMED = (1, 2, 3, 4, 8)  # ACLED inter codes of armed actors
+_ARMED = (1, 2, 3, 4, 8)
+_LINES = ("road",)
+# what may stand before the verb of a clause that has no subject of its own ("and, on the same day, stormed")
+_LEAD_WORDS = re.compile(r"(?:[\s,;:]|\b(?:and|then|also|later|subsequently|afterwards|on|in|at|the|same|day|"
+                         r"next|following|that|night|morning|evening|hours|early|late)\b)*", re.IGNORECASE)  # feature types whose point says little about where on them an incident was  # ACLED inter codes of armed actors
 _CIVILIAN = 7
 # provenance columns a draft has besides the event schema (in this order)
 DRAFT_COLUMNS = ["place_name", "place_role", "type_words", "actor_words", "date_words", "clause_start", "clause_end"]
@@ -96,6 +102,11 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
     here = [m for m in mentions if clause.start <= m.start < clause.end and m.match is not None and m.match.place_id]
     locations = [m for m in here if m.role == "location"]
     points = [m for m in locations if not _is_area(m)]
+    if points and all(m.match.feature_type in _LINES for m in points):
+        # "on the Palmyra-Deir Ezzor highway east of al-Sukhna": a town locates a point on a road better
+        towns = [m for m in here if m.role == "reference" and not _is_area(m) and m.match.feature_type not in _LINES]
+        if towns:
+            return towns[:1], False
     chosen = points or locations
     if chosen:
         return _unique(chosen), False
@@ -141,6 +152,18 @@ def _clauses(sentence: Sentence, mentions: list[PlaceMention]) -> list[_Clause]:
         merged[1][0] = merged[0][0]
         merged.pop(0)
     return [_Clause(text[a:b], sentence.start + a, sentence.start + b) for a, b in merged]
+
+
+def _subjectless(text: str, actors: list[ActorMention]) -> bool:
+    """True when a clause begins with its verb, before any actor: "and stormed a Hurras al-Din hideout"."""
+    first_actor = min((a.start for a in actors), default=len(text))
+    verb = first_action(text)
+    if verb is None or verb > first_actor:
+        return False
+    lead = text[:verb]
+    for d in find_dates(lead, _dt.date(2000, 1, 1)):
+        lead = lead.replace(d.phrase, " ")
+    return bool(_LEAD_WORDS.fullmatch(lead))
 
 
 def _shift(actors: list[ActorMention], offset: int, start: int, end: int) -> list[ActorMention]:
@@ -240,6 +263,17 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 log.debug("a clause reports %s but names no place: %r", event.sub_event_type, clause.text)
                 continue
             notes: list[str] = []
+            if previous is not None and previous.roles.actor1 and _subjectless(clause.text, c_actors) \
+                    and previous.roles.actor1 not in (roles.actor1, roles.actor2):
+                # "HTS arrested a cleric in A and, on the same day, stormed a Hurras al-Din hideout in B":
+                # the clause has no subject of its own; the actor it names is the target
+                target = roles.actor2 or roles.actor1
+                target_assoc = roles.assoc_actor_2 if roles.actor2 else roles.assoc_actor_1
+                roles = Roles(previous.roles.actor1, target, list(previous.roles.assoc_actor_1),
+                              list(target_assoc), previous.roles.inter1,
+                              list(roles.mentions) + [m for m in previous.roles.mentions
+                                                      if m.actor == previous.roles.actor1])
+                notes.append("actor1 from the clause before (no subject of its own)")
             if previous is not None and previous.event.sub_event_type == event.sub_event_type:
                 # "Regime forces shelled A and struck B": the same attacker, unless the clause names one
                 if roles.actor1 is None and previous.roles.actor1 and previous.roles.actor1 != roles.actor2:
@@ -257,6 +291,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             event, why = _retype(event, roles)
             if why:
                 notes.append(why)
+            if event.event_type == "Violence against civilians" and roles.actor2 is None:
+                roles.actor2 = "Civilians (Syria)"  # ACLED: the targets of violence against civilians
+                notes.append("actor2: civilians, the targets of violence against civilians")
             if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
                 notes.append("no perpetrator named: ACLED's unidentified armed group")

@@ -34,7 +34,8 @@ import pandas as pd
 from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
-           "unnamed_actor1", "refers_back", "starts_new_incident", "fatal_spans", "load_event_verbs"]
+           "unnamed_actor1", "refers_back", "starts_new_incident", "fatal_spans", "first_action",
+           "load_event_verbs"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,18 @@ def has_action(text: str) -> bool:
     (True, False)
     """
     return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _compiled().get(kind, []))
+
+
+def first_action(text: str) -> int | None:
+    """Offset of the first action verb ("struck", "stormed", ``clause_verb`` words) in ``text``, or None.
+
+    Examples
+    --------
+    >>> first_action("on the same day, stormed a hideout")
+    17
+    """
+    starts = [m.start() for p, _ in _compiled().get("clause_verb", []) for m in p.finditer(text)]
+    return min(starts) if starts else None
 
 
 @lru_cache(maxsize=1)
