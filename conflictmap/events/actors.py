@@ -74,13 +74,35 @@ def _is_acronym(alias: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _built_aliases() -> dict[str, list[str]]:
+    """Aliases made of a side word and a force word (``conflictmap/data/actor_words.csv``), by actor key.
+
+    Examples
+    --------
+    >>> "Syrian government helicopters" in _built_aliases()["saa"], "Turkey" in _built_aliases()["turkey"]
+    (True, True)
+    """
+    table = read_data_csv("actor_words.csv")
+    forces = [w for w in table.loc[table.kind == "force", "word"]]
+    out: dict[str, list[str]] = {}
+    for row in table.itertuples(index=False):
+        if row.kind == "side":
+            out.setdefault(row.key, []).extend(
+                f"{row.word} {middle}{force}" for force in forces for middle in ("", "government ", "military "))
+        elif row.kind == "country":
+            out.setdefault(row.key, []).append(row.word)
+    return out
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str, str, int]]]:
     actors = load_actors()
     lookup: dict[str, tuple[str, str, str, int]] = {}
     exact: list[str] = []
     folded: list[str] = []
+    built = _built_aliases()
     for row in actors.itertuples(index=False):
-        for alias in [a.strip() for a in row.aliases.split("|") if a.strip()] + [row.actor]:
+        for alias in [a.strip() for a in row.aliases.split("|") if a.strip()] + [row.actor] + built.get(row.key, []):
             info = (row.actor, row.key, row.side, int(row.inter))
             if _is_acronym(alias):
                 lookup.setdefault(alias, info)
@@ -144,7 +166,14 @@ _PASSIVE_AFTER = re.compile(
     r"^\s+(?:[\w'-]+\s+){0,3}?(?:was|were|had\s+been|have\s+been|has\s+been|got|came\s+under)\s+(?:\w+\s+)?"
     r"(?:hit|targeted|attacked|ambushed|struck|shelled|killed|wounded|injured|bombed|captured|abducted|"
     r"kidnapped|arrested|detained|assassinated|executed|shot|fire|attack)\b", re.IGNORECASE)
-_INITIATOR_CUE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "attacked by X" (not "a checkpoint run by X", "backed by X": those name a holder or patron)
+_INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrolled )(?<!\boperated )"
+                            r"(?<!\bbacked )(?<!\bsupported )(?<!\bled )(?<!\bowned )\bby\s+(?:the\s+)?$",
+                            re.IGNORECASE)
+_HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+# "rival SNA factions", "two SNA groups": one actor on both sides
+_INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.IGNORECASE)
+_INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
 
@@ -187,6 +216,8 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     (None, 'SDF: Syrian Democratic Forces')
     >>> assign_roles("Unknown gunmen killed a council member.").actor2
     'Civilians (Syria)'
+    >>> assign_roles("Clashes between rival SNA factions erupted in al-Bab.").actor2
+    'Syrian National Army'
     """
     mentions = find_actors(sentence) if mentions is None else mentions
     roles = Roles(mentions=list(mentions))
@@ -200,7 +231,8 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
         after = sentence[group[-1].end:]
         if _INITIATOR_CUE.search(before):
             initiators.append(group)
-        elif _TARGET_CUE.search(before) or _PASSIVE_AFTER.match(after) or all(m.inter == 7 for m in group):
+        elif _TARGET_CUE.search(before) or _PASSIVE_AFTER.match(after) or _HOLDER_CUE.search(before) \
+                or all(m.inter == 7 for m in group):
             targets.append(group)  # civilians are only ever a target
         else:
             neutral.append(group)
@@ -222,4 +254,7 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
             roles.actor2, roles.assoc_actor_2 = names[0], [n for n in names[1:] if n != roles.actor1]
     if roles.actor1 is not None and roles.actor1 == roles.actor2:
         roles.actor2, roles.assoc_actor_2 = None, []
+    if roles.actor1 is not None and roles.actor2 is None and first is not None and len(groups) == 1 \
+            and _INTRA_BEFORE.search(sentence[:first[0].start]) and _INTRA_AFTER.match(sentence[first[-1].end:]):
+        roles.actor2 = roles.actor1  # "clashes between rival SNA factions": the group fights itself
     return roles

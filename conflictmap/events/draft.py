@@ -44,7 +44,7 @@ from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
 from .schema import validate_events
 from .text import Sentence, split_sentences
-from .verbs import (EventType, classify, clause_breaks, count_fatalities, fatal_spans, first_action, has_action,
+from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
                     is_hedged,
                     refers_back,
                     starts_new_incident, unnamed_actor1)
@@ -248,7 +248,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                     d.precision == 1 for d in dates) else anchor
             places, area_only = _places_for(clause, mentions)
             if not hedged and not group:
-                followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text)
+                followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
                     _apply_followup(followup, roles, count_fatalities(clause.text), places, event)
                     continue
@@ -309,8 +309,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 dates = [DateMention(published, 2, -1, -1, "")]
                 basis = "no date given: report date, week precision"
             inc = _Incident(sentence, clause, event, roles, dates, basis, places, area_only,
-                            count_fatalities(clause.text), fatality_place=_death_place(clause, places),
-                            notes=notes, actor_words=_words(roles))
+                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles))
             group.append(inc)
             previous = inc
         if group:
@@ -319,31 +318,23 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     return _absorb_area_incidents(incidents)
 
 
-def _death_place(clause: _Clause, places: list[PlaceMention]) -> int:
-    """Index of the place the clause's deaths are counted at: the last one named before the first
-    death word ("clashed in Jandairis, leaving three dead"), else the first."""
-    death = fatal_spans(clause.text)
-    if not death or len(places) < 2:
-        return 0
-    at = clause.start + death[0][0]
-    before = [i for i, p in enumerate(places) if p.end <= at]
-    return before[-1] if before else 0
-
-
 def _followup(event: EventType | None, places: list[PlaceMention], group: list[_Incident],
-              text: str) -> list[_Incident] | None:
+              text: str, dates: list[DateMention]) -> list[_Incident] | None:
     """The incidents a clause only adds to, or None when it reports an incident of its own.
 
     A clause right after sentences that reported incidents adds to them (deaths, the victims, the
-    perpetrator) when it names no place and does not point back at one ("Six fighters were killed.",
-    "The US-led coalition is suspected of carrying out the strike."), or when its only event word
-    is a death word and it names only places of those incidents ("Two civilians were killed in
-    Jarjanaz.").
+    perpetrator) when it names no place, does not point back at one and reports no other incident
+    (no event word of another kind, no day of its own: "Six fighters were killed.", "The US-led
+    coalition is suspected of carrying out the strike."), or when its only event word is a death
+    word and it names only places of those incidents ("Two civilians were killed in Jarjanaz.").
     """
     if not group:
         return None
     if not places:
-        return None if (event is not None and event.kind == "event" and refers_back(text)) else group
+        if event is not None and event.kind == "event" and (
+                refers_back(text) or dates or event.sub_event_type != group[0].event.sub_event_type):
+            return None  # another incident, at a place the text does not name (or names before)
+        return group
     if event is None or event.kind != "fatal":
         return None
     ids = {p.match.place_id for p in places}

@@ -57,11 +57,14 @@ def load_event_verbs() -> pd.DataFrame:
     Examples
     --------
     >>> sorted(load_event_verbs().kind.unique())[:6]
-    ['anaphora', 'capture', 'clause_break', 'clause_verb', 'event', 'fatal']
+    ['anaphora', 'background', 'capture', 'clause_break', 'clause_verb', 'event']
     """
     table = read_data_csv("event_verbs.csv")
     table["priority"] = pd.to_numeric(table["priority"], errors="coerce").fillna(0)
     return table
+
+
+BACKGROUND_PENALTY = 30  # priority taken from an event word told as background ("after gunmen withdrew")
 
 
 def _wrap(pattern: str) -> re.Pattern[str]:
@@ -120,8 +123,12 @@ def classify(sentence: str, *, state_actor: bool = False,
     'Other'
     >>> classify("Turkish drones struck a car.", ignore=[(0, 14)]).sub_event_type
     'Air/drone strike'
+    >>> classify("The army regained control of the village after local gunmen withdrew.").sub_event_type
+    'Non-state actor overtakes territory'
     """
     best: tuple[float, int, EventType] | None = None
+    background = min((m.start() for p, _ in _compiled().get("background", []) for m in p.finditer(sentence)),
+                     default=len(sentence) + 1)
     for kind in ("event", "fatal"):
         for pattern, row in _compiled().get(kind, []):
             m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)), None)
@@ -129,7 +136,7 @@ def classify(sentence: str, *, state_actor: bool = False,
                 continue
             sub = row["state_sub_event_type"] if (state_actor and row["state_sub_event_type"]) else row["sub_event_type"]
             found = EventType(row["event_type"], sub, m.group(0), m.start(), m.end(), kind)
-            rank = (float(row["priority"]), -m.start())
+            rank = (float(row["priority"]) - (BACKGROUND_PENALTY if m.start() > background else 0), -m.start())
             if best is None or rank > best[:2]:
                 best = (rank[0], rank[1], found)
     return best[2] if best else None
@@ -279,6 +286,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     5
     >>> count_fatalities("gunmen killed a council member"), count_fatalities("the clashes left dozens dead")
     (1, 12)
+    >>> count_fatalities("a car bomb killed two guards and a civilian")
+    3
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
@@ -305,8 +314,10 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
 
         near_fatal = min((distance(s) for s in fatal), default=10**6)
         near_other = min((distance(s) for s in others), default=10**6)
-        if article and not any(0 <= m.start() - e <= 2 for _, e in fatal):
-            continue  # "a" counts one person only right after the death word: "killing a commander"
+        listed = previous_value is not None and re.search(r"(?:,|\band)\s+$", sentence[previous_end:m.start()])
+        if article and not any(0 <= m.start() - e <= 2 for _, e in fatal) and not listed:
+            continue  # "a" is one person right after the death word ("killing a commander") or in a list
+            # of figures ("killing two guards and a civilian")
         if near_fatal <= window and near_fatal <= near_other:
             gap = sentence[previous_end:m.start()]
             if previous_value is not None and re.fullmatch(r"\s*(?:-|to|or|and|and up to|or even)\s*", gap, re.I):
