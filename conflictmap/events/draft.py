@@ -1,16 +1,24 @@
 """Draft events from report text, already attached to gazetteer places.
 
-Each sentence that reports an incident (an event word such as "ambushed", "airstrikes",
-"shelled", "clashes", "captured", "withdrew" and at least one place) gives one draft per place and
-per day it names. The date is resolved against the publication date; a sentence without one takes
-the date of the sentence before it in the paragraph, else the publication date with week
-precision. Actors come from the curated actor list, with the actors of the paragraph filling in
-for "they" or a missing side; fatalities are the figures next to death words. A sentence that only
-names an area ("fighting in southern Idlib") adds its actors to the paragraph's drafts of the same
-type at named places instead of making its own. Sentences that state a condition or a plan
-("ready to accept a ceasefire only if ...") give no draft.
+Each clause that reports an incident (an event word such as "ambushed", "airstrikes", "shelled",
+"clashes", "captured", "withdrew" and an incident location) gives one draft per place and per day
+it names; a sentence may hold several ("shelled A, and jets bombed B"). Only incident locations draft
+events: references ("rockets fired from X", "north of X", "between X and Y") and areas ("the eastern
+countryside of Idlib") give context, and a clause with no incident location is drafted near its
+first reference (precision 2). The date is resolved against the publication date ("yesterday",
+weekdays) and the last day the text named ("two days later", "on the same day"); a clause without
+one takes the date of the sentence before it in the paragraph, else the publication date with week
+precision. Actor1 is the perpetrator and actor2 the target (verb cues, passive voice, "by X");
+the actors of the paragraph fill in a missing side, and an IED, suicide bomb or attack on civilians
+with no named perpetrator gets ACLED's unidentified armed group. Fatalities follow ACLED's rules
+(lowest figure, "dozens" = 12). A sentence that adds to the incident before it ("Two civilians were
+killed in Jarjanaz.", "The coalition is suspected of the strike.") fills its deaths and actors; one
+that only names an area ("fighting in southern Idlib") gives its actors and deaths to the paragraph's
+draft of the same type at named places. Sentences that state a condition or a plan ("ready to accept
+a ceasefire only if ...") give no draft.
 
-Every draft keeps the sentence and its character span so an analyst can accept or fix it.
+Every draft keeps the sentence and its character span, the clause, and the words that decided its
+type, actors and date, so an analyst can accept or fix it.
 
 Examples
 --------

@@ -13,8 +13,12 @@ Among same-name places the one that fits the text wins: the governorate the call
 governorates and places named in the same sentence, then paragraph, then the whole text
 ("Al-Ruwayha ... in southern Idlib" is Idlib's Ruwayhah, not Deir ez-Zor's). Words around a
 mention set its precision and role: "near X", "the countryside of X" (near: precision 2),
-"southern Idlib", "Daraa province" (the area), "northwest of Ayn Issa" (a reference point, not the
-event's place), "Kahil Jizah" (the second name only locates the first).
+"southern Idlib", "Daraa province", "the eastern countryside of Idlib" (the area), "northwest of Ayn
+Issa", "rockets fired from X", "towards X", "between X and Y", "sources in X", "A near B" (a reference
+point, not the event's place; cues in ``conflictmap/data/place_roles.csv``), "Kahil Jizah" (the
+second name only locates the first). A city district ("the Sheikh Maqsoud neighbourhood of Aleppo",
+"Aleppo's Salah al-Din district") is kept only at a place within ``PART_KM`` of its city (a gazetteer
+``neighbourhood`` when there is one); an unknown district leaves the city as the place, near it.
 
 Examples
 --------
