@@ -155,3 +155,20 @@ def test_month_abbreviations_are_whole_words():
     from conflictmap.events.dates import find_dates
 
     assert find_dates("Fighters clashed in Jandairis.", "2022-05-10") == []
+
+
+def test_a_known_city_district_is_the_place_and_its_city_a_reference():
+    """With the district in the gazetteer (OCHA neighbourhoods after the gazetteer update; here a user
+    place) the district near its city wins over a namesake elsewhere."""
+    import pandas as pd
+
+    from conflictmap.gazetteer import Gazetteer
+
+    gz = Gazetteer.load().with_user_places(pd.DataFrame([
+        {"place_id": "user:far", "name": "Sheikh Maqsoud", "longitude": 40.0, "latitude": 35.0},
+        {"place_id": "user:near", "name": "Sheikh Maqsoud", "longitude": 37.1528, "latitude": 36.2366}]))
+    for text in ("Clashes erupted in the Sheikh Maqsoud neighbourhood of Aleppo city on Sunday.",
+                 "Mortars hit Aleppo's Sheikh Maqsoud neighbourhood."):
+        found = find_places(text, gazetteer=gz).set_index("mention")
+        assert found.loc["Sheikh Maqsoud", "place_id"] == "user:near", text
+        assert found.loc["Sheikh Maqsoud", "role"] == "location" and found.loc["Aleppo", "role"] == "reference"
