@@ -121,3 +121,79 @@ def test_hedges():
 )
 def test_fatalities(sentence, expected):
     assert count_fatalities(sentence) == expected
+
+
+# --- relative dates, ranges, weekdays (issue 16) ---------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence, anchor, expected",
+    [
+        ("Two days later, an IED exploded.", dt.date(2021, 5, 18), [("2021-05-20", 1)]),
+        ("Three days earlier, ISIS cells abducted two men.", dt.date(2022, 9, 8), [("2022-09-05", 1)]),
+        ("The SDF retook the village the next day.", dt.date(2023, 7, 28), [("2023-07-29", 1)]),
+        ("On the same day, artillery shelled Binnish.", dt.date(2021, 8, 7), [("2021-08-07", 1)]),
+        ("Two days later, an IED exploded.", None, []),  # nothing to count from
+        ("Between 1 and 3 April, shelling hit Sarja.", None, [("2020-04-01", 2)]),
+        ("From June 3 to June 5 the army shelled the town.", None, [("2020-06-03", 2)]),
+        ("Clashes on 3-20 June left dozens dead.", None, [("2020-06-03", 3)]),
+        ("Gunmen killed a man on Tuesday.", None, [("2020-06-30", 1)]),  # 1 July 2020 was a Wednesday
+        ("Last night, jets struck Harim.", None, [("2020-06-30", 1)]),
+    ])
+def test_relative_dates_and_ranges(sentence, anchor, expected):
+    assert [(str(d.day), d.precision) for d in find_dates(sentence, PUB, anchor)] == expected
+
+
+def test_roles_follow_the_verb_and_its_voice():
+    r = assign_roles("An IED exploded near a military vehicle, injuring three SDF members.")
+    assert (r.actor1, r.actor2) == (None, "SDF: Syrian Democratic Forces")
+    r = assign_roles("Syrian troops were hit by an IED near Jasim.")
+    assert (r.actor1, r.actor2) == (None, "Military Forces of Syria (2000-)")
+    r = assign_roles("The SDF positions were shelled by Turkish artillery.")
+    assert (r.actor1, r.actor2) == ("Military Forces of Turkey (2016-)", "SDF: Syrian Democratic Forces")
+    r = assign_roles("Unknown gunmen killed a council member.")
+    assert (r.actor1, r.actor2) == ("Unidentified Armed Group (Syria)", "Civilians (Syria)")
+    r = assign_roles("Clashes erupted on Sunday between the Asayish and government forces.")
+    assert (r.actor1, r.actor2) == ("Asayish", "Military Forces of Syria (2000-)")
+    r = assign_roles("The army's 4th Division fought ISIS remnants.")
+    assert (r.actor1, r.actor2) == ("Military Forces of Syria (2000-)", "Islamic State (Syria)")
+    r = assign_roles("A drone strike killed a commander of Hurras al-Din.")
+    assert (r.actor1, r.actor2) == (None, "Hurras al-Din")
+
+
+def test_actor_words_inside_weapons_still_type_the_event():
+    text = "Turkish drones struck a car near Tal Tamr."
+    spans = [(m.start, m.end) for m in find_actors(text)]
+    assert spans  # "Turkish drones" is an actor ...
+    assert classify(text, ignore=spans).sub_event_type == "Air/drone strike"  # ... and the weapon
+    text = "Fighters of the 5th Assault Corps deployed."
+    assert classify(text, ignore=[(m.start, m.end) for m in find_actors(text)]).sub_event_type == "Other"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Gunmen assassinated a local SDF commander.", "Attack"),
+        ("A second bomb exploded in the market.", "Remote explosive/landmine/IED"),
+        ("Turkish artillery pounded the town.", "Shelling/artillery/missile attack"),
+        ("Israeli jets fired missiles at positions near the airport.", "Air/drone strike"),
+        ("A separate strike hit Binnish.", "Air/drone strike"),
+        ("An explosive remnant of war detonated in a field.", "Remote explosive/landmine/IED"),
+    ])
+def test_more_event_words(sentence, expected):
+    assert classify(sentence).sub_event_type == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("shelling killed four civilians, including two children", 4),
+        ("between 5 and 8 soldiers were killed", 5),
+        ("clashes left 5 to 7 fighters dead", 5),
+        ("the army lost dozens of soldiers in the battle", 12),
+        ("the clashes left three dead", 3),
+        ("for a third day on March 12, losing nine soldiers", 9),
+        ("killing a commander of Hurras al-Din", 1),
+        ("a soldier was wounded", None),
+    ])
+def test_fatalities_by_acled_rules(sentence, expected):
+    assert count_fatalities(sentence) == expected

@@ -100,3 +100,75 @@ def test_seed_reports_places_within_tolerance():
         assert best <= max(row.tolerance_km, 5), (row.query, best)
         checked += 1
     assert checked >= 12
+
+
+# --- roles of place mentions (issue 16) ------------------------------------------------------------
+
+def _roles(text):
+    found = find_places(text)
+    return dict(zip(found.mention, zip(found.role, found.feature_type)))
+
+
+def test_governorate_countryside_is_an_area_not_its_capital():
+    roles = _roles("Jets struck the villages of Jarjanaz and Maar Shamarin in the eastern countryside of Idlib.")
+    assert roles["Idlib"] == ("area", "admin1")
+    assert roles["Jarjanaz"][0] == roles["Maar Shamarin"][0] == "location"
+
+
+@pytest.mark.parametrize("text, reference", [
+    ("Rockets fired from Maarat al-Numan hit the outskirts of Kansafrah.", "Maarat al-Numan"),
+    ("A drone strike hit a vehicle on the road towards Sarmada.", "Sarmada"),
+    ("An IED exploded on the road between Dhiban and al-Busayrah.", "al-Busayrah"),
+    ("Partners in Amuda reported that shelling hit Ras al-Ain.", "Amuda"),
+    ("Shelling hit farms in Kafr Nabl's countryside.", "Kafr Nabl"),
+])
+def test_references_are_not_incident_locations(text, reference):
+    assert _roles(text)[reference][0] == "reference"
+
+
+def test_generic_first_words_and_sentence_openers_are_not_names():
+    found = find_places("In Deir ez-Zor, gunmen attacked Tal Baydar and the Bab Tuma district of Damascus.")
+    assert "In Deir" not in set(found.mention) and "Deir ez-Zor" in set(found.mention)
+    assert not {"Tal", "Bab"} & set(found.mention)
+    assert found.set_index("mention").loc["Deir ez-Zor", "feature_type"] == "admin1"  # "In X, ...": the area
+
+
+def test_city_district_far_away_namesake_is_dropped():
+    found = find_places("Shelling hit the Salah al-Din district of Aleppo on Monday.")
+    assert list(found.mention) == ["Aleppo"]  # not the village "Salah" in As-Sweida
+    row = found.iloc[0]
+    assert (row.role, row.feature_type, row.geo_precision) == ("location", "settlement", 2)
+    found = find_places("Shells landed in the Mezzeh district of Damascus.")
+    assert found.set_index("mention").role.to_dict() == {"Mezzeh": "location", "Damascus": "reference"}
+
+
+def test_a_place_named_to_locate_another_is_a_reference():
+    roles = _roles("Government forces shelled Ras al-Ain near Saraqib.")
+    assert roles == {"Ras al-Ain": ("location", "settlement"), "Saraqib": ("reference", "settlement")}
+    found = find_places("Government forces shelled Ras al-Ain near Saraqib.")
+    assert found.set_index("mention").loc["Ras al-Ain", "admin1"] == "Idleb"  # Idlib's, beside Saraqib
+    found = find_places("Turkish artillery shelled Ras al-Ain. Later, clashes erupted near Amuda.")
+    assert found.set_index("mention").loc["Ras al-Ain", "admin1"] == "Al-Hasakeh"  # the paragraph decides
+
+
+def test_month_abbreviations_are_whole_words():
+    from conflictmap.events.dates import find_dates
+
+    assert find_dates("Fighters clashed in Jandairis.", "2022-05-10") == []
+
+
+def test_a_known_city_district_is_the_place_and_its_city_a_reference():
+    """With the district in the gazetteer (OCHA neighbourhoods after the gazetteer update; here a user
+    place) the district near its city wins over a namesake elsewhere."""
+    import pandas as pd
+
+    from conflictmap.gazetteer import Gazetteer
+
+    gz = Gazetteer.load().with_user_places(pd.DataFrame([
+        {"place_id": "user:far", "name": "Sheikh Maqsoud", "longitude": 40.0, "latitude": 35.0},
+        {"place_id": "user:near", "name": "Sheikh Maqsoud", "longitude": 37.1528, "latitude": 36.2366}]))
+    for text in ("Clashes erupted in the Sheikh Maqsoud neighbourhood of Aleppo city on Sunday.",
+                 "Mortars hit Aleppo's Sheikh Maqsoud neighbourhood."):
+        found = find_places(text, gazetteer=gz).set_index("mention")
+        assert found.loc["Sheikh Maqsoud", "place_id"] == "user:near", text
+        assert found.loc["Sheikh Maqsoud", "role"] == "location" and found.loc["Aleppo", "role"] == "reference"

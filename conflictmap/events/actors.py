@@ -74,13 +74,35 @@ def _is_acronym(alias: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _built_aliases() -> dict[str, list[str]]:
+    """Aliases made of a side word and a force word (``conflictmap/data/actor_words.csv``), by actor key.
+
+    Examples
+    --------
+    >>> "Syrian government helicopters" in _built_aliases()["saa"], "Turkey" in _built_aliases()["turkey"]
+    (True, True)
+    """
+    table = read_data_csv("actor_words.csv")
+    forces = [w for w in table.loc[table.kind == "force", "word"]]
+    out: dict[str, list[str]] = {}
+    for row in table.itertuples(index=False):
+        if row.kind == "side":
+            out.setdefault(row.key, []).extend(
+                f"{row.word} {middle}{force}" for force in forces for middle in ("", "government ", "military "))
+        elif row.kind == "country":
+            out.setdefault(row.key, []).append(row.word)
+    return out
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str, str, int]]]:
     actors = load_actors()
     lookup: dict[str, tuple[str, str, str, int]] = {}
     exact: list[str] = []
     folded: list[str] = []
+    built = _built_aliases()
     for row in actors.itertuples(index=False):
-        for alias in [a.strip() for a in row.aliases.split("|") if a.strip()] + [row.actor]:
+        for alias in [a.strip() for a in row.aliases.split("|") if a.strip()] + [row.actor] + built.get(row.key, []):
             info = (row.actor, row.key, row.side, int(row.inter))
             if _is_acronym(alias):
                 lookup.setdefault(alias, info)
@@ -129,11 +151,29 @@ def find_actors(text: str) -> list[ActorMention]:
 # words between two actors that keep them on one side ("X and Y", "X, its allies Y")
 _SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed by|supported by|\d+|two|three)*$", re.IGNORECASE)
 # words just before an actor that make it the target of the action
+# words just before an actor that make it the target of the action: a preposition right before it
+# ("positions of", "against", "on") or a verb a few words before it ("killing two fighters of")
 _TARGET_CUE = re.compile(
-    r"\b(?:positions\s+of|against|targeting|targeted|on|at|killed|killing|killing\s+of|ambushed|attacked|"
-    r"shelled|struck|hit|bombed|from|belonging\s+to)\s+(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}$",
+    r"(?:\b(?:positions\s+of|against|targeting|targeted|on|at|from|belonging\s+to)\s+"
+    r"(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}"
+    r"|\b(?:killed|killing|killing\s+of|ambushed|attacked|shelled|struck|hit|bombed|injuring|wounding|injured|"
+    r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
+    r"captured|seized|lost\s+(?:[\w-]+\s+)?to|members\s+of|fighters\s+of)\s+"
+    r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
     re.IGNORECASE)
-_INITIATOR_CUE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "Syrian troops were hit by ...", "an SDF patrol was targeted": the actor named before a passive verb is hit
+_PASSIVE_AFTER = re.compile(
+    r"^\s+(?:[\w'-]+\s+){0,3}?(?:was|were|had\s+been|have\s+been|has\s+been|got|came\s+under)\s+(?:\w+\s+)?"
+    r"(?:hit|targeted|attacked|ambushed|struck|shelled|killed|wounded|injured|bombed|captured|abducted|"
+    r"kidnapped|arrested|detained|assassinated|executed|shot|fire|attack)\b", re.IGNORECASE)
+# "attacked by X" (not "a checkpoint run by X", "backed by X": those name a holder or patron)
+_INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrolled )(?<!\boperated )"
+                            r"(?<!\bbacked )(?<!\bsupported )(?<!\bled )(?<!\bowned )\bby\s+(?:the\s+)?$",
+                            re.IGNORECASE)
+_HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+# "rival SNA factions", "two SNA groups": one actor on both sides
+_INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.IGNORECASE)
+_INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
 
@@ -168,6 +208,16 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     >>> r = assign_roles("Artillery shelling targeted positions of Hayat Tahrir al-Sham.")
     >>> r.actor1, r.actor2
     (None, 'HTS: Hayat Tahrir al-Sham')
+    >>> r = assign_roles("Syrian troops were hit by an IED near Jasim.")
+    >>> r.actor1, r.actor2
+    (None, 'Military Forces of Syria (2000-)')
+    >>> r = assign_roles("An IED exploded near a military vehicle, injuring three SDF members.")
+    >>> r.actor1, r.actor2
+    (None, 'SDF: Syrian Democratic Forces')
+    >>> assign_roles("Unknown gunmen killed a council member.").actor2
+    'Civilians (Syria)'
+    >>> assign_roles("Clashes between rival SNA factions erupted in al-Bab.").actor2
+    'Syrian National Army'
     """
     mentions = find_actors(sentence) if mentions is None else mentions
     roles = Roles(mentions=list(mentions))
@@ -178,16 +228,19 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     initiators, targets, neutral = [], [], []
     for group in groups:
         before = sentence[:group[0].start]
+        after = sentence[group[-1].end:]
         if _INITIATOR_CUE.search(before):
             initiators.append(group)
-        elif _TARGET_CUE.search(before):
-            targets.append(group)
+        elif _TARGET_CUE.search(before) or _PASSIVE_AFTER.match(after) or _HOLDER_CUE.search(before) \
+                or all(m.inter == 7 for m in group):
+            targets.append(group)  # civilians are only ever a target
         else:
             neutral.append(group)
-    ordered1 = initiators + neutral
+    ordered1 = initiators + [g for g in neutral if not all(m.inter == 7 for m in g)]
     first = ordered1[0] if ordered1 else None
     rest = [g for g in targets + ordered1 if g is not first]
-    second = rest[0] if rest else None
+    # "the army's 4th Division fought ISIS": the other side is the first group of another actor
+    second = next((g for g in rest if first is None or g[0].actor != first[0].actor), None)
     for group, slot in ((first, 1), (second, 2)):
         if group is None:
             continue
@@ -201,4 +254,7 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
             roles.actor2, roles.assoc_actor_2 = names[0], [n for n in names[1:] if n != roles.actor1]
     if roles.actor1 is not None and roles.actor1 == roles.actor2:
         roles.actor2, roles.assoc_actor_2 = None, []
+    if roles.actor1 is not None and roles.actor2 is None and first is not None and len(groups) == 1 \
+            and _INTRA_BEFORE.search(sentence[:first[0].start]) and _INTRA_AFTER.match(sentence[first[-1].end:]):
+        roles.actor2 = roles.actor1  # "clashes between rival SNA factions": the group fights itself
     return roles

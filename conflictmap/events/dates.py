@@ -34,7 +34,7 @@ _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items()) if name != "may
 _MONTHS["sept"] = 9
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-_MONTH = r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH = r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 _YEAR = r"(?:,?\s+(?P<{g}>(?:19|20)\d\d))?"
 # "June 25", "June 25, 2020", "25 June", "25 June 2020"; the second day in "June 25 and 26"
 _MONTH_DAY = re.compile(
@@ -43,7 +43,24 @@ _MONTH_DAY = re.compile(
     + r"|\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH.format(g="m2") + _YEAR.format(g="y2"),
     re.IGNORECASE,
 )
-_WEEKDAY = re.compile(r"\b(?:on|last|this past|early on|late on)\s+(?P<w>" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?P<w>" + "|".join(_WEEKDAYS) + r")\b(?!\s*,?\s+(?:January|February|March|April|May|June|July|"
+                      r"August|September|October|November|December|[0-3]?\d\b))", re.IGNORECASE)
+# "between 1 and 3 April", "from June 3 to June 5", "1-3 April", "April 1-3": one event over a stretch of days
+_RANGE = re.compile(
+    r"\b(?:between|from)\s+(?P<a1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:and|to|until)\s+(?P<b1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH.format(g="m1")
+    + r"|\b(?:between|from)\s+" + _MONTH.format(g="m2") + r"\s+(?P<a2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:and|to|until)\s+(?:"
+    + _MONTH.format(g="m2b") + r"\s+)?(?P<b2>[0-3]?\d)\b"
+    + r"|\b(?P<a3>[0-3]?\d)\s*[-\u2013]\s*(?P<b3>[0-3]?\d)\s+" + _MONTH.format(g="m3")
+    + r"|" + _MONTH.format(g="m4") + r"\s+(?P<a4>[0-3]?\d)\s*[-\u2013]\s*(?P<b4>[0-3]?\d)\b",
+    re.IGNORECASE)
+# "two days later", "the next day", "three days earlier", "on the same day": days from the date before
+_RELATIVE_SHIFT = re.compile(
+    r"\b(?:(?P<n>a|one|two|three|four|five|six|seven|\d)\s+days?\s+(?P<dir>later|after(?:wards)?|earlier|before)"
+    r"|the\s+(?P<next>next|following)\s+day|the\s+day\s+(?P<after>after|before)"
+    r"|(?P<same>(?:on\s+)?the\s+same\s+day|later\s+(?:that|the\s+same)\s+day|hours\s+later|that\s+(?:evening|night|morning)))\b",
+    re.IGNORECASE)
+_SHIFT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _RELATIVE_DAY = re.compile(r"\b(?P<r>yesterday|today|this morning|tonight|last night|overnight)\b", re.IGNORECASE)
 _RELATIVE_WEEK = re.compile(
     r"\b(?:last week|past week|this week|recently|in recent days|over the past (?:few )?days|"
@@ -93,7 +110,7 @@ def _with_year(month: int, day: int, year: str | None, published: _dt.date) -> _
         return None
 
 
-def find_dates(sentence: str, published: object) -> list[DateMention]:
+def find_dates(sentence: str, published: object, anchor: _dt.date | None = None) -> list[DateMention]:
     """Every date ``sentence`` gives, resolved against the report's publication date.
 
     Parameters
@@ -102,6 +119,9 @@ def find_dates(sentence: str, published: object) -> list[DateMention]:
         One sentence of a report.
     published
         The report's publication date (date, datetime, Timestamp or ``YYYY-MM-DD``).
+    anchor
+        The last day the text named before this sentence: "two days later", "the next day" and
+        "on the same day" count from it (they give nothing without one).
 
     Returns
     -------
@@ -117,10 +137,30 @@ def find_dates(sentence: str, published: object) -> list[DateMention]:
     ['2020-12-30']
     >>> find_dates("The 3 villages were shelled.", "2020-07-01")
     []
+    >>> [(str(d.day), d.precision) for d in find_dates("Between 1 and 3 April, shelling hit Sarja.", "2022-04-07")]
+    [('2022-04-01', 2)]
+    >>> import datetime as dt
+    >>> [str(d.day) for d in find_dates("Two days later, an IED exploded.", "2021-05-20", anchor=dt.date(2021, 5, 18))]
+    ['2021-05-20']
     """
     pub = as_date(published)
     found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for m in _RANGE.finditer(sentence):
+        for a, b, mg in (("a1", "b1", "m1"), ("a2", "b2", "m2"), ("a3", "b3", "m3"), ("a4", "b4", "m4")):
+            if m.group(a):
+                month = _MONTHS[m.group(mg).lower().rstrip(".")]
+                first = _with_year(month, int(m.group(a)), None, pub)
+                end_month = _MONTHS[m.group("m2b").lower().rstrip(".")] if a == "a2" and m.group("m2b") else month
+                last = _with_year(end_month, int(m.group(b)), None, pub)
+                if first is not None and last is not None and last >= first:
+                    precision = 2 if (last - first).days <= 7 else 3
+                    found.append(DateMention(first, precision, m.start(), m.end(), m.group(0)))
+                    taken.append((m.start(), m.end()))
+                break
     for m in _MONTH_DAY.finditer(sentence):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         if m.group("m1"):
             month = _MONTHS[m.group("m1").lower().rstrip(".")]
             days = [m.group("d1")] + ([m.group("d1b")] if m.group("d1b") else [])
@@ -136,6 +176,19 @@ def find_dates(sentence: str, published: object) -> list[DateMention]:
         target = _WEEKDAYS.index(m.group("w").lower())
         back = (pub.weekday() - target) % 7
         found.append(DateMention(pub - _dt.timedelta(days=back), 1, m.start(), m.end(), m.group(0)))
+    if anchor is not None:
+        for m in _RELATIVE_SHIFT.finditer(sentence):
+            if m.group("same"):
+                shift = 0
+            elif m.group("next") or m.group("after") == "after":
+                shift = 1
+            elif m.group("after") == "before":
+                shift = -1
+            else:
+                n = m.group("n").lower()
+                shift = int(n) if n.isdigit() else _SHIFT_WORDS[n]
+                shift = -shift if m.group("dir").lower() in ("earlier", "before") else shift
+            found.append(DateMention(anchor + _dt.timedelta(days=shift), 1, m.start(), m.end(), m.group(0)))
     for m in _RELATIVE_DAY.finditer(sentence):
         word = m.group("r").lower()
         shift = 1 if word in ("yesterday", "last night", "overnight") else 0

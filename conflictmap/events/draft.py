@@ -1,16 +1,24 @@
 """Draft events from report text, already attached to gazetteer places.
 
-Each sentence that reports an incident (an event word such as "ambushed", "airstrikes",
-"shelled", "clashes", "captured", "withdrew" and at least one place) gives one draft per place and
-per day it names. The date is resolved against the publication date; a sentence without one takes
-the date of the sentence before it in the paragraph, else the publication date with week
-precision. Actors come from the curated actor list, with the actors of the paragraph filling in
-for "they" or a missing side; fatalities are the figures next to death words. A sentence that only
-names an area ("fighting in southern Idlib") adds its actors to the paragraph's drafts of the same
-type at named places instead of making its own. Sentences that state a condition or a plan
-("ready to accept a ceasefire only if ...") give no draft.
+Each clause that reports an incident (an event word such as "ambushed", "airstrikes", "shelled",
+"clashes", "captured", "withdrew" and an incident location) gives one draft per place and per day
+it names; a sentence may hold several ("shelled A, and jets bombed B"). Only incident locations draft
+events: references ("rockets fired from X", "north of X", "between X and Y") and areas ("the eastern
+countryside of Idlib") give context, and a clause with no incident location is drafted near its
+first reference (precision 2). The date is resolved against the publication date ("yesterday",
+weekdays) and the last day the text named ("two days later", "on the same day"); a clause without
+one takes the date of the sentence before it in the paragraph, else the publication date with week
+precision. Actor1 is the perpetrator and actor2 the target (verb cues, passive voice, "by X");
+the actors of the paragraph fill in a missing side, and an IED, suicide bomb or attack on civilians
+with no named perpetrator gets ACLED's unidentified armed group. Fatalities follow ACLED's rules
+(lowest figure, "dozens" = 12). A sentence that adds to the incident before it ("Two civilians were
+killed in Jarjanaz.", "The coalition is suspected of the strike.") fills its deaths and actors; one
+that only names an area ("fighting in southern Idlib") gives its actors and deaths to the paragraph's
+draft of the same type at named places. Sentences that state a condition or a plan ("ready to accept
+a ceasefire only if ...") give no draft.
 
-Every draft keeps the sentence and its character span so an analyst can accept or fix it.
+Every draft keeps the sentence and its character span, the clause, and the words that decided its
+type, actors and date, so an analyst can accept or fix it.
 
 Examples
 --------
@@ -29,29 +37,53 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from .actors import Roles, assign_roles, find_actors
+from ..matching import ADMIN_TYPES
+from .actors import ActorMention, Roles, assign_roles, find_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
 from .schema import validate_events
 from .text import Sentence, split_sentences
-from .verbs import EventType, classify, count_fatalities, is_hedged
+from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
+                    is_hedged,
+                    refers_back,
+                    starts_new_incident, unnamed_actor1)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["draft_events"]
 
+_ARMED = (1, 2, 3, 4, 8)
+_LINES = ("road",)
+# what may stand before the verb of a clause that has no subject of its own ("and, on the same day, stormed")
+_LEAD_WORDS = re.compile(r"(?:[\s,;:]|\b(?:and|then|also|later|subsequently|afterwards|on|in|at|the|same|day|"
+                         r"next|following|that|night|morning|evening|hours|early|late)\b)*", re.IGNORECASE)  # feature types whose point says little about where on them an incident was  # ACLED inter codes of armed actors
+_CIVILIAN = 7
+# provenance columns a draft has besides the event schema (in this order)
+DRAFT_COLUMNS = ["place_name", "place_role", "type_words", "actor_words", "date_words", "clause_start", "clause_end"]
+
+
+@dataclass
+class _Clause:
+    """One incident's stretch of a sentence (report offsets)."""
+
+    text: str
+    start: int
+    end: int
+
 
 @dataclass
 class _Incident:
     sentence: Sentence
+    clause: _Clause
     event: EventType
     roles: Roles
     dates: list[DateMention]
@@ -59,20 +91,91 @@ class _Incident:
     places: list[PlaceMention]
     area_only: bool
     fatalities: int | None
+    fatality_place: int = 0  # index in places of the place the deaths are counted at
     notes: list[str] = field(default_factory=list)
+    actor_words: list[str] = field(default_factory=list)
 
 
-def _places_for(sentence_no: int, mentions: list[PlaceMention]) -> tuple[list[PlaceMention], bool]:
-    """The places a sentence's incident happened at, and whether they are only areas."""
-    here = [m for m in mentions if m.sentence == sentence_no and m.match is not None and m.match.place_id]
+def _is_area(m: PlaceMention) -> bool:
+    return m.match is not None and m.match.feature_type in (*ADMIN_TYPES, "region")
+
+
+def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[PlaceMention], bool]:
+    """The places a clause's incident happened at, and whether they are only areas.
+
+    Incident locations first (an area or region named beside villages is context: "al-Bara and
+    Kansafrah in Jabal al-Zawiya"); without one, the first reference point, near it ("south of
+    al-Mayadin", "between Palmyra and al-Sukhna", "towards Sarmada"); else the areas named.
+    """
+    here = [m for m in mentions if clause.start <= m.start < clause.end and m.match is not None and m.match.place_id]
     locations = [m for m in here if m.role == "location"]
-    if locations:
-        return locations, False
-    references = [m for m in here if m.role == "reference" and m.compound_of is None]
-    if references:  # "south of al-Mayadin": near the reference place
-        return references, False
+    points = [m for m in locations if not _is_area(m)]
+    if points and all(m.match.feature_type in _LINES for m in points):
+        # "on the Palmyra-Deir Ezzor highway east of al-Sukhna": a town locates a point on a road better
+        towns = [m for m in here if m.role == "reference" and not _is_area(m) and m.match.feature_type not in _LINES]
+        if towns:
+            return towns[:1], False
+    chosen = points or locations
+    if chosen:
+        return _unique(chosen), False
+    references = [m for m in here if m.role == "reference" and m.compound_of is None and not _is_area(m)]
+    if references:
+        return references[:1], False
     areas = [m for m in here if m.role == "area"]
-    return areas, bool(areas)
+    return _unique(areas), bool(areas)
+
+
+def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    out: list[PlaceMention] = []
+    for m in mentions:
+        if all(o.match.place_id != m.match.place_id for o in out):
+            out.append(m)
+    return out
+
+
+def _clauses(sentence: Sentence, mentions: list[PlaceMention]) -> list[_Clause]:
+    """Split a sentence where it passes to another incident ("Jets bombed A, and artillery shelled B").
+
+    A stretch becomes its own clause only when it names a place and has an event word or action
+    verb of its own, and so does the stretch before it; otherwise the stretches stay together.
+    """
+    text = sentence.text
+    cuts = [0] + [b for _, b in clause_breaks(text)] + [len(text)]
+    seps = [(0, 0)] + clause_breaks(text)
+    pieces = [(cuts[i], (seps[i + 1][0] if i + 1 < len(seps) else len(text))) for i in range(len(cuts) - 1)]
+    own = [m for m in mentions if sentence.start <= m.start < sentence.end]
+
+    def named(a: int, b: int) -> bool:
+        return any(sentence.start + a <= m.start < sentence.start + b for m in own)
+
+    merged: list[list[int]] = []
+    for a, b in pieces:
+        piece_ok = named(a, b) and has_action(text[a:b])
+        if merged and not (piece_ok and named(*merged[-1]) and has_action(text[merged[-1][0]:merged[-1][1]])):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    # a first stretch without a place belongs to the one after it
+    if len(merged) > 1 and not named(*merged[0]):
+        merged[1][0] = merged[0][0]
+        merged.pop(0)
+    return [_Clause(text[a:b], sentence.start + a, sentence.start + b) for a, b in merged]
+
+
+def _subjectless(text: str, actors: list[ActorMention]) -> bool:
+    """True when a clause begins with its verb, before any actor: "and stormed a Hurras al-Din hideout"."""
+    first_actor = min((a.start for a in actors), default=len(text))
+    verb = first_action(text)
+    if verb is None or verb > first_actor:
+        return False
+    lead = text[:verb]
+    for d in find_dates(lead, _dt.date(2000, 1, 1)):
+        lead = lead.replace(d.phrase, " ")
+    return bool(_LEAD_WORDS.fullmatch(lead))
+
+
+def _shift(actors: list[ActorMention], offset: int, start: int, end: int) -> list[ActorMention]:
+    return [replace(a, start=a.start - offset, end=a.end - offset) for a in actors if start <= a.start < end]
 
 
 def _fill_actors(roles: Roles, context: Roles | None) -> list[str]:
@@ -84,7 +187,8 @@ def _fill_actors(roles: Roles, context: Roles | None) -> list[str]:
         notes.append("actor1 from the paragraph")
     if roles.actor2 is None:
         for name in [context.actor2, context.actor1]:
-            if name and name != roles.actor1:
+            # the people harmed belong to one incident: civilians are never carried over
+            if name and name != roles.actor1 and name != "Civilians (Syria)":
                 roles.actor2 = name
                 roles.assoc_actor_2 = list(context.assoc_actor_2) if name == context.actor2 else []
                 notes.append("actor2 from the paragraph")
@@ -92,10 +196,32 @@ def _fill_actors(roles: Roles, context: Roles | None) -> list[str]:
     return notes
 
 
-def _without_actors(text: str, actors: list) -> str:
-    for actor in actors:
-        text = text[:actor.start] + " " * (actor.end - actor.start) + text[actor.end:]
-    return text
+def _inter(roles: Roles, slot: int) -> int | None:
+    name = roles.actor1 if slot == 1 else roles.actor2
+    for m in roles.mentions:
+        if m.actor == name:
+            return m.inter
+    return roles.inter1 if slot == 1 else None
+
+
+def _retype(event: EventType, roles: Roles) -> tuple[EventType, str | None]:
+    """ACLED's rule on targets: violence against civilians only when civilians are targeted; a
+    killing reported with no battle word whose victims are civilians is an attack on civilians."""
+    inter2 = _inter(roles, 2)
+    if event.event_type == "Violence against civilians" and event.sub_event_type == "Attack" and inter2 in _ARMED:
+        return replace(event, event_type="Battles", sub_event_type="Armed clash"), "armed target: armed clash"
+    if event.kind == "fatal" and inter2 == _CIVILIAN and roles.actor1 is not None:
+        return replace(event, event_type="Violence against civilians", sub_event_type="Attack"), "civilians killed: attack"
+    return event, None
+
+
+def _words(roles: Roles) -> list[str]:
+    return [f"{m.text} -> {'actor1' if m.actor == roles.actor1 else 'actor2'}" for m in roles.mentions
+            if m.actor in (roles.actor1, roles.actor2)]
+
+
+def _day_dates(dates: list[DateMention]) -> list[DateMention]:
+    return [d for d in dates if d.precision == 1] or dates
 
 
 def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
@@ -103,44 +229,161 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     incidents: list[_Incident] = []
     paragraph_roles: dict[int, Roles] = {}
     paragraph_dates: dict[int, list[DateMention]] = {}
-    for s_no, sentence in enumerate(sentences):
+    last_group: dict[int, list[_Incident]] = {}  # the incidents of the paragraph's latest reporting sentence
+    anchor: _dt.date | None = None  # the last day the text named
+    for sentence in sentences:
         actors = find_actors(sentence.text)
-        roles = assign_roles(sentence.text, actors)
-        plain = _without_actors(sentence.text, actors)  # "5th Assault Corps" is no assault
-        event = classify(plain, state_actor=roles.inter1 == 1)
-        dates = find_dates(sentence.text, published)
-        context = paragraph_roles.get(sentence.paragraph)
-        if roles.actor1 or roles.actor2:
-            paragraph_roles[sentence.paragraph] = Roles(roles.actor1, roles.actor2, list(roles.assoc_actor_1),
-                                                        list(roles.assoc_actor_2), roles.inter1)
-        if event is None or is_hedged(sentence.text):
+        sentence_roles = assign_roles(sentence.text, actors)
+        context = None if starts_new_incident(sentence.text) else paragraph_roles.get(sentence.paragraph)
+        if sentence_roles.actor1 or sentence_roles.actor2:
+            paragraph_roles[sentence.paragraph] = Roles(
+                sentence_roles.actor1, sentence_roles.actor2, list(sentence_roles.assoc_actor_1),
+                list(sentence_roles.assoc_actor_2), sentence_roles.inter1, list(sentence_roles.mentions))
+        hedged = is_hedged(sentence.text)
+        group: list[_Incident] = []
+        previous: _Incident | None = None
+        for clause in _clauses(sentence, mentions):
+            offset = clause.start - sentence.start
+            c_actors = _shift(actors, offset, offset, offset + len(clause.text))
+            roles = assign_roles(clause.text, c_actors)
+            event = classify(clause.text, state_actor=roles.inter1 == 1,
+                             ignore=[(a.start, a.end) for a in c_actors])
+            if event is None and previous is not None and has_action(clause.text):
+                event = previous.event  # "shelled A and struck B": the same kind of attack
+            dates = find_dates(clause.text, published, anchor)
             if dates:
-                paragraph_dates[sentence.paragraph] = [d for d in dates if d.precision == 1] or dates
-            continue
-        places, area_only = _places_for(s_no, mentions)
-        if not places:
-            log.debug("sentence %d reports %s but names no place", s_no, event.sub_event_type)
-            continue
-        notes = _fill_actors(roles, context)
-        if roles.inter1 == 1 and event.sub_event_type == "Non-state actor overtakes territory":
-            event = classify(plain, state_actor=True) or event
-        if dates:
-            basis = "date from the sentence"
-            dates = [d for d in dates if d.precision == 1] or dates
-            paragraph_dates[sentence.paragraph] = dates
-        elif sentence.paragraph in paragraph_dates:
-            dates, basis = paragraph_dates[sentence.paragraph], "date from the paragraph"
-        else:
-            dates = [DateMention(published, 2, -1, -1, "")]
-            basis = "no date given: report date, week precision"
-        incidents.append(_Incident(sentence, event, roles, dates, basis, places, area_only,
-                                   count_fatalities(sentence.text), notes))
+                anchor = max(d.day for d in _day_dates(dates) if d.precision == 1) if any(
+                    d.precision == 1 for d in dates) else anchor
+            places, area_only = _places_for(clause, mentions)
+            if not hedged and not group:
+                followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
+                if followup is not None:
+                    _apply_followup(followup, roles, count_fatalities(clause.text), places, event)
+                    continue
+            if event is None or hedged:
+                if dates:
+                    paragraph_dates[sentence.paragraph] = _day_dates(dates)
+                continue
+            if not places and refers_back(clause.text) and last_group.get(sentence.paragraph):
+                places = [p for inc in last_group[sentence.paragraph][:1] for p in inc.places]
+                area_only = last_group[sentence.paragraph][0].area_only
+            if not places:
+                log.debug("a clause reports %s but names no place: %r", event.sub_event_type, clause.text)
+                continue
+            notes: list[str] = []
+            if previous is not None and previous.roles.actor1 and _subjectless(clause.text, c_actors) \
+                    and previous.roles.actor1 not in (roles.actor1, roles.actor2):
+                # "HTS arrested a cleric in A and, on the same day, stormed a Hurras al-Din hideout in B":
+                # the clause has no subject of its own; the actor it names is the target
+                target = roles.actor2 or roles.actor1
+                target_assoc = roles.assoc_actor_2 if roles.actor2 else roles.assoc_actor_1
+                roles = Roles(previous.roles.actor1, target, list(previous.roles.assoc_actor_1),
+                              list(target_assoc), previous.roles.inter1,
+                              list(roles.mentions) + [m for m in previous.roles.mentions
+                                                      if m.actor == previous.roles.actor1])
+                notes.append("actor1 from the clause before (no subject of its own)")
+            if previous is not None and previous.event.sub_event_type == event.sub_event_type:
+                # "Regime forces shelled A and struck B": the same attacker, unless the clause names one
+                if roles.actor1 is None and previous.roles.actor1 and previous.roles.actor1 != roles.actor2:
+                    roles.actor1, roles.assoc_actor_1 = previous.roles.actor1, list(previous.roles.assoc_actor_1)
+                    roles.inter1 = previous.roles.inter1
+                    roles.mentions = roles.mentions + [m for m in previous.roles.mentions if m.actor == roles.actor1]
+                    notes.append("actor1 from the clause before")
+                if roles.actor2 is None and not c_actors and previous.roles.actor2 != "Civilians (Syria)":
+                    roles.actor2, roles.assoc_actor_2 = previous.roles.actor2, list(previous.roles.assoc_actor_2)
+                    if roles.actor2:
+                        notes.append("actor2 from the clause before")
+            notes += _fill_actors(roles, context)
+            if roles.inter1 == 1 and event.sub_event_type == "Non-state actor overtakes territory":
+                event = classify(clause.text, state_actor=True, ignore=[(a.start, a.end) for a in c_actors]) or event
+            event, why = _retype(event, roles)
+            if why:
+                notes.append(why)
+            if event.event_type == "Violence against civilians" and roles.actor2 is None:
+                roles.actor2 = "Civilians (Syria)"  # ACLED: the targets of violence against civilians
+                notes.append("actor2: civilians, the targets of violence against civilians")
+            if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
+                roles.actor1 = unnamed_actor1(event.sub_event_type)
+                notes.append("no perpetrator named: ACLED's unidentified armed group")
+            if dates:
+                basis = "date from the sentence"
+                dates = _day_dates(dates)
+                paragraph_dates[sentence.paragraph] = dates
+            elif group and group[-1].dates:
+                dates, basis = group[-1].dates, group[-1].date_basis
+            elif sentence.paragraph in paragraph_dates:
+                dates, basis = paragraph_dates[sentence.paragraph], "date from the paragraph"
+            else:
+                dates = [DateMention(published, 2, -1, -1, "")]
+                basis = "no date given: report date, week precision"
+            inc = _Incident(sentence, clause, event, roles, dates, basis, places, area_only,
+                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles))
+            group.append(inc)
+            previous = inc
+        if group:
+            incidents += group
+            last_group[sentence.paragraph] = group
     return _absorb_area_incidents(incidents)
+
+
+def _followup(event: EventType | None, places: list[PlaceMention], group: list[_Incident],
+              text: str, dates: list[DateMention]) -> list[_Incident] | None:
+    """The incidents a clause only adds to, or None when it reports an incident of its own.
+
+    A clause right after sentences that reported incidents adds to them (deaths, the victims, the
+    perpetrator) when it names no place, does not point back at one and reports no other incident
+    (no event word of another kind, no day of its own: "Six fighters were killed.", "The US-led
+    coalition is suspected of carrying out the strike."), or when its only event word is a death
+    word and it names only places of those incidents ("Two civilians were killed in Jarjanaz.").
+    """
+    if not group:
+        return None
+    if not places:
+        if event is not None and event.kind == "event" and (
+                refers_back(text) or dates or event.sub_event_type != group[0].event.sub_event_type):
+            return None  # another incident, at a place the text does not name (or names before)
+        return group
+    if event is None or event.kind != "fatal":
+        return None
+    ids = {p.match.place_id for p in places}
+    named = [inc for inc in group if ids & {p.match.place_id for p in inc.places}]
+    return named or None
+
+
+def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | None,
+                    places: list[PlaceMention], event: EventType | None) -> None:
+    ids = {p.match.place_id for p in places}
+    first = targets[0]
+    if fatalities and not first.fatalities:
+        first.fatalities = fatalities
+        if ids:
+            first.fatality_place = next((i for i, p in enumerate(first.places) if p.match.place_id in ids), 0)
+        first.notes.append("deaths from the next sentence")
+    deaths_only = event is not None and event.kind == "fatal"
+    # in "Two HTS fighters died." the actor named is a victim: it can only fill a missing target;
+    # otherwise an actor the next sentence names is the missing side: the perpetrator ("The coalition
+    # is suspected of carrying out the strike.") or, when that is known, the other party ("Iranian-backed
+    # militias were using the site.")
+    named = roles.actor1 if not deaths_only else None
+    for inc in targets:
+        victim = roles.actor2 or (roles.actor1 if deaths_only else None)
+        if named and inc.roles.actor1 is None and named != inc.roles.actor2 and named != "Civilians (Syria)":
+            inc.roles.actor1 = named
+            inc.notes.append("actor1 from the next sentence")
+            inc.actor_words.append(f"{named} -> actor1 (next sentence)")
+        elif named and victim is None:
+            victim = named
+        if victim and inc.roles.actor2 is None and victim != inc.roles.actor1:
+            inc.roles.actor2 = victim
+            inc.notes.append("actor2 from the next sentence")
+            inc.actor_words.append(f"{victim} -> actor2 (next sentence)")
+            if inc.event.kind == "fatal":
+                inc.event = _retype(inc.event, inc.roles)[0]
 
 
 def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
     """An incident placed only at an area ("fighting in southern Idlib") is the same incident as
-    one of the same type at named places in its paragraph: give that one its actors and drop it."""
+    one of the same type at named places in its paragraph: give that one its actors and deaths and drop it."""
     kept: list[_Incident] = []
     for inc in incidents:
         if inc.area_only:
@@ -151,6 +394,9 @@ def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
             if partners:
                 for other in partners:
                     other.notes += _fill_actors(other.roles, inc.roles)
+                if inc.fatalities and not partners[0].fatalities:
+                    partners[0].fatalities = inc.fatalities
+                    partners[0].notes.append("deaths from the area sentence")
                 continue
         kept.append(inc)
     return kept
@@ -165,6 +411,12 @@ def _note(inc: _Incident, place: PlaceMention) -> str:
     if match.status != "matched":
         parts.append(f"place {match.status}: {match.reason}")
     return "; ".join(parts) + "."
+
+
+def _place_role(place: PlaceMention) -> str:
+    if place.role == "reference":
+        return "near reference"
+    return "near" if place.near else place.role
 
 
 def draft_events(
@@ -226,8 +478,12 @@ def draft_events(
     for inc in _incidents(text, pub, sentences, mentions):
         for p_no, place in enumerate(inc.places):
             match = place.match
-            for date in inc.dates:
-                fatalities = (inc.fatalities or 0) if p_no == 0 else 0
+            for d_no, date in enumerate(inc.dates):
+                counted = p_no == inc.fatality_place and d_no == 0
+                fatalities = (inc.fatalities or 0) if counted else 0
+                geo_precision = match.geo_precision
+                if place.role == "reference" and geo_precision == 1:
+                    geo_precision = 2  # drafted near a reference point
                 rows.append({
                     "event_id_cnty": f"{report_id}-{len(rows) + 1:03d}",
                     "event_date": pd.Timestamp(date.day),
@@ -242,12 +498,13 @@ def draft_events(
                     "location": place.mention,
                     "latitude": match.latitude,
                     "longitude": match.longitude,
-                    "geo_precision": match.geo_precision,
+                    "geo_precision": geo_precision,
                     "fatalities": fatalities,
                     "source": source,
                     "source_url": source_url,
-                    "notes": _note(inc, place) + (" Sentence fatalities counted at its first place."
-                                                  if p_no == 0 and len(inc.places) > 1 and inc.fatalities else ""),
+                    "notes": _note(inc, place) + (" Deaths counted at this place and day."
+                                                  if counted and (len(inc.places) > 1 or len(inc.dates) > 1)
+                                                  and inc.fatalities else ""),
                     "place_id": match.place_id,
                     "match_status": match.status,
                     "match_method": match.method,
@@ -258,8 +515,14 @@ def draft_events(
                     "span_start": inc.sentence.start,
                     "span_end": inc.sentence.end,
                     "place_name": match.name,
+                    "place_role": _place_role(place),
+                    "type_words": inc.event.trigger,
+                    "actor_words": "; ".join(inc.actor_words) or None,
+                    "date_words": date.phrase or None,
+                    "clause_start": inc.clause.start,
+                    "clause_end": inc.clause.end,
                 })
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["event_date", "event_type", "location"])
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["event_date", "event_type", "location", *DRAFT_COLUMNS])
     log.info("drafted %d event(s) from report %s", len(rows), report_id)
     return to_geodataframe(validate_events(frame, errors="raise"))
 

@@ -13,8 +13,12 @@ Among same-name places the one that fits the text wins: the governorate the call
 governorates and places named in the same sentence, then paragraph, then the whole text
 ("Al-Ruwayha ... in southern Idlib" is Idlib's Ruwayhah, not Deir ez-Zor's). Words around a
 mention set its precision and role: "near X", "the countryside of X" (near: precision 2),
-"southern Idlib", "Daraa province" (the area), "northwest of Ayn Issa" (a reference point, not the
-event's place), "Kahil Jizah" (the second name only locates the first).
+"southern Idlib", "Daraa province", "the eastern countryside of Idlib" (the area), "northwest of Ayn
+Issa", "rockets fired from X", "towards X", "between X and Y", "sources in X", "A near B" (a reference
+point, not the event's place; cues in ``conflictmap/data/place_roles.csv``), "Kahil Jizah" (the
+second name only locates the first). A city district ("the Sheikh Maqsoud neighbourhood of Aleppo",
+"Aleppo's Salah al-Din district") is kept only at a place within ``PART_KM`` of its city (a gazetteer
+``neighbourhood`` when there is one); an unknown district leaves the city as the place, near it.
 
 Examples
 --------
@@ -35,7 +39,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, rank
+from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank
 from ..normalize import is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .schema import read_data_csv
@@ -68,6 +72,10 @@ _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
+# between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
+_LOCATES_GAP = re.compile(
+    rf"^\s*,?\s+(?:near|close\s+to|outside|in|of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 
@@ -116,6 +124,22 @@ def _text_words() -> dict[str, frozenset[str]]:
     return {kind: frozenset(group["word"].str.strip().str.lower()) for kind, group in table.groupby("kind")}
 
 
+@lru_cache(maxsize=1)
+def _role_cues() -> list[tuple[re.Pattern[str], str, str]]:
+    """The cues of ``conflictmap/data/place_roles.csv``: (compiled pattern, side, role)."""
+    table = read_data_csv("place_roles.csv")
+    out = []
+    for row in table.itertuples(index=False):
+        body = row.pattern + ("$" if row.side == "before" else "")
+        out.append((re.compile(("^" if row.side == "after" else "") + body, re.IGNORECASE), row.side, row.role))
+    return out
+
+
+def _cue_roles(before: str, after: str) -> set[str]:
+    return {role for pattern, side, role in _role_cues()
+            if (pattern.search(before) if side == "before" else pattern.match(after))}
+
+
 def _kind(token: str) -> str:
     if is_arabic(token):
         return "arabic"
@@ -125,6 +149,8 @@ def _kind(token: str) -> str:
         return "particle"
     if low in words.get("feature", ()):
         return "feature"
+    if low in words.get("stopword", ()):
+        return "lower"
     if token[:1].isupper():
         return "cap"
     return "lower"
@@ -174,14 +200,22 @@ def admin1_pcode(name: Any, index: NameIndex) -> str | None:
     return None
 
 
+def _no_possessive(token: str, start: int, end: int) -> tuple[str, int, int]:
+    """"Idlib's" is the token "Idlib" (the possessive is no part of the name)."""
+    if len(token) > 3 and token[-2] in "'\u2019" and token[-1] in "sS":
+        return token[:-2], start, end - 2
+    return token, start, end
+
+
 def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceMention]:
     masked = [(m.start(), m.end()) for m in _URL.finditer(text)]
     masked += [(a.start, a.end) for a in find_actors(text)]
     clashes = _english_clashes()
+    generic = _text_words().get("generic", frozenset())
     mentions: list[PlaceMention] = []
     for s_no, sentence in enumerate(sentences):
         title = _is_title_case(sentence.text)
-        toks = [(m.group(0), sentence.start + m.start(), sentence.start + m.end())
+        toks = [_no_possessive(m.group(0), sentence.start + m.start(), sentence.start + m.end())
                 for m in _TOKEN.finditer(sentence.text)]
         toks = [t for t in toks if not any(a <= t[1] < b for a, b in masked)]
         i = 0
@@ -206,6 +240,9 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                     cues = _text_words().get("arabic_cue", ())
                     if previous not in cues or surface in cues:
                         continue
+                if n == 1 and surface.lower() in generic and i + 1 < len(toks) and _kind(toks[i + 1][0]) == "cap" \
+                        and _JOIN.match(text[end:toks[i + 1][1]]):
+                    continue  # "Tal" of an unknown "Tal Baydar", "Bab" of "Bab Tuma"
                 if n == 1 and not is_arabic(surface) and surface.lower() in clashes:
                     sentence_start = start == toks[0][1]
                     if title or sentence_start or surface.casefold() not in index.exact:
@@ -260,7 +297,20 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
         if _REFERENCE_BEFORE.search(before) or _KM_BEFORE.search(before):
             m.reference = True
             m.near = True
-        if _NEAR_BEFORE.search(before):
+        cues = _cue_roles(before, after)
+        if "reference" in cues:
+            m.reference = True
+            m.near = True
+        if "near" in cues:
+            m.near = True
+        if "area" in cues:
+            if any(c.feature_type == "admin1" for c in m.candidates):
+                m.area, m.admin_level = True, 1  # "the eastern countryside of Idlib": the governorate
+            else:
+                m.near = True  # "the countryside of Kafr Nabl": near the town
+        if "frame" in cues and re.match(r"^\s*,", after) and any(c.feature_type == "admin1" for c in m.candidates):
+            m.area, m.admin_level = True, 1
+        if _NEAR_BEFORE.search(before) and "area" not in cues:
             m.near = True
         if _AREA_ADJ_BEFORE.search(before) or _AREA_AFTER.match(after):
             m.area = True
@@ -268,7 +318,7 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.type_hint = "settlement"
         if _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
             m.admin_level = 1
-        elif _DISTRICT_AFTER.match(after):
+        elif _DISTRICT_AFTER.match(after) and not re.match(r"^\s+district\s+of\b", after, re.I):
             m.admin_level = 2
         if i > 0:
             prev = mentions[i - 1]
@@ -280,6 +330,87 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             elif prev.sentence == m.sentence and re.fullmatch(r"\s+", gap) and not prev.reference:
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
+            elif prev.sentence == m.sentence and _LOCATES_GAP.match(gap) and not prev.reference and not m.area \
+                    and not _AREA_ADJ_BEFORE.search(before):
+                m.reference = True  # "shelled Ras al-Ain near Saraqib": the second place locates the first
+                m.near = True
+                m.compound_of = i - 1
+
+
+PART_KM = 15.0  # a named district or neighbourhood lies within this distance of its city
+_PART_NAME = (r"(?:(?:al|el|ash|as|ad|ar|at|az|an)[- ])?[A-Z][\w'\u2019-]*"
+              r"(?:[ -](?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'\u2019-]*){0,3}")
+
+
+@lru_cache(maxsize=1)
+def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    words = "|".join(sorted(_text_words().get("city_part", frozenset()), key=len, reverse=True)) or "district"
+    city = r"(?:the\s+)?(?:city\s+of\s+)?"
+    return (
+        # "the Sheikh Maqsoud neighbourhood of Aleppo": the text before the city
+        re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:{words})\s+(?i:of|in)\s+(?i:{city})$"),
+        # "the neighbourhood of Jobar in Damascus"
+        re.compile(rf"(?i:\b(?:{words})\s+of\s+)(?P<part>{_PART_NAME})\s+(?i:in|of)\s+(?i:{city})$"),
+        # "Aleppo's Salah al-Din district": the text after the city
+        re.compile(rf"^['\u2019]s\s+(?P<part>{_PART_NAME})\s+(?i:{words})\b"),
+    )
+
+
+def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> None:
+    """Find "X district of Y" / "Y's X district": Y is the city (a settlement), the mentions inside X
+    are its part (they must lie near Y, see :func:`_check_city_parts`)."""
+    before_re, of_re, after_re = _part_patterns()
+    for j, city in enumerate(mentions):
+        s = sentences[city.sentence]
+        before, after = text[s.start:city.start], text[city.end:s.end]
+        found = before_re.search(before) or of_re.search(before)
+        if found:
+            span = (s.start + found.start("part"), s.start + found.end("part"))
+        else:
+            found = after_re.match(after)
+            if not found:
+                continue
+            span = (city.end + found.start("part"), city.end + found.end("part"))
+        city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
+        city.area, city.admin_level = False, None
+        city.extra["part_span"] = span
+        for m in mentions:
+            if span[0] <= m.start and m.end <= span[1]:
+                m.extra["part_of"] = j
+                m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
+
+
+def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Keep a named city part only at a place near its city (else drop it: "the Salah al-Din district
+    of Aleppo" is no village of that name elsewhere); the city then locates the part, or, when the part
+    is unknown, is the incident's place with precision 2."""
+    dropped: set[int] = set()
+    for i, m in enumerate(mentions):
+        j = m.extra.get("part_of")
+        if j is None:
+            continue
+        city = mentions[j].match
+        if city is None or m.match is None:
+            dropped.add(i)
+            continue
+        near = [c for c in m.candidates
+                if haversine_km(c.longitude, c.latitude, city.longitude, city.latitude) <= PART_KM]
+        if not near:
+            dropped.add(i)
+            continue
+        if haversine_km(m.match.longitude, m.match.latitude, city.longitude, city.latitude) > PART_KM:
+            ranked = rank(index, near, Context(anchors=((city.longitude, city.latitude, PART_KM),)))
+            m.match = decide(index, m.mention, ranked)
+    parts_kept: dict[int, int] = {}
+    for i, m in enumerate(mentions):
+        j = m.extra.get("part_of")
+        if j is not None and i not in dropped:
+            parts_kept.setdefault(j, i)
+    for j, i in parts_kept.items():
+        mentions[j].reference, mentions[j].compound_of = True, i  # the city only locates its known part
+    if dropped:
+        log.debug("dropped %d city-part mention(s) far from their city", len(dropped))
+    return [m for i, m in enumerate(mentions) if i not in dropped]
 
 
 def _evidence(mentions: list[PlaceMention], level: str, key: int) -> set[str]:
@@ -369,8 +500,9 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions = [m for m in mentions if not _POLITICAL_AFTER.match(text[m.end:sentences[m.sentence].end])]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
+    _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
-    return mentions
+    return _check_city_parts(index, mentions)
 
 
 def find_places(text: str, *, gazetteer: Any = None, admin1: str | None = None) -> pd.DataFrame:

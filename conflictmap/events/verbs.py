@@ -27,12 +27,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 import pandas as pd
 
 from .schema import read_data_csv
 
-__all__ = ["EventType", "classify", "is_hedged", "count_fatalities", "load_event_verbs"]
+__all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
+           "unnamed_actor1", "refers_back", "starts_new_incident", "fatal_spans", "first_action",
+           "load_event_verbs"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class EventType:
     trigger: str
     start: int
     end: int
+    kind: str = "event"  # 'fatal' when only a death word ("were killed") decided it
 
 
 @lru_cache(maxsize=1)
@@ -52,12 +56,15 @@ def load_event_verbs() -> pd.DataFrame:
 
     Examples
     --------
-    >>> sorted(load_event_verbs().kind.unique())
-    ['capture', 'event', 'fatal', 'hedge', 'injury', 'person']
+    >>> sorted(load_event_verbs().kind.unique())[:6]
+    ['anaphora', 'background', 'capture', 'clause_break', 'clause_verb', 'event']
     """
     table = read_data_csv("event_verbs.csv")
     table["priority"] = pd.to_numeric(table["priority"], errors="coerce").fillna(0)
     return table
+
+
+BACKGROUND_PENALTY = 30  # priority taken from an event word told as background ("after gunmen withdrew")
 
 
 def _wrap(pattern: str) -> re.Pattern[str]:
@@ -72,6 +79,11 @@ def _compiled() -> dict[str, list[tuple[re.Pattern[str], pd.Series]]]:
     return out
 
 
+_MONTH_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH_BEFORE = re.compile(_MONTH_WORDS + r"\s+(?:[0-3]?\d\s*(?:-|and|to)\s*)?$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_WORDS + r"(?![\w])", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _numbers() -> tuple[re.Pattern[str], dict[str, int]]:
     table = read_data_csv("number_words.csv")
@@ -82,16 +94,24 @@ def _numbers() -> tuple[re.Pattern[str], dict[str, int]]:
     return pattern, words
 
 
-def classify(sentence: str, *, state_actor: bool = False) -> EventType | None:
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def classify(sentence: str, *, state_actor: bool = False,
+             ignore: Sequence[tuple[int, int]] = ()) -> EventType | None:
     """The ACLED event and sub-event type a sentence's words suggest, or None.
 
     Parameters
     ----------
     sentence
-        One sentence of a report.
+        One sentence (or clause) of a report.
     state_actor
         True when actor1 is a state force (ACLED inter 1): territory taken becomes
         "Government regains territory".
+    ignore
+        Character spans (e.g. actor names such as "5th Assault Corps") inside which an event word
+        does not count; a match that only starts or ends inside one ("Turkish drones struck") counts.
 
     Examples
     --------
@@ -99,19 +119,79 @@ def classify(sentence: str, *, state_actor: bool = False) -> EventType | None:
     'fighting'
     >>> classify("The army withdrew from the village after 5 soldiers were killed.").sub_event_type
     'Non-violent transfer of territory'
+    >>> classify("The 5th Assault Corps deployed.", ignore=[(4, 21)]).sub_event_type
+    'Other'
+    >>> classify("Turkish drones struck a car.", ignore=[(0, 14)]).sub_event_type
+    'Air/drone strike'
+    >>> classify("The army regained control of the village after local gunmen withdrew.").sub_event_type
+    'Non-state actor overtakes territory'
     """
     best: tuple[float, int, EventType] | None = None
+    background = min((m.start() for p, _ in _compiled().get("background", []) for m in p.finditer(sentence)),
+                     default=len(sentence) + 1)
     for kind in ("event", "fatal"):
         for pattern, row in _compiled().get(kind, []):
-            m = pattern.search(sentence)
-            if not m:
+            m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)), None)
+            if m is None:
                 continue
             sub = row["state_sub_event_type"] if (state_actor and row["state_sub_event_type"]) else row["sub_event_type"]
-            found = EventType(row["event_type"], sub, m.group(0), m.start(), m.end())
-            rank = (float(row["priority"]), -m.start())
+            found = EventType(row["event_type"], sub, m.group(0), m.start(), m.end(), kind)
+            rank = (float(row["priority"]) - (BACKGROUND_PENALTY if m.start() > background else 0), -m.start())
             if best is None or rank > best[:2]:
                 best = (rank[0], rank[1], found)
     return best[2] if best else None
+
+
+def has_action(text: str) -> bool:
+    """True when ``text`` has an event word or an action verb ("struck", "shelled") of its own.
+
+    Examples
+    --------
+    >>> has_action("and struck Binnish"), has_action("and Binnish")
+    (True, False)
+    """
+    return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _compiled().get(kind, []))
+
+
+def first_action(text: str) -> int | None:
+    """Offset of the first action verb ("struck", "stormed", ``clause_verb`` words) in ``text``, or None.
+
+    Examples
+    --------
+    >>> first_action("on the same day, stormed a hideout")
+    17
+    """
+    starts = [m.start() for p, _ in _compiled().get("clause_verb", []) for m in p.finditer(text)]
+    return min(starts) if starts else None
+
+
+@lru_cache(maxsize=1)
+def _breaks() -> re.Pattern[str]:
+    breaks = [row["pattern"] for _, row in _compiled().get("clause_break", [])]
+    verbs = [row["pattern"] for _, row in _compiled().get("clause_verb", [])]
+    events = [row["pattern"] for _, row in _compiled().get("event", [])]
+    and_verb = r"\s+and\s+(?=(?:[\w'-]+\s+){0,2}?(?:" + "|".join(verbs + events) + r")(?![\w-]))"
+    return re.compile("|".join([f"(?:{b})" for b in breaks] + [and_verb]), re.IGNORECASE)
+
+
+def clause_breaks(sentence: str) -> list[tuple[int, int]]:
+    """Where a sentence may pass from one incident to the next: ``(start, end)`` of each separator.
+
+    The separators are the ``clause_break`` patterns of ``event_verbs.csv`` and a plain "and"
+    followed (within two words) by an event word or an action verb.
+
+    Examples
+    --------
+    >>> s = "Jets bombed Idlib city, killing 11 civilians, and artillery shelled Darat Izza."
+    >>> [s[a:b] for a, b in clause_breaks(s)]
+    [', and ']
+    >>> s = "The army shelled Kafr Ruma and struck Hass."
+    >>> [s[a:b] for a, b in clause_breaks(s)]
+    [' and ']
+    >>> clause_breaks("Clashes between the army and HTS near Kafr Nabl.")
+    []
+    """
+    return [(m.start(), m.end()) for m in _breaks().finditer(sentence) if m.end() > m.start()]
 
 
 def is_hedged(sentence: str) -> bool:
@@ -127,8 +207,58 @@ def is_hedged(sentence: str) -> bool:
     return any(p.search(sentence) for p, _ in _compiled().get("hedge", []))
 
 
+def fatal_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the death words in ``sentence``, in text order.
+
+    Examples
+    --------
+    >>> s = "Fighters clashed in Jandairis, leaving three dead."
+    >>> [s[a:b] for a, b in fatal_spans(s)]
+    ['dead']
+    """
+    return sorted(_spans(sentence, "fatal"))
+
+
 def _spans(sentence: str, kind: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for p, _ in _compiled().get(kind, []) for m in p.finditer(sentence)]
+
+
+def unnamed_actor1(sub_event_type: str) -> str | None:
+    """The actor1 ACLED codes for an event of ``sub_event_type`` whose perpetrator is not named.
+
+    Examples
+    --------
+    >>> unnamed_actor1("Remote explosive/landmine/IED")
+    'Unidentified Armed Group (Syria)'
+    >>> unnamed_actor1("Air/drone strike") is None
+    True
+    """
+    for _, row in _compiled().get("unnamed_actor1", []):
+        if row["sub_event_type"] == sub_event_type:
+            return str(row["pattern"])
+    return None
+
+
+def starts_new_incident(text: str) -> bool:
+    """True when a sentence says it reports another incident ("In a separate incident", "Elsewhere").
+
+    Examples
+    --------
+    >>> starts_new_incident("In a separate incident, a bomb exploded."), starts_new_incident("Then it exploded.")
+    (True, False)
+    """
+    return any(p.search(text) for p, _ in _compiled().get("new_incident", []))
+
+
+def refers_back(text: str) -> bool:
+    """True when ``text`` points back to a place named before ("retook the village", "there").
+
+    Examples
+    --------
+    >>> refers_back("The SDF retook the village the next day."), refers_back("The SDF advanced.")
+    (True, False)
+    """
+    return any(p.search(text) for p, _ in _compiled().get("anaphora", []))
 
 
 def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
@@ -136,8 +266,10 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
 
     A figure counts when it is followed (within three words) by a person noun ("soldiers",
     "civilians", ...) and the nearest outcome word within ``window`` characters says death
-    ("killed") rather than injury ("wounded") or capture ("captured"). "Several"/"dozens"
-    follow ACLED's convention for vague figures.
+    ("killed") rather than injury ("wounded") or capture ("captured"). Following ACLED: a range
+    ("5 to 8 soldiers", "between 5 and 8") counts its lowest figure, a figure after "including"
+    is part of one already counted, "a"/"an" right after a death word is one person, and vague
+    words ("several", "dozens") take the values of ``number_words.csv``.
 
     Examples
     --------
@@ -148,26 +280,50 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     >>> count_fatalities("three civilians were wounded and two were killed")
     >>> count_fatalities("killed two civilians and wounded 5 others")
     2
+    >>> count_fatalities("shelling killed four civilians, including two children")
+    4
+    >>> count_fatalities("between 5 and 8 soldiers were killed")
+    5
+    >>> count_fatalities("gunmen killed a council member"), count_fatalities("the clashes left dozens dead")
+    (1, 12)
+    >>> count_fatalities("a car bomb killed two guards and a civilian")
+    3
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
         return None
     others = _spans(sentence, "injury") + _spans(sentence, "capture")
+    subsets = [end for _, end in _spans(sentence, "subset")]
     persons = [p for p, _ in _compiled().get("person", [])]
     number_re, words = _numbers()
     total, counted = 0, False
+    previous_end, previous_value = -100, None
     for m in number_re.finditer(sentence):
+        article = m.group("word") is not None and m.group("word").lower() in ("a", "an")
         following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
         if not any(p.fullmatch(word) for word in following for p in persons):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]
+        if any(0 <= m.start() - end <= 3 for end in subsets):
+            continue  # "including two children": already in the figure before
+        if m.group("digits") and (_MONTH_BEFORE.search(sentence[:m.start()]) or _MONTH_AFTER.match(sentence[m.end():])):
+            continue  # the day of a date ("on March 12, losing nine soldiers")
 
         def distance(span: tuple[int, int]) -> int:
             return max(span[0] - m.end(), m.start() - span[1], 0)
 
         near_fatal = min((distance(s) for s in fatal), default=10**6)
         near_other = min((distance(s) for s in others), default=10**6)
+        listed = previous_value is not None and re.search(r"(?:,|\band)\s+$", sentence[previous_end:m.start()])
+        if article and not any(0 <= m.start() - e <= 2 for _, e in fatal) and not listed:
+            continue  # "a" is one person right after the death word ("killing a commander") or in a list
+            # of figures ("killing two guards and a civilian")
         if near_fatal <= window and near_fatal <= near_other:
+            gap = sentence[previous_end:m.start()]
+            if previous_value is not None and re.fullmatch(r"\s*(?:-|to|or|and|and up to|or even)\s*", gap, re.I):
+                total -= previous_value  # "5 to 8 soldiers": the lowest figure
+                value = min(value, previous_value)
             total += value
             counted = True
+            previous_end, previous_value = m.end(), value
     return total if counted else None
