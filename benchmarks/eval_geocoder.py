@@ -96,12 +96,12 @@ def summary(res: pd.DataFrame) -> dict[str, float]:
     matched = res.status == "matched"
     close = res.km <= res.tol
     return {
-        "rows": len(res),
-        "within": round(100 * close.sum() / n, 1),
-        "matched within": round(100 * (matched & close).sum() / n, 1),
-        "matched wrong": round(100 * (matched & ~close).sum() / n, 1),
-        "ambiguous": round(100 * (res.status == "ambiguous").sum() / n, 1),
-        "unresolved": round(100 * (res.status == "unresolved").sum() / n, 1),
+        "rows": int(len(res)),
+        "within": float(round(100 * close.sum() / n, 1)),
+        "matched within": float(round(100 * (matched & close).sum() / n, 1)),
+        "matched wrong": float(round(100 * (matched & ~close).sum() / n, 1)),
+        "ambiguous": float(round(100 * (res.status == "ambiguous").sum() / n, 1)),
+        "unresolved": float(round(100 * (res.status == "unresolved").sum() / n, 1)),
     }
 
 

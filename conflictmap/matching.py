@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalize import compact_key, consonants, core_of_key, is_arabic, keys, name_key, normalize_name, skeleton
+from .normalize import arabic_alternatives, compact_key, consonants, core_of_key, is_arabic, keys, name_key, normalize_name, skeleton
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +229,11 @@ class NameIndex:
                     self.compact[c].append(entry)
         if len(s) >= 3:
             self.skel[s].append(entry)
+        for alt in arabic_alternatives(clean):  # ث written as س
+            ak = name_key(alt)
+            if ak and ak != k:
+                self.key[ak].append(entry)
+                self.compact[ak.replace(" ", "")].append(entry)
         if not is_arabic(clean):
             cons = consonants(clean)
             if len(cons) >= 3:
