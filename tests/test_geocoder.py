@@ -189,7 +189,102 @@ def test_bad_hints_are_clear(geocoder):
     with pytest.raises(InputError, match="feature type"):
         geocoder.resolve("Saraqib", feature_type="castle")
     m = geocoder.resolve("Saraqib", admin1="Atlantis")
-    assert m.status == "matched" and "not a known governorate" in m.reason
+    assert m.status == "matched" and "names no governorate" in m.reason
+
+
+@pytest.mark.parametrize("hint", ["x", "Atlantis", "SY99", "Qqzzxx"])
+def test_a_hint_naming_no_admin_area_is_said_and_logged_once(gazetteer, caplog, hint):
+    g = Geocoder(gazetteer)
+    with caplog.at_level("WARNING", logger="conflictmap.geocoder"):
+        for query in ("Saraqib", "Kafr Nabl", "Qwxzvbnm"):  # unresolved rows say it too
+            m = g.resolve(query, admin1=hint)
+            assert f"admin1 hint {hint!r} names no governorate" in m.reason, m.reason
+    assert sum(hint in r.getMessage() for r in caplog.records) == 1
+    d = g.resolve("Saraqib", admin2="zz")
+    assert "admin2 hint 'zz' names no district" in d.reason
+
+
+def test_a_hint_with_its_vowels_changed_is_that_governorate(geocoder):
+    m = geocoder.resolve("Ruwayhah", admin1="Idlb")
+    assert m.admin1_pcode == "SY07" and m.status == "matched" and "read as Idleb" in m.reason
+    assert geocoder.resolve("Ruwayhah", admin1="SY07").reason == ""
+
+
+def test_latin_and_arabic_agree(geocoder):
+    m = geocoder.resolve("Kansafra", name_ar="كنصفرة")
+    assert (m.status, m.place_id, m.method) == ("matched", KANSAFRAH, "both:key")
+    # the Arabic name decides when the Latin one is unknown, empty or missing
+    for latin in ("Qqqxzvb", "", None, float("nan")):
+        a = geocoder.resolve(latin, name_ar="كنصفرة", admin1="Idlib")
+        assert (a.place_id, a.method) == (KANSAFRAH, "arabic:key"), (latin, a)
+    # an empty, missing or Latin Arabic cell works
+    for ar in ("", None, float("nan"), "Kansafrah"):
+        b = geocoder.resolve("Kansafra", name_ar=ar)
+        assert b.place_id == KANSAFRAH and b.status == "matched", (ar, b)
+    assert geocoder.resolve("Kansafra", name_ar="").method == "key"  # no Arabic: the plain method
+
+
+def test_latin_and_arabic_that_disagree_are_ambiguous_with_both(geocoder):
+    m = geocoder.resolve("Saraqib", name_ar="كنصفرة", admin1="Idlib")
+    assert m.status == "ambiguous" and "Arabic name" in m.reason
+    assert {"gn:169388", KANSAFRAH} <= {c.place_id for c in m.candidates[:2]} or \
+        {KANSAFRAH} <= {c.place_id for c in m.candidates[:2]}
+    names = {c.name for c in m.candidates[:2]}
+    assert names == {"Saraqib", "Kansafrah"}
+
+
+def test_agreement_does_not_settle_namesakes(geocoder):
+    m = geocoder.resolve("Ruwayhah", name_ar="الرويحة")  # one in Idlib, one in Deir ez-Zor
+    assert m.status == "ambiguous" and m.method.startswith("both:")
+    hinted = geocoder.resolve("Ruwayhah", name_ar="الرويحة", admin1="Idlib")
+    assert hinted.status == "matched" and hinted.admin1_pcode == "SY07"
+
+
+def test_one_confident_script_and_a_weak_other_keeps_the_answer(geocoder):
+    weak = geocoder.resolve("سراقبوو", admin1="Idlib")  # only a look-alike of Saraqib
+    assert weak.status == "ambiguous" and weak.method == "fuzzy"
+    m = geocoder.resolve("Kansafrah", name_ar="سراقبوو", admin1="Idlib")
+    assert (m.status, m.place_id, m.method) == ("matched", KANSAFRAH, "latin:exact")
+    assert "other script is unsure" in m.reason
+    none = geocoder.resolve("Kansafrah", name_ar="ززززقققق", admin1="Idlib")
+    assert (none.status, none.place_id, none.method) == ("matched", KANSAFRAH, "latin:exact")
+
+
+def test_geopy_geocode_takes_name_ar(geocoder):
+    loc = geocoder.geocode("Qqqxzvb", name_ar="كنصفرة")
+    assert loc.raw["place_id"] == KANSAFRAH and loc.raw["match_method"] == "arabic:key"
+
+
+def test_dataframe_geocode_reads_both_scripts(geocoder):
+    df = pd.DataFrame({"location": ["Kansafra", None, "Saraqib", "Kansafra", "Kansafra"],
+                       "location_ar": ["كنصفرة", "كنصفرة", "كنصفرة", None, "Kansafra"],
+                       "gov": ["Idlib", "Idlib", "Idlib", "Idlib", "x"],
+                       "district": ["Ariha", "Ariha", None, "Ariha", "zz"]})
+    out = conflictmap.geocode(df, name="location", name_ar="location_ar", admin1="gov", admin2="district",
+                              geocoder=geocoder)
+    assert len(out) == len(df) and list(out.index) == list(df.index)
+    assert out["match_method"].tolist()[:2] == ["both:key", "arabic:key"]
+    assert out.loc[2, "match_status"] == "ambiguous"
+    assert out.loc[3, "match_method"] == "key" and out.loc[3, "place_id"] == KANSAFRAH
+    assert "names no governorate" in out.loc[4, "match_reason"] and "names no district" in out.loc[4, "match_reason"]
+    with pytest.raises(InputError, match="name_ar"):
+        conflictmap.geocode(df, name="location", name_ar="nope", geocoder=geocoder)
+
+
+def test_cli_geocode_arabic_column(tmp_path, capsys):
+    from conflictmap.cli import main
+
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"location": ["Kansafra", ""], "location_ar": ["كنصفرة", "كنصفرة"],
+                  "admin1": ["Idlib", "Idlib"], "admin2": ["Ariha", "nowhere"]}).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["geocode", str(src), "-o", str(out), "--arabic-column", "location_ar", "--admin1-column", "admin1",
+                 "--admin2-column", "admin2"]) == 0
+    res = pd.read_csv(out, keep_default_na=False)
+    assert len(res) == 2 and res["place_id"].tolist() == [KANSAFRAH, KANSAFRAH]
+    assert res["match_method"].tolist() == ["both:key", "arabic:key"]
+    assert "names no district" in res.loc[1, "match_reason"]
+    assert "2 row(s)" in capsys.readouterr().err
 
 
 def test_corrections_win(tmp_path, gazetteer):
