@@ -145,8 +145,15 @@ def _firm(m: Match) -> bool:
     return base in _FIRM_METHODS and m.score >= MATCH_MIN_SCORE and m.feature_type not in ADMIN_TYPES
 
 
-def _score(m: Match) -> tuple[bool, float]:
-    return (m.status == "matched", m.score)
+def _score(m: Match) -> tuple[bool, bool, int, int, float]:
+    """How good an answer is, to pick the best guess of two that disagree: matched first, then
+    one inside the hinted area, then the place itself before a place near it or the area around
+    it ("X Tahtani" placed at X, a name placed from its context), then a firm spelling before a
+    look-alike, then the score."""
+    base = (m.method or "").split(":")[-1]
+    strength = 2 if base in _FIRM_METHODS else 1 if base == "fuzzy" else 0
+    inside = not any(n in _HINT_NOTES for n in (m.candidates[0].notes if m.candidates else ()))
+    return (m.status == "matched", inside, -(m.geo_precision or 3), strength, m.score)
 
 
 def _pt(c: Candidate) -> tuple[float, float]:

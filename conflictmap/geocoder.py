@@ -248,8 +248,9 @@ class Geocoder(_GeopyGeocoder):
         if parsed.name != parsed.text and not parsed.context:
             # "Camp Alpha", "Tal Abyad District": the words taken as qualifiers may be part of a name
             whole = self._match_name(parsed.text, parsed, context)
+            # ("Eastern Ghouta" is a region, not a place near Ghouta): a whole-text name wins ties
             if whole.status == "matched" and whole.method in ("exact", "alias", "key", "compact") and (
-                    match.status != "matched" or whole.score > match.score):
+                    match.status != "matched" or whole.score >= match.score):
                 match = whole
         if match.status == "unresolved":
             split = self._split_match(parsed, context)
@@ -342,7 +343,7 @@ class Geocoder(_GeopyGeocoder):
             if anchor.status != "matched" or anchor.feature_type in ADMIN_TYPES:
                 continue
             ctx = Context(admin1_pcodes=context.admin1_pcodes, anchors=((anchor.longitude, anchor.latitude, 15.0),),
-                          strict_admin=context.strict_admin)
+                          strict_admin=context.strict_admin, named=context.named | {name_key(tail)})
             head_cands = [c for c in rank(self.index, self.index.lookup(head), ctx) if "far from context" not in c.notes]
             if head_cands:
                 m = decide(self.index, parsed.name, head_cands, near=parsed.near, area=parsed.area)
@@ -470,8 +471,9 @@ class Geocoder(_GeopyGeocoder):
                                  float(haversine_km(x0, y0, x1, y1)) / 2 + 5.0)
                 anchors.append((top.longitude, top.latitude, radius))
         level = parsed.admin_level
+        named = frozenset(k for k in (name_key(x) for x in (*parsed.context, admin1, admin2) if x) if k)
         ctx = Context(admin1_pcodes=frozenset(a1), admin2_pcodes=frozenset(a2), admin3_pcodes=frozenset(a3),
-                      anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level)
+                      anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level, named=named)
         return ctx, note
 
     # ------------------------------------------------------------------ helpers
