@@ -382,7 +382,7 @@ def _read_places(file: Path) -> gpd.GeoDataFrame:
         raise GazetteerError(f"{file} is not a GeoParquet places table")
     if (crs or {}).get("id", {}) != {"authority": "EPSG", "code": 4326}:
         return gpd.read_parquet(file)
-    geoms = shapely.from_wkb(table.column(column).to_numpy(zero_copy_only=False))
+    geoms = shapely.from_wkb(table.column(column).to_numpy())
     frame = table.drop([column]).to_pandas()
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs="EPSG:4326"))
 
