@@ -17,7 +17,9 @@ promise ``matched`` makes).
 
 Tolerance: 5 km, or 8 km when the answer is a city, i.e. a gazetteer place whose GeoNames
 feature code is PPLC/PPLA/PPLA2 (capital, governorate or district seat) or whose population is
-at least 50,000: a city's published point may be anywhere in it.
+at least 50,000: a city's published point may be anywhere in it. An area answer (region, admin
+area, city neighbourhood: geo_precision 3, or 1 for a neighbourhood polygon) is right when the
+published point lies within the tolerance of its polygon.
 
 It also checks the evaluation data itself: rows whose published point lies far outside the
 governorate they name (the hint then points the wrong way), and rows with no gazetteer place
@@ -57,7 +59,18 @@ CITY_CODES = ("PPLC", "PPLA", "PPLA2")
 CITY_POPULATION = 50_000
 SCORE_BANDS = ((100.0, 101.0, "100"), (95.0, 100.0, "95-99.9"), (90.0, 95.0, "90-94.9"), (85.0, 90.0, "85-89.9"),
                (0.0, 85.0, "< 85"))
+AREA_TYPES = ("region", "admin1", "admin2", "admin3", "neighbourhood")
 WRONG_MAX = 3.0  # % of matched answers that may be off (the promise 'matched' makes)
+
+
+def _km_outside(g: Geocoder, place_id: str, lon: float, lat: float) -> float:
+    """Distance (km, roughly) from a point to an area's polygon; 0 inside."""
+    import shapely
+
+    geom = g.gazetteer.geometry(place_id)
+    if geom is None or geom.is_empty or geom.geom_type in ("Point", "MultiPoint"):
+        return np.inf
+    return float(geom.distance(shapely.Point(lon, lat))) * 111.0
 
 
 def _city_rows(g: Geocoder) -> np.ndarray:
@@ -84,6 +97,8 @@ def evaluate(g: Geocoder, df: pd.DataFrame, name_col: str | None, hint_col: str 
             row = g.index.row_of.get(m.place_id)
             if row is not None and is_city[row]:
                 tol = CITY_TOL_KM
+            if m.feature_type in AREA_TYPES:  # an area answer is right when the point lies in it
+                d = min(d, _km_outside(g, m.place_id, rec.longitude, rec.latitude))
         rows.append((m.status, d, tol, m.name, m.admin1, m.method, m.score, m.reason))
     out = pd.DataFrame(rows, columns=["status", "km", "tol", "got", "got_admin1", "method", "score", "reason"],
                        index=df.index)

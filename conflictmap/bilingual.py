@@ -4,9 +4,10 @@ Incident tables often carry the place name twice, transliterated and in Arabic s
 geocoder resolves each with the same hints and :func:`combine_scripts` combines the two
 answers:
 
-* both name the same place: the answer is confident (``matched``), unless the same namesakes
-  tie in both scripts, the place lies outside the hinted area, or neither spelling is a known
-  name of it (two look-alikes agreeing prove nothing when the place itself is missing);
+* both name the same place: the answer is ``matched`` when the Latin one is, or when the
+  Arabic one is and it could tell the Latin name's namesakes apart (each has an Arabic name
+  in the gazetteer); two unsure answers that agree stay ``ambiguous`` (two look-alikes of one
+  name prove nothing when the place itself is missing; tied namesakes stay tied);
 * one script is confident and the other finds nothing (or only a weak look-alike): the
   confident answer stands;
 * both are confident about different places: ``ambiguous``, with both as candidates;
@@ -20,8 +21,8 @@ Examples
 --------
 >>> from conflictmap import Geocoder
 >>> g = Geocoder()
->>> g.resolve("Kansafra", name_ar="كنصفرة").method
-'both:key'
+>>> g.resolve("Kansafra", name_ar="كنصفرة").method.split(":")[0]
+'both'
 >>> m = g.resolve("Saraqib", name_ar="كنصفرة")   # two different villages
 >>> m.status, sorted(c.name for c in m.candidates[:2])
 ('ambiguous', ['Kansafrah', 'Saraqib'])
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .matching import ADMIN_TYPES, MATCH_MIN_SCORE, SAME_PLACE_KM, TIE_MARGIN, Candidate, Match, NameIndex, haversine_km
+from .matching import ADMIN_TYPES, BORDER_PENALTY_SPAN, MATCH_MIN_SCORE, SAME_PLACE_KM, TIE_MARGIN, Candidate, Match, NameIndex, haversine_km
 
 __all__ = ["combine_scripts", "SCRIPT_PREFIXES"]
 
@@ -65,28 +66,26 @@ def combine_scripts(index: NameIndex, latin: Match, arabic: Match) -> Match:
         note = f"the {lost} name found nothing ({other.reason})" if other.reason else ""
         return _tagged(found, script, note)
     if _same(latin.point, arabic.point) or latin.place_id == arabic.place_id:
-        return _agree(latin, arabic)
+        return _agree(index, latin, arabic)
     return _disagree(index, latin, arabic)
 
 
-def _agree(latin: Match, arabic: Match) -> Match:
+def _agree(index: NameIndex, latin: Match, arabic: Match) -> Match:
     """Both scripts name the same place."""
-    base = latin if latin.status == "matched" or arabic.status != "matched" else arabic
-    if latin.status == "matched" or arabic.status == "matched":
-        return _tagged(base, "both", "", status="matched")
-    # both unsure: agreement settles a doubt about the spelling, not a tie between namesakes
-    # that both scripts share, nor a place outside the hinted area
-    # that both scripts share, nor a place outside the hinted area; and two look-alikes agreeing
-    # is no evidence: when the place is missing, both spellings' nearest name is the same one
-    shared = [a for a in _rivals(latin) if any(_same(_pt(a), _pt(b)) for b in _rivals(arabic))]
-    hinted = any(n in _HINT_NOTES for m in (latin, arabic) for n in (m.candidates[0].notes if m.candidates else ()))
-    if shared or hinted or not (_firm(latin) or _firm(arabic)):
-        why = ("both scripts tie with the same namesakes" if shared else
-               "both scripts agree on a place outside the hint" if hinted else
-               "both scripts only resemble this name")
-        return _tagged(base, "both", why, candidates=_merged(latin, arabic))
-    return _tagged(base, "both", f"the Latin and Arabic names agree ({latin.method}, {arabic.method})",
-                   status="matched")
+    if latin.status == "matched":
+        return _tagged(latin, "both", "")
+    if arabic.status == "matched":
+        # the Latin name ties namesakes (or is unsure of its spelling); the Arabic one settles it
+        # only if it could tell them apart: every rival has an Arabic name in the gazetteer
+        # (a namesake without one is not "another name" but no evidence at all)
+        rivals = _rivals(latin)
+        if all(str(index.name_ar[c.row]) for c in rivals):
+            return _tagged(arabic, "both", "")
+        return _tagged(latin, "both", "the Arabic name cannot tell the namesakes apart (some have no Arabic name)",
+                       candidates=_merged(latin, arabic))
+    # both unsure: two doubts that agree are still doubts (two look-alikes of one name, the
+    # same namesakes tied in both scripts, a place outside the hint)
+    return _tagged(latin, "both", "both scripts are unsure", candidates=_merged(latin, arabic))
 
 
 def _disagree(index: NameIndex, latin: Match, arabic: Match) -> Match:
@@ -94,8 +93,12 @@ def _disagree(index: NameIndex, latin: Match, arabic: Match) -> Match:
     for sure, unsure, script in ((latin, arabic, "latin"), (arabic, latin, "arabic")):
         if sure.status == "matched" and unsure.status != "matched":
             if any(_same(sure.point, _pt(c)) for c in unsure.candidates):
-                return _tagged(sure, "both", f"the other script lists {sure.name} among its candidates",
-                               )
+                # as in _agree: the Arabic name settles the Latin one's doubt only if it could
+                # tell the Latin candidates apart
+                if script == "latin" or all(str(index.name_ar[c.row]) for c in [*unsure.candidates[:1], *_rivals(unsure)]):
+                    return _tagged(sure, "both", f"the other script lists {sure.name} among its candidates")
+                return _tagged(unsure, "latin", "the Arabic name cannot tell the namesakes apart",
+                               candidates=_merged(unsure, sure))
             if not _firm(unsure):
                 return _tagged(sure, script, f"the other script is unsure ({unsure.reason})")
     best, other, script = (latin, arabic, "latin") if _score(latin) >= _score(arabic) else (arabic, latin, "arabic")
@@ -132,11 +135,13 @@ def _merged(first: Match, second: Match) -> tuple[Candidate, ...]:
 
 
 def _rivals(m: Match) -> list[Candidate]:
-    """Candidates that tie with the best one and lie elsewhere (what makes an answer ambiguous)."""
+    """Candidates that may tie with the best one and lie elsewhere (what makes an answer
+    ambiguous; a namesake just across the hinted border counts, as in ``decide``)."""
     if not m.candidates:
         return []
     top = m.candidates[0]
-    return [c for c in m.candidates[1:] if top.score - c.score < TIE_MARGIN and not _same(_pt(top), _pt(c))]
+    return [c for c in m.candidates[1:] if top.score - c.score < TIE_MARGIN + BORDER_PENALTY_SPAN
+            and not _same(_pt(top), _pt(c))]
 
 
 def _firm(m: Match) -> bool:

@@ -12,7 +12,7 @@ Examples
 --------
 >>> from conflictmap.gazetteer import get_gazetteer
 >>> index = NameIndex.for_gazetteer(get_gazetteer())
->>> hits = index.lookup("Kansafra")
+>>> hits = index.lookup("Kansafraa")
 >>> hits[0].place_id, hits[0].method
 ('gn:168572', 'key')
 """
@@ -57,6 +57,7 @@ NEIGHBOURHOOD_CITY_BONUS = 4.0  # rank(): ... and one whose city it names (conte
 PRECISION = {"settlement": 1, "neighbourhood": 1, "base": 1, "airport": 1, "crossing": 1, "prison": 1, "landmark": 1,
              "admin3": 3, "admin2": 3, "admin1": 3, "region": 3, "road": 2}
 ADMIN_TYPES = ("admin1", "admin2", "admin3")
+AREA_TYPES = ADMIN_TYPES + ("region",)
 
 
 def haversine_km(lon1, lat1, lon2, lat2):
@@ -489,8 +490,8 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
 
 def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: bool = False,
            area: bool = False, reason_if_none: str = "no place with this name in the gazetteer",
-           min_score: float = MATCH_MIN_SCORE) -> Match:
-    """Turn ranked candidates into a :class:`Match`."""
+           min_score: float = MATCH_MIN_SCORE, type_hint: str | None = None) -> Match:
+    """Turn ranked candidates into a :class:`Match` (``type_hint`` as in :func:`rank`)."""
     if not ranked:
         return Match(query=query, status="unresolved", reason=reason_if_none)
     top = ranked[0]
@@ -532,6 +533,9 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         status, reason = "ambiguous", "best candidate lies outside the given admin area"
     if status == "matched" and "far from context" in top.notes:
         status, reason = "ambiguous", "best candidate lies far from the places named with it"
+    if status == "matched" and type_hint == "settlement" and top.feature_type in AREA_TYPES:
+        # "Shamiyah town" answered by the region 'the Shamiyah': the query named a settlement
+        status, reason = "ambiguous", f"the query names a village or town; the best match is the {top.feature_type}"
     row = top.row
     ftype = str(index.feature_type[row])
     precision = PRECISION.get(ftype, 1)

@@ -222,16 +222,16 @@ def test_a_hint_with_its_vowels_changed_is_that_governorate(geocoder):
 
 def test_latin_and_arabic_agree(geocoder):
     m = geocoder.resolve("Kansafra", name_ar="كنصفرة")
-    assert (m.status, m.place_id, m.method) == ("matched", KANSAFRAH, "both:key")
+    assert (m.status, m.place_id, m.method.split(":")[0]) == ("matched", KANSAFRAH, "both")
     # the Arabic name decides when the Latin one is unknown, empty or missing
     for latin in ("Qqqxzvb", "", None, float("nan")):
         a = geocoder.resolve(latin, name_ar="كنصفرة", admin1="Idlib")
-        assert (a.place_id, a.method) == (KANSAFRAH, "arabic:key"), (latin, a)
+        assert a.place_id == KANSAFRAH and a.method in ("arabic:key", "arabic:alias"), (latin, a)
     # an empty, missing or Latin Arabic cell works
     for ar in ("", None, float("nan"), "Kansafrah"):
         b = geocoder.resolve("Kansafra", name_ar=ar)
         assert b.place_id == KANSAFRAH and b.status == "matched", (ar, b)
-    assert geocoder.resolve("Kansafra", name_ar="").method == "key"  # no Arabic: the plain method
+    assert geocoder.resolve("Kansafra", name_ar="").method in ("key", "alias")  # no Arabic: no prefix
 
 
 def test_latin_and_arabic_that_disagree_are_ambiguous_with_both(geocoder):
@@ -262,7 +262,7 @@ def test_one_confident_script_and_a_weak_other_keeps_the_answer(geocoder):
 
 def test_geopy_geocode_takes_name_ar(geocoder):
     loc = geocoder.geocode("Qqqxzvb", name_ar="كنصفرة")
-    assert loc.raw["place_id"] == KANSAFRAH and loc.raw["match_method"] == "arabic:key"
+    assert loc.raw["place_id"] == KANSAFRAH and loc.raw["match_method"].startswith("arabic:")
 
 
 def test_dataframe_geocode_reads_both_scripts(geocoder):
@@ -273,9 +273,9 @@ def test_dataframe_geocode_reads_both_scripts(geocoder):
     out = conflictmap.geocode(df, name="location", name_ar="location_ar", admin1="gov", admin2="district",
                               geocoder=geocoder)
     assert len(out) == len(df) and list(out.index) == list(df.index)
-    assert out["match_method"].tolist()[:2] == ["both:key", "arabic:key"]
+    assert [m.split(":")[0] for m in out["match_method"].tolist()[:2]] == ["both", "arabic"]
     assert out.loc[2, "match_status"] == "ambiguous"
-    assert out.loc[3, "match_method"] == "key" and out.loc[3, "place_id"] == KANSAFRAH
+    assert ":" not in out.loc[3, "match_method"] and out.loc[3, "place_id"] == KANSAFRAH
     assert "names no governorate" in out.loc[4, "match_reason"] and "names no district" in out.loc[4, "match_reason"]
     with pytest.raises(InputError, match="name_ar"):
         conflictmap.geocode(df, name="location", name_ar="nope", geocoder=geocoder)
@@ -292,7 +292,7 @@ def test_cli_geocode_arabic_column(tmp_path, capsys):
                  "--admin2-column", "admin2"]) == 0
     res = pd.read_csv(out, keep_default_na=False)
     assert len(res) == 2 and res["place_id"].tolist() == [KANSAFRAH, KANSAFRAH]
-    assert res["match_method"].tolist() == ["both:key", "arabic:key"]
+    assert [m.split(":")[0] for m in res["match_method"]] == ["both", "arabic"]
     assert "names no district" in res.loc[1, "match_reason"]
     assert "2 row(s)" in capsys.readouterr().err
 
@@ -446,3 +446,73 @@ def test_a_namesake_just_across_the_hinted_border_is_a_rival(geocoder):
     # Ubin (Latakia) and Obin (Idlib) are 18 km apart on either side of the border
     m = geocoder.resolve("Ubin", admin1="Latakia")
     assert m.status == "ambiguous" and {c.admin1 for c in m.candidates[:3]} >= {"Lattakia", "Idleb"}
+
+
+# ---------------------------------------------------------------------------- neighbourhoods and regions
+def _neighbourhood(geocoder, city: str):
+    idx = geocoder.index
+    rows = [i for i, t in enumerate(idx.feature_type) if t == "neighbourhood" and idx.city_key[i] == name_key(city)]
+    if not rows:
+        pytest.skip(f"the gazetteer has no neighbourhoods of {city}")
+    return rows
+
+
+@pytest.mark.parametrize("query,city", [
+    ("Sheikh Maqsoud, Aleppo", "Aleppo"), ("Sheikh Maqsoud neighbourhood of Aleppo", "Aleppo"),
+    ("the Midan district of Damascus", "Damascus"), ("Bab Amr in Homs", "Homs"),
+])
+def test_city_neighbourhoods_resolve_when_the_city_is_named(geocoder, query, city):
+    _neighbourhood(geocoder, city)
+    m = geocoder.resolve(query)
+    assert m.point is not None, m.reason
+    assert m.feature_type == "neighbourhood" or m.feature_type == "settlement"
+    centre = next(c for c in geocoder.index.lookup(city, fuzzy=False) if c.feature_type == "settlement")
+    assert haversine_km(m.longitude, m.latitude, centre.longitude, centre.latitude) < 15
+
+
+def test_a_neighbourhood_never_outranks_a_village_of_the_same_name(geocoder):
+    idx = geocoder.index
+    from conflictmap.matching import Context, rank
+
+    # a name held by a neighbourhood and by a village elsewhere
+    by_key: dict[str, list[int]] = {}
+    for row, t in enumerate(idx.feature_type):
+        if t in ("neighbourhood", "settlement"):
+            by_key.setdefault(name_key(idx.name[row]), []).append(row)
+    pairs = [(k, rows) for k, rows in by_key.items()
+             if {"neighbourhood", "settlement"} <= {idx.feature_type[r] for r in rows}]
+    if not pairs:
+        pytest.skip("no neighbourhood shares its name with a village")
+    for key, rows in pairs[:30]:
+        hood = next(r for r in rows if idx.feature_type[r] == "neighbourhood")
+        village = next(r for r in rows if idx.feature_type[r] == "settlement")
+        cands = [idx._candidate(r, str(idx.name[r]), "exact", 100.0) for r in (hood, village)]
+        plain = rank(idx, cands, Context())
+        assert plain[0].feature_type == "settlement", (key, [c.name for c in plain])
+        named = rank(idx, cands, Context(named=frozenset({idx.city_key[hood]})))
+        hood_score = next(c.score for c in named if c.row == hood) - next(c.score for c in plain if c.row == hood)
+        assert hood_score == 8.0  # from -4 (city not named) to +4 (named)
+
+
+def test_naming_the_city_picks_its_neighbourhood_over_a_village_elsewhere(geocoder):
+    idx = geocoder.index
+    found = 0
+    for hood in [r for r, t in enumerate(idx.feature_type) if t == "neighbourhood"][:200]:
+        name, city = str(idx.name[hood]), str(geocoder.gazetteer.places["city"].iloc[hood])
+        others = [c for c in idx.lookup(name, fuzzy=False) if c.feature_type == "settlement"
+                  and c.method in ("exact", "alias", "key") and c.admin1_pcode != idx.admin1_pcode[hood]]
+        if not others or not city:
+            continue
+        found += 1
+        m = geocoder.resolve(f"{name}, {city}")
+        assert m.place_id == idx.place_id[hood], (name, city, m.name, m.feature_type, m.reason)
+    if not found:
+        pytest.skip("no neighbourhood shares its name with a village in another governorate")
+
+
+@pytest.mark.parametrize("query", ["Eastern Ghouta", "Western Ghouta", "Wadi Barada", "Lajat", "Jabal al-Akrad"])
+def test_named_regions_resolve_to_the_region(geocoder, query):
+    if not any(t == "region" and n == query for t, n in zip(geocoder.index.feature_type, geocoder.index.name)):
+        pytest.skip(f"the gazetteer has no region {query!r}")
+    m = geocoder.resolve(query)
+    assert (m.status, m.feature_type, m.name) == ("matched", "region", query)
