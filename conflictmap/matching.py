@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import math
@@ -88,6 +89,12 @@ class Candidate:
     latitude: float = math.nan
     population: int = 0
     notes: tuple[str, ...] = ()
+
+    def rescored(self, score: float, notes: tuple[str, ...]) -> "Candidate":
+        """This candidate with another score and notes (``dataclasses.replace``, ten times faster)."""
+        return Candidate(self.row, self.place_id, self.name, self.matched_name, self.method, score,
+                         self.feature_type, self.admin1_pcode, self.admin1, self.longitude, self.latitude,
+                         self.population, notes)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for tables and JSON."""
@@ -269,18 +276,26 @@ class NameIndex:
         articles are folded; searching that block alone is ten times faster and, measured on
         4,000 noisy names, missed 6 that the full search would have found (1 %)."""
         arabic = is_arabic(c)
+        first = "" if arabic else _first_consonant(c)
+        keys, lens = self._pool(arabic, first, admin1_pcodes)
+        # fuzz.ratio >= cutoff needs the lengths within a factor r/(2-r) of each other
+        r = cutoff / 100.0
+        lo, hi = math.ceil(len(c) * r / (2 - r) - 1e-9), math.floor(len(c) * (2 - r) / r + 1e-9)
+        window = keys[bisect.bisect_left(lens, lo):bisect.bisect_right(lens, hi)]
+        return process.extract(c, window, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+
+    @functools.lru_cache(maxsize=2048)
+    def _pool(self, arabic: bool, first: str, admin1_pcodes: tuple[str, ...]) -> tuple[list[str], list[int]]:
+        """The fuzzy search's choices (Arabic keys; or Latin keys of the hinted governorates or all,
+        blocked on the first consonant) sorted by length, and their lengths."""
         if arabic:
-            full = self._fuzzy_arabic
-        elif admin1_pcodes:
-            full = self._admin_choices(admin1_pcodes)
+            pool = self._fuzzy_arabic
+        elif first:
+            pool = self._block_choices(first, admin1_pcodes)
         else:
-            full = self._fuzzy_latin
-        if not arabic:
-            first = _first_consonant(c)
-            block = self._block_choices(first, admin1_pcodes) if first else None
-            if first:
-                return process.extract(c, block or [], scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
-        return process.extract(c, full, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+            pool = self._admin_choices(admin1_pcodes) if admin1_pcodes else self._fuzzy_latin
+        keys = sorted(pool, key=lambda k: (len(k), k))
+        return keys, [len(k) for k in keys]
 
     @functools.lru_cache(maxsize=256)
     def _admin_choices(self, admin1_pcodes: tuple[str, ...]) -> list[str]:
@@ -485,7 +500,7 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             adjusted = inside
     adjusted.sort(key=lambda a: (-a[0], -candidates[a[2]].population, candidates[a[2]].place_id))
     # only the leading candidates are ever shown or compared; build those alone
-    return [replace(candidates[i], score=score, notes=notes) for score, notes, i in adjusted[:RANK_KEEP]]
+    return [candidates[i].rescored(score, notes) for score, notes, i in adjusted[:RANK_KEEP]]
 
 
 def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: bool = False,
