@@ -551,6 +551,7 @@ def link_neighbourhoods(loc: pd.DataFrame, nbh: gpd.GeoDataFrame, admin: gpd.Geo
                        "km": f"{hit.km:.2f}", "evidence": hit.evidence,
                        "reason": f"{hit.evidence}; the locality's point lies in the neighbourhood polygon"
                        if hit.same_admin3 else f"{hit.evidence}, {hit.km:.2f} km from the polygon's centre"})
+    new_rows += city_sectors(nbh, loc, by_ccode, new_rows)
     new = pd.DataFrame(new_rows)
     if len(new):
         geoms = new.pop("geometry")
@@ -559,6 +560,43 @@ def link_neighbourhoods(loc: pd.DataFrame, nbh: gpd.GeoDataFrame, admin: gpd.Geo
     counts = pd.Series([r["decision"] for r in review]).value_counts()
     log.info("OCHA neighbourhoods: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return loc, new, review
+
+
+def city_sectors(nbh: gpd.GeoDataFrame, loc: pd.DataFrame, by_ccode: dict[str, int], added: list[dict]
+                 ) -> list[dict]:
+    """City sectors (OCHA's AREA codes: Damascus's Midan, Mazzeh, Qaboun ...) as neighbourhood places.
+
+    A sector grouping two or more neighbourhoods becomes ``ocha:<C-code>-<area code>`` with the union
+    of their polygons, unless a neighbourhood of the same city already carries its name (that
+    neighbourhood then stands for it).
+    """
+    out = []
+    coded = nbh[(nbh.sector_pcode != "") & (nbh.sector != "") & (nbh.parent_pcode != "")]
+    for (parent, code), grp in coded.groupby(["parent_pcode", "sector_pcode"], sort=True):
+        if len(grp) < 2 or parent not in by_ccode:
+            continue
+        city = loc.loc[by_ccode[parent]]
+        name, name_ar = clean_display(grp.sector.iat[0]), grp.sector_ar.iat[0]
+        taken = {name_key(n) for r in added if r["admin4_pcode"] == parent for n in (r["name"], r["name_ar"]) if n}
+        taken |= {name_key(n) for r in loc[(loc.feature_type == "neighbourhood") & (loc.admin4_pcode == parent)]
+                  .to_dict("records") for n in _names_of(r)}
+        if name_key(name) in taken or (name_ar and name_key(name_ar) in taken):
+            log.info("city sector %s (%s) of %s: a neighbourhood has its name; not added", code, name, city["name"])
+            continue
+        geom = shapely.union_all(grp.geometry.to_numpy())
+        geom = _polygonal(shapely.make_valid(shapely.set_precision(geom, 1e-6)))
+        point = geom.representative_point()
+        pid = f"ocha:{parent}-{code}"
+        out.append({
+            "place_id": pid, "name": name, "name_ar": name_ar if is_arabic(name_ar) else "", "alt_names": "",
+            "feature_type": "neighbourhood", "feature_code": "", "population": None,
+            "longitude": round(point.x, 6), "latitude": round(point.y, 6), "source": "ocha_ps", "source_id": pid,
+            "source_url": "", "merged_ids": "",
+            "note": f"City sector of {city['name']} (OCHA area {code}): the union of its {len(grp)} neighbourhoods",
+            "admin4_pcode": parent, "parent_id": city["place_id"], "city": city["name"], "geometry": geom,
+        })
+    log.info("OCHA city sectors added: %d", len(out))
+    return out
 
 
 # ----------------------------------------------------------------------------- curated records

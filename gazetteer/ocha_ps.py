@@ -26,13 +26,13 @@ Examples
 --------
 >>> import shapely
 >>> square = shapely.box(36.0, 35.0, 37.0, 36.0)
->>> rows = [{"pcode": "C1", "name_en": "A", "name_ar": "", "lng": 36.5, "lat": 35.5,
+>>> rows = [{"pcode": "C9001", "name_en": "A", "name_ar": "", "lng": 36.5, "lat": 35.5,
 ...          "admin3_pcode": "SY000000"},
-...         {"pcode": "C1", "name_en": "B", "name_ar": "", "lng": 36.6, "lat": 35.5,
+...         {"pcode": "C9001", "name_en": "B", "name_ar": "", "lng": 36.6, "lat": 35.5,
 ...          "admin3_pcode": "SY000000"}]
 >>> com, issues = check_communities(rows, square, {"SY000000": square})
 >>> list(com.pcode), [(i.pcode, i.action) for i in issues]
-(['C1'], [('C1', 'refused')])
+(['C9001'], [('C9001', 'refused')])
 """
 
 from __future__ import annotations
@@ -87,6 +87,21 @@ class Issue:
     reason: str
 
 
+_NULLS = frozenset({"<null>", "null", "none", "nan"})
+
+
+def _text(value: Any) -> str:
+    """A source text cell, with the shapefile conversion's ``<Null>`` (and None/NaN) read as empty.
+
+    >>> _text("<Null>"), _text(None), _text(" Midan ")
+    ('', '', 'Midan')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = normalize_name(value)
+    return "" if text.lower() in _NULLS else text
+
+
 def _km(deg: float) -> float:
     return float(deg) * KM_PER_DEG
 
@@ -127,9 +142,9 @@ def check_communities(rows: Iterable[Mapping[str, Any]], outline, admin3: Mappin
     issues: list[Issue] = []
     kept: dict[str, dict[str, Any]] = {}
     for pos, raw in enumerate(rows, start=1):
-        pcode = normalize_name(raw.get("pcode", ""))
-        name_en = normalize_name(raw.get("name_en", ""))
-        name_ar = normalize_name(raw.get("name_ar", ""))
+        pcode = _text(raw.get("pcode", ""))
+        name_en = _text(raw.get("name_en", ""))
+        name_ar = _text(raw.get("name_ar", ""))
         label = name_en or name_ar
         if not _CCODE.match(pcode):
             issues.append(Issue(pcode or f"row {pos}", label, "refused", f"malformed community P-code {pcode!r}"))
@@ -213,15 +228,15 @@ def check_neighbourhoods(raw: gpd.GeoDataFrame, outline, communities: set[str], 
     Returns
     -------
     (GeoDataFrame, list of Issue)
-        Columns ``pcode, name_en, name_ar, alt_names, sector, parent_pcode, longitude, latitude,
-        issue, geometry`` sorted by N-code; polygons made valid and simplified.
+        Columns ``pcode, name_en, name_ar, alt_names, sector, sector_ar, sector_pcode, parent_pcode,
+        longitude, latitude, issue, geometry`` sorted by N-code; polygons made valid and simplified.
     """
     issues: list[Issue] = []
     rows: dict[str, dict[str, Any]] = {}
     for pos, rec in enumerate(raw.itertuples(index=False), start=1):
-        pcode = normalize_name(getattr(rec, "PCODE", ""))
-        name_en = normalize_name(getattr(rec, "NAME_EN", ""))
-        name_ar = normalize_name(getattr(rec, "NAME_AR", ""))
+        pcode = _text(getattr(rec, "PCODE", ""))
+        name_en = _text(getattr(rec, "NAME_EN", ""))
+        name_ar = _text(getattr(rec, "NAME_AR", ""))
         label = name_en or name_ar
         geom = rec.geometry
         if not _NCODE.match(pcode):
@@ -240,8 +255,8 @@ def check_neighbourhoods(raw: gpd.GeoDataFrame, outline, communities: set[str], 
         if not outline.buffer(BORDER_KM / KM_PER_DEG).contains(geom.representative_point()):
             issues.append(Issue(pcode, label, "refused", "polygon lies outside Syria"))
             continue
-        alts = [normalize_name(getattr(rec, c, "")) for c in ("NAM_EN_REF", "NAM_AR_REF")]
-        parent = normalize_name(getattr(rec, "ADM4_PCODE", ""))
+        alts = [_text(getattr(rec, c, "")) for c in ("NAM_EN_REF", "NAM_AR_REF")]
+        parent = _text(getattr(rec, "ADM4_PCODE", ""))
         issue = ""
         if parent not in communities:
             issue = f"parent community {parent!r} is not an OCHA community; parent taken from the polygon"
@@ -254,14 +269,15 @@ def check_neighbourhoods(raw: gpd.GeoDataFrame, outline, communities: set[str], 
         rows[pcode] = {
             "pcode": pcode, "name_en": name_en or name_ar, "name_ar": name_ar if is_arabic(name_ar) else "",
             "alt_names": "|".join(a for a in dict.fromkeys(alts) if a and a not in (name_en, name_ar)),
-            "sector": normalize_name(getattr(rec, "AREA_EN", "")),
-            "sector_ar": normalize_name(getattr(rec, "AREA_AR", "")),
+            "sector": _text(getattr(rec, "AREA_EN", "")),
+            "sector_ar": _text(getattr(rec, "AREA_AR", "")),
+            "sector_pcode": _text(getattr(rec, "AREA_PCODE", "")),
             "parent_pcode": parent, "longitude": round(lon, 6), "latitude": round(lat, 6), "issue": issue,
             "geometry": geom,
         }
     frame = pd.DataFrame(list(rows.values()),
                          columns=["pcode", "name_en", "name_ar", "alt_names", "sector", "sector_ar",
-                                  "parent_pcode", "longitude", "latitude", "issue", "geometry"])
+                                  "sector_pcode", "parent_pcode", "longitude", "latitude", "issue", "geometry"])
     frame = frame.sort_values("pcode", kind="stable").reset_index(drop=True)
     geoms = np.array(list(frame.geometry), dtype=object)
     if len(geoms):

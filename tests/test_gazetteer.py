@@ -23,7 +23,9 @@ def test_more_than_thirteen_thousand_places(gazetteer):
     counts = gazetteer.places.feature_type.value_counts()
     assert counts["settlement"] > 13_000
     assert (counts["admin1"], counts["admin2"], counts["admin3"]) == (14, 62, 272)
-    assert counts["neighbourhood"] == 414
+    nb = gazetteer.places[gazetteer.places.feature_type == "neighbourhood"]
+    assert nb.source_id.str.contains(r"ocha:N\d{4}").sum() == 414  # every OCHA neighbourhood
+    assert 5 <= nb.place_id.str.match(r"^ocha:C\d+-A\d+$").sum() <= 15  # Damascus's city sectors
 
 
 def test_schema_and_types(gazetteer):
@@ -263,6 +265,16 @@ def test_neighbourhoods_have_polygons_parent_and_city(gazetteer):
     assert gazetteer.get(gazetteer.resolve_id("ocha:N0268"))["city"] == "Homs"  # Baba Amr
 
 
+def test_city_sectors_are_unions_of_their_neighbourhoods(gazetteer):
+    p = gazetteer.places
+    sectors = p[p.place_id.str.match(r"^ocha:C\d+-A\d+$")]
+    assert (sectors.feature_type == "neighbourhood").all() and (sectors.city == "Damascus").all()
+    midan = sectors[sectors.name == "Midan"]
+    assert len(midan) == 1 and midan.name_ar.iat[0] == "الميدان"
+    wastani = gazetteer.get(gazetteer.resolve_id("ocha:N0078"))  # Midan Wastani, in the Midan sector
+    assert midan.geometry.iat[0].contains(shapely.Point(wastani["longitude"], wastani["latitude"]))
+
+
 REGION_CHECKS = [  # region id, C-codes of towns inside it, C-codes of towns outside it
     ("cm:eastern-ghouta", ["C2338", "C2320", "C2314"], ["C2498", "C2416"]),
     ("cm:western-ghouta", ["C2498", "C2499", "C2466"], ["C2338"]),
@@ -277,6 +289,8 @@ REGION_CHECKS = [  # region id, C-codes of towns inside it, C-codes of towns out
     ("cm:jazira", ["C4564", "C5175"], ["C5192"]),
     ("cm:shamiyah", ["C5192"], ["C5175"]),
     ("cm:euphrates-valley-deir-ez-zor", ["C5192", "C5175"], ["C2889"]),
+    ("cm:yarmouk-basin", ["C6021", "C6024"], ["C5993"]),
+    ("cm:jabal-al-ala", ["C4173", "C4162"], ["C4309"]),
 ]
 
 

@@ -253,3 +253,12 @@ def test_linkage_names_agree_at_levels(build_module):
     # distinct villages of the same name 8 km apart in different sub-districts are not linked
     assert not linkage.community_rule(4, 8.0, False, False)
     assert linkage.community_rule(4, 8.0, True, False)
+
+
+def test_build_module_examples(build_module):
+    """The docstring examples of the build and its linkage modules run (they are not in the package)."""
+    import doctest
+
+    for module in (build_module, build_module.linkage, build_module.ocha_ps):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
