@@ -183,6 +183,13 @@ def _fold_token(token: str, final: bool = False) -> str:
 
 
 def _latin_tokens(text: str) -> list[str]:
+    return list(_latin_tokens_of(text))
+
+
+@functools.lru_cache(maxsize=131072)
+def _latin_tokens_of(text: str) -> tuple[str, ...]:
+    """The raw Latin tokens of a name (articles before a word dropped), memoised: keys,
+    skeletons and consonants of one name all start from them."""
     text = _APOS_RE.sub("", _strip_marks(text.lower()))
     text = _NON_WORD.sub(" ", text.replace("-", " ").replace("_", " "))
     raw = text.split()
@@ -199,7 +206,7 @@ def _latin_tokens(text: str) -> list[str]:
         if glued and len(tok) > 4:  # "Ezzor", "Arraqqa", "Ashshaddadi": a sun-letter article written joined
             tok = tok[glued.end():]
         out.append(tok)
-    return out
+    return tuple(out)
 
 
 def _arabic_tokens(text: str) -> list[str]:
@@ -238,11 +245,16 @@ def tokens(text: object) -> list[str]:
     >>> tokens("Deir ez-Zor") == tokens("Dayr az Zor") == tokens("Dair al-Zour")
     True
     """
-    clean = normalize_name(text)
+    return list(_tokens_of(normalize_name(text)))
+
+
+@functools.lru_cache(maxsize=131072)
+def _tokens_of(clean: str) -> tuple[str, ...]:
+    """``tokens`` of an already normalised name, memoised."""
     if not clean:
-        return []
+        return ()
     if is_arabic(clean):
-        return _arabic_tokens(clean)
+        return tuple(_arabic_tokens(clean))
     toks = _latin_tokens(clean)
     out = []
     for i, tok in enumerate(toks):
@@ -253,7 +265,7 @@ def tokens(text: object) -> list[str]:
         if _GLUED_AL.match(folded):  # "Alsubul", "Almayathen": "al" written joined to a word
             folded = _fold_token(folded[2:], final)
         out.append(_variant_map(final).get(folded, folded))
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=262144)
