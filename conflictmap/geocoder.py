@@ -287,7 +287,8 @@ class Geocoder(_GeopyGeocoder):
             cands = idx.lookup(name)
         ranked = rank(idx, cands, context, want_area=parsed.area and not parsed.near,
                       type_hint=parsed.type_hint)
-        return decide(idx, name, ranked, near=parsed.near, area=parsed.area, type_hint=parsed.type_hint)
+        return decide(idx, name, ranked, near=parsed.near, area=parsed.area, type_hint=parsed.type_hint,
+                      pool=cands)
 
     def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
         """"Bokros Tahtani" when only Buqrus is known: its lower quarter is next to it."""

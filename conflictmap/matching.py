@@ -45,6 +45,9 @@ FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not cons
 MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
 LOOKALIKE_METHODS = ("fuzzy", "skeleton")  # decide(): never 'matched' on their own (calibration)
+STRONG_METHODS = ("exact", "alias", "key", "compact", "prefix")
+COMMON_NAME_PLACES = 4  # decide(): a name this many other places in Syria bear is never 'matched' on a hint alone
+SINGLE_SOURCE = ("ocha_ps",)  # gazetteer sources whose settlements no second source corroborates
 UNRESOLVED_BELOW = 75.0
 RANK_KEEP = 40  # ranked candidates kept per query  # a fuzzy or skeleton best candidate this weak is no answer at all  # a fuzzy or skeleton candidate needs this (after context) to be matched  # a single candidate below this is ambiguous, never matched
 INSIDE_ADMIN_BONUS = 4.0  # rank(): a candidate inside the admin hint
@@ -195,6 +198,8 @@ class NameIndex:
         self.lat = places["latitude"].to_numpy(dtype=float)
         self.population = places["population"].fillna(0).to_numpy(dtype=float)
         self.feature_code = places["feature_code"].to_numpy()
+        self.single_source = (np.isin(places["source"].to_numpy(), SINGLE_SOURCE)
+                              & (places["feature_type"].to_numpy() == "settlement"))
         self.row_of = {pid: i for i, pid in enumerate(self.place_id)}
         # the city a neighbourhood lies in (name key; '' for every other place)
         city = places["city"].fillna("").to_numpy() if "city" in places else np.full(len(places), "", dtype=object)
@@ -505,8 +510,14 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
 
 def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: bool = False,
            area: bool = False, reason_if_none: str = "no place with this name in the gazetteer",
-           min_score: float = MATCH_MIN_SCORE, type_hint: str | None = None) -> Match:
-    """Turn ranked candidates into a :class:`Match` (``type_hint`` as in :func:`rank`)."""
+           min_score: float = MATCH_MIN_SCORE, type_hint: str | None = None,
+           pool: Sequence[Candidate] = ()) -> Match:
+    """Turn ranked candidates into a :class:`Match` (``type_hint`` as in :func:`rank`).
+
+    ``pool`` is the country-wide candidate list the ranking started from (before an admin hint
+    dropped the places outside it): a name that many other places bear is not ``matched`` on the
+    strength of the hint alone.
+    """
     if not ranked:
         return Match(query=query, status="unresolved", reason=reason_if_none)
     top = ranked[0]
@@ -548,6 +559,20 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         status, reason = "ambiguous", "best candidate lies outside the given admin area"
     if status == "matched" and "far from context" in top.notes:
         status, reason = "ambiguous", "best candidate lies far from the places named with it"
+    if status == "matched" and top.method not in ("exact", "correction") and index.single_source[top.row]:
+        # calibration: a village only OCHA's list knows (no GeoNames/WOF record linked to it),
+        # reached through a respelling, was another place in 30% (Airwars) and 24% (UCDP) of
+        # such answers: one uncorroborated record is not enough for a promise
+        status, reason = "ambiguous", (f"{top.name!r} is known from one source only and the query spells it "
+                                       f"differently ({top.method})")
+    if status == "matched" and pool:
+        others = _namesakes(index, top, pool)
+        if others >= COMMON_NAME_PLACES and not (top.population >= 5000 and _is_biggest(top, pool, 20)):
+            # calibration: names borne by four or more other places (Tiba, Hamra, Qastal ...) were
+            # another place in 16% (Airwars) and 18% (UCDP) of the answers the hint alone picked:
+            # the true one is as likely a namesake the gazetteer lacks
+            status, reason = "ambiguous", (f"a common name: {others} other places in Syria are called this; "
+                                           "the admin hint alone picks this one")
     if status == "matched" and type_hint == "settlement" and top.feature_type in AREA_TYPES:
         # "Shamiyah town" answered by the region 'the Shamiyah': the query named a settlement
         status, reason = "ambiguous", f"the query names a village or town; the best match is the {top.feature_type}"
@@ -565,6 +590,20 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         geo_precision=precision, score=round(min(top.score, 100.0), 1), method=top.method,
         candidates=tuple(ranked[:10]),
     )
+
+
+def _namesakes(index: NameIndex, top: Candidate, pool: Sequence[Candidate]) -> int:
+    """Places in ``pool`` found by a strong method that lie apart from ``top`` (not the same place)."""
+    return len({c.place_id for c in pool
+                if c.method in STRONG_METHODS and c.place_id != top.place_id
+                and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM
+                and not _nested(index, top.row, c.row)})
+
+
+def _is_biggest(top: Candidate, pool: Sequence[Candidate], factor: float) -> bool:
+    """True when ``top`` has ``factor`` times the population of every other place in ``pool``."""
+    rest = [c.population for c in pool if c.place_id != top.place_id]
+    return top.population >= factor * max(rest or [0], default=0)
 
 
 def _same_consonants(query: str, matched: str) -> bool:

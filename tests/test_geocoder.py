@@ -516,3 +516,26 @@ def test_named_regions_resolve_to_the_region(geocoder, query):
         pytest.skip(f"the gazetteer has no region {query!r}")
     m = geocoder.resolve(query)
     assert (m.status, m.feature_type, m.name) == ("matched", "region", query)
+
+
+def test_common_name_is_not_matched_on_the_hint_alone(geocoder):
+    """A name many places bear (Hamra: 15 others) is ambiguous even when the hint leaves one."""
+    m = geocoder.resolve("Hamra", admin1="Hama")
+    assert m.status == "ambiguous"
+    assert "common name" in m.reason
+    assert m.admin1 == "Hama" and m.place_id  # the best guess is still given
+
+
+def test_single_source_village_respelt_is_ambiguous_but_exact_name_matches(geocoder, gazetteer):
+    """A village only OCHA's list knows is matched by its own spelling, not by a respelling."""
+    places = gazetteer.places
+    row = places[(places.source == "ocha_ps") & (places.feature_type == "settlement")
+                 & (places.name == "Al-Hisso")]
+    if row.empty:
+        pytest.skip("gazetteer lacks the OCHA community Al-Hisso")
+    pid = row.place_id.iloc[0]
+    exact = geocoder.resolve("Al-Hisso", admin1="Al Hasakah")
+    respelt = geocoder.resolve("Al Hisso", admin1="Al Hasakah")
+    assert (exact.status, exact.place_id) == ("matched", pid)
+    assert (respelt.status, respelt.place_id) == ("ambiguous", pid)
+    assert "one source only" in respelt.reason
