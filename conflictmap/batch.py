@@ -41,9 +41,9 @@ _TEXT_OUTPUT = ["place_id", "place_name", "admin1", "admin2", "admin3", "match_m
                 "match_reason", "match_candidates"]
 
 
-def geocode(data: Any, name: str = "location", admin1: str | None = None, *, admin2: str | None = None,
-            geocoder: Any = None, progress: bool | None = None, prefix_clashes: bool = True,
-            candidates: int = 5):
+def geocode(data: Any, name: str = "location", admin1: str | None = None, *, name_ar: str | None = None,
+            admin2: str | None = None, geocoder: Any = None, progress: bool | None = None,
+            prefix_clashes: bool = True, candidates: int = 5):
     """Geocode the ``name`` column of a table.
 
     Parameters
@@ -51,6 +51,9 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, adm
     data : pandas.DataFrame, GeoDataFrame or dask DataFrame
     name : str
         Column holding the location text.
+    name_ar : str, optional
+        Column holding the same place's name in Arabic script; both names are read together
+        (see :meth:`conflictmap.Geocoder.resolve`). Empty cells, NaN and Latin text work.
     admin1, admin2 : str, optional
         Columns holding governorate / district hints (any spelling, or P-codes).
     geocoder : Geocoder, optional
@@ -72,11 +75,14 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, adm
     if _is_dask(data):
         from .scale import geocode_dask
 
+        if name_ar is not None:
+            raise InputError("name_ar is not supported on a Dask DataFrame yet; geocode its partitions "
+                             "with conflictmap.geocode(partition, name_ar=...)", column=name_ar)
         return geocode_dask(data, name=name, admin1=admin1, admin2=admin2, candidates=candidates,
                             geocoder=geocoder, prefix_clashes=prefix_clashes)
     if not isinstance(data, pd.DataFrame):
         raise InputError("geocode() takes a pandas, geopandas or dask DataFrame", value=type(data).__name__)
-    for col, role in ((name, "name"), (admin1, "admin1"), (admin2, "admin2")):
+    for col, role in ((name, "name"), (name_ar, "name_ar"), (admin1, "admin1"), (admin2, "admin2")):
         if col is not None and col not in data.columns:
             raise InputError(f"no {role} column {col!r}; columns are {list(map(str, data.columns))}",
                              column=str(col))
@@ -84,7 +90,7 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, adm
         from .geocoder import Geocoder
 
         geocoder = Geocoder()
-    codes, uniques = _distinct_queries([data[c] if c else None for c in (name, admin1, admin2)], len(data))
+    codes, uniques = _distinct_queries([data[c] if c else None for c in (name, name_ar, admin1, admin2)], len(data))
     show = progress if progress is not None else len(uniques) >= PROGRESS_MIN_NAMES
     iterator = uniques
     if show:
@@ -92,9 +98,12 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, adm
 
         iterator = tqdm(uniques, desc="geocoding", unit="name")
     matches = []
-    for q, a1, a2 in iterator:
+    for q, ar, a1, a2 in iterator:
         try:
-            matches.append(geocoder.resolve(q, admin1=a1 or None, admin2=a2 or None))
+            if ar:
+                matches.append(geocoder.resolve(q, name_ar=ar, admin1=a1 or None, admin2=a2 or None))
+            else:  # a geocoder without name_ar (a user's geopy-like class) still works
+                matches.append(geocoder.resolve(q, admin1=a1 or None, admin2=a2 or None))
         except InputError as exc:  # a bad hint on one row must not stop the batch
             matches.append(Match(query=q, status="unresolved", reason=str(exc)))
     table = matches_to_frame(matches, candidates=candidates)
@@ -124,11 +133,15 @@ def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFra
     return frame
 
 
-def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
-    """Codes of each row's (name, admin1, admin2) and the distinct triples as text.
+def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Codes of each row's (name, name_ar, admin1, admin2) and the distinct tuples as text.
 
     Each column is factorised on its raw values (fast, in C) and only the distinct values are
-    turned into text; the three code arrays are then combined and factorised once more.
+    turned into text; the code arrays are then combined and factorised once more.
+
+    >>> codes, tuples = _distinct_queries([pd.Series(["a", "b", "a"]), None, pd.Series(["x", None, "x"])], 3)
+    >>> codes.tolist(), tuples
+    ([0, 1, 0], [('a', '', 'x'), ('b', '', '')])
     """
     parts_codes = []
     parts_text = []
@@ -142,15 +155,21 @@ def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarr
         c = np.where(c < 0, len(text) - 1, c).astype(np.int64)
         parts_codes.append(c)
         parts_text.append(text)
-    sizes = [len(t) for t in parts_text]
-    combined = (parts_codes[0] * sizes[1] + parts_codes[1]) * sizes[2] + parts_codes[2]
+    combined = np.zeros(n, dtype=np.int64)
+    width = 1
+    for c, text in zip(parts_codes, parts_text):
+        if len(text) == 1:
+            continue
+        combined = combined * len(text) + c
+        width *= len(text)
+        if width > 2**40:  # re-number before the product could overflow
+            combined, uniq = pd.factorize(combined)
+            combined, width = combined.astype(np.int64), len(uniq)
     codes, uniq = pd.factorize(combined)
-    triples = []
-    for value in np.asarray(uniq, dtype=np.int64):
-        rest, c2 = divmod(int(value), sizes[2])
-        c0, c1 = divmod(rest, sizes[1])
-        triples.append((parts_text[0][c0], parts_text[1][c1], parts_text[2][c2]))
-    return codes, triples
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # first row of each distinct tuple
+    tuples = [tuple(parts_text[j][parts_codes[j][i]] for j in range(len(columns))) for i in first]
+    return codes, tuples
 
 
 def _to_text(v: Any) -> str:

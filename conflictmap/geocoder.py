@@ -43,7 +43,8 @@ from geopy.point import Point as GeopyPoint
 from .errors import GeocoderError, InputError
 from .gazetteer import Gazetteer, get_gazetteer
 from .matching import (ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank)
-from .normalize import compact_key, is_generic, name_key, normalize_name
+from .bilingual import combine_scripts
+from .normalize import compact_key, consonants, is_generic, name_key, normalize_name
 from .query import ParsedQuery, name_without_parts, parse_location
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class Geocoder(_GeopyGeocoder):
         self._resolve_cached = functools.lru_cache(maxsize=200_000)(self._resolve_uncached)
 
     # ------------------------------------------------------------------ geopy API
-    def geocode(self, query: Any, *, exactly_one: bool = True, admin1: str | None = None,
+    def geocode(self, query: Any, *, exactly_one: bool = True, name_ar: str | None = None, admin1: str | None = None,
                 admin2: str | None = None, near: tuple[float, float] | None = None,
                 bbox: Iterable[float] | None = None, feature_type: str | Iterable[str] | None = None,
                 include_ambiguous: bool = True, timeout: Any = None, **_: Any):
@@ -104,6 +105,9 @@ class Geocoder(_GeopyGeocoder):
             The location as a report writes it ("al Zayniyeh village", "Bshanetra, Aleppo").
         exactly_one : bool
             Return one :class:`~geopy.location.Location` (the best) or a list of candidates.
+        name_ar : str, optional
+            The same place's name in Arabic script, read together with ``query`` (see
+            :meth:`resolve`).
         admin1, admin2 : str, optional
             Governorate / district hint (name in any spelling or a P-code such as ``SY07``).
         near : (lat, lon), optional
@@ -121,7 +125,8 @@ class Geocoder(_GeopyGeocoder):
         -------
         Location, list of Location, or None
         """
-        match = self.resolve(query, admin1=admin1, admin2=admin2, near=near, bbox=bbox, feature_type=feature_type)
+        match = self.resolve(query, name_ar=name_ar, admin1=admin1, admin2=admin2, near=near, bbox=bbox,
+                             feature_type=feature_type)
         if exactly_one:
             if match.status == "unresolved" or (match.status == "ambiguous" and not include_ambiguous):
                 return None
@@ -177,32 +182,60 @@ class Geocoder(_GeopyGeocoder):
         return locs[0] if exactly_one else locs
 
     # ------------------------------------------------------------------ rich API
-    def resolve(self, query: Any, *, admin1: Any = None, admin2: Any = None, near: Any = None,
+    def resolve(self, query: Any, *, name_ar: Any = None, admin1: Any = None, admin2: Any = None, near: Any = None,
                 bbox: Iterable[float] | None = None, feature_type: str | Iterable[str] | None = None) -> Match:
         """Resolve one location string to a :class:`~conflictmap.matching.Match`.
 
         Never raises on odd text: empty, missing or unusable names come back ``unresolved``
-        with the reason. Bad hints (an unknown governorate) raise :class:`InputError`.
+        with the reason. A governorate or district hint that names no admin area is said in
+        the reason (and logged once per value). Bad ``near``/``bbox``/``feature_type`` values
+        raise :class:`InputError`.
+
+        Parameters
+        ----------
+        query : the location as written (any script)
+        name_ar : the same place's name in Arabic script, when the table has one. Both names
+            are resolved with the same hints and their candidates combined: agreement makes the
+            answer confident, one confident script and nothing in the other keeps it, two
+            confident answers that disagree are ``ambiguous`` with both as candidates.
+            ``match_method`` then says which script decided (``both:key``, ``arabic:alias``,
+            ``latin:fuzzy``; see DEVELOPING.md). Empty, missing or Latin text works.
+        admin1, admin2 : governorate / district hint (any spelling or a P-code)
+        near, bbox, feature_type : see :meth:`geocode`
 
         Examples
         --------
-        >>> m = Geocoder().resolve("Daraa province")
+        >>> g = Geocoder()
+        >>> m = g.resolve("Daraa province")
         >>> m.feature_type, m.geo_precision
         ('admin1', 3)
+        >>> m = g.resolve("Kansafra", name_ar="كنصفرة", admin1="Idlib")
+        >>> m.status, m.name, m.method.split(":")[0]
+        ('matched', 'Kansafrah', 'both')
+        >>> g.resolve("", name_ar="كنصفرة").method.split(":")[0]
+        'arabic'
         """
         near_t = _as_near(near)
         bbox_t = _as_bbox(bbox)
         types = _as_types(feature_type)
-        return self._resolve_cached(
-            query if isinstance(query, str) else ("" if query is None or _isnan(query) else str(query)),
-            _hint(admin1), _hint(admin2), near_t, bbox_t, types)
+        return self._resolve_cached(_text(query), _text(name_ar), _hint(admin1), _hint(admin2), near_t, bbox_t, types)
 
     def clear_cache(self) -> None:
         """Forget memoised answers (after editing corrections or the gazetteer)."""
         self._resolve_cached.cache_clear()
 
-    def _resolve_uncached(self, query: str, admin1: str, admin2: str, near: tuple | None, bbox: tuple | None,
-                          types: frozenset[str]) -> Match:
+    def _resolve_uncached(self, query: str, name_ar: str, admin1: str, admin2: str, near: tuple | None,
+                          bbox: tuple | None, types: frozenset[str]) -> Match:
+        if not normalize_name(name_ar) or normalize_name(name_ar) == normalize_name(query):
+            return self._resolve_one(query, admin1, admin2, near, bbox, types)
+        latin = self._resolve_one(query, admin1, admin2, near, bbox, types, with_note=False)
+        arabic = self._resolve_one(name_ar, admin1, admin2, near, bbox, types, with_note=False)
+        match = combine_scripts(self.index, latin, arabic)
+        note = self._hint_note(admin1, admin2)
+        return _replace(_with_note(match, note) if note else match, query=query)
+
+    def _resolve_one(self, query: str, admin1: str, admin2: str, near: tuple | None, bbox: tuple | None,
+                     types: frozenset[str], *, with_note: bool = True) -> Match:
         parsed = parse_location(query)
         if not parsed.name:
             reason = "empty location" if not parsed.text else "no place name left after removing qualifiers"
@@ -210,13 +243,17 @@ class Geocoder(_GeopyGeocoder):
         corrected = self._correction(parsed, admin1)
         if corrected is not None:
             return corrected
+        if parsed.name != parsed.text and normalize_name(parsed.text).casefold() in self.index.exact:
+            # the whole string is a known name ("Ras Elosud - Qarablish", "Camp Alpha"): no parsing
+            parsed = ParsedQuery(text=parsed.text, name=parsed.text)
         context, context_note = self._context(parsed, admin1, admin2, near, bbox, types)
         match = self._match_name(parsed.name, parsed, context)
         if parsed.name != parsed.text and not parsed.context:
             # "Camp Alpha", "Tal Abyad District": the words taken as qualifiers may be part of a name
             whole = self._match_name(parsed.text, parsed, context)
+            # ("Eastern Ghouta" is a region, not a place near Ghouta): a whole-text name wins ties
             if whole.status == "matched" and whole.method in ("exact", "alias", "key", "compact") and (
-                    match.status != "matched" or whole.score > match.score):
+                    match.status != "matched" or whole.score >= match.score):
                 match = whole
         if match.status == "unresolved":
             split = self._split_match(parsed, context)
@@ -239,7 +276,7 @@ class Geocoder(_GeopyGeocoder):
             match = self._also_match(match, parsed, context)
         if match.status == "unresolved" and self._fallback is not None:
             match = self._fallback.resolve(query, parsed, admin1, self) or match
-        if context_note and match.status != "unresolved":
+        if context_note and with_note:
             match = _with_note(match, context_note)
         return _replace(match, query=query)
 
@@ -250,7 +287,8 @@ class Geocoder(_GeopyGeocoder):
             cands = idx.lookup(name)
         ranked = rank(idx, cands, context, want_area=parsed.area and not parsed.near,
                       type_hint=parsed.type_hint)
-        return decide(idx, name, ranked, near=parsed.near, area=parsed.area)
+        return decide(idx, name, ranked, near=parsed.near, area=parsed.area, type_hint=parsed.type_hint,
+                      pool=cands)
 
     def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
         """"Bokros Tahtani" when only Buqrus is known: its lower quarter is next to it."""
@@ -309,7 +347,7 @@ class Geocoder(_GeopyGeocoder):
             if anchor.status != "matched" or anchor.feature_type in ADMIN_TYPES:
                 continue
             ctx = Context(admin1_pcodes=context.admin1_pcodes, anchors=((anchor.longitude, anchor.latitude, 15.0),),
-                          strict_admin=context.strict_admin)
+                          strict_admin=context.strict_admin, named=context.named | {name_key(tail)})
             head_cands = [c for c in rank(self.index, self.index.lookup(head), ctx) if "far from context" not in c.notes]
             if head_cands:
                 m = decide(self.index, parsed.name, head_cands, near=parsed.near, area=parsed.area)
@@ -332,43 +370,85 @@ class Geocoder(_GeopyGeocoder):
 
     def _admin_pcodes(self, hint: str, level: int | None) -> set[str]:
         """P-codes of admin areas a hint names (P-code, name or alias in any spelling)."""
+        return set(self._admin_hint(hint, level)[0])
+
+    @functools.lru_cache(maxsize=4096)
+    def _admin_hint(self, hint: str, level: int | None) -> tuple[frozenset[str], str]:
+        """(P-codes, how the hint was read when not by its spelling) of the admin areas a hint names.
+
+        A P-code counts only when the gazetteer has that area. A governorate written with the
+        right consonants and other vowels ("Idlb") is that governorate: there are only 14.
+        """
         if not hint:
-            return set()
+            return frozenset(), ""
         code = hint.strip().upper()
         if code.startswith("SY") and code[2:].isdigit():
-            if f"ocha:{code if len(code) != 4 or level != 1 else code}" in self.index.row_of or len(code) in (4, 6, 8):
-                return {code}
+            pid = f"ocha:{code}" if len(code) != 4 else f"ocha:{code}"
+            return (frozenset({code}), "") if pid in self.index.row_of else (frozenset(), "")
         found = self.index.areas_named(hint, level)
         good = [c for c in found if c.method in ("exact", "alias", "key", "compact")]
+        read_as = ""
         if not good:
             good = [c for c in found if c.score >= 85]
-        return {c.place_id[5:] for c in good}
+            if not good and level == 1:
+                cons = consonants(hint)
+                good = [c for c in found if len(cons) >= 3 and consonants(c.matched_name) == cons]
+            if good:
+                read_as = ", ".join(sorted({c.name for c in good}))
+        return frozenset(c.place_id[5:] for c in good), read_as
+
+    @functools.lru_cache(maxsize=4096)
+    def _admin1_hint(self, admin1: str) -> tuple[frozenset[str], tuple[tuple[float, float, float], ...], str]:
+        """(governorate P-codes, anchor points, note) of an admin1 hint; said once in the log when
+        it names no governorate."""
+        if not admin1:
+            return frozenset(), (), ""
+        codes, read_as = self._admin_hint(admin1, 1)
+        note = f"admin1 hint {admin1!r} read as {read_as}" if read_as else ""
+        a1 = {p[:4] for p in codes}
+        if not a1:
+            codes, read_as = self._admin_hint(admin1, None)
+            a1 = {p[:4] for p in codes}
+            if a1:
+                note = f"admin1 hint {admin1!r} is not a governorate; used the governorate of the area it names"
+        anchors: tuple[tuple[float, float, float], ...] = ()
+        if not a1:
+            town = [c for c in self.index.lookup(admin1, fuzzy=False)
+                    if c.feature_type == "settlement" and c.method in ("exact", "alias")]
+            if town:
+                top = max(town, key=lambda c: (c.population, c.place_id))
+                anchors = ((top.longitude, top.latitude, CONTEXT_RADIUS_KM),)
+                note = f"admin1 hint {admin1!r} is a town, used as 'near {top.name}'"
+            else:
+                note = f"admin1 hint {admin1!r} names no governorate; ignored"
+                log.warning("admin1 hint %r names no governorate or town in the gazetteer; ignored", admin1)
+        a1 |= {q for p in a1 for q in ADMIN1_HINT_GROUPS.get(p, ())}
+        return frozenset(a1), anchors, note
+
+    @functools.lru_cache(maxsize=4096)
+    def _admin2_hint(self, admin2: str) -> tuple[frozenset[str], str]:
+        """(district P-codes, note) of an admin2 hint; logged once when it names no district."""
+        if not admin2:
+            return frozenset(), ""
+        codes, read_as = self._admin_hint(admin2, 2)
+        a2 = frozenset(p[:6] for p in codes if len(p) >= 6)
+        if not a2:
+            log.warning("admin2 hint %r names no district in the gazetteer; ignored", admin2)
+            return a2, f"admin2 hint {admin2!r} names no district; ignored"
+        return a2, (f"admin2 hint {admin2!r} read as {read_as}" if read_as else "")
+
+    def _hint_note(self, admin1: str, admin2: str) -> str:
+        """What the hints' reading adds to a match's reason ('' when both were read as written)."""
+        return "; ".join(x for x in (self._admin1_hint(admin1)[2], self._admin2_hint(admin2)[1]) if x)
 
     def _context(self, parsed: ParsedQuery, admin1: str, admin2: str, near: tuple | None, bbox: tuple | None,
                  types: frozenset[str]) -> tuple[Context, str]:
-        note = ""
-        a1: set[str] = set()
-        a2: set[str] = set()
+        a1_codes, a1_anchors, _ = self._admin1_hint(admin1)
+        a1 = set(a1_codes)
+        a2 = set(self._admin2_hint(admin2)[0])
         a3: set[str] = set()
-        anchors: list[tuple[float, float, float]] = []
-        if admin1:
-            a1 = {p[:4] for p in self._admin_pcodes(admin1, 1)}
-            if not a1:
-                a1 = {p[:4] for p in self._admin_pcodes(admin1, None)}
-            if not a1:
-                town = [c for c in self.index.lookup(admin1, fuzzy=False)
-                        if c.feature_type == "settlement" and c.method in ("exact", "alias")]
-                if town:
-                    top = max(town, key=lambda c: (c.population, c.place_id))
-                    anchors.append((top.longitude, top.latitude, CONTEXT_RADIUS_KM))
-                    note = f"admin1 hint {admin1!r} is a town, used as 'near {top.name}'"
-                else:
-                    note = f"admin1 hint {admin1!r} is not a known governorate; ignored"
-            a1 |= {q for p in a1 for q in ADMIN1_HINT_GROUPS.get(p, ())}
-        if admin2:
-            a2 = {p[:6] for p in self._admin_pcodes(admin2, 2) if len(p) >= 6}
-            if not a2:
-                note = "; ".join(x for x in (note, f"admin2 hint {admin2!r} not found; ignored") if x)
+        anchors: list[tuple[float, float, float]] = list(a1_anchors)
+        note = self._hint_note(admin1, admin2)
         if near is not None:
             anchors.append((near[1], near[0], CONTEXT_RADIUS_KM))
         for part in parsed.context:
@@ -395,8 +475,9 @@ class Geocoder(_GeopyGeocoder):
                                  float(haversine_km(x0, y0, x1, y1)) / 2 + 5.0)
                 anchors.append((top.longitude, top.latitude, radius))
         level = parsed.admin_level
+        named = frozenset(k for k in (name_key(x) for x in (*parsed.context, admin1, admin2) if x) if k)
         ctx = Context(admin1_pcodes=frozenset(a1), admin2_pcodes=frozenset(a2), admin3_pcodes=frozenset(a3),
-                      anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level)
+                      anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level, named=named)
         return ctx, note
 
     # ------------------------------------------------------------------ helpers
@@ -434,6 +515,13 @@ def _isnan(value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
     except TypeError:
         return False
+
+
+def _text(value: Any) -> str:
+    """A query cell as text ('' for None/NaN)."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None or _isnan(value) else str(value)
 
 
 def _hint(value: Any) -> str:

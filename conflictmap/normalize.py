@@ -7,7 +7,10 @@ Three levels, each a pure function of the text:
 ``name_key``
     the transliteration key: two spellings of the same Arabic name written by different reports
     ("Jisr al-Shughur", "Jisr ash Shughur", "Djisr el-Choughour") get the same key. Arabic script
-    is folded (hamza/alef forms, ta marbuta, alef maqsura, harakat, tatweel) and kept in Arabic.
+    is folded and kept in Arabic: harakat and tatweel dropped, hamza seats and alef forms to
+    bare alef/waw/ya, ta marbuta to ha, alef maqsura to ya, a written or dropped article ال,
+    and the letters reports and gazetteers write for one another (ص/س, ط/ت, ض/د, ظ/ز/ذ,
+    ث/ت, ق/ك; ث/س through :func:`arabic_alternatives`).
 ``skeleton``
     a consonant skeleton shared by Latin and Arabic script ("Kansafrah" and "كنصفرة" both give
     ``knsfr``), used only to find candidates, never to accept a match on its own.
@@ -25,6 +28,8 @@ True
 True
 >>> name_key("الرُّوَيْحَة") == name_key("الرويحه")
 True
+>>> name_key("كنصفرة") == name_key("كنسفره") and name_key("الضمير") == name_key("ضمير")
+True
 >>> skeleton("Kansafrah") == skeleton("كنصفرة")
 True
 """
@@ -37,7 +42,7 @@ import unicodedata
 
 from ._data import data_rows
 
-__all__ = ["normalize_name", "name_key", "compact_key", "skeleton", "consonants", "core_key", "core_of_key", "keys", "is_arabic",
+__all__ = ["normalize_name", "name_key", "arabic_alternatives", "compact_key", "skeleton", "consonants", "core_key", "core_of_key", "keys", "is_arabic",
            "is_generic", "tokens"]
 
 _ARABIC_CHARS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -55,7 +60,15 @@ _ARABIC_FOLD = str.maketrans({
     "\u0624": "\u0648",  # waw hamza -> waw
     "\u0626": "\u064A",  # ya hamza -> ya
     "\u0621": None,      # lone hamza
-    "\u06CC": "\u064A", "\u06A9": "\u0643",  # Persian ya / kaf
+    "\u06CC": "\u064A", "\u06A9": "\u0643", "\u06AF": "\u0643", "\u06A4": "\u0641",  # Persian ya/kaf/gaf, veh
+    # letters reports and gazetteers write for one another: the emphatics and the interdentals
+    # fold to the plain letter they are heard as (ث also as س: see ``arabic_alternatives``)
+    "\u0635": "\u0633",  # sad -> sin
+    "\u0637": "\u062A",  # ta -> ta
+    "\u0636": "\u062F",  # dad -> dal
+    "\u0638": "\u0632", "\u0630": "\u0632",  # za, dhal -> zay
+    "\u062B": "\u062A",  # tha -> ta
+    "\u0642": "\u0643",  # qaf -> kaf
 })
 # Arabic letter -> Latin consonant class used by ``skeleton`` (vowel letters map to '')
 _ARABIC_SKELETON = {
@@ -170,6 +183,13 @@ def _fold_token(token: str, final: bool = False) -> str:
 
 
 def _latin_tokens(text: str) -> list[str]:
+    return list(_latin_tokens_of(text))
+
+
+@functools.lru_cache(maxsize=131072)
+def _latin_tokens_of(text: str) -> tuple[str, ...]:
+    """The raw Latin tokens of a name (articles before a word dropped), memoised: keys,
+    skeletons and consonants of one name all start from them."""
     text = _APOS_RE.sub("", _strip_marks(text.lower()))
     text = _NON_WORD.sub(" ", text.replace("-", " ").replace("_", " "))
     raw = text.split()
@@ -186,7 +206,7 @@ def _latin_tokens(text: str) -> list[str]:
         if glued and len(tok) > 4:  # "Ezzor", "Arraqqa", "Ashshaddadi": a sun-letter article written joined
             tok = tok[glued.end():]
         out.append(tok)
-    return out
+    return tuple(out)
 
 
 def _arabic_tokens(text: str) -> list[str]:
@@ -202,6 +222,21 @@ def _arabic_tokens(text: str) -> list[str]:
     return out
 
 
+def arabic_alternatives(text: object) -> list[str]:
+    """Other spellings of an Arabic-script name that its key does not cover: ث is written
+    ت or س; the key folds it to ت, this gives the س spelling (empty for other names).
+
+    >>> arabic_alternatives("الثورة")
+    ['السورة']
+    >>> arabic_alternatives("كفرنبل"), arabic_alternatives("Thawra")
+    ([], [])
+    """
+    clean = normalize_name(text)
+    if "\u062B" not in clean or not is_arabic(clean):
+        return []
+    return [clean.replace("\u062B", "\u0633")]
+
+
 def tokens(text: object) -> list[str]:
     """Folded tokens of a name (articles dropped, generic words canonical).
 
@@ -210,11 +245,16 @@ def tokens(text: object) -> list[str]:
     >>> tokens("Deir ez-Zor") == tokens("Dayr az Zor") == tokens("Dair al-Zour")
     True
     """
-    clean = normalize_name(text)
+    return list(_tokens_of(normalize_name(text)))
+
+
+@functools.lru_cache(maxsize=131072)
+def _tokens_of(clean: str) -> tuple[str, ...]:
+    """``tokens`` of an already normalised name, memoised."""
     if not clean:
-        return []
+        return ()
     if is_arabic(clean):
-        return _arabic_tokens(clean)
+        return tuple(_arabic_tokens(clean))
     toks = _latin_tokens(clean)
     out = []
     for i, tok in enumerate(toks):
@@ -225,7 +265,7 @@ def tokens(text: object) -> list[str]:
         if _GLUED_AL.match(folded):  # "Alsubul", "Almayathen": "al" written joined to a word
             folded = _fold_token(folded[2:], final)
         out.append(_variant_map(final).get(folded, folded))
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=262144)

@@ -18,6 +18,9 @@ Examples
 1
 >>> parse_location("western countryside of Aleppo").area
 True
+>>> q = parse_location("the Midan district of Damascus")
+>>> q.name, q.context, q.type_hint
+('Midan', ('Damascus',), 'neighbourhood')
 """
 
 from __future__ import annotations
@@ -104,6 +107,15 @@ def _strip_part(part: str) -> tuple[str, dict]:
                 seen["admin_level"] = int(hint[-1])
             elif kind == "area":
                 seen["area"] = True
+            # "the Midan district of Damascus", "Sheikh Maqsoud neighbourhood of Aleppo": a quarter
+            # of the place that follows, which is where it is
+            if kind in ("type", "admin") and kept and i + 2 < len(words) and words[i + 1].lower() == "of":
+                if kind == "admin":
+                    seen["admin_level"] = None
+                    seen["type_hint"] = "neighbourhood"
+                anchor, _ = _strip_part(" ".join(words[i + 2:]))
+                seen["anchor"] = anchor
+                break
             # "of" / "the" after a qualifier belong to it ("south of", "countryside of the")
             while i + 1 < len(words) and words[i + 1].lower() in _QUALIFIER_TAILS:
                 i += 1

@@ -38,9 +38,13 @@ from shapely.geometry import LineString, Point, shape
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
 
-from conflictmap.errors import CuratedRowError  # noqa: E402
+from conflictmap.errors import CuratedRowError, GazetteerError  # noqa: E402
 from conflictmap.normalize import is_arabic, name_key, normalize_name  # noqa: E402
+
+import linkage  # noqa: E402
+import ocha_ps  # noqa: E402
 
 log = logging.getLogger("gazetteer.build")
 
@@ -49,8 +53,9 @@ MERGE_KM = 4.0  # two records sharing a name key closer than this are one place
 COLUMNS = [
     "place_id", "name", "name_ar", "alt_names", "feature_type", "feature_code", "population",
     "longitude", "latitude", "admin1_pcode", "admin1", "admin2_pcode", "admin2", "admin3_pcode",
-    "admin3", "source", "source_id", "source_url", "merged_ids", "note",
+    "admin3", "source", "source_id", "source_url", "merged_ids", "note", "admin4_pcode", "parent_id", "city",
 ]
+REVIEW_COLUMNS = ["pcode", "name_en", "name_ar", "decision", "place_id", "place_name", "km", "evidence", "reason"]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -338,6 +343,262 @@ def fill_admin_names(df: pd.DataFrame, admin: gpd.GeoDataFrame) -> pd.DataFrame:
     return df
 
 
+# ----------------------------------------------------------------------------- OCHA communities
+def _names_of(rec) -> list[str]:
+    return [n for n in [rec["name"], rec["name_ar"]] + split_names(rec["alt_names"]) if n]
+
+
+def _add_alias(rec: dict, name: str) -> None:
+    """Add ``name`` to a place record as its Arabic name (when it has none) or as an alias."""
+    name = clean_display(name)
+    if not name or name in (rec["name"], rec["name_ar"]):
+        return
+    if is_arabic(name) and not rec["name_ar"]:
+        rec["name_ar"] = name
+        return
+    alts = split_names(rec["alt_names"])
+    if name not in alts:
+        rec["alt_names"] = "|".join(alts + [name])
+
+
+def _join(*values: str) -> str:
+    return "|".join(unique(v for value in values for v in str(value or "").split("|")))
+
+
+def _best_miss(pairs: pd.DataFrame, places: pd.DataFrame, i: int) -> str:
+    """Why a community found no place: its best rejected namesake, or none within the search radius."""
+    mine = pairs[pairs.record == i]
+    if mine.empty:
+        return f"no namesake within {linkage.CONFLICT_KM:.0f} km"
+    best = mine.sort_values(["level", "km", "place"], ascending=[False, True, True]).iloc[0]
+    pid = places.place_id.iat[int(best.place)]
+    where = "same sub-district" if best.same_admin3 else "another sub-district"
+    taken = " (already linked to another community)" if best.get("taken", False) else ""
+    return (f"nearest namesake {pid} {places.name.iat[int(best.place)]!r}: {best.evidence}, "
+            f"{best.km:.1f} km, {where}{taken}; not linked by the rule")
+
+
+def link_communities(loc: pd.DataFrame, com: pd.DataFrame, admin: gpd.GeoDataFrame
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], list[str]]:
+    """Link OCHA communities to the localities; return (localities, new places, review rows, refused).
+
+    A linked community adds its English and Arabic names as aliases and its C-code to
+    ``admin4_pcode`` (and ``merged_ids``, so ``Gazetteer.get("ocha:C1234")`` finds the place). A
+    community with no namesake becomes a place ``ocha:C1234``. Where the sources put one place far
+    apart, the point inside the sub-district OCHA lists is kept and the other is written in ``note``.
+    """
+    adm3 = admin[admin.level == 3].set_index("PCODE").geometry
+    loc = loc.reset_index(drop=True).copy()
+    for col in ("admin4_pcode", "parent_id", "city"):
+        loc[col] = ""
+    is_place = (loc.feature_type == "settlement").to_numpy()
+    places = loc[is_place].reset_index()  # "index" = row in loc
+    places["names"] = [_names_of(r) for r in places.to_dict("records")]
+    records = com.assign(names=[[n for n in (a, b) if n] for a, b in zip(com.name_en, com.name_ar)])
+    pairs = linkage.candidate_pairs(records, places)
+    links = linkage.link(records, places, rule=linkage.community_rule, pairs=pairs)
+    linked_places = set(links.place)
+    pairs["taken"] = pairs.place.isin(linked_places)
+    by_record = {int(r.record): r for r in links.itertuples(index=False)}
+    review, refused, new_rows, moved = [], [], [], []
+    for i, c in enumerate(com.to_dict("records")):
+        row = {"pcode": c["pcode"], "name_en": c["name_en"], "name_ar": c["name_ar"]}
+        hit = by_record.get(i)
+        if hit is None:
+            if c["far"]:
+                reason = c["issue"] + "; no same-named place inside it: refused"
+                refused.append(c["pcode"])
+                log.warning("OCHA community %s (%s) refused: %s", c["pcode"], c["name_en"], reason)
+                review.append({**row, "decision": "refused", "place_id": "", "place_name": "", "km": "",
+                               "evidence": "", "reason": reason})
+                continue
+            pid = f"ocha:{c['pcode']}"
+            new_rows.append({
+                "place_id": pid, "name": clean_display(c["name_en"] or c["name_ar"]),
+                "name_ar": c["name_ar"], "alt_names": "", "feature_type": "settlement", "feature_code": "",
+                "population": None, "longitude": round(c["longitude"], 6), "latitude": round(c["latitude"], 6),
+                "source": "ocha_ps", "source_id": pid, "source_url": "", "merged_ids": "",
+                "note": c["issue"], "admin4_pcode": c["pcode"], "parent_id": "", "city": "",
+                "_claimed": c["claimed_admin3"],
+            })
+            reason = _best_miss(pairs, places, i)
+            review.append({**row, "decision": "new", "place_id": pid, "place_name": new_rows[-1]["name"],
+                           "km": "", "evidence": "", "reason": _join_reason(reason, c["issue"])})
+            continue
+        j = int(places.at[int(hit.place), "index"])
+        rec = loc.loc[j].to_dict()
+        for name in (c["name_en"], c["name_ar"]):
+            _add_alias(rec, name)
+        rec["admin4_pcode"] = _join(rec["admin4_pcode"], c["pcode"])
+        rec["merged_ids"] = _join(rec["merged_ids"], f"ocha:{c['pcode']}")
+        rec["source_id"] = _join(rec["source_id"], f"ocha:{c['pcode']}")
+        where = "same sub-district" if hit.same_admin3 else "another sub-district"
+        reason = f"{hit.evidence}, {hit.km:.1f} km apart, {where}"
+        decision = "linked"
+        if hit.kind == "conflict" or c["far"]:
+            decision = "conflict"
+            geom = adm3.get(c["claimed_admin3"])
+            rec_in = bool(geom is not None and geom.contains(Point(c["longitude"], c["latitude"])))
+            place_in = bool(geom is not None and geom.contains(Point(rec["longitude"], rec["latitude"])))
+            if c["far"]:
+                keep, why = "place", c["issue"]
+            else:
+                keep, why = linkage.decide_point(rec_in, place_in)
+            if keep == "record":
+                note = (f"GeoNames/WOF point {rec['longitude']:.5f},{rec['latitude']:.5f} rejected "
+                        f"({hit.km:.0f} km from OCHA's {c['pcode']}): {why}")
+                rec["longitude"], rec["latitude"] = round(c["longitude"], 6), round(c["latitude"], 6)
+                moved.append(j)
+            else:
+                note = (f"OCHA point {c['longitude']:.5f},{c['latitude']:.5f} of {c['pcode']} rejected "
+                        f"({hit.km:.0f} km away): {why}")
+            rec["note"] = "; ".join(n for n in (rec["note"], note) if n)
+            reason = f"{reason}; {note}"
+        elif c["issue"]:
+            reason = _join_reason(reason, c["issue"])
+        for col, value in rec.items():
+            loc.at[j, col] = value
+        review.append({**row, "decision": decision, "place_id": rec["place_id"], "place_name": rec["name"],
+                       "km": f"{hit.km:.2f}", "evidence": hit.evidence, "reason": reason})
+    if moved:
+        redo = assign_admin(loc.loc[moved].drop(columns=[c for c in loc.columns if c.startswith("admin")
+                                                           and c != "admin4_pcode"]), admin)
+        for col in ("admin1_pcode", "admin1", "admin2_pcode", "admin2", "admin3_pcode", "admin3"):
+            loc.loc[moved, col] = redo[col].to_numpy()
+    new = pd.DataFrame(new_rows)
+    if len(new):
+        new = assign_admin(new, admin)
+        differs = (new.admin3_pcode != new._claimed) & (new.note == "")
+        new.loc[differs, "note"] = [f"OCHA lists sub-district {a}; the point lies in {b}"
+                                    for a, b in zip(new._claimed[differs], new.admin3_pcode[differs])]
+        new = new.drop(columns="_claimed")
+    counts = pd.Series([r["decision"] for r in review]).value_counts()
+    log.info("OCHA communities: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return loc, new, review, refused
+
+
+def _join_reason(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def neighbourhood_rule(level: int, km: float, inside: bool, far: bool) -> bool:
+    """A locality is an OCHA neighbourhood when the names agree and its point lies in the polygon."""
+    return level >= 3 and (inside or km <= 0.5)
+
+
+def link_neighbourhoods(loc: pd.DataFrame, nbh: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, by_ccode: dict[str, int]
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Add the OCHA city neighbourhoods: link a same-named locality inside the polygon, else a new place.
+
+    ``by_ccode`` maps a community C-code to its row in ``loc``. A neighbourhood gets
+    ``feature_type`` ``neighbourhood``, its polygon, ``admin4_pcode`` (the parent community),
+    ``parent_id`` (the parent's place_id) and ``city`` (the parent's name).
+    """
+    loc = loc.copy()
+    free = (loc.feature_type == "settlement") & (loc.admin4_pcode == "")
+    places = loc[free].reset_index()
+    places["names"] = [_names_of(r) for r in places.to_dict("records")]
+    pts = gpd.GeoDataFrame(places[["index"]], geometry=gpd.points_from_xy(places.longitude, places.latitude),
+                           crs="EPSG:4326")
+    within = gpd.sjoin(pts, nbh[["pcode", "geometry"]], how="left", predicate="within")
+    within = within[~within.index.duplicated(keep="first")]
+    places["admin3_pcode"] = within["pcode"].reindex(places.index).fillna("").to_numpy()
+    records = nbh.assign(names=[[n for n in [a, b] + split_names(c) if n]
+                                for a, b, c in zip(nbh.name_en, nbh.name_ar, nbh.alt_names)],
+                         claimed_admin3=nbh.pcode, far=False)
+    pairs = linkage.candidate_pairs(records, places, max_km=3.0)
+    links = linkage.link(records, places, rule=neighbourhood_rule, conflict_km=0, pairs=pairs)
+    by_record = {int(r.record): r for r in links.itertuples(index=False)}
+    # parent community: the one the source names, else the community place whose point is nearest
+    review, new_rows = [], []
+    for i, n in enumerate(nbh.to_dict("records")):
+        parent = by_ccode.get(n["parent_pcode"]) if n["parent_pcode"] else None
+        if parent is None:
+            cities = loc[loc.admin4_pcode != ""]
+            d = haversine_km(n["longitude"], n["latitude"], cities.longitude.to_numpy(), cities.latitude.to_numpy())
+            parent = int(cities.index[int(np.argmin(d))])
+        parent_rec = loc.loc[parent]
+        extra = {"admin4_pcode": parent_rec["admin4_pcode"].split("|")[0] if not n["parent_pcode"] else n["parent_pcode"],
+                 "parent_id": parent_rec["place_id"], "city": parent_rec["name"]}
+        sector = f"city sector {n['sector']}" + (f" ({n['sector_ar']})" if n["sector_ar"] else "") if n["sector"] else ""
+        row = {"pcode": n["pcode"], "name_en": n["name_en"], "name_ar": n["name_ar"]}
+        hit = by_record.get(i)
+        if hit is None:
+            pid = f"ocha:{n['pcode']}"
+            new_rows.append({
+                "place_id": pid, "name": clean_display(n["name_en"]), "name_ar": n["name_ar"],
+                "alt_names": n["alt_names"], "feature_type": "neighbourhood", "feature_code": "",
+                "population": None, "longitude": n["longitude"], "latitude": n["latitude"], "source": "ocha_ps",
+                "source_id": pid, "source_url": "", "merged_ids": "",
+                "note": _join_reason(f"Neighbourhood of {extra['city']}", sector, n["issue"]), **extra,
+                "geometry": n["geometry"],
+            })
+            review.append({**row, "decision": "new", "place_id": pid, "place_name": new_rows[-1]["name"], "km": "",
+                           "evidence": "", "reason": _join_reason(f"neighbourhood of {extra['city']} ({extra['parent_id']})",
+                                                                   n["issue"])})
+            continue
+        j = int(places.at[int(hit.place), "index"])
+        rec = loc.loc[j].to_dict()
+        for name in [n["name_en"], n["name_ar"]] + split_names(n["alt_names"]):
+            _add_alias(rec, name)
+        rec.update(extra, feature_type="neighbourhood", geometry=n["geometry"],
+                   merged_ids=_join(rec["merged_ids"], f"ocha:{n['pcode']}"),
+                   source_id=_join(rec["source_id"], f"ocha:{n['pcode']}"),
+                   note=_join_reason(rec["note"], f"Neighbourhood of {extra['city']}", sector))
+        for col, value in rec.items():
+            loc.at[j, col] = value
+        review.append({**row, "decision": "linked", "place_id": rec["place_id"], "place_name": rec["name"],
+                       "km": f"{hit.km:.2f}", "evidence": hit.evidence,
+                       "reason": f"{hit.evidence}; the locality's point lies in the neighbourhood polygon"
+                       if hit.same_admin3 else f"{hit.evidence}, {hit.km:.2f} km from the polygon's centre"})
+    new_rows += city_sectors(nbh, loc, by_ccode, new_rows)
+    new = pd.DataFrame(new_rows)
+    if len(new):
+        geoms = new.pop("geometry")
+        new = assign_admin(new, admin)
+        new["geometry"] = geoms.to_numpy()
+    counts = pd.Series([r["decision"] for r in review]).value_counts()
+    log.info("OCHA neighbourhoods: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return loc, new, review
+
+
+def city_sectors(nbh: gpd.GeoDataFrame, loc: pd.DataFrame, by_ccode: dict[str, int], added: list[dict]
+                 ) -> list[dict]:
+    """City sectors (OCHA's AREA codes: Damascus's Midan, Mazzeh, Qaboun ...) as neighbourhood places.
+
+    A sector grouping two or more neighbourhoods becomes ``ocha:<C-code>-<area code>`` with the union
+    of their polygons, unless a neighbourhood of the same city already carries its name (that
+    neighbourhood then stands for it).
+    """
+    out = []
+    coded = nbh[(nbh.sector_pcode != "") & (nbh.sector != "") & (nbh.parent_pcode != "")]
+    for (parent, code), grp in coded.groupby(["parent_pcode", "sector_pcode"], sort=True):
+        if len(grp) < 2 or parent not in by_ccode:
+            continue
+        city = loc.loc[by_ccode[parent]]
+        name, name_ar = clean_display(grp.sector.iat[0]), grp.sector_ar.iat[0]
+        taken = {name_key(n) for r in added if r["admin4_pcode"] == parent for n in (r["name"], r["name_ar"]) if n}
+        taken |= {name_key(n) for r in loc[(loc.feature_type == "neighbourhood") & (loc.admin4_pcode == parent)]
+                  .to_dict("records") for n in _names_of(r)}
+        if name_key(name) in taken or (name_ar and name_key(name_ar) in taken):
+            log.info("city sector %s (%s) of %s: a neighbourhood has its name; not added", code, name, city["name"])
+            continue
+        geom = shapely.union_all(grp.geometry.to_numpy())
+        geom = _polygonal(shapely.make_valid(shapely.set_precision(geom, 1e-6)))
+        point = geom.representative_point()
+        pid = f"ocha:{parent}-{code}"
+        out.append({
+            "place_id": pid, "name": name, "name_ar": name_ar if is_arabic(name_ar) else "", "alt_names": "",
+            "feature_type": "neighbourhood", "feature_code": "", "population": None,
+            "longitude": round(point.x, 6), "latitude": round(point.y, 6), "source": "ocha_ps", "source_id": pid,
+            "source_url": "", "merged_ids": "",
+            "note": f"City sector of {city['name']} (OCHA area {code}): the union of its {len(grp)} neighbourhoods",
+            "admin4_pcode": parent, "parent_id": city["place_id"], "city": city["name"], "geometry": geom,
+        })
+    log.info("OCHA city sectors added: %d", len(out))
+    return out
+
+
 # ----------------------------------------------------------------------------- curated records
 class Resolver:
     """Resolves curated references ``Name@Admin1`` or P-codes to places."""
@@ -364,14 +625,14 @@ class Resolver:
         return pcode
 
     def place(self, ref: str, *, source: str, row: int, column: str) -> int:
-        if ref.split(":", 1)[0] in ("gn", "wof"):
+        if ref.split(":", 1)[0] in ("gn", "wof", "ocha"):
             hits = np.flatnonzero((self.places.place_id == ref).to_numpy()
                                   | self.places.merged_ids.str.split("|").apply(lambda ids: ref in ids).to_numpy())
             if len(hits) != 1:
                 raise CuratedRowError("no place with that id", source=source, row=row, column=column, value=ref)
             return int(hits[0])
         if "@" not in ref:
-            raise CuratedRowError("a place reference is written Name@Governorate or as a place id (gn:123)", source=source, row=row,
+            raise CuratedRowError("a place reference is written Name@Governorate or as a place id (gn:123, ocha:C1234)", source=source, row=row,
                                   column=column, value=ref)
         name, adm = ref.rsplit("@", 1)
         pcode = self.admin1(adm, source=source, row=row, column=column)
@@ -452,9 +713,11 @@ def curated_features(path: Path, resolver: Resolver, places: pd.DataFrame, admin
                                       value=missing[0])
             geom = shapely.union_all([admin_geom[m] for m in members])
             geom = shapely.coverage_simplify(geom, SIMPLIFY_DEG * 4) if geom.geom_type != "Point" else geom
+        elif r["construct"] == "communities":
+            geom = communities_area(members, places, buffer_km or 2.0, outline, source=path.name, row=i)
         else:
-            raise CuratedRowError("construct must be hull, line or union_admin", source=path.name, row=i,
-                                  column="construct", value=r["construct"])
+            raise CuratedRowError("construct must be hull, line, union_admin or communities", source=path.name,
+                                  row=i, column="construct", value=r["construct"])
         geom = shapely.set_precision(geom, 1e-6)
         point = geom.interpolate(0.5, normalized=True) if geom.geom_type == "LineString" else geom.representative_point()
         out.append({
@@ -466,6 +729,41 @@ def curated_features(path: Path, resolver: Resolver, places: pd.DataFrame, admin
             "note": normalize_name(f"{r['source']}. {r['note']}".strip(". ")), "geometry": geom,
         })
     return pd.DataFrame(out)
+
+
+def communities_area(members: list[str], places: pd.DataFrame, buffer_km: float, outline, *, source: str,
+                     row: int):
+    """The area of a list of OCHA communities: C-codes, or sub-district P-codes standing for every
+    community whose place lies in them; the union of ``buffer_km`` disks around their points, closed
+    (gaps narrower than two buffers filled) and cut to Syria.
+
+    Examples
+    --------
+    >>> places = pd.DataFrame({"admin4_pcode": ["C1", "C2"], "admin3_pcode": ["SY000001", "SY000002"],
+    ...                        "longitude": [36.0, 36.05], "latitude": [35.0, 35.0]})
+    >>> area = communities_area(["C1", "SY000002"], places, 2.0, shapely.box(35, 34, 37, 36),
+    ...                         source="x", row=2)
+    >>> area.geom_type, area.contains(shapely.Point(36.025, 35.0))
+    ('Polygon', True)
+    """
+    has = places[places.admin4_pcode.astype(str) != ""]
+    codes = has.admin4_pcode.astype(str).str.split("|")
+    picked: list[int] = []
+    for m in members:
+        if m.startswith("C"):
+            hit = np.flatnonzero(codes.map(lambda c: m in c).to_numpy())
+        else:
+            hit = np.flatnonzero((has.admin3_pcode == m).to_numpy())
+        if not len(hit):
+            raise CuratedRowError("no OCHA community with that C-code (or none in that sub-district)",
+                                  source=source, row=row, column="members", value=m)
+        picked.extend(int(h) for h in hit)
+    sel = has.iloc[sorted(set(picked))]
+    radius = buffer_km / 111.0
+    disks = shapely.buffer(shapely.points(sel.longitude.to_numpy(), sel.latitude.to_numpy()), radius, quad_segs=4)
+    geom = shapely.union_all(disks).buffer(radius, quad_segs=4).buffer(-radius, quad_segs=4)
+    geom = shapely.simplify(geom, radius / 8).intersection(outline)
+    return _polygonal(shapely.make_valid(geom))
 
 
 def apply_aliases(path: Path, resolver: Resolver, places: pd.DataFrame) -> None:
@@ -492,7 +790,66 @@ def write_atomic(path: Path, writer) -> None:
             os.unlink(tmp)
 
 
-def build(shared: Path, out_dir: Path, curated: Path = HERE / "curated") -> gpd.GeoDataFrame:
+def add_ocha_ps(loc: pd.DataFrame, admin: gpd.GeoDataFrame, outline, shared: Path
+                ) -> tuple[pd.DataFrame, list[dict]]:
+    """Check, link and add OCHA's communities and neighbourhoods; return places and review rows.
+
+    Raises
+    ------
+    GazetteerError
+        When a community that was not refused is missing from the result (a build bug).
+    """
+    adm3 = dict(zip(admin[admin.level == 3].PCODE, admin[admin.level == 3].geometry))
+    com, com_issues = ocha_ps.check_communities(ocha_ps.read_communities(shared), outline, adm3)
+    ocha_ps.log_issues(com_issues, "community")
+    loc, new_com, review, refused = link_communities(loc, com, admin)
+    loc = pd.concat([loc, new_com], ignore_index=True)
+    loc["geometry"] = [Point(x, y) for x, y in zip(loc.longitude, loc.latitude)]
+    by_ccode = {code: row for row, codes in enumerate(loc.admin4_pcode) for code in codes.split("|") if code}
+    expected = set(com.pcode) - set(refused)
+    missing = sorted(expected - set(by_ccode))
+    if missing:
+        raise GazetteerError(f"{len(missing)} OCHA communities are missing from the gazetteer: {missing[:5]}")
+    nbh, nbh_issues = ocha_ps.check_neighbourhoods(ocha_ps.read_neighbourhoods(shared), outline, set(com.pcode))
+    ocha_ps.log_issues(nbh_issues, "neighbourhood")
+    loc, new_nb, review_nb = link_neighbourhoods(loc, nbh, admin, by_ccode)
+    loc = pd.concat([loc, new_nb], ignore_index=True)
+    rows = [{"kind": "community", **r} for r in review] + [{"kind": "neighbourhood", **r} for r in review_nb]
+    for kind, issues in (("community", com_issues), ("neighbourhood", nbh_issues)):
+        for issue in issues:
+            if issue.action == "refused":
+                rows.append({"kind": kind, "pcode": issue.pcode, "name_en": issue.name, "name_ar": "",
+                             "decision": "refused", "place_id": "", "place_name": "", "km": "", "evidence": "",
+                             "reason": issue.reason})
+            else:
+                for r in rows:
+                    if r["kind"] == kind and r["pcode"] == issue.pcode and issue.reason not in r["reason"]:
+                        r["reason"] = _join_reason(r["reason"], issue.reason)
+    decisions = pd.DataFrame(rows).groupby(["kind", "decision"]).size()
+    log.info("OCHA COD-PS summary: %s", "; ".join(f"{k} {d}: {n}" for (k, d), n in decisions.items()))
+    return loc, rows
+
+
+def write_review(path: Path, rows: list[dict]) -> None:
+    """Write the linkage review table (one row per OCHA record and per refused row), sorted."""
+    def order(r):
+        code = r["pcode"]
+        return (r["kind"], int(code[1:]) if code[1:].isdigit() else 10**9, code, r["decision"], r["reason"])
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def writer(tmp):
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=["kind"] + REVIEW_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            for r in sorted(rows, key=order):
+                w.writerow(r)
+
+    write_atomic(path, writer)
+
+
+def build(shared: Path, out_dir: Path, curated: Path = HERE / "curated", review: Path | None = None
+          ) -> gpd.GeoDataFrame:
     admin = load_admin(shared)
     outline = shapely.union_all(admin[admin.level == 1].geometry.values)
     admins = fill_admin_names(admin_places(admin, shared), admin)
@@ -505,7 +862,7 @@ def build(shared: Path, out_dir: Path, curated: Path = HERE / "curated") -> gpd.
                     int(outside.sum()), ", ".join(loc[outside].name.head(5)))
         loc = loc[~outside]
     loc = merge_duplicates(loc)
-    loc["geometry"] = [Point(x, y) for x, y in zip(loc.longitude, loc.latitude)]
+    loc, review_rows = add_ocha_ps(loc, admin, outline, shared)
 
     resolver = Resolver(loc.reset_index(drop=True), admins[admins.feature_type == "admin1"])
     loc = loc.reset_index(drop=True)
@@ -547,7 +904,9 @@ def build(shared: Path, out_dir: Path, curated: Path = HERE / "curated") -> gpd.
                  lambda p: Path(p).write_text(neighbours.to_json(drop_id=True), encoding="utf-8"))
     src = (curated / "sources.csv").read_text(encoding="utf-8")
     write_atomic(out_dir / "sources.csv", lambda p: Path(p).write_text(src, encoding="utf-8"))
-    log.info("wrote %d places to %s", len(gdf), out_dir)
+    review_path = review or out_dir / "linkage.csv"
+    write_review(review_path, review_rows)
+    log.info("wrote %d places to %s (review table %s)", len(gdf), out_dir, review_path)
     return gdf
 
 
@@ -556,13 +915,19 @@ def main(argv=None) -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="folder with data/")
     parser.add_argument("--out", type=Path, default=REPO / "conflictmap" / "data", help="output folder")
     parser.add_argument("--curated", type=Path, default=HERE / "curated", help="folder of hand-curated files")
+    parser.add_argument("--review", type=Path, default=None,
+                        help="linkage review table (default: gazetteer/review/linkage.csv when writing the "
+                             "package data, else linkage.csv in --out)")
     args = parser.parse_args(argv)
+    review = args.review
+    if review is None and args.out.resolve() == (REPO / "conflictmap" / "data").resolve():
+        review = HERE / "review" / "linkage.csv"
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     if not (args.shared / "data").is_dir():
         parser.error(f"no source data in {args.shared}/data")
     try:
-        build(args.shared, args.out, args.curated)
-    except CuratedRowError as exc:
+        build(args.shared, args.out, args.curated, review)
+    except (CuratedRowError, GazetteerError) as exc:
         log.error("curated data error: %s", exc)
         return 1
     return 0

@@ -70,7 +70,11 @@ def test_bad_rows_raise_or_are_marked(table):
 
 def test_example_events_are_placed():
     events = conflictmap.load_example_events()
-    assert events.match_status.eq("matched").all()
+    # every event is placed; a spelling the gazetteer does not hold (Bayanin for Banin) is the
+    # best guess of an 'ambiguous' match, never a silent 'matched'
+    assert events.match_status.ne("unresolved").all()
+    odd = events[events.match_status != "matched"]
+    assert (odd.match_method.isin(["fuzzy", "skeleton"])).all(), odd[["location", "match_method"]]
     assert events.geometry.notna().all()
     expected = SHARED / "eval" / "seed_places.csv"
     if expected.exists():

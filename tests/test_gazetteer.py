@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,12 +15,17 @@ from conflictmap.gazetteer import FEATURE_TYPES, PLACE_COLUMNS
 from conflictmap.matching import haversine_km
 from conflictmap.normalize import is_arabic, name_key
 
+REVIEW = Path(__file__).resolve().parents[1] / "gazetteer" / "review" / "linkage.csv"
 
-def test_more_than_ten_thousand_places(gazetteer):
-    assert len(gazetteer) > 10_000
+
+def test_more_than_thirteen_thousand_places(gazetteer):
+    assert len(gazetteer) > 13_000
     counts = gazetteer.places.feature_type.value_counts()
-    assert counts["settlement"] > 10_000
+    assert counts["settlement"] > 13_000
     assert (counts["admin1"], counts["admin2"], counts["admin3"]) == (14, 62, 272)
+    nb = gazetteer.places[gazetteer.places.feature_type == "neighbourhood"]
+    assert nb.source_id.str.contains(r"ocha:N\d{4}").sum() == 414  # every OCHA neighbourhood
+    assert 5 <= nb.place_id.str.match(r"^ocha:C\d+-A\d+$").sum() <= 15  # Damascus's city sectors
 
 
 def test_schema_and_types(gazetteer):
@@ -127,9 +134,11 @@ def test_seed_places_exist_within_tolerance(shared_dir, geocoder):
 
 def test_attribution_credits_every_source(gazetteer):
     text = gazetteer.attribution
-    for word in ("Who's On First", "GeoNames", "OCHA", "OpenSyria", "Natural Earth"):
+    for word in ("Who's On First", "GeoNames", "OCHA COD-AB", "OCHA COD-PS", "OpenSyria", "Natural Earth"):
         assert word in text
-    assert set(gazetteer.sources.source_key) >= {"wof", "geonames", "ocha", "opensyria", "naturalearth", "curated"}
+    assert set(gazetteer.sources.source_key) >= {"wof", "geonames", "ocha", "ocha_ps", "opensyria", "naturalearth",
+                                                 "curated"}
+    assert set(gazetteer.places.source) <= set(gazetteer.sources.source_key) | {"user"}
 
 
 def test_user_places_win_and_are_validated(gazetteer, tmp_path):
@@ -185,3 +194,113 @@ def test_duplicate_name_report(gazetteer):
     dup = gazetteer.duplicate_names()
     assert len(dup) > 100
     assert dup.groupby("name_key").size().min() >= 2
+
+
+# ----------------------------------------------------------------------------- OCHA COD-PS
+def _ccodes(places: pd.DataFrame) -> pd.Series:
+    sett = places[places.feature_type == "settlement"]
+    codes = sett.admin4_pcode.str.split("|").explode()
+    return codes[codes != ""]
+
+
+def test_every_ocha_community_is_in_the_gazetteer(shared_dir, gazetteer):
+    """Each of OCHA's 7,266 C-codes is a place of its own or merged into one, exactly once."""
+    rows = json.loads((shared_dir / "data/ocha-cod-ps-syr-communities/syr_pplp_adm4_communities.json")
+                      .read_text(encoding="utf-8"))
+    source = {r["pcode"] for r in rows}
+    assert len(source) == 7266
+    codes = _ccodes(gazetteer.places)
+    assert codes.is_unique, codes[codes.duplicated()].head()
+    review = pd.read_csv(REVIEW, dtype=str, keep_default_na=False)
+    refused = set(review[(review.kind == "community") & (review.decision == "refused")].pcode)
+    assert set(codes) | refused == source and not (set(codes) & refused)
+    assert len(refused) <= 5
+
+
+def test_ocha_ids_resolve_and_new_places_have_ocha_ids(gazetteer):
+    assert gazetteer.resolve_id("ocha:C4309") == "gn:168572"  # Kansafrah keeps its GeoNames id
+    kans = gazetteer.get("gn:168572")
+    assert kans["admin4_pcode"] == "C4309"
+    p = gazetteer.places
+    new = p[p.source == "ocha_ps"]
+    sett = new[new.feature_type == "settlement"]
+    assert len(sett) > 2000
+    assert (sett.place_id == "ocha:" + sett.admin4_pcode).all()
+    assert (sett.name_ar != "").mean() > 0.99
+    assert new.admin4_pcode.str.match(r"^C\d+$").all()
+
+
+def test_linked_places_keep_every_name(gazetteer):
+    p = gazetteer.places.set_index("place_id")
+    jorin = gazetteer.get(gazetteer.resolve_id("ocha:C3178"))
+    assert jorin["name_ar"] == "جورين"
+    linked = p[(p.feature_type == "settlement") & p.index.str.startswith("gn:") & (p.admin4_pcode != "")]
+    assert len(linked) > 4000
+    # OCHA's English spelling is kept as an alias where it differs from the place's name
+    mayadin = gazetteer.get(gazetteer.resolve_id("ocha:C5192"))
+    assert "Al Mayadin" in [mayadin["name"]] + mayadin["alt_names"].split("|")
+
+
+def test_conflicting_points_name_the_rejected_point(gazetteer):
+    p = gazetteer.places
+    rejected = p[p.note.str.contains("rejected", regex=False)]
+    assert 5 <= len(rejected) <= 100
+    assert (rejected.admin4_pcode != "").all()
+    review = pd.read_csv(REVIEW, dtype=str, keep_default_na=False)
+    conflicts = review[review.decision == "conflict"]
+    assert len(conflicts) == len(rejected) and conflicts.reason.str.contains("rejected").all()
+
+
+def test_neighbourhoods_have_polygons_parent_and_city(gazetteer):
+    p = gazetteer.places
+    nb = p[p.feature_type == "neighbourhood"]
+    assert nb.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all() and nb.geometry.is_valid.all()
+    assert (nb.parent_id != "").all() and nb.parent_id.isin(p.place_id).all()
+    assert (nb.city != "").all() and nb.admin4_pcode.str.match(r"^C\d+$").all()
+    parents = p.set_index("place_id").loc[nb.parent_id]
+    assert (parents.admin4_pcode.to_numpy() == nb.admin4_pcode.to_numpy()).all()
+    assert shapely.contains(nb.geometry.to_numpy(), shapely.points(nb.longitude, nb.latitude)).mean() > 0.97
+    maqsoud = nb[nb.place_id == gazetteer.resolve_id("ocha:N0123")].iloc[0]
+    assert maqsoud.city == "Aleppo" and maqsoud.admin1_pcode == "SY02"
+    assert gazetteer.get(gazetteer.resolve_id("ocha:N0268"))["city"] == "Homs"  # Baba Amr
+
+
+def test_city_sectors_are_unions_of_their_neighbourhoods(gazetteer):
+    p = gazetteer.places
+    sectors = p[p.place_id.str.match(r"^ocha:C\d+-A\d+$")]
+    assert (sectors.feature_type == "neighbourhood").all() and (sectors.city == "Damascus").all()
+    midan = sectors[sectors.name == "Midan"]
+    assert len(midan) == 1 and midan.name_ar.iat[0] == "الميدان"
+    wastani = gazetteer.get(gazetteer.resolve_id("ocha:N0078"))  # Midan Wastani, in the Midan sector
+    assert midan.geometry.iat[0].contains(shapely.Point(wastani["longitude"], wastani["latitude"]))
+
+
+REGION_CHECKS = [  # region id, C-codes of towns inside it, C-codes of towns outside it
+    ("cm:eastern-ghouta", ["C2338", "C2320", "C2314"], ["C2498", "C2416"]),
+    ("cm:western-ghouta", ["C2498", "C2499", "C2466"], ["C2338"]),
+    ("cm:qalamoun", ["C2416"], ["C2338", "C2447"]),
+    ("cm:wadi-barada", ["C2447", "C2445"], ["C2416"]),
+    ("cm:houla", ["C2541", "C2556"], []),
+    ("cm:jabal-al-akrad", ["C3750", "C3704"], ["C3498"]),
+    ("cm:jabal-al-turkman", ["C3498", "C3555"], ["C3750"]),
+    ("cm:jabal-shashabo", ["C3190", "C7195"], ["C4309"]),
+    ("cm:lajat", ["C6068"], ["C5993"]),
+    ("cm:hawran", ["C5993"], ["C2338"]),
+    ("cm:jazira", ["C4564", "C5175"], ["C5192"]),
+    ("cm:shamiyah", ["C5192"], ["C5175"]),
+    ("cm:euphrates-valley-deir-ez-zor", ["C5192", "C5175"], ["C2889"]),
+    ("cm:yarmouk-basin", ["C6021", "C6024"], ["C5993"]),
+    ("cm:jabal-al-ala", ["C4173", "C4162"], ["C4309"]),
+]
+
+
+@pytest.mark.parametrize("region,inside,outside", REGION_CHECKS)
+def test_regions_are_built_from_admin_units(gazetteer, region, inside, outside):
+    rec = gazetteer.get(region)
+    assert rec["feature_type"] == "region" and rec["source_url"].startswith("http") and len(rec["note"]) > 20
+    assert rec["name_ar"] and is_arabic(rec["name_ar"]) and rec["alt_names"]
+    geom = rec["geometry"]
+    assert geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid
+    for code, expected in [(c, True) for c in inside] + [(c, False) for c in outside]:
+        town = gazetteer.get(gazetteer.resolve_id(f"ocha:{code}"))
+        assert geom.contains(shapely.Point(town["longitude"], town["latitude"])) is expected, (code, town["name"])

@@ -12,6 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "gazetteer" / "build.py"
 DATA = REPO / "conflictmap" / "data"
+REVIEW = REPO / "gazetteer" / "review" / "linkage.csv"
 
 
 def _run(shared: Path, out: Path, curated: Path | None = None) -> subprocess.CompletedProcess:
@@ -30,6 +31,8 @@ def test_build_reproduces_the_committed_data(shared_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     for name in ("places.parquet", "neighbours.geojson", "sources.csv"):
         assert filecmp.cmp(tmp_path / name, DATA / name, shallow=False), f"{name} differs from a fresh build"
+    assert filecmp.cmp(tmp_path / "linkage.csv", REVIEW, shallow=False), "the linkage review differs"
+    assert "OCHA COD-PS summary: community" in result.stderr  # the build says what it linked
 
 
 @pytest.fixture(scope="module")
@@ -94,4 +97,168 @@ def test_curated_files_are_valid_as_shipped(build_module, resolver, gazetteer):
     points = build_module.curated_points(curated / "places.csv", resolver, gazetteer.outline())
     assert len(points) >= 20 and points.source_url.str.startswith("https://").all()
     for row in build_module.read_curated_csv(curated / "features.csv", ["source"]):
-        assert row["source"].strip() and row["source_url"].startswith("https://")
+        assert row["source"].strip() and row["source_url"].startswith(("https://", "http://"))
+
+
+# ----------------------------------------------------------------------------- OCHA COD-PS rows
+KANSAFRAH = (36.48547, 35.65935)  # gn:168572, sub-district SY070501
+
+
+@pytest.fixture(scope="module")
+def admin_frame(gazetteer):
+    """The shipped admin polygons in the build's own layout (PCODE, NAME_EN, level)."""
+    import geopandas as gpd
+
+    adm = gazetteer.places[gazetteer.places.feature_type.isin(["admin1", "admin2", "admin3"])]
+    return gpd.GeoDataFrame({"PCODE": adm.place_id.str.slice(5).to_numpy(), "NAME_EN": adm.name.to_numpy(),
+                             "level": adm.feature_type.str[-1].astype(int).to_numpy()},
+                            geometry=adm.geometry.to_numpy(), crs="EPSG:4326")
+
+
+def _admin3_of(gazetteer, lon, lat):
+    import shapely
+
+    areas = gazetteer.areas(3)
+    hit = areas[shapely.contains(areas.geometry.to_numpy(), shapely.Point(lon, lat))]
+    return hit.pcode.iat[0]
+
+
+def _community(pcode, name, lon, lat, admin3, name_ar=""):
+    return {"pcode": pcode, "name_en": name, "name_ar": name_ar, "lng": lon, "lat": lat, "admin3_pcode": admin3}
+
+
+def test_bad_community_rows_are_named_and_refused_or_repaired(build_module, gazetteer, admin_frame):
+    adm3 = dict(zip(admin_frame[admin_frame.level == 3].PCODE, admin_frame[admin_frame.level == 3].geometry))
+    lon, lat = KANSAFRAH
+    rows = [
+        _community("C9001", "Kansafra", lon, lat, "SY070501"),
+        _community("C9001", "Other name", lon + 0.01, lat, "SY070501"),      # duplicate P-code, differs
+        _community("C9002", "Twice", lon + 0.02, lat, "SY070501"),
+        _community("C9002", "Twice", lon + 0.02, lat, "SY070501"),           # repeated identical row
+        _community("X12", "Bad code", lon, lat, "SY070501"),                 # malformed P-code
+        _community("C9003", "", lon, lat, "SY070501"),                       # no name
+        _community("C9004", "No point", "abc", lat, "SY070501"),             # coordinates not numbers
+        _community("C9005", "In Turkey", 37.5, 38.5, "SY070501"),            # far outside Syria
+        _community("C9006", "Far away", 38.5, 35.3, "SY070501"),             # far from its sub-district
+        _community("C9007", "Unknown unit", lon, lat, "SY999999"),           # no such sub-district
+    ]
+    kept, issues = build_module.ocha_ps.check_communities(rows, gazetteer.outline(), adm3)
+    by = {(i.pcode, i.action): i.reason for i in issues}
+    assert "duplicate P-code" in by[("C9001", "refused")] and "Kansafra" in by[("C9001", "refused")]
+    assert "identical" in by[("C9002", "refused")]
+    assert "malformed" in by[("X12", "refused")]
+    assert "without a name" in by[("C9003", "refused")]
+    assert "not numbers" in by[("C9004", "refused")]
+    assert "not an OCHA sub-district" in by[("C9007", "repaired")]
+    assert list(kept.pcode) == ["C9001", "C9002", "C9005", "C9006", "C9007"]
+    far = kept.set_index("pcode").far
+    assert far["C9005"] and far["C9006"] and not far["C9001"]
+    assert kept.set_index("pcode").name_en["C9001"] == "Kansafra"  # the first record is kept
+
+
+def test_point_just_over_the_border_is_moved_inside_on_purpose(build_module, gazetteer, admin_frame):
+    import shapely
+
+    adm3 = dict(zip(admin_frame[admin_frame.level == 3].PCODE, admin_frame[admin_frame.level == 3].geometry))
+    # Mazraet Deir Elashayer (C2442) as OCHA has it: 3.5 km over the Lebanese border
+    rows = [_community("C2442", "Mazraet Deir Elashayer", 36.013241, 33.573832, "SY030800")]
+    kept, issues = build_module.ocha_ps.check_communities(rows, gazetteer.outline(), adm3)
+    assert [(i.pcode, i.action) for i in issues] == [("C2442", "repaired")]
+    assert "outside Syria; moved to" in issues[0].reason
+    rec = kept.iloc[0]
+    assert adm3["SY030800"].contains(shapely.Point(rec.longitude, rec.latitude)) and not rec.far
+
+
+def _loc(gazetteer, place_ids, **moved):
+    """Shipped settlements as the build's locality table (their OCHA links removed)."""
+    p = gazetteer.places
+    loc = p[p.place_id.isin(place_ids)].drop(columns="geometry").reset_index(drop=True)
+    loc = loc.assign(admin4_pcode="", merged_ids="", note="", parent_id="", city="")
+    loc["source_id"] = loc.source_id.str.replace(r"\|ocha:C\d+", "", regex=True)
+    for pid, (lon, lat, adm3) in moved.items():
+        i = loc.index[loc.place_id == pid.replace("_", ":")][0]
+        loc.loc[i, ["longitude", "latitude", "admin3_pcode"]] = [lon, lat, adm3]
+    return loc
+
+
+def test_linkage_links_one_to_one_and_refuses_far_rows(build_module, gazetteer, admin_frame):
+    adm3 = dict(zip(admin_frame[admin_frame.level == 3].PCODE, admin_frame[admin_frame.level == 3].geometry))
+    lon, lat = KANSAFRAH
+    loc = _loc(gazetteer, ["gn:168572"])
+    rows = [
+        _community("C9001", "Kansafra", lon + 0.002, lat, "SY070501", "كنصفرة"),
+        _community("C9010", "Kansafrah", lon + 0.03, lat + 0.01, "SY070501"),  # a second village, 3 km off
+        _community("C9005", "In Turkey", 37.5, 38.5, "SY070501"),
+    ]
+    com, _ = build_module.ocha_ps.check_communities(rows, gazetteer.outline(), adm3)
+    out, new, review, refused = build_module.link_communities(loc, com, admin_frame)
+    kans = out.set_index("place_id").loc["gn:168572"]
+    assert kans.admin4_pcode == "C9001" and "ocha:C9001" in kans.merged_ids.split("|")
+    assert kans["name"] == "Kansafrah"  # the place keeps its name and id
+    assert list(new.place_id) == ["ocha:C9010"]  # never merged into the already linked namesake
+    assert new.admin3_pcode.iat[0] == "SY070501" and new.source.iat[0] == "ocha_ps"
+    assert refused == ["C9005"]
+    decisions = {r["pcode"]: r["decision"] for r in review}
+    assert decisions == {"C9001": "linked", "C9010": "new", "C9005": "refused"}
+    why = {r["pcode"]: r["reason"] for r in review}
+    assert "already linked to another community" in why["C9010"]
+    assert "outside Syria" in why["C9005"]
+
+
+def test_far_apart_points_of_one_place_are_decided_from_the_sub_district(build_module, gazetteer, admin_frame):
+    """A GeoNames point 20 km from OCHA's, outside the sub-district OCHA lists, is rejected into note."""
+    adm3 = dict(zip(admin_frame[admin_frame.level == 3].PCODE, admin_frame[admin_frame.level == 3].geometry))
+    lon, lat = KANSAFRAH
+    far_lon = lon + 0.22  # ~20 km east
+    claimed = _admin3_of(gazetteer, far_lon, lat)
+    assert claimed != "SY070501"
+    loc = _loc(gazetteer, ["gn:168572"])
+    rows = [_community("C9020", "Kansafra", far_lon, lat, claimed, "كنصفرة")]
+    com, _ = build_module.ocha_ps.check_communities(rows, gazetteer.outline(), adm3)
+    out, new, review, refused = build_module.link_communities(loc, com, admin_frame)
+    assert new.empty and not refused
+    kans = out.set_index("place_id").loc["gn:168572"]
+    assert (kans.longitude, kans.latitude) == (round(far_lon, 6), lat)
+    assert kans.admin3_pcode == claimed  # admin codes follow the point kept
+    assert f"GeoNames/WOF point {lon:.5f},{lat:.5f} rejected" in kans.note
+    assert review[0]["decision"] == "conflict" and "rejected" in review[0]["reason"]
+
+
+def test_bad_neighbourhood_rows_are_named(build_module, gazetteer):
+    import geopandas as gpd
+    import shapely
+
+    square = shapely.box(37.15, 36.20, 37.16, 36.21)  # in Aleppo city
+    raw = gpd.GeoDataFrame({
+        "PCODE": ["N9001", "N9001", "N9002", "N9003", "bad"],
+        "NAME_EN": ["Quarter", "Again", "Lost parent", "", "X"], "NAME_AR": ["", "", "", "", ""],
+        "ADM4_PCODE": ["C1007", "C1007", "C99999", "C1007", "C1007"],
+        "LONGITUDE": [37.155] * 5, "LATITUDE": [36.205] * 5,
+    }, geometry=[square] * 5, crs="EPSG:4326")
+    kept, issues = build_module.ocha_ps.check_neighbourhoods(raw, gazetteer.outline(), {"C1007"})
+    by = {(i.pcode, i.action): i.reason for i in issues}
+    assert "duplicate" in by[("N9001", "refused")]
+    assert "parent community" in by[("N9002", "repaired")]
+    assert "without a name" in by[("N9003", "refused")]
+    assert "malformed" in by[("bad", "refused")]
+    assert list(kept.pcode) == ["N9001", "N9002"] and kept.parent_pcode.tolist() == ["C1007", ""]
+
+
+def test_linkage_names_agree_at_levels(build_module):
+    linkage = build_module.linkage
+    k = linkage.name_keys
+    assert linkage.compare_names(k(["Kansafra"]), k(["Kansafrah", "كنسفرة"]))[0] == 4
+    assert linkage.compare_names(k(["Jorin", "جورين"]), k(["Jurin"]))[0] == 4
+    assert linkage.compare_names(k(["Ariha"]), k(["Saraqib"]))[0] == 0
+    # distinct villages of the same name 8 km apart in different sub-districts are not linked
+    assert not linkage.community_rule(4, 8.0, False, False)
+    assert linkage.community_rule(4, 8.0, True, False)
+
+
+def test_build_module_examples(build_module):
+    """The docstring examples of the build and its linkage modules run (they are not in the package)."""
+    import doctest
+
+    for module in (build_module, build_module.linkage, build_module.ocha_ps):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__

@@ -142,7 +142,6 @@ def test_arabic_with_harakat_and_tatweel_agrees(geocoder, bilingual):
     check()
 
 
-@pytest.mark.xfail(strict=True, reason="Arabic 'مزرعة نبغة' resolves to the village Nabghah (gn:166483), the Latin "
-                   "\"Mazra'at Nabghah\" to the farm (gn:10351947); reported to the geocoder owner")
-def test_known_arabic_latin_disagreement(geocoder):
+def test_arabic_and_latin_name_of_one_farm_agree(geocoder):
+    # the Arabic name once went to the village Nabghah (gn:166483) instead of the farm
     assert geocoder.resolve("مزرعة نبغة").place_id == geocoder.resolve("Mazra'at Nabghah").place_id

@@ -22,7 +22,12 @@ INPUT is .csv, .tsv or .xlsx; OUTPUT is .csv, .tsv, .geojson, .gpkg or .parquet.
 A corrections CSV (name,place_id[,admin1]) fixes names the geocoder gets wrong; a user places
 CSV (see 'conflictmap gazetteer add') adds places and aliases.
 
+With --arabic-column the Arabic-script name of each row is read with the Latin one: agreement
+makes an answer confident, two confident answers that disagree are ambiguous, and match_method
+says which script decided (both:key, latin:fuzzy, arabic:alias ...).
+
 Example: conflictmap geocode incidents.csv -o incidents_geo.csv --name-column location --admin1-column admin1
+Example: conflictmap geocode airwars.csv -o out.csv --name-column location --arabic-column location_ar --admin1-column admin1
 """
 
 
@@ -35,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="file to write (.csv, .tsv, .geojson, .gpkg, .parquet)")
     parser.add_argument("--name-column", default="location", metavar="COL",
                         help="column with the place names (default: location)")
+    parser.add_argument("--arabic-column", metavar="COL",
+                        help="column with the same place names in Arabic script, read together with --name-column")
     parser.add_argument("--admin1-column", metavar="COL", help="column with governorate hints (any spelling or P-code)")
     parser.add_argument("--admin2-column", metavar="COL", help="column with district hints")
     parser.add_argument("--corrections", metavar="FILE", help="CSV of analyst corrections: name,place_id[,admin1]")
@@ -60,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     table = read_table(args.input)
     gazetteer = load_gazetteer(args.user_places)
     geocoder = Geocoder(gazetteer, corrections=args.corrections)
-    result = geocode(table, name=args.name_column, admin1=args.admin1_column, admin2=args.admin2_column,
+    result = geocode(table, name=args.name_column, name_ar=args.arabic_column, admin1=args.admin1_column,
+                     admin2=args.admin2_column,
                      geocoder=geocoder, progress=args.progress, candidates=args.candidates)
     path = write_table(result, args.output)
     status_col = "geo_match_status" if "geo_match_status" in result.columns else "match_status"

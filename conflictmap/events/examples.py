@@ -6,7 +6,7 @@ publisher, date and address of each report as the source).
 Examples
 --------
 >>> events = load_example_events()
->>> len(events) >= 15, events.match_status.eq("matched").all()
+>>> len(events) >= 15, events.match_status.ne("unresolved").all()
 (True, True)
 >>> events.loc[events.location == "Kashal Ubayd", "admin1"].item()
 'Ar-Raqqa'
