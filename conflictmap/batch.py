@@ -75,10 +75,7 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
     if _is_dask(data):
         from .scale import geocode_dask
 
-        if name_ar is not None:
-            raise InputError("name_ar is not supported on a Dask DataFrame yet; geocode its partitions "
-                             "with conflictmap.geocode(partition, name_ar=...)", column=name_ar)
-        return geocode_dask(data, name=name, admin1=admin1, admin2=admin2, candidates=candidates,
+        return geocode_dask(data, name=name, name_ar=name_ar, admin1=admin1, admin2=admin2, candidates=candidates,
                             geocoder=geocoder, prefix_clashes=prefix_clashes)
     if not isinstance(data, pd.DataFrame):
         raise InputError("geocode() takes a pandas, geopandas or dask DataFrame", value=type(data).__name__)

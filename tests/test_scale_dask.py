@@ -57,6 +57,18 @@ def test_geocode_on_cluster_equals_pandas(client):
     assert len(got) == len(df)
 
 
+def test_latin_and_arabic_columns_on_cluster_equal_pandas(client):
+    df = _frame(repeat=2)
+    arabic = ["كفرنبل", "كنصفرة", None, "الرويحة", "", "Kafr Nabl", float("nan"), "كفرنبل", "جسر الشغور", None,
+              "سراقب", "تل أبيض", "", "ب" * 200, "دير الزور"]
+    df["location_ar"] = arabic * 2
+    expected = conflictmap.geocode(df, name="location", name_ar="location_ar", admin1="gov")
+    assert expected["match_method"].astype(str).str.contains(":").any()  # the Arabic column was read
+    got = conflictmap.geocode(_from_pandas(df, npartitions=3), name="location", name_ar="location_ar",
+                              admin1="gov").compute()
+    pd.testing.assert_frame_equal(got, expected)
+
+
 def test_index_built_once_per_worker(client):
     ddf = _from_pandas(_frame(), npartitions=6)
     geocode_dask(ddf, admin1="gov").compute()

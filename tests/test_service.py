@@ -25,7 +25,6 @@ from geopy.geocoders import Nominatim  # noqa: E402
 
 from conflictmap.batch import OUTPUT_COLUMNS  # noqa: E402
 from conflictmap.service import BackgroundServer, Limits, LookupService  # noqa: E402
-from conflictmap.service.table import geocode_supports  # noqa: E402
 
 TIMEOUT = 20  # seconds, for every HTTP call
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -418,8 +417,6 @@ def test_geocode_tsv_body(server):
 
 
 def test_geocode_arabic_column(server, gazetteer, geocoder):
-    if not geocode_supports("name_ar"):
-        pytest.skip("this conflictmap.geocode has no name_ar keyword yet")
     import conflictmap
 
     arabic = gazetteer.get("gn:168572")["name_ar"]  # Kansafrah
@@ -573,30 +570,6 @@ def test_foreign_host_header_is_refused(server):
     assert status == 400 and out["error"]["parameter"] == "host"
     for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}"):
         assert get_json(server, "/search?q=Saraqib", headers={"Host": host})[0] == 200
-
-
-def test_name_ar_column_is_passed_only_to_a_geocode_that_takes_it(monkeypatch, geocoder):
-    import conflictmap.batch as batch
-    from conflictmap.service.table import TableColumns, geocode_table
-
-    real = batch.geocode
-    seen = {}
-
-    def with_name_ar(data, name="location", admin1=None, *, admin2=None, name_ar=None, **kw):
-        seen["name_ar"] = name_ar
-        return real(data, name=name, admin1=admin1, admin2=admin2, **kw)
-
-    def without_name_ar(data, name="location", admin1=None, *, admin2=None, **kw):
-        seen["called"] = True
-        return real(data, name=name, admin1=admin1, admin2=admin2, **kw)
-
-    frame = pd.DataFrame({"name": ["Saraqib"], "name_ar": ["سراقب"]})
-    columns = TableColumns(name="name", name_ar="name_ar")
-    monkeypatch.setattr(batch, "geocode", with_name_ar)
-    assert len(geocode_table(geocoder, frame, columns)) == 1 and seen["name_ar"] == "name_ar"
-    monkeypatch.setattr(batch, "geocode", without_name_ar)
-    out = geocode_table(geocoder, frame, columns)
-    assert seen["called"] and out["name_ar"].tolist() == ["سراقب"]  # kept as an input column
 
 
 def test_geopy_options_language_country_featuretype(nominatim):

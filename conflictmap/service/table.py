@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 import io
 import json
 import logging
@@ -33,7 +32,7 @@ from .params import ParamError, get_int, get_text
 log = logging.getLogger(__name__)
 
 __all__ = ["TableColumns", "read_json_rows", "read_csv_rows", "pick_columns", "geocode_table", "to_json_bytes",
-           "to_csv_bytes", "geocode_supports", "candidates_param"]
+           "to_csv_bytes", "candidates_param"]
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -46,17 +45,6 @@ class TableColumns:
     admin1: str | None = None
     admin2: str | None = None
     name_ar: str | None = None
-
-
-def geocode_supports(keyword: str) -> bool:
-    """Whether the installed :func:`conflictmap.geocode` takes ``keyword`` (e.g. ``name_ar``).
-
-    >>> geocode_supports("admin1")
-    True
-    """
-    from ..batch import geocode
-
-    return keyword in inspect.signature(geocode).parameters
 
 
 def _text(body: bytes) -> str:
@@ -137,11 +125,8 @@ def pick_columns(frame: pd.DataFrame, params: Mapping[str, str]) -> TableColumns
 
 
 def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, candidates: int = 5) -> pd.DataFrame:
-    """:func:`conflictmap.geocode` on ``frame`` (geometry dropped, as in a CSV written by the CLI).
-
-    The Arabic-name column is passed only when the installed ``geocode`` accepts ``name_ar``;
-    otherwise it is kept as an ordinary input column and a warning is logged.
-    """
+    """:func:`conflictmap.geocode` on ``frame`` (geometry dropped, as in a CSV written by the CLI);
+    an Arabic-name column is read together with the Latin one (``name_ar``)."""
     from ..batch import geocode
 
     kwargs: dict[str, Any] = {"name": columns.name, "admin1": columns.admin1, "geocoder": geocoder,
@@ -149,11 +134,7 @@ def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, 
     if columns.admin2:
         kwargs["admin2"] = columns.admin2
     if columns.name_ar:
-        # geocode() gains name_ar on branch geo; once merged this check always passes
-        if geocode_supports("name_ar"):
-            kwargs["name_ar"] = columns.name_ar
-        else:
-            log.warning("this conflictmap.geocode has no name_ar; column %r kept but not used", columns.name_ar)
+        kwargs["name_ar"] = columns.name_ar
     result = geocode(frame, **kwargs)
     return pd.DataFrame(result).drop(columns=["geometry"], errors="ignore").reset_index(drop=True)
 
