@@ -290,3 +290,125 @@ def test_precision3_outline_from_the_gazetteer():
     ring = layer.payload["polys"][0][0]
     xs, ys = ring[0::2], ring[1::2]
     assert min(xs) < 3750000 < max(xs) and min(ys) < 3640000 < max(ys)  # Al Bab district around the point
+
+
+# --- place labels -------------------------------------------------------------------------------
+
+from label_places import XSS_IMG, synthetic_events, synthetic_places  # noqa: E402
+
+from conflictmap.maps.labels import event_places, label_payload, label_table, labels_layer  # noqa: E402
+
+
+def test_label_tiers_zooms_and_priority_order():
+    places = synthetic_places()
+    table = label_table(places)
+    tier_of = dict(zip(table["name"], table["tier"]))
+    assert tier_of["Madinat Kabira"] == "city" and tier_of["Town 0"] == "town"
+    assert tier_of["Sub-district Seat"] == "small_town"  # by feature code
+    assert tier_of["Much Named"] == "small_town"  # by number of names
+    assert tier_of["Village 0"] == "village" and tier_of["Quarter 3"] == "neighbourhood"
+    assert tier_of["Test Plain"] == "region" and "Governorate" not in tier_of  # admin areas are not labelled
+    zoom = dict(zip(table["tier"], table["minzoom"]))
+    assert zoom["city"] < zoom["town"] < zoom["small_town"] < zoom["village"] < zoom["neighbourhood"]
+    assert zoom["village"] == 10 and zoom["neighbourhood"] == 13
+    assert table.loc[table["tier"] == "region", "area"].all() and not table.loc[table["tier"] == "town", "area"].any()
+    assert table.loc[table["tier"] == "region", "maxzoom"].iloc[0] > 0
+    order = table["tier"].drop_duplicates().tolist()
+    assert order == ["city", "town", "region", "small_town", "village", "neighbourhood"]
+    villages = table[table["tier"] == "village"]
+    assert villages["score"].is_monotonic_decreasing  # named-more villages first within the tier
+    # the region's point comes from its columns; without them from its polygon
+    no_xy = places.assign(longitude=np.nan, latitude=np.nan)
+    region = label_table(no_xy).set_index("name").loc["Test Plain"]
+    assert 36.35 < region["lon"] < 36.55 and 35.75 < region["lat"] < 35.95
+
+
+def test_event_places_come_first_and_earlier():
+    places = synthetic_places()
+    events = synthetic_events(places)
+    evp = event_places(events, places)
+    assert len(evp) == 5  # four by place_id, one by its location name near its point
+    by_name = places.loc[evp.index, "name"].tolist()
+    assert places[places["name"].str.startswith("Village ")].iloc[600]["name"] in by_name
+    table = label_table(places, events)
+    hit = table[table["n_events"] > 0]
+    assert len(hit) == 5 and (hit["minzoom"] == 9).all()  # villages labelled one zoom earlier
+    plain = label_table(places).set_index("name")
+    assert (hit.set_index("name")["score"] > plain.loc[hit["name"], "score"]).all()
+    first_village = table[table["tier"] == "village"].iloc[0]
+    assert first_village["n_events"] > 0
+    # an event far from any same-named place is not attached to it
+    far = events.iloc[[4]].assign(longitude=40.0)
+    assert len(event_places(far, places)) == 0
+    assert len(event_places(None, places)) == 0
+
+
+def test_label_payload_is_columnar_rounded_and_script_aware():
+    table = label_table(synthetic_places(), synthetic_events(synthetic_places()))
+    p = label_payload(table, script="en")
+    n = p["n"]
+    assert n == len(table)
+    for key in ("x", "y", "t", "z", "zmax", "en"):
+        assert len(p[key]) == n
+    assert "ar" not in p and p["scale"] == 10_000
+    assert p["x"][0] == round(table["lon"].iloc[0] * 1e4)
+    assert len(p["ev"]["i"]) == 5
+    assert p["ev"]["d0"] == [int(table["first_day"].iloc[i]) for i in p["ev"]["i"]]
+    assert all(a <= b for a, b in zip(p["ev"]["d0"], p["ev"]["d1"]))
+    assert [p["tiers"][t]["key"] for t in p["t"][:2]] == ["city", "city"]
+    both = label_payload(table, script="both")
+    assert len(both["ar"]) == n and both["en"] == p["en"]
+    assert both["ar"].count(None) == table["name_ar"].isna().sum() > 0
+    ar = label_payload(table, script="ar")
+    assert "en" not in ar
+    missing = [k for k, a in enumerate(ar["ar"]) if a is None]
+    assert missing and all(ar["fallback"][k] == table["name"].iloc[k] for k in missing)
+    assert all(ar["fallback"][k] is None for k, a in enumerate(ar["ar"]) if a is not None)
+    with pytest.raises(InputError):
+        label_payload(table, script="fr")
+    # compact: well under 60 bytes of JSON per label
+    size = len(json.dumps(p, ensure_ascii=False, separators=(",", ":")).encode())
+    assert size / n < 60
+
+
+def test_labels_layer_contract_and_escaping():
+    places = synthetic_places()
+    layer = labels_layer(places, script="both")
+    assert layer._parent is None  # m=None: not added anywhere
+    m = folium.Map(tiles=None)
+    assert labels_layer(places, m=m, events=synthetic_events(places), compress=False)._parent is m
+    page = m.get_root().render()
+    assert "L.ConflictmapLabels" in page and "Conflictmap.registerTimeLayer" in page
+    assert XSS_IMG not in page and "<img" not in page
+    data = page.split("new L.ConflictmapLabels(", 1)[1].split(");\n", 1)[0]
+    assert "<" not in data and ">" not in data
+    assert json.loads(data.rsplit(", {}", 1)[0])["en"].count(XSS_IMG) == 1
+    # compressed by default when large, and still inert
+    compressed = labels_layer(places, m=folium.Map(tiles=None), compress=True)
+    assert compressed.payload_js.startswith('{"gz":"')
+    with pytest.raises(InputError):
+        labels_layer(places, script="latin")
+    with pytest.raises(InputError):
+        label_table(places, tiers=["hamlet"])
+    only = label_table(places, tiers=["city", "region"])
+    assert set(only["tier"]) == {"city", "region"}
+    with pytest.raises(InputError):
+        label_table(pd.DataFrame({"title": ["x"]}))
+
+
+def test_conflict_map_labels_option():
+    places = synthetic_places()
+
+    class Gz:  # the two things conflict_map needs from a gazetteer here
+        def __init__(self, frame):
+            self.places = frame
+
+    events = synthetic_events(places)
+    m = conflict_map(events, basemap=False, labels="ar", gazetteer=Gz(places))
+    layers = [c for c in m._children.values() if type(c).__name__ == "LabelsLayer"]
+    assert len(layers) == 1 and layers[0].payload["script"] == "ar"
+    assert len(layers[0].payload["ev"]["i"]) == 5
+    off = conflict_map(events, basemap=False, labels=False, gazetteer=Gz(places))
+    assert not [c for c in off._children.values() if type(c).__name__ == "LabelsLayer"]
+    with pytest.raises(InputError):
+        conflict_map(events, basemap=False, labels="latin", gazetteer=Gz(places))

@@ -17,7 +17,7 @@ SOURCE_DIR = Path(__file__).resolve().parent.parent / "data" / "maps"
 #: each library and the libraries it needs first
 DEPENDS = {"core": [], "style": [], "incidents": ["core", "style"], "zones": ["core", "style"],
            "timeline": ["core", "style"], "basemap": ["core", "style"],
-           "heat": ["core"]}
+           "heat": ["core"], "labels": ["core", "style"]}
 
 __all__ = ["require", "source"]
 
