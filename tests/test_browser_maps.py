@@ -53,8 +53,10 @@ class OfflinePage:
         self.page.on("dialog", self._dialog)
         self.page.route("**/*", self._route)
         self.page.goto(self.url)
+        # every layer has its data, and the opening fitBounds zoom animation is over (a setView made
+        # during it would be undone when it ends)
         self.page.wait_for_function("window.Conflictmap && Object.values(Conflictmap.layers)"
-                                    ".every(function (l) { return !l.ready || l._d; })")
+                                    ".every(function (l) { return (!l.ready || l._d) && !(l._map && l._map._animatingZoom); })")
 
     def _dialog(self, dialog):
         self.dialogs.append(dialog.message)
@@ -267,7 +269,7 @@ def test_screenshot_of_full_map_with_offline_basemap(browser, tmp_path):
     path = save_html(m, tmp_path / "full.html")
     page = OfflinePage(browser, path)
     try:
-        assert page.js("document.querySelectorAll('.cm-town-label').length") > 10
+        assert page.js("document.querySelectorAll('.cm-label').length") > 10  # place labels (labels.js)
         assert "GeoNames" in page.js("document.querySelector('.leaflet-control-attribution').textContent")
         page.page.wait_for_timeout(300)
         ARTIFACTS.mkdir(exist_ok=True)
