@@ -277,3 +277,25 @@ def test_screenshot_of_full_map_with_offline_basemap(browser, tmp_path):
         assert page.errors == [] and page.blocked == []
     finally:
         page.close()
+
+
+def test_payload_in_many_gzip_pieces_with_joined_strings_decodes(browser, tmp_path, monkeypatch):
+    import folium
+
+    from conflictmap.maps import payload as payload_mod
+    from conflictmap.maps.incidents import incidents_layer
+
+    monkeypatch.setattr(payload_mod, "GZIP_CHUNK", 2000)
+    m = folium.Map(location=[35, 38], zoom_start=7, tiles=None)
+    layer = incidents_layer(demo_events(300), m, compress=True, gazetteer=False)
+    assert len(layer.payload_js.split('","')) > 5  # several gzip pieces
+    page = OfflinePage(browser, save_html(m, tmp_path / "pieces.html"))
+    try:
+        inc = page.layer("incidents")
+        assert page.js(f"{inc}.stats()")["total"] == 300
+        assert page.js(f"typeof {inc}._d.cols.event_id.values.j") == "string"  # joined on the wire
+        assert page.js(f"Conflictmap.column({inc}._d.cols.event_id, 5)") == "SYR00005"
+        assert page.js(f"Conflictmap.column({inc}._d.cols.actors, 1)") == "Military Forces of Syria (2000-)"
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()

@@ -17,7 +17,7 @@ Examples
 >>> table[["name", "tier", "minzoom"]].values.tolist()
 [['Big <town>', 'city', 5], ['Hamlet', 'village', 10], ['Old quarter', 'neighbourhood', 13]]
 >>> p = label_payload(table, script="both")
->>> p["n"], p["x"][0], p["ar"]
+>>> p["n"], int(p["x"][0]), p["ar"]
 (3, 367000, ['مدينة', None, 'حي'])
 >>> "<" in encode(p)
 False
@@ -266,7 +266,8 @@ def label_table(places: pd.DataFrame, events: pd.DataFrame | None = None, *,
 def label_payload(table: pd.DataFrame, *, script: str = "en") -> dict[str, Any]:
     """The compact payload drawn by ``labels.js``: columns in priority order.
 
-    ``x``/``y`` are integers of 10^-``coordinate_decimals`` degree; ``t`` indexes ``tiers``;
+    ``x``/``y`` are integers of 10^-``coordinate_decimals`` degree (numpy arrays, written as typed
+    arrays by :func:`~conflictmap.maps.payload.encode`); ``t`` indexes ``tiers``;
     ``z``/``zmax`` are the first and last zoom (-1 = no limit); ``en``/``ar`` hold the names of
     the chosen script(s) (``ar`` is None where a place has no Arabic name: its Latin name is
     shown); ``ev`` lists the labels of event places with the first and last event day of each.
@@ -287,12 +288,12 @@ def label_payload(table: pd.DataFrame, *, script: str = "en") -> dict[str, Any]:
         "n": int(len(table)),
         "script": script,
         "tiers": tiers,
-        "x": np.round(table["lon"].to_numpy(dtype=float) * scale).astype(np.int64).tolist(),
-        "y": np.round(table["lat"].to_numpy(dtype=float) * scale).astype(np.int64).tolist(),
+        "x": np.round(table["lon"].to_numpy(dtype=float) * scale).astype(np.int64),
+        "y": np.round(table["lat"].to_numpy(dtype=float) * scale).astype(np.int64),
         "scale": scale,
-        "t": table["tier"].map(codes).astype(np.int64).tolist(),
-        "z": table["minzoom"].astype(np.int64).tolist(),
-        "zmax": table["maxzoom"].astype(np.int64).tolist(),
+        "t": table["tier"].map(codes).to_numpy(dtype=np.int64),
+        "z": table["minzoom"].to_numpy(dtype=np.int64),
+        "zmax": table["maxzoom"].to_numpy(dtype=np.int64),
         "en": table["name"].tolist(),
         "ev": {"i": with_events.tolist(),
                "d0": table["first_day"].to_numpy()[with_events].astype(np.int64).tolist(),
@@ -316,7 +317,7 @@ class LabelsLayer(Layer):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = new L.ConflictmapLabels({{ this.payload_js }}, {{ this.js_options }});
+var {{ this.get_name() }} = new L.ConflictmapLabels({{ this.data_name }}, {{ this.js_options }});
 Conflictmap.layers[{{ this.get_name()|tojson }}] = {{ this.get_name() }};
 Conflictmap.registerTimeLayer({{ this.map_name }}, {{ this.get_name() }});
 {% endmacro %}
@@ -343,6 +344,7 @@ Conflictmap.registerTimeLayer({{ this.map_name }}, {{ this.get_name() }});
     def render(self, **kwargs):
         self.map_name = map_of(self).get_name()
         jslib.require(self.get_root(), "labels")
+        self.data_name = jslib.add_data(self, self.payload_js)
         super().render(**kwargs)
 
 
