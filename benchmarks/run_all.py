@@ -27,7 +27,7 @@ BENCHES = {
 }
 QUICK = {
     "gazetteer": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
-    "map": ["--sizes", "2000", "--methods", "ours"],
+    "map": ["--sizes", "2000", "--methods", "ours", "--frames", "2000"],
 }
 
 

@@ -63,8 +63,9 @@
       this._isEvent = new Uint8Array(n);
       for (var e = 0; e < d.ev.i.length; e++) { this._isEvent[d.ev.i[e]] = 1; }
       this._stats.n = n;
+      this._measured = 0;
       this._filterEvents();
-      if (this._map) { this._update(); }
+      if (this._map) { this._update(); this._measureLater(); }
       this.fire("ready");
     },
 
@@ -100,6 +101,23 @@
       this._probes = {};
       map.on("moveend viewreset resize", this._update, this);
       this._update();
+      this._measureLater();
+    },
+
+    /* Measure every label's text in idle time, a few milliseconds at a time and in priority order,
+       so that placing labels after a move rarely has to measure (the first zoom to village level
+       would otherwise measure a thousand or more at once). */
+    _measureLater: function () {
+      if (this._measuring || !this._d || !this._container || this._measured >= this._d.n) { return; }
+      var self = this, later = window.requestIdleCallback || function (f) { return setTimeout(f, 30); };
+      this._measuring = true;
+      later(function () {
+        self._measuring = false;
+        if (!self._container || !self._d) { return; }
+        var t0 = performance.now();
+        while (self._measured < self._d.n && performance.now() - t0 < 6) { self._size(self._measured++); }
+        self._measureLater();
+      });
     },
 
     onRemove: function (map) {
