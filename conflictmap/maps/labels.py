@@ -237,7 +237,7 @@ def label_table(places: pd.DataFrame, events: pd.DataFrame | None = None, *,
     score = (weights["log10_population"] * np.log10(np.maximum(pop, 1))
              + weights["log2_names"] * np.log2(names)
              + code.map(weights["feature_codes"]).fillna(0).to_numpy())
-    evp = event_places(events, sub) if events is not None else event_places(None, sub)
+    evp = event_places(events, sub)
     first = evp["first_day"].reindex(sub.index)
     has_event = first.notna().to_numpy()
     score = score + weights["event"] * has_event
