@@ -30,7 +30,7 @@ BENCHES = {
 }
 QUICK = {
     "gazetteer": ["--quick"], "startup": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
-    "map": ["--sizes", "2000", "--methods", "ours"],
+    "map": ["--sizes", "2000", "--methods", "ours", "--frames", "2000"],
     "service": ["--quick"],
     "text_events": ["--split", "tune"],
 }

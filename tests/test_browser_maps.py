@@ -53,8 +53,10 @@ class OfflinePage:
         self.page.on("dialog", self._dialog)
         self.page.route("**/*", self._route)
         self.page.goto(self.url)
+        # every layer has its data, and the opening fitBounds zoom animation is over (a setView made
+        # during it would be undone when it ends)
         self.page.wait_for_function("window.Conflictmap && Object.values(Conflictmap.layers)"
-                                    ".every(function (l) { return !l.ready || l._d; })")
+                                    ".every(function (l) { return (!l.ready || l._d) && !(l._map && l._map._animatingZoom); })")
 
     def _dialog(self, dialog):
         self.dialogs.append(dialog.message)
@@ -267,11 +269,33 @@ def test_screenshot_of_full_map_with_offline_basemap(browser, tmp_path):
     path = save_html(m, tmp_path / "full.html")
     page = OfflinePage(browser, path)
     try:
-        assert page.js("document.querySelectorAll('.cm-town-label').length") > 10
+        assert page.js("document.querySelectorAll('.cm-label').length") > 10  # place labels (labels.js)
         assert "GeoNames" in page.js("document.querySelector('.leaflet-control-attribution').textContent")
         page.page.wait_for_timeout(300)
         ARTIFACTS.mkdir(exist_ok=True)
         page.page.screenshot(path=str(ARTIFACTS / "full_map.png"))
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_payload_in_many_gzip_pieces_with_joined_strings_decodes(browser, tmp_path, monkeypatch):
+    import folium
+
+    from conflictmap.maps import payload as payload_mod
+    from conflictmap.maps.incidents import incidents_layer
+
+    monkeypatch.setattr(payload_mod, "GZIP_CHUNK", 2000)
+    m = folium.Map(location=[35, 38], zoom_start=7, tiles=None)
+    layer = incidents_layer(demo_events(300), m, compress=True, gazetteer=False)
+    assert len(layer.payload_js.split('","')) > 5  # several gzip pieces
+    page = OfflinePage(browser, save_html(m, tmp_path / "pieces.html"))
+    try:
+        inc = page.layer("incidents")
+        assert page.js(f"{inc}.stats()")["total"] == 300
+        assert page.js(f"typeof {inc}._d.cols.event_id.values.j") == "string"  # joined on the wire
+        assert page.js(f"Conflictmap.column({inc}._d.cols.event_id, 5)") == "SYR00005"
+        assert page.js(f"Conflictmap.column({inc}._d.cols.actors, 1)") == "Military Forces of Syria (2000-)"
         assert page.errors == [] and page.blocked == []
     finally:
         page.close()

@@ -9,6 +9,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
@@ -20,15 +21,22 @@ from conflictmap.maps.conflict_map import conflict_map
 from conflictmap.maps.heatmap import heatmap_layer
 from conflictmap.maps.incidents import incidents_layer
 from conflictmap.maps.legend import legend_html
-from conflictmap.maps.payload import build_payload, encode, event_days, event_points
+from conflictmap.maps.payload import build_payload, dumps, encode, event_days, event_points
 from conflictmap.maps.timeline import time_slider
 from conflictmap.maps.zones_layer import zones_layer
 
 
+def strings(value) -> list:
+    """A payload string list: a list, or {"j": joined with U+001F, '' for missing}."""
+    if isinstance(value, dict):
+        return [v or None for v in value["j"].split("\x1f")]
+    return value
+
+
 def column_values(col: dict) -> list:
     if "idx" in col:
-        return [None if k < 0 else col["dict"][k] for k in col["idx"]]
-    return col["values"]
+        return [None if k < 0 else strings(col["dict"])[k] for k in col["idx"]]
+    return strings(col["values"])
 
 
 def small_events() -> pd.DataFrame:
@@ -68,8 +76,8 @@ def test_text_and_url_and_color_helpers():
 def test_payload_keeps_every_row_located_or_unresolved():
     p = build_payload(small_events())
     assert p["n"] == 3 and p["unresolved"]["n"] == 1
-    assert p["day"] == [18414, 18418, 18420]
-    assert p["prec"] == [1, 2, 3]
+    assert p["day"].tolist() == [18414, 18418, 18420]
+    assert p["prec"].tolist() == [1, 2, 3]
     labels = [t["label"] for t in p["types"]]
     assert labels == ["Battles", "Protests", "Unknown type"]
     assert [t["count"] for t in p["types"]] == [2, 1, 1]
@@ -96,7 +104,7 @@ def test_payload_minimal_frame_and_all_nan():
     p = build_payload(pd.DataFrame({"latitude": [np.nan, np.nan], "longitude": [np.nan, np.nan]}))
     assert p["n"] == 0 and p["unresolved"]["n"] == 2 and p["day_range"] is None
     p2 = build_payload(pd.DataFrame({"latitude": [35.0], "longitude": [38.0]}))
-    assert p2["n"] == 1 and p2["day"] == [-1]
+    assert p2["n"] == 1 and p2["day"].tolist() == [-1]
 
 
 @pytest.mark.parametrize("frame, column", [
@@ -121,12 +129,67 @@ def test_event_days_accepts_strings_and_timezones():
 def test_encode_compresses_large_payloads_and_stays_script_safe():
     big = {"values": ["</script>" + str(k) for k in range(200_000)]}
     out = encode(big)
-    assert out.startswith('{"gz":"') and "</" not in out
+    assert out.startswith('{"gz":["') and "</" not in out
     import base64
     import gzip
 
-    inner = gzip.decompress(base64.b64decode(json.loads(out)["gz"])).decode()
-    assert json.loads(inner) == big
+    def inflate(encoded: str) -> str:
+        return "".join(gzip.decompress(base64.b64decode(piece)).decode() for piece in json.loads(encoded)["gz"])
+
+    assert json.loads(inflate(out)) == big
+
+
+def test_encode_cuts_gzip_pieces_that_join_back(monkeypatch):
+    import base64
+    import gzip
+
+    from conflictmap.maps import payload as payload_mod
+
+    monkeypatch.setattr(payload_mod, "GZIP_CHUNK", 1000)
+    data = {"ar": ["قرية %d" % k for k in range(2000)], "n": np.arange(5000)}
+    pieces = json.loads(encode(data, compress=True))["gz"]
+    assert len(pieces) > 10
+    text = "".join(gzip.decompress(base64.b64decode(p)).decode("utf-8") for p in pieces)
+    back = json.loads(text)
+    assert back["ar"] == data["ar"] and back["n"]["dtype"] == "u2"
+    assert np.frombuffer(base64.b64decode(back["n"]["b64"]), dtype="<u2").tolist() == list(range(5000))
+
+
+@pytest.mark.parametrize("values, dtype", [([0, 255], "u1"), ([-1, 100], "i1"), ([0, 70000], "i4"),
+                                           ([-1, 40000], "i4"), ([-300, 300], "i2"), ([5, 65535], "u2")])
+def test_typed_arrays_take_the_smallest_type(values, dtype):
+    import base64
+
+    from conflictmap.maps.payload import typed_array
+
+    out = typed_array(np.array(values))
+    assert out["dtype"] == dtype
+    assert np.frombuffer(base64.b64decode(out["b64"]), dtype="<" + dtype).tolist() == values
+    with pytest.raises(ValueError):
+        typed_array(np.array([0, 2**40]))
+
+
+def test_text_columns_fast_paths_keep_values():
+    from conflictmap.maps.payload import Coded, string_list
+
+    n = 20_000
+    sentences = pd.Series([f" sentence {k} " if k % 7 else None for k in range(n)])
+    sentences[3] = ""
+    sentences[5] = "a\x1fb"  # the list separator is replaced, never sent
+    coded = Coded.of(sentences, max_len=20)
+    values = coded.values()
+    assert values[1] == "sentence 1" and values[0] is None and values[3] is None
+    assert values[5] == "a b" and values[1234] == "sentence 1234"
+    assert Coded.of(pd.Series(["x" * 30] * 3), max_len=10).values()[0] == "x" * 9 + "\u2026"
+    col = coded.column(np.arange(n))
+    assert "values" in col and isinstance(col["values"], dict)
+    assert column_values(col) == values
+    assert "\x1f" not in "".join(v for v in values if v)
+    # no space at the edges: no trimming pass, same values
+    clean = Coded.of(pd.Series(["\u0642\u0631\u064a\u0629", "b", "b", None]))
+    assert clean.values() == ["\u0642\u0631\u064a\u0629", "b", "b", None] and len(clean.uniques) == 2
+    assert Coded.of(pd.Series(["\u00a0x\u3000", "x"])).values() == ["x", "x"]
+    assert string_list(pa.array(["a", None] * 40))["j"].split("\x1f")[:3] == ["a", "", "a"]
 
 
 def test_precision3_outline_from_areas_mapping():
@@ -272,7 +335,9 @@ def test_any_note_text_is_inert_in_the_page(note):
     body = page.split("<body>", 1)[1]
     scripts = re.findall(r"<script>(.*?)</script>", body, flags=re.S)
     data = "".join(s for s in scripts if "ConflictmapIncidents(" in s)
-    assert "<" not in data.split("new L.ConflictmapIncidents(", 1)[1].split(");", 1)[0]
+    assert re.search(r"new L\.ConflictmapIncidents\(incidents_\w+_data,", data)
+    payload = re.search(r"var incidents_\w+_data = (.*?);\n", data, flags=re.S).group(1)
+    assert "<" not in payload and json.loads(payload)["n"] == 1
     assert "\u2028" not in data and "\u2029" not in data
 
 
@@ -290,3 +355,125 @@ def test_precision3_outline_from_the_gazetteer():
     ring = layer.payload["polys"][0][0]
     xs, ys = ring[0::2], ring[1::2]
     assert min(xs) < 3750000 < max(xs) and min(ys) < 3640000 < max(ys)  # Al Bab district around the point
+
+
+# --- place labels -------------------------------------------------------------------------------
+
+from label_places import XSS_IMG, synthetic_events, synthetic_places  # noqa: E402
+
+from conflictmap.maps.labels import event_places, label_payload, label_table, labels_layer  # noqa: E402
+
+
+def test_label_tiers_zooms_and_priority_order():
+    places = synthetic_places()
+    table = label_table(places)
+    tier_of = dict(zip(table["name"], table["tier"]))
+    assert tier_of["Madinat Kabira"] == "city" and tier_of["Town 0"] == "town"
+    assert tier_of["Sub-district Seat"] == "small_town"  # by feature code
+    assert tier_of["Much Named"] == "small_town"  # by number of names
+    assert tier_of["Village 0"] == "village" and tier_of["Quarter 3"] == "neighbourhood"
+    assert tier_of["Test Plain"] == "region" and "Governorate" not in tier_of  # admin areas are not labelled
+    zoom = dict(zip(table["tier"], table["minzoom"]))
+    assert zoom["city"] < zoom["town"] < zoom["small_town"] < zoom["village"] < zoom["neighbourhood"]
+    assert zoom["village"] == 10 and zoom["neighbourhood"] == 13
+    assert table.loc[table["tier"] == "region", "area"].all() and not table.loc[table["tier"] == "town", "area"].any()
+    assert table.loc[table["tier"] == "region", "maxzoom"].iloc[0] > 0
+    order = table["tier"].drop_duplicates().tolist()
+    assert order == ["city", "town", "region", "small_town", "village", "neighbourhood"]
+    villages = table[table["tier"] == "village"]
+    assert villages["score"].is_monotonic_decreasing  # named-more villages first within the tier
+    # the region's point comes from its columns; without them from its polygon
+    no_xy = places.assign(longitude=np.nan, latitude=np.nan)
+    region = label_table(no_xy).set_index("name").loc["Test Plain"]
+    assert 36.35 < region["lon"] < 36.55 and 35.75 < region["lat"] < 35.95
+
+
+def test_event_places_come_first_and_earlier():
+    places = synthetic_places()
+    events = synthetic_events(places)
+    evp = event_places(events, places)
+    assert len(evp) == 5  # four by place_id, one by its location name near its point
+    by_name = places.loc[evp.index, "name"].tolist()
+    assert places[places["name"].str.startswith("Village ")].iloc[600]["name"] in by_name
+    table = label_table(places, events)
+    hit = table[table["n_events"] > 0]
+    assert len(hit) == 5 and (hit["minzoom"] == 9).all()  # villages labelled one zoom earlier
+    plain = label_table(places).set_index("name")
+    assert (hit.set_index("name")["score"] > plain.loc[hit["name"], "score"]).all()
+    first_village = table[table["tier"] == "village"].iloc[0]
+    assert first_village["n_events"] > 0
+    # an event far from any same-named place is not attached to it
+    far = events.iloc[[4]].assign(longitude=40.0)
+    assert len(event_places(far, places)) == 0
+    assert len(event_places(None, places)) == 0
+
+
+def test_label_payload_is_columnar_rounded_and_script_aware():
+    table = label_table(synthetic_places(), synthetic_events(synthetic_places()))
+    p = label_payload(table, script="en")
+    n = p["n"]
+    assert n == len(table)
+    for key in ("x", "y", "t", "z", "zmax", "en"):
+        assert len(p[key]) == n
+    assert "ar" not in p and p["scale"] == 10_000
+    assert p["x"][0] == round(table["lon"].iloc[0] * 1e4)
+    assert len(p["ev"]["i"]) == 5
+    assert p["ev"]["d0"] == [int(table["first_day"].iloc[i]) for i in p["ev"]["i"]]
+    assert all(a <= b for a, b in zip(p["ev"]["d0"], p["ev"]["d1"]))
+    assert [p["tiers"][t]["key"] for t in p["t"][:2]] == ["city", "city"]
+    both = label_payload(table, script="both")
+    assert len(both["ar"]) == n and both["en"] == p["en"]
+    assert both["ar"].count(None) == table["name_ar"].isna().sum() > 0
+    ar = label_payload(table, script="ar")
+    assert "en" not in ar
+    missing = [k for k, a in enumerate(ar["ar"]) if a is None]
+    assert missing and all(ar["fallback"][k] == table["name"].iloc[k] for k in missing)
+    assert all(ar["fallback"][k] is None for k, a in enumerate(ar["ar"]) if a is not None)
+    with pytest.raises(InputError):
+        label_payload(table, script="fr")
+    # compact: well under 60 bytes of JSON per label
+    size = len(dumps(p).encode())
+    assert size / n < 60
+
+
+def test_labels_layer_contract_and_escaping():
+    places = synthetic_places()
+    layer = labels_layer(places, script="both")
+    assert layer._parent is None  # m=None: not added anywhere
+    m = folium.Map(tiles=None)
+    assert labels_layer(places, m=m, events=synthetic_events(places), compress=False)._parent is m
+    page = m.get_root().render()
+    assert "L.ConflictmapLabels" in page and "Conflictmap.registerTimeLayer" in page
+    assert XSS_IMG not in page and "<img" not in page
+    data = re.search(r"var labels_\w+_data = (.*?);\n", page, flags=re.S).group(1)
+    assert "<" not in data and ">" not in data
+    assert json.loads(data)["en"].count(XSS_IMG) == 1
+    # compressed by default when large, and still inert
+    compressed = labels_layer(places, m=folium.Map(tiles=None), compress=True)
+    assert compressed.payload_js.startswith('{"gz":["')
+    with pytest.raises(InputError):
+        labels_layer(places, script="latin")
+    with pytest.raises(InputError):
+        label_table(places, tiers=["hamlet"])
+    only = label_table(places, tiers=["city", "region"])
+    assert set(only["tier"]) == {"city", "region"}
+    with pytest.raises(InputError):
+        label_table(pd.DataFrame({"title": ["x"]}))
+
+
+def test_conflict_map_labels_option():
+    places = synthetic_places()
+
+    class Gz:  # the two things conflict_map needs from a gazetteer here
+        def __init__(self, frame):
+            self.places = frame
+
+    events = synthetic_events(places)
+    m = conflict_map(events, basemap=False, labels="ar", gazetteer=Gz(places))
+    layers = [c for c in m._children.values() if type(c).__name__ == "LabelsLayer"]
+    assert len(layers) == 1 and layers[0].payload["script"] == "ar"
+    assert len(layers[0].payload["ev"]["i"]) == 5
+    off = conflict_map(events, basemap=False, labels=False, gazetteer=Gz(places))
+    assert not [c for c in off._children.values() if type(c).__name__ == "LabelsLayer"]
+    with pytest.raises(InputError):
+        conflict_map(events, basemap=False, labels="latin", gazetteer=Gz(places))

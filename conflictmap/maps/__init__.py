@@ -7,6 +7,7 @@ Each layer function takes ``m=None`` and returns the layer, so they compose::
     zones_layer(zones, m)
     inc = incidents_layer(events, m)
     heatmap_layer(inc, m)
+    labels_layer(m=m, events=events)
     time_slider(m)
 
 :func:`conflict_map` builds all of it in one call; :func:`static_map` draws the same content with
@@ -27,6 +28,8 @@ _EXPORTS = {
     "ZonesLayer": "zones_layer",
     "basemap_layer": "basemap",
     "heatmap_layer": "heatmap",
+    "labels_layer": "labels",
+    "LabelsLayer": "labels",
     "time_slider": "timeline",
     "set_time": "timeline",
     "Legend": "legend",

@@ -8,7 +8,7 @@ Examples
 ...                        "event_date": pd.to_datetime(["2020-06-01", "2020-06-20"])})
 >>> m = conflict_map(events, basemap=False, title="Demo")
 >>> sorted(type(c).__name__ for c in m._children.values())  # doctest: +NORMALIZE_WHITESPACE
-['FitBounds', 'HeatmapLayer', 'IncidentsLayer', 'LayerControl', 'MapTitle', 'TimeSlider']
+['FitBounds', 'HeatmapLayer', 'IncidentsLayer', 'LabelsLayer', 'LayerControl', 'MapTitle', 'TimeSlider']
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ import numpy as np
 from folium.elements import MacroElement
 from folium.template import Template
 
-from ..errors import ExportError
+from ..errors import ConflictmapError, ExportError, InputError
 from ..htmlsafe import script_json, text
 from . import jslib
 from .basemap import basemap_layer
 from .heatmap import heatmap_layer
 from .incidents import incidents_layer
+from .labels import SCRIPTS, labels_layer
 from .payload import event_points
 from .styles import styles
 from .timeline import _day, set_time, time_slider
@@ -103,8 +104,8 @@ def _bounds(events: Any, zones: Any) -> list[list[float]] | None:
 def conflict_map(events: Any = None, zones: Any = None, *, as_of: Any = None, title: str | None = None,
                  tiles: str | None = None, basemap: bool = True, gazetteer: Any = None,
                  heatmap: bool = True, slider: bool = True, window_days: int | None = None,
-                 cluster: bool = True, layer_control: bool = True, zones_attribution: str | None = None,
-                 width: str = "100%", height: str = "100%", **map_kwargs: Any) -> ConflictMap:
+                 cluster: bool = True, labels: str | bool | None = "en", layer_control: bool = True,
+                 zones_attribution: str | None = None, width: str = "100%", height: str = "100%", **map_kwargs: Any) -> ConflictMap:
     """Build the complete map: offline basemap, optional tiles, control zones, incidents with
     legend and unresolved list, heatmap, one time slider and a layer control.
 
@@ -130,6 +131,10 @@ def conflict_map(events: Any = None, zones: Any = None, *, as_of: Any = None, ti
         Add the time slider (when there are dates).
     window_days
         Offer and select a "last N days" window on the slider.
+    labels
+        Place labels from the gazetteer as page text: ``"en"`` (Latin names), ``"ar"`` (Arabic,
+        right-to-left) or ``"both"``; ``False``/``None`` for none (the basemap then labels its
+        largest towns itself). See :func:`conflictmap.maps.labels.labels_layer`.
 
     Returns
     -------
@@ -140,8 +145,19 @@ def conflict_map(events: Any = None, zones: Any = None, *, as_of: Any = None, ti
     view = styles()["default_view"]
     m = ConflictMap(location=[view["center_lat"], view["center_lon"]], zoom_start=view["zoom"], tiles=None,
                     width=width, height=height, prefer_canvas=False, **map_kwargs)
+    if labels is True:
+        labels = "en"
+    if labels and labels not in SCRIPTS:
+        raise InputError(f"labels must be one of {', '.join(SCRIPTS)} or False", column="labels", value=labels)
+    label_layer = None
+    if labels and gazetteer is not False:
+        try:
+            label_layer = labels_layer(events=events, script=labels, gazetteer=gazetteer)
+        except (ImportError, AttributeError, OSError, ConflictmapError) as exc:
+            log.warning("no gazetteer for place labels (%s); the map has none", exc)
     if basemap:
-        basemap_layer(m, gazetteer=gazetteer)
+        # with place labels on, the basemap draws its town dots only (the labels layer names them)
+        basemap_layer(m, gazetteer=gazetteer, label_population=None if label_layer is None else 10**12)
     if tiles:
         folium.TileLayer(tiles, name=f"{tiles} tiles (online)", overlay=False, control=True, show=True).add_to(m)
     if zones is not None:
@@ -151,6 +167,8 @@ def conflict_map(events: Any = None, zones: Any = None, *, as_of: Any = None, ti
         inc = incidents_layer(events, m, cluster=cluster, gazetteer=gazetteer)
         if heatmap:
             heatmap_layer(inc, m)
+    if label_layer is not None:
+        label_layer.add_to(m)
     end_day = _day(as_of) if as_of is not None else None
     if slider:
         slider_el = time_slider(m, window_days=window_days, value=as_of)

@@ -45,7 +45,7 @@ class IncidentsLayer(Layer):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = new L.ConflictmapIncidents({{ this.payload_js }}, {{ this.js_options }});
+var {{ this.get_name() }} = new L.ConflictmapIncidents({{ this.data_name }}, {{ this.js_options }});
 Conflictmap.layers[{{ this.get_name()|tojson }}] = {{ this.get_name() }};
 Conflictmap.registerTimeLayer({{ this.map_name }}, {{ this.get_name() }});
 {% if this.unresolved_panel %}
@@ -80,6 +80,7 @@ new L.Control.ConflictmapUnresolved({{ this.get_name() }}, {title: {{ this.unres
     def render(self, **kwargs):
         self.map_name = map_of(self).get_name()
         jslib.require(self.get_root(), "incidents")
+        self.data_name = jslib.add_data(self, self.payload_js)
         super().render(**kwargs)
 
 
@@ -156,7 +157,7 @@ def incidents_layer(events: pd.DataFrame, m: Any = None, *, name: str = "Inciden
                            unresolved_panel=unresolved_panel)
     if legend:
         items = [dict(t, index=k) for k, t in enumerate(payload["types"])]
-        undated = sum(1 for d in payload["day"] if d < 0)
+        undated = int((payload["day"] < 0).sum())
         note = f"{undated:,} undated event(s) always shown" if undated else None
         layer.add_child(Legend(legend_html(f"{name}: event types", items, note=note), position=legend_position))
     log.info("incidents layer: %d located, %d unresolved", payload["n"], payload["unresolved"]["n"])

@@ -17,9 +17,9 @@ SOURCE_DIR = Path(__file__).resolve().parent.parent / "data" / "maps"
 #: each library and the libraries it needs first
 DEPENDS = {"core": [], "style": [], "incidents": ["core", "style"], "zones": ["core", "style"],
            "timeline": ["core", "style"], "basemap": ["core", "style"],
-           "heat": ["core"]}
+           "heat": ["core"], "labels": ["core", "style"]}
 
-__all__ = ["require", "source"]
+__all__ = ["require", "source", "add_data"]
 
 
 class _Inline(Element):
@@ -47,3 +47,16 @@ def require(figure: Figure, name: str) -> None:
     key = f"conflictmap_{name}"
     if key not in figure.header._children:
         figure.header.add_child(_Inline(source(name)), name=key)
+
+
+def add_data(element: Element, expression: str) -> str:
+    """Put ``var <name>_data = <expression>;`` in the page script ahead of ``element``'s own script and
+    return the variable name.
+
+    Large payloads go in this way because folium compiles every rendered script as a Jinja template
+    (``Element(script_text)``): for tens of megabytes of data that took longer than building the
+    data. ``expression`` must already be safe inside ``<script>`` (see ``payload.encode``).
+    """
+    name = f"{element.get_name()}_data"
+    element.get_root().script.add_child(_Inline(f"var {name} = {expression};"), name=name)
+    return name
