@@ -52,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "save_html": "conflictmap.export",
     "conflict_map": "conflictmap.maps.conflict_map",
     "static_map": "conflictmap.maps.static",
+    "labels_layer": "conflictmap.maps.labels",
     "incidents_layer": "conflictmap.maps.incidents",
     "zones_layer": "conflictmap.maps.zones_layer",
     "basemap_layer": "conflictmap.maps.basemap",
