@@ -134,12 +134,15 @@ def test_generic_first_words_and_sentence_openers_are_not_names():
 
 
 def test_city_district_far_away_namesake_is_dropped():
+    """The district is placed in its city (the OCHA neighbourhood), never at a look-alike far away."""
+    from conflictmap.matching import haversine_km
+
     found = find_places("Shelling hit the Salah al-Din district of Aleppo on Monday.")
-    assert list(found.mention) == ["Aleppo"]  # not the village "Salah" in As-Sweida
-    row = found.iloc[0]
-    assert (row.role, row.feature_type, row.geo_precision) == ("location", "settlement", 2)
-    found = find_places("Shells landed in the Mezzeh district of Damascus.")
-    assert found.set_index("mention").role.to_dict() == {"Mezzeh": "location", "Damascus": "reference"}
+    assert "As-Sweida" not in set(found.admin1)  # not the village "Salah" in As-Sweida
+    row = found[found.role == "location"].iloc[0]
+    assert row.mention == "Salah al-Din" and row.feature_type == "neighbourhood" and row.admin1 == "Aleppo"
+    assert haversine_km(row.longitude, row.latitude, 37.16, 36.20) < 15  # inside Aleppo city
+    assert found.set_index("mention").loc["Aleppo", "role"] == "reference"
 
 
 def test_a_place_named_to_locate_another_is_a_reference():
