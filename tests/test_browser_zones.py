@@ -7,11 +7,12 @@ Needs Debian's chromium (/usr/bin/chromium) and playwright; skipped cleanly when
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from test_browser_maps import browser  # noqa: F401 - the fixture is used by name
 
 from conflictmap.export import save_html
 from conflictmap.maps.conflict_map import conflict_map
@@ -21,9 +22,6 @@ from conflictmap.zones.example import load_example_zones
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 #: views at zoom 10 where refined lines meet (lat, lon): Idlib front, Peace Spring strip,
 #: Euphrates at Deir ez-Zor, Golan, al-Tanf, north of Aleppo
 VIEWS = [(35.75, 36.6), (36.7, 39.6), (35.3, 40.1), (33.1, 35.85), (33.45, 38.6), (36.45, 37.1)]
@@ -31,17 +29,6 @@ VIEWS = [(35.75, 36.6), (36.7, 39.6), (35.3, 40.1), (33.1, 35.85), (33.45, 38.6)
 MIN_RING_PX2 = 3.0
 MIN_RING_WIDTH_PX = 1.0
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def _open(browser, m, folder: Path):
