@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from typing import Any, Iterable
 
 import numpy as np
+from geopy.adapters import BaseSyncAdapter
 from geopy.geocoders.base import Geocoder as _GeopyGeocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
@@ -57,6 +58,17 @@ ADMIN1_HINT_GROUPS = {"SY01": ("SY03",), "SY03": ("SY01",)}
 CONTEXT_RADIUS_KM = 30.0  # a town named as context: the place should lie within this distance
 REGION_MIN_RADIUS_KM = 10.0
 ALTERNATIVES_AGREE_KM = 10.0  # "X/Y" naming places further apart than this is ambiguous
+
+
+class _NoNetworkAdapter(BaseSyncAdapter):
+    """geopy adapter of the offline geocoder: it answers from the gazetteer and sends no request
+    (a ``fallback`` geocoder brings its own adapter)."""
+
+    def get_json(self, url: str, *, timeout: float, headers: dict) -> Any:
+        raise GeocoderError(f"conflictmap's offline geocoder makes no network requests (asked for {url!r})")
+
+    def get_text(self, url: str, *, timeout: float, headers: dict) -> str:
+        return self.get_json(url, timeout=timeout, headers=headers)
 
 
 class Geocoder(_GeopyGeocoder):
@@ -81,7 +93,9 @@ class Geocoder(_GeopyGeocoder):
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, corrections: Any = None, fallback: Any = None,
                  fallback_cache: str | os.PathLike | None = None, min_delay_seconds: float = 1.0):
-        super().__init__(scheme="https", timeout=10, proxies={}, user_agent="conflictmap")
+        # geopy's default adapter builds an SSL context (~50 ms) for requests this class never makes
+        super().__init__(scheme="https", timeout=10, proxies={}, user_agent="conflictmap",
+                         adapter_factory=_NoNetworkAdapter)
         self.gazetteer = gazetteer if gazetteer is not None else get_gazetteer()
         self.index = NameIndex.for_gazetteer(self.gazetteer)
         self.corrections = _load_corrections(corrections)

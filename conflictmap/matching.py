@@ -597,10 +597,11 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
 
 def _namesakes(index: NameIndex, top: Candidate, pool: Sequence[Candidate]) -> int:
     """Places in ``pool`` found by a strong method that lie apart from ``top`` (not the same place)."""
-    return len({c.place_id for c in pool
-                if c.method in STRONG_METHODS and c.place_id != top.place_id
-                and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM
-                and not _nested(index, top.row, c.row)})
+    rows = np.array(sorted({c.row for c in pool if c.method in STRONG_METHODS and c.row != top.row}), dtype=np.int64)
+    if len(rows) < COMMON_NAME_PLACES:  # too few to make the name common: skip the distances
+        return len(rows)
+    apart = rows[haversine_km(top.longitude, top.latitude, index.lon[rows], index.lat[rows]) > SAME_PLACE_KM]
+    return sum(1 for row in apart if not _nested(index, top.row, int(row)))
 
 
 def _is_biggest(top: Candidate, pool: Sequence[Candidate], factor: float) -> bool:

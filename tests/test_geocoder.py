@@ -539,3 +539,13 @@ def test_single_source_village_respelt_is_ambiguous_but_exact_name_matches(geoco
     assert (exact.status, exact.place_id) == ("matched", pid)
     assert (respelt.status, respelt.place_id) == ("ambiguous", pid)
     assert "one source only" in respelt.reason
+
+
+def test_geopy_adapter_of_the_offline_geocoder_sends_nothing(geocoder):
+    """geopy's base class wants an HTTP adapter; ours refuses every request instead of building one."""
+    from conflictmap.errors import GeocoderError
+
+    with pytest.raises(GeocoderError, match="no network"):
+        geocoder.adapter.get_json("https://nominatim.openstreetmap.org/search?q=x", timeout=1, headers={})
+    with pytest.raises(GeocoderError, match="no network"):
+        geocoder.adapter.get_text("https://example.org/", timeout=1, headers={})
