@@ -11,7 +11,6 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from conflictmap.gazetteer import get_gazetteer
 from conflictmap.zones.clean import (COVERAGE_MARGIN_KM, MIN_AREA_KM2, MIN_WIDTH_M, clean_zones, coverage_area,
                                      fill_gaps, locate_points, simplify_zones)
 from conflictmap.zones.example import load_example_zones
@@ -24,13 +23,8 @@ def zones():
     return load_example_zones()
 
 
-@pytest.fixture(scope="module")
-def gz():
-    return get_gazetteer()
-
-
-def test_every_settlement_lies_in_exactly_one_zone(zones, gz):
-    places = gz.places
+def test_every_settlement_lies_in_exactly_one_zone(zones, gazetteer):
+    places = gazetteer.places
     settlements = places[places["feature_type"] == "settlement"]
     assert len(settlements) > 10_000
     first, count = locate_points(zones, settlements["longitude"].to_numpy(), settlements["latitude"].to_numpy())
@@ -40,8 +34,8 @@ def test_every_settlement_lies_in_exactly_one_zone(zones, gz):
     assert twice.empty, f"{len(twice)} settlements in two zones, e.g. {twice['name'].head(5).tolist()}"
 
 
-def test_border_towns_are_in_their_zone(zones, gz):
-    places = gz.places
+def test_border_towns_are_in_their_zone(zones, gazetteer):
+    places = gazetteer.places
     names = places["name"].fillna("") + "|" + places["alt_names"].fillna("")
     for name, admin1, faction in (("Ras al-Ain", "SY08", "sna_turkey"), ("Tall Abyad", "SY11", "sna_turkey"),
                                   ("Kobani", "SY02", "sdf")):
@@ -54,13 +48,13 @@ def test_border_towns_are_in_their_zone(zones, gz):
         assert zones.faction.iloc[first[0]] == faction, name
 
 
-def test_snapshot_covers_the_outline_with_margin_no_gap_no_overlap(zones, gz):
-    area = coverage_area(gz)
+def test_snapshot_covers_the_outline_with_margin_no_gap_no_overlap(zones, gazetteer):
+    area = coverage_area(gazetteer)
     report = check_zones(zones, outline=area, tolerance_km2=0.001)
     assert report.ok, str(report)
     assert not report.issues
     union = shapely.union_all(zones.geometry.values)
-    assert shapely.difference(gz.outline(), union).area == pytest.approx(0.0, abs=1e-9)
+    assert shapely.difference(gazetteer.outline(), union).area == pytest.approx(0.0, abs=1e-9)
     # the zones stop at the margin
     assert area_km2(shapely.difference(union, area)) < 0.01
     assert 1.0 < COVERAGE_MARGIN_KM < 10.0

@@ -9,7 +9,6 @@ import pytest
 import shapely
 
 from conflictmap.factions import get_faction
-from conflictmap.gazetteer import get_gazetteer
 from conflictmap.normalize import name_key
 from conflictmap.zones.builders import read_table
 from conflictmap.zones.clean import coverage_area
@@ -22,16 +21,11 @@ def zones():
     return load_example_zones()
 
 
-@pytest.fixture(scope="module")
-def gz():
-    return get_gazetteer()
-
-
-def test_covers_syria(zones, gz):
-    area = coverage_area(gz)
+def test_covers_syria(zones, gazetteer):
+    area = coverage_area(gazetteer)
     union = shapely.union_all(zones.geometry.values)
     assert area_km2(union) == pytest.approx(area_km2(area), rel=1e-4)
-    assert area_km2(shapely.difference(gz.outline(), union)) < 1e-6
+    assert area_km2(shapely.difference(gazetteer.outline(), union)) < 1e-6
     assert not [i for i in check_zones(zones, outline=area, tolerance_km2=0.01).issues]
 
 
@@ -40,8 +34,8 @@ def test_no_overlaps(zones):
         assert area_km2(shapely.intersection(a, b)) < 0.01, (zones.faction[i], zones.faction[j])
 
 
-def _town(gz, name, admin1):
-    places = gz.places
+def _town(gazetteer, name, admin1):
+    places = gazetteer.places
     key = name_key(name)
     names = places["name"].fillna("") + "|" + places["alt_names"].fillna("")
     matches = names.map(lambda text: key in {name_key(n) for n in text.split("|") if n})
@@ -66,12 +60,12 @@ KNOWN = [
 
 
 @pytest.mark.parametrize("name,admin1,faction", KNOWN)
-def test_known_town_in_right_zone(zones, gz, name, admin1, faction):
+def test_known_town_in_right_zone(zones, gazetteer, name, admin1, faction):
     if admin1 is None:
-        place = gz.get("cm:al-tanf-base")
+        place = gazetteer.get("cm:al-tanf-base")
         point = shapely.Point(place["longitude"], place["latitude"])
     else:
-        point = _town(gz, name, admin1)
+        point = _town(gazetteer, name, admin1)
     inside = zones[zones.geometry.intersects(point)]
     assert len(inside) == 1, f"{name} lies in {len(inside)} zones"
     assert inside.faction.iloc[0] == faction, f"{name}: {inside.faction.iloc[0]}"
