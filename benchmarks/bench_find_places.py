@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from conflictmap import get_gazetteer
     from conflictmap.events.places_in_text import find_places
-    from conflictmap.matching import NameIndex
+    from conflictmap.geocoding.matching import NameIndex
 
     print(f"find_places ({machine()})")
     with measure() as load:

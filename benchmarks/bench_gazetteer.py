@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
 
     from conflictmap.gazetteer import Gazetteer
-    from conflictmap.geocoder import Geocoder
+    from conflictmap.geocoding.geocoder import Geocoder
 
     with measure() as cold:
         gz = Gazetteer.load()

@@ -97,7 +97,7 @@ def make_names(gz, n_names: int, seed: int) -> pd.DataFrame:
 
 def correct(found: pd.Series, source: pd.Series, gz) -> float:
     """Share landing on the source place or a place with the same name key."""
-    from conflictmap.normalize import name_key
+    from conflictmap.geocoding.normalize import name_key
 
     key = gz.places.set_index("place_id")["name"].map(name_key)
     ok = (found == source) | (found.map(key).fillna("\0") == source.map(key))

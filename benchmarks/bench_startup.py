@@ -45,8 +45,8 @@ NOT_ON_LOOKUP_PATH = ("folium", "branca", "dask", "distributed", "matplotlib", "
 _GEOCODER_PARTS = """
 import json, time
 from conflictmap import Geocoder, get_gazetteer
-from conflictmap import index_store
-from conflictmap.matching import NameIndex
+from conflictmap.geocoding import index_store
+from conflictmap.geocoding.matching import NameIndex
 t0, c0 = time.perf_counter(), time.process_time()
 g = Geocoder()
 total, cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -46,7 +46,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from conflictmap import Geocoder, get_gazetteer
-from conflictmap.matching import haversine_km
+from conflictmap.geocoding.matching import haversine_km
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_variants import synthetic_set  # noqa: E402
@@ -184,8 +184,8 @@ def audit_labels(g: Geocoder, df: pd.DataFrame) -> pd.DataFrame:
     any gazetteer place within 5 km of it with a name resembling the location's?"""
     import shapely
 
-    from conflictmap.normalize import compact_key
-    from conflictmap.query import parse_location
+    from conflictmap.geocoding.normalize import compact_key
+    from conflictmap.geocoding.query import parse_location
 
     gz = get_gazetteer()
     areas = gz.areas(1)

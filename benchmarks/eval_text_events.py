@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from conflictmap.events.draft import draft_events
-from conflictmap.matching import haversine_km
+from conflictmap.geocoding.matching import haversine_km
 
 log = logging.getLogger("eval_text_events")
 

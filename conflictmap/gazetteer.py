@@ -35,7 +35,7 @@ import pandas as pd
 import shapely
 
 from .errors import CuratedRowError, GazetteerError
-from .normalize import is_arabic, name_key, normalize_name
+from .geocoding.normalize import is_arabic, name_key, normalize_name
 
 log = logging.getLogger(__name__)
 

@@ -118,7 +118,7 @@ def worker_geocoder(spec: Any = BUNDLED):
         geocoder = _GEOCODERS.get(key)
         if geocoder is None:
             from .gazetteer import Gazetteer, get_gazetteer
-            from .geocoder import Geocoder
+            from .geocoding.geocoder import Geocoder
 
             if spec is BUNDLED:
                 geocoder = Geocoder(get_gazetteer())
@@ -142,7 +142,7 @@ def _geocode_partition(part: pd.DataFrame, spec: Any, roles: dict[str, str | Non
                        prefix_clashes: bool):
     """The pandas path on one partition (``roles``: the query columns, as keyword arguments of
     :func:`conflictmap.geocode`)."""
-    from .batch import geocode
+    from .geocoding.batch import geocode
 
     return geocode(part, **roles, geocoder=worker_geocoder(spec), progress=False, prefix_clashes=prefix_clashes,
                    candidates=candidates)
@@ -151,7 +151,7 @@ def _geocode_partition(part: pd.DataFrame, spec: Any, roles: dict[str, str | Non
 def _queries(part: pd.DataFrame, roles: dict[str, str | None]) -> tuple[Any, pd.DataFrame]:
     """Codes of each row's query (name and hints) and the distinct queries as text, one column per
     role, computed as the pandas path computes them."""
-    from .batch import _distinct_queries
+    from .geocoding.batch import _distinct_queries
 
     codes, queries = _distinct_queries([part[c] if c else None for c in roles.values()], len(part))
     columns = [f"q_{role}" for role in roles]
@@ -183,7 +183,7 @@ def _answer_table(parts: list) -> pd.DataFrame:
 def _located_partition(part: pd.DataFrame, spec: Any, table: pd.DataFrame, roles: dict[str, str | None],
                        candidates: int, prefix_clashes: bool):
     """One partition joined to the answers of its queries, resolved once for the whole frame."""
-    from .batch import OUTPUT_COLUMNS, _combine
+    from .geocoding.batch import OUTPUT_COLUMNS, _combine
 
     codes, queries = _queries(part, roles)
     columns = list(queries.columns)
@@ -239,7 +239,7 @@ def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, ad
     _check_columns(ddf, **roles)
     spec = _spec(geocoder, gazetteer)
     if gazetteer is not None and geocoder is None:
-        from .matching import NameIndex
+        from .geocoding.matching import NameIndex
 
         NameIndex.for_gazetteer(gazetteer)  # built (and stored) here once, so the workers load it
     meta = _geocode_partition(ddf._meta, BUNDLED, roles, candidates, prefix_clashes)

@@ -16,7 +16,7 @@ import shapely
 import conflictmap
 from conflictmap.errors import ConflictmapError, CuratedRowError, InputError
 from conflictmap.events import attach_events, read_events, validate_events
-from conflictmap.normalize import name_key, normalize_name
+from conflictmap.geocoding.normalize import name_key, normalize_name
 
 ODD_NAMES = [
     "", " ", "\t\n ", "\u00a0\u2003", None, float("nan"), pd.NA, 12, 3.5,

@@ -8,7 +8,7 @@ import pytest
 from conflictmap.errors import InputError
 from conflictmap.events.draft import draft_events
 from conflictmap.events.schema import event_columns
-from conflictmap.matching import haversine_km
+from conflictmap.geocoding.matching import haversine_km
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

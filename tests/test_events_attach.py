@@ -9,7 +9,7 @@ import conflictmap
 from conflictmap.cli import main
 from conflictmap.errors import InputError
 from conflictmap.events.attach import attach_events, load_corrections, save_corrections
-from conflictmap.matching import haversine_km
+from conflictmap.geocoding.matching import haversine_km
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

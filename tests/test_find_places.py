@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from conflictmap.events.places_in_text import find_places
-from conflictmap.matching import haversine_km
+from conflictmap.geocoding.matching import haversine_km
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -135,7 +135,7 @@ def test_generic_first_words_and_sentence_openers_are_not_names():
 
 def test_city_district_far_away_namesake_is_dropped():
     """The district is placed in its city (the OCHA neighbourhood), never at a look-alike far away."""
-    from conflictmap.matching import haversine_km
+    from conflictmap.geocoding.matching import haversine_km
 
     found = find_places("Shelling hit the Salah al-Din district of Aleppo on Monday.")
     assert "As-Sweida" not in set(found.admin1)  # not the village "Salah" in As-Sweida

@@ -12,8 +12,8 @@ import shapely
 from conflictmap import Gazetteer
 from conflictmap.errors import CuratedRowError, GazetteerError
 from conflictmap.gazetteer import FEATURE_TYPES, PLACE_COLUMNS
-from conflictmap.matching import haversine_km
-from conflictmap.normalize import is_arabic, name_key
+from conflictmap.geocoding.matching import haversine_km
+from conflictmap.geocoding.normalize import is_arabic, name_key
 
 REVIEW = Path(__file__).resolve().parents[1] / "gazetteer" / "review" / "linkage.csv"
 

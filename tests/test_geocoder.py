@@ -12,8 +12,8 @@ from geopy.location import Location
 import conflictmap
 from conflictmap import Geocoder
 from conflictmap.errors import GeocoderError, InputError
-from conflictmap.matching import haversine_km
-from conflictmap.normalize import name_key, skeleton
+from conflictmap.geocoding.matching import haversine_km
+from conflictmap.geocoding.normalize import name_key, skeleton
 
 KANSAFRAH = "gn:168572"
 
@@ -55,7 +55,7 @@ def test_arabic_folding(a, b):
 
 
 def test_arabic_tha_is_also_found_as_sin(geocoder):
-    from conflictmap.normalize import arabic_alternatives
+    from conflictmap.geocoding.normalize import arabic_alternatives
 
     assert arabic_alternatives("الثورة") == ["السورة"] and arabic_alternatives("Thawra") == []
     # the key folds ث to ت; the index also holds the س spelling of every name with a ث
@@ -205,7 +205,7 @@ def test_bad_hints_are_clear(geocoder):
 @pytest.mark.parametrize("hint", ["x", "Atlantis", "SY99", "Qqzzxx"])
 def test_a_hint_naming_no_admin_area_is_said_and_logged_once(gazetteer, caplog, hint):
     g = Geocoder(gazetteer)
-    with caplog.at_level("WARNING", logger="conflictmap.geocoder"):
+    with caplog.at_level("WARNING", logger="conflictmap.geocoding.geocoder"):
         for query in ("Saraqib", "Kafr Nabl", "Qwxzvbnm"):  # unresolved rows say it too
             m = g.resolve(query, admin1=hint)
             assert f"admin1 hint {hint!r} names no governorate" in m.reason, m.reason
@@ -399,7 +399,7 @@ def test_seed_places_accuracy(shared_dir, geocoder):
     ("Al Darwishiyah village, 89 km east of Homs city", "Al Darwishiyah", {"context": ("Homs",)}),
 ])
 def test_parse_connectors_sites_and_detail(text, name, extra):
-    from conflictmap.query import parse_location
+    from conflictmap.geocoding.query import parse_location
 
     q = parse_location(text)
     assert q.name == name
@@ -435,7 +435,7 @@ def test_article_written_joined():
 
 
 def test_a_namesake_with_an_optional_prefix_is_a_rival(geocoder):
-    from conflictmap.normalize import core_key
+    from conflictmap.geocoding.normalize import core_key
 
     assert core_key("Tall Abu Rasayn") == name_key("Abu Rasin") and core_key("Ayn Issa") == ""
     hits = geocoder.index.lookup("Abu al Fashafish")
@@ -472,7 +472,7 @@ def test_city_neighbourhoods_resolve_when_the_city_is_named(geocoder, query, cit
 
 def test_a_neighbourhood_never_outranks_a_village_of_the_same_name(geocoder):
     idx = geocoder.index
-    from conflictmap.matching import Context, rank
+    from conflictmap.geocoding.matching import Context, rank
 
     # a name held by a neighbourhood and by a village elsewhere
     by_key: dict[str, list[int]] = {}

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictmap import Geocoder, get_gazetteer, index_store
-from conflictmap.index_store import (CorruptIndex, StoredTable, UnsupportedIndex, index_key, load, load_or_build,
+from conflictmap import Geocoder, get_gazetteer
+from conflictmap.geocoding import index_store
+from conflictmap.geocoding.index_store import (CorruptIndex, StoredTable, UnsupportedIndex, index_key, load, load_or_build,
                                      store, stored_path)
-from conflictmap.matching import NameIndex
+from conflictmap.geocoding.matching import NameIndex
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -158,7 +159,7 @@ def test_batch_and_places_in_text_agree(gazetteer, fresh, loaded):
 
 # --------------------------------------------------------------------------- load or build
 def test_first_use_stores_then_loads(cache, gazetteer, caplog):
-    caplog.set_level(logging.INFO, logger="conflictmap.index_store")
+    caplog.set_level(logging.INFO, logger="conflictmap.geocoding.index_store")
     key = index_key(NameIndex, gazetteer)
     built = load_or_build(NameIndex, gazetteer)
     assert stored_path(key).is_file()
@@ -192,7 +193,7 @@ def test_corrupt_file_is_rebuilt_with_a_log_line(cache, small, small_fresh, dama
             np.save(fh, np.arange(10))
     else:  # a valid file of another key put under this name
         store(small_fresh, small, path, "0" * 32)
-    caplog.set_level(logging.WARNING, logger="conflictmap.index_store")
+    caplog.set_level(logging.WARNING, logger="conflictmap.geocoding.index_store")
     index = load_or_build(NameIndex, small)
     assert "rebuilding" in caplog.text and str(path) in caplog.text
     assert index.lookup("Kafr Nabl") == small_fresh.lookup("Kafr Nabl")
@@ -203,7 +204,7 @@ def test_unwritable_cache_works_without_storing(tmp_path, monkeypatch, small, sm
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv(index_store.ENV_VAR, str(blocker / "cache"))
-    caplog.set_level(logging.WARNING, logger="conflictmap.index_store")
+    caplog.set_level(logging.WARNING, logger="conflictmap.geocoding.index_store")
     index = load_or_build(NameIndex, small)
     assert "cannot store the name index" in caplog.text
     assert index.lookup("Kafr Nabl") == small_fresh.lookup("Kafr Nabl")
@@ -213,7 +214,7 @@ def test_unwritable_cache_works_without_storing(tmp_path, monkeypatch, small, sm
 def test_unreadable_file_is_rebuilt(cache, small, small_fresh, caplog):
     path = stored_path(index_key(NameIndex, small))
     path.mkdir(parents=True)  # something that cannot be opened as a file stands where the file goes
-    caplog.set_level(logging.WARNING, logger="conflictmap.index_store")
+    caplog.set_level(logging.WARNING, logger="conflictmap.geocoding.index_store")
     index = load_or_build(NameIndex, small)
     assert index.lookup("Saraqib") == small_fresh.lookup("Saraqib")
     assert "cannot store" in caplog.text or "rebuilding" in caplog.text
@@ -246,7 +247,7 @@ def test_old_files_are_pruned(cache, small, small_fresh, monkeypatch):
 def test_clear_removes_the_stored_files(cache, small):
     load_or_build(NameIndex, small)
     assert index_store.clear() == 1 and index_store.stored_files() == []
-    done = subprocess.run([sys.executable, "-m", "conflictmap.index_store"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "conflictmap.geocoding.index_store"], capture_output=True, text=True,
                           env=dict(os.environ), timeout=120)
     assert done.returncode == 0 and str(cache) in done.stdout and "0 stored" in done.stdout
 
@@ -319,10 +320,10 @@ def test_code_fingerprint_follows_the_rules_and_their_data(tmp_path, monkeypatch
 
 
 def test_real_key_covers_normalize_and_name_variants():
-    files = {p.name for p, _ in index_store._module_closure("conflictmap.matching")}
+    files = {p.name for p, _ in index_store._module_closure("conflictmap.geocoding.matching")}
     assert {"matching.py", "normalize.py", "_data.py"} <= files
     names = set()
-    for path, source in index_store._module_closure("conflictmap.matching"):
+    for path, source in index_store._module_closure("conflictmap.geocoding.matching"):
         names |= index_store._data_literals(source)
     assert "name_variants.csv" in names
 
@@ -338,7 +339,7 @@ def test_a_pickle_in_the_cache_is_refused(cache, small, small_fresh, caplog):
             return (exec, ("import sys; sys._conflictmap_pickle_ran = True",))
 
     path.write_bytes(pickle.dumps({"index": Payload()}))
-    caplog.set_level(logging.WARNING, logger="conflictmap.index_store")
+    caplog.set_level(logging.WARNING, logger="conflictmap.geocoding.index_store")
     index = load_or_build(NameIndex, small)
     assert not getattr(sys, "_conflictmap_pickle_ran", False)
     assert "rebuilding" in caplog.text
@@ -357,7 +358,7 @@ def test_an_object_array_in_a_stored_file_is_refused(cache, small, small_fresh, 
         np.savez(fh, **arrays)  # np.savez pickles object arrays
     with pytest.raises(ValueError, match="allow_pickle"):
         load(NameIndex, small, path, key)
-    caplog.set_level(logging.WARNING, logger="conflictmap.index_store")
+    caplog.set_level(logging.WARNING, logger="conflictmap.geocoding.index_store")
     load_or_build(NameIndex, small)
     assert "rebuilding" in caplog.text
 
@@ -430,7 +431,7 @@ def test_what_cannot_be_stored_exactly_is_not_stored(tmp_path, gazetteer, value,
     with pytest.raises(UnsupportedIndex):
         store(Odd(gazetteer), gazetteer, tmp_path / "odd.npz", "o" * 32)
     assert not (tmp_path / "odd.npz").exists()
-    caplog.set_level(logging.WARNING, logger="conflictmap.index_store")
+    caplog.set_level(logging.WARNING, logger="conflictmap.geocoding.index_store")
     index = load_or_build(Odd, gazetteer)
     assert "cannot be stored" in caplog.text and index.odd is value
     assert index_store.stored_files() == []

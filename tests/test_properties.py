@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conflictmap.normalize import compact_key, is_arabic, name_key, normalize_name, skeleton, tokens
+from conflictmap.geocoding.normalize import compact_key, is_arabic, name_key, normalize_name, skeleton, tokens
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,

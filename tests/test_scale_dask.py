@@ -117,7 +117,7 @@ def test_default_string_conversion_keeps_results(client):
     df = _frame(2)
     got = geocode_dask(dd.from_pandas(df, npartitions=3), admin1="gov").compute()
     expected = conflictmap.geocode(df, admin1="gov")
-    cols = list(conflictmap.batch.OUTPUT_COLUMNS) + ["geometry"]
+    cols = list(conflictmap.geocoding.batch.OUTPUT_COLUMNS) + ["geometry"]
     pd.testing.assert_frame_equal(got[cols], expected[cols])
     assert got["location"].fillna("<missing>").tolist() == expected["location"].fillna("<missing>").tolist()
 

@@ -23,7 +23,7 @@ pytest.importorskip("uvicorn")
 
 from geopy.geocoders import Nominatim  # noqa: E402
 
-from conflictmap.batch import OUTPUT_COLUMNS  # noqa: E402
+from conflictmap.geocoding.batch import OUTPUT_COLUMNS  # noqa: E402
 from conflictmap.service import BackgroundServer, Limits, LookupService  # noqa: E402
 
 TIMEOUT = 20  # seconds, for every HTTP call

@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from conflictmap.factions import get_faction
-from conflictmap.normalize import name_key
+from conflictmap.geocoding.normalize import name_key
 from conflictmap.zones.builders import read_table
 from conflictmap.zones.clean import coverage_area
 from conflictmap.zones.example import example_inputs, load_example_zones

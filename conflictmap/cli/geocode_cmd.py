@@ -56,8 +56,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import geocode
-    from ..geocoder import Geocoder
+    from ..geocoding.batch import geocode
+    from ..geocoding.geocoder import Geocoder
     from ._shared import load_gazetteer
     from ._tables import check_output, read_table, write_table
 

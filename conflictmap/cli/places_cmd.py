@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..geocoder import Geocoder
+    from ..geocoding.geocoder import Geocoder
     from ._shared import load_gazetteer
 
     if args.limit < 1:
@@ -75,7 +75,7 @@ def summary_line(match) -> str:
 
     Examples
     --------
-    >>> from conflictmap.matching import Match
+    >>> from conflictmap.geocoding.matching import Match
     >>> summary_line(Match(query="Xyz", status="unresolved"))
     "'Xyz': unresolved"
     """

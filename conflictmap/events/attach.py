@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .._atomic import atomic_path
-from ..corrections import CORRECTION_COLUMNS, read_corrections
+from ..geocoding.corrections import CORRECTION_COLUMNS, read_corrections
 from .io import read_events, to_geodataframe
 
 log = logging.getLogger(__name__)
@@ -177,8 +177,8 @@ def attach_events(
 
         return attach_events_dask(events, gazetteer=gazetteer, corrections=corrections,
                                   keep_coordinates=keep_coordinates, errors=errors)
-    from ..batch import geocode
-    from ..geocoder import Geocoder
+    from ..geocoding.batch import geocode
+    from ..geocoding.geocoder import Geocoder
 
     frame = pd.DataFrame(read_events(events, errors=errors)).drop(columns="geometry")
     if corrections is not None and not Path(corrections).exists():

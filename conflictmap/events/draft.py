@@ -45,7 +45,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from ..matching import ADMIN_TYPES
+from ..geocoding.matching import ADMIN_TYPES
 from .actors import ActorMention, Roles, assign_roles, find_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe

@@ -39,8 +39,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank
-from ..normalize import is_arabic, name_key, normalize_name
+from ..geocoding.matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank
+from ..geocoding.normalize import is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .schema import read_data_csv
 from .text import Sentence, split_sentences

@@ -35,8 +35,8 @@ import shapely
 import shapely.geometry
 
 from .._data import data_rows
-from ..geocoder import Geocoder
-from ..matching import Match
+from ..geocoding.geocoder import Geocoder
+from ..geocoding.matching import Match
 from .nominatim import Place
 
 log = logging.getLogger(__name__)

@@ -127,7 +127,7 @@ def pick_columns(frame: pd.DataFrame, params: Mapping[str, str]) -> TableColumns
 def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, candidates: int = 5) -> pd.DataFrame:
     """:func:`conflictmap.geocode` on ``frame`` (geometry dropped, as in a CSV written by the CLI);
     an Arabic-name column is read together with the Latin one (``name_ar``)."""
-    from ..batch import geocode
+    from ..geocoding.batch import geocode
 
     kwargs: dict[str, Any] = {"name": columns.name, "admin1": columns.admin1, "geocoder": geocoder,
                               "progress": False, "candidates": candidates}

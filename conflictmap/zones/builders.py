@@ -101,7 +101,7 @@ def _gazetteer(gazetteer: Any) -> Any:
 
 
 def _name_key(text: str) -> str:
-    from ..normalize import name_key
+    from ..geocoding.normalize import name_key
 
     return name_key(text)
 
@@ -320,7 +320,7 @@ def resolve_points(points: Any, *, gazetteer: Any = None) -> pd.DataFrame:
             method = "place_id"
         elif "name" in frame.columns and not _blank(row["name"]):
             if geocoder is None:
-                from ..geocoder import Geocoder
+                from ..geocoding.geocoder import Geocoder
 
                 geocoder = Geocoder(gazetteer=_gazetteer(gazetteer))
             admin1 = row.get("admin1") if "admin1" in frame.columns and not _blank(row.get("admin1")) else None

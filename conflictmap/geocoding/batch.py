@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 from .matching import Match
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
     DataFrame (see :func:`conflictmap.scale.geocode_dask`).
     """
     if _is_dask(data):
-        from .scale import geocode_dask
+        from ..scale import geocode_dask
 
         return geocode_dask(data, name=name, name_ar=name_ar, admin1=admin1, admin2=admin2, candidates=candidates,
                             geocoder=geocoder, prefix_clashes=prefix_clashes)

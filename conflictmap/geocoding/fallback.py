@@ -31,7 +31,7 @@ from typing import Any
 
 from geopy.extra.rate_limiter import RateLimiter
 
-from .errors import GeocoderError
+from ..errors import GeocoderError
 from .matching import Match
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ Files are written atomically; the :data:`KEEP` most recently used are kept.
 Examples
 --------
 >>> from conflictmap.gazetteer import get_gazetteer
->>> from conflictmap.matching import NameIndex
+>>> from conflictmap.geocoding.matching import NameIndex
 >>> key = index_key(NameIndex, get_gazetteer())
 >>> len(key), key == index_key(NameIndex, get_gazetteer())
 (32, True)
@@ -60,8 +60,8 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import atomic_path
-from .errors import ConflictmapError
+from .._atomic import atomic_path
+from ..errors import ConflictmapError
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ FORMAT = 1  # bump when the file layout below changes
 PREFIX = "nameindex-"
 SUFFIX = ".npz"
 KEEP = 8  # stored indexes kept (most recently used first)
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PACKAGE_DIR / "data"
 _SEP = "\x00"  # joins the string pool; normalised names never contain it (a text that does is refused)
 _SCALARS = (bool, int, float, str)
@@ -166,7 +166,7 @@ def code_fingerprint(module: str, qualname: str = "") -> str:
     >>> code_fingerprint("conflictmap.matching") == code_fingerprint("conflictmap.matching")
     True
     """
-    from . import __version__
+    from .. import __version__
 
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"format {FORMAT}; conflictmap {__version__}; numpy {np.lib.NumpyVersion(np.__version__).major}; "

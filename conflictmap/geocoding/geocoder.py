@@ -41,8 +41,8 @@ from geopy.geocoders.base import Geocoder as _GeopyGeocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
-from .errors import GeocoderError, InputError
-from .gazetteer import Gazetteer, get_gazetteer
+from ..errors import GeocoderError, InputError
+from ..gazetteer import Gazetteer, get_gazetteer
 from .matching import (ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank)
 from .bilingual import combine_scripts
 from .normalize import compact_key, consonants, is_generic, name_key, normalize_name
@@ -569,7 +569,7 @@ def _as_bbox(bbox: Any) -> tuple[float, float, float, float] | None:
 
 
 def _as_types(feature_type: Any) -> frozenset[str]:
-    from .gazetteer import FEATURE_TYPES
+    from ..gazetteer import FEATURE_TYPES
 
     if feature_type is None:
         return frozenset()

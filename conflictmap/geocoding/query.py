@@ -29,7 +29,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ._data import data_rows
+from .._data import data_rows
 from .normalize import normalize_name
 
 __all__ = ["ParsedQuery", "parse_location", "name_without_parts"]

@@ -40,7 +40,7 @@ import functools
 import re
 import unicodedata
 
-from ._data import data_rows
+from .._data import data_rows
 
 __all__ = ["normalize_name", "name_key", "arabic_alternatives", "compact_key", "skeleton", "consonants", "core_key", "core_of_key", "keys", "is_arabic",
            "is_generic", "tokens"]
