@@ -195,7 +195,7 @@ def audit_labels(g: Geocoder, df: pd.DataFrame) -> pd.DataFrame:
     names_of = names.groupby("place_id")["ck"].apply(list).to_dict()
     outside, no_namesake = [], []
     for rec in df.itertuples(index=False):
-        pcodes = {p[:4] for p in g._admin_pcodes(rec.admin1, 1)}
+        pcodes = {p[:4] for p in g.hints.admin_pcodes(rec.admin1, 1)}
         pt = shapely.Point(rec.longitude, rec.latitude)
         dist = min((geoms[p].distance(pt) * 111.0 for p in pcodes if p in geoms), default=np.inf)
         outside.append(bool(dist > OUTSIDE_KM))

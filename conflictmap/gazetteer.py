@@ -30,16 +30,16 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import CuratedRowError, GazetteerError
-from .geocoding.normalize import is_arabic, name_key, normalize_name
+from .errors import GazetteerError
+from .geocoding.normalize import name_key
+from .user_places import merge_user_rows, read_user_table
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Gazetteer", "get_gazetteer", "FEATURE_TYPES", "PLACE_COLUMNS"]
+__all__ = ["Gazetteer", "get_gazetteer", "load_gazetteer", "FEATURE_TYPES", "PLACE_COLUMNS"]
 
 PLACE_COLUMNS = [
     "place_id", "name", "name_ar", "alt_names", "feature_type", "feature_code", "population",
@@ -52,7 +52,6 @@ FEATURE_TYPES = frozenset({
     "settlement", "neighbourhood", "admin1", "admin2", "admin3", "region", "road", "base", "airport",
     "crossing", "prison", "landmark",
 })
-USER_REQUIRED = ("name", "longitude", "latitude")
 
 
 def _data_path(name: str) -> Path:
@@ -161,69 +160,8 @@ class Gazetteer:
         >>> gz.get("user:1")["admin1"]
         'Idleb'
         """
-        if isinstance(extra, (str, os.PathLike)):
-            try:
-                table = pd.read_csv(extra, dtype=str, keep_default_na=False)
-            except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise CuratedRowError(f"cannot read user places: {exc}", source=str(extra)) from exc
-            source = str(extra)
-        elif isinstance(extra, pd.DataFrame):
-            table = extra.astype(object).where(extra.notna(), "").astype(str)
-            source = "user places"
-        else:
-            raise CuratedRowError("user places must be a CSV path or a DataFrame", value=type(extra).__name__)
-        places = self.places.copy()
-        pos = {pid: i for i, pid in enumerate(places["place_id"])}
-        new_rows = []
-        counter = 0
-        for i, row in enumerate(table.to_dict("records"), start=1):
-            pid = normalize_name(row.get("place_id", ""))
-            name = normalize_name(row.get("name", ""))
-            aliases = [normalize_name(a) for a in str(row.get("alt_names", "")).split("|") if normalize_name(a)]
-            lon, lat = _user_point(row, source=source, row=i)
-            if pid and pid in pos:
-                j = pos[pid]
-                current = places.iat[j, places.columns.get_loc("alt_names")]
-                names = [n for n in current.split("|") if n]
-                for alias in [name] + aliases:
-                    if alias and alias not in names:
-                        names.append(alias)
-                places.iat[j, places.columns.get_loc("alt_names")] = "|".join(names)
-                if lon is not None:
-                    bundled = places.iloc[j]
-                    log.warning("%s row %d moves %s (%s) from %.5f,%.5f to %.5f,%.5f", source, i, pid,
-                                bundled["name"], bundled["longitude"], bundled["latitude"], lon, lat)
-                    places.iat[j, places.columns.get_loc("longitude")] = lon
-                    places.iat[j, places.columns.get_loc("latitude")] = lat
-                    places.iat[j, places.columns.get_loc("geometry")] = shapely.Point(lon, lat)
-                    places.iat[j, places.columns.get_loc("source")] = "user"
-                continue
-            if not name:
-                raise CuratedRowError("a new place needs a name", source=source, row=i, column="name", value="")
-            if lon is None:
-                raise CuratedRowError("a new place needs longitude and latitude", source=source, row=i,
-                                      column="longitude", value=row.get("longitude", ""))
-            counter += 1
-            if pid and any(r["place_id"] == pid for r in new_rows):
-                raise CuratedRowError("place_id used by an earlier new place", source=source, row=i,
-                                      column="place_id", value=pid)
-            ftype = normalize_name(row.get("feature_type", "")) or "settlement"
-            if ftype not in FEATURE_TYPES:
-                raise CuratedRowError(f"feature_type must be one of {sorted(FEATURE_TYPES)}", source=source,
-                                      row=i, column="feature_type", value=ftype)
-            name_ar = normalize_name(row.get("name_ar", ""))
-            if name_ar and not is_arabic(name_ar):
-                raise CuratedRowError("Arabic name is not in Arabic script", source=source, row=i,
-                                      column="name_ar", value=name_ar)
-            new_rows.append({
-                "place_id": pid or f"user:{counter}", "name": name, "name_ar": name_ar,
-                "alt_names": "|".join(aliases), "feature_type": ftype, "feature_code": "",
-                "population": _user_int(row.get("population", ""), source=source, row=i),
-                "longitude": lon, "latitude": lat, "source": "user", "source_id": pid or f"user:{counter}",
-                "source_url": normalize_name(row.get("source_url", "")), "merged_ids": "",
-                "note": normalize_name(row.get("note", "")), "admin4_pcode": "", "parent_id": "", "city": "",
-                "geometry": shapely.Point(lon, lat),
-            })
+        table, source = read_user_table(extra)
+        places, new_rows = merge_user_rows(self.places, table, source, feature_types=FEATURE_TYPES)
         if new_rows:
             added = gpd.GeoDataFrame(pd.DataFrame(new_rows), geometry="geometry", crs="EPSG:4326")
             added = self._assign_admin(added)
@@ -401,33 +339,19 @@ def _names_table(places: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _user_point(record: Mapping[str, Any], *, source: str, row: int):
-    lon_s, lat_s = str(record.get("longitude", "")).strip(), str(record.get("latitude", "")).strip()
-    if not lon_s and not lat_s:
-        return None, None
-    try:
-        lon, lat = float(lon_s), float(lat_s)
-    except ValueError:
-        raise CuratedRowError("longitude/latitude are not numbers", source=source, row=row,
-                              column="longitude", value=f"{lon_s},{lat_s}") from None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not np.isfinite([lon, lat]).all():
-        raise CuratedRowError("coordinates out of range", source=source, row=row, column="longitude",
-                              value=f"{lon_s},{lat_s}")
-    return lon, lat
+def load_gazetteer(user_places: str | os.PathLike | None = None) -> Gazetteer:
+    """The bundled gazetteer, with the user's places and aliases when a CSV is given.
 
+    What the command line and the service load (``--user-places``).
 
-def _user_int(value: Any, *, source: str, row: int):
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        number = int(float(text))
-    except ValueError:
-        raise CuratedRowError("population is not a number", source=source, row=row, column="population",
-                              value=text) from None
-    if number < 0:
-        raise CuratedRowError("population is negative", source=source, row=row, column="population", value=text)
-    return number
+    Examples
+    --------
+    >>> load_gazetteer() is get_gazetteer()
+    True
+    """
+    if not user_places:
+        return get_gazetteer()
+    return get_gazetteer().with_user_places(os.fspath(user_places))
 
 
 _DEFAULT: Gazetteer | None = None

@@ -3,12 +3,12 @@
 :func:`geocode_dask` and :func:`attach_events_dask` take a Dask DataFrame and return a Dask
 DataFrame whose partitions are exactly what the pandas functions
 (:func:`conflictmap.geocode`, :func:`conflictmap.events.attach_events`) give for the same rows;
-``conflictmap.geocode(ddf)`` and ``attach_events(ddf)`` call them for you.
+``conflictmap.geocode(ddf)`` and ``conflictmap.attach_events(ddf)`` (:mod:`conflictmap.tables`) call them for you.
 
 The gazetteer and its name index are built **once per worker process**, not once per
 partition: the bundled gazetteer is loaded lazily by each worker (it ships with the package), and
 a custom gazetteer or geocoder is sent to the cluster as a single task (so each worker fetches it
-once) and turned into a :class:`~conflictmap.geocoder.Geocoder` that the worker keeps in a
+once) and turned into a :class:`~conflictmap.geocoding.geocoder.Geocoder` that the worker keeps in a
 per-process cache.
 
 On a real cluster every worker needs ``conflictmap`` installed (the bundled gazetteer comes with

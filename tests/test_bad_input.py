@@ -158,7 +158,7 @@ def test_invalid_and_empty_geometries_keep_every_row():
 
 
 def test_invalid_zone_geometry_is_repaired_and_reported():
-    from conflictmap.zones.model import validate_zones
+    from conflictmap.zones.validate import validate_zones
 
     bowtie = shapely.Polygon([(36, 35), (37, 36), (37, 35), (36, 36)])
     zones = gpd.GeoDataFrame({"faction": ["government", "sdf"]}, geometry=[bowtie, shapely.box(38, 35, 39, 36)],
@@ -170,7 +170,7 @@ def test_invalid_zone_geometry_is_repaired_and_reported():
 
 
 def test_empty_zone_geometry_is_named_in_strict_mode():
-    from conflictmap.zones.model import validate_zones
+    from conflictmap.zones.validate import validate_zones
 
     zones = gpd.GeoDataFrame({"faction": ["government", "sdf"]}, geometry=[shapely.box(38, 35, 39, 36),
                                                                           shapely.Polygon()], crs=4326)
@@ -209,7 +209,7 @@ def test_csv_with_garbage_is_an_input_error(tmp_path):
 def test_user_row_contradicting_a_bundled_place_wins_with_a_warning(gazetteer, caplog):
     pid = "gn:168661"  # Kafr Nabl in the bundled data
     before = gazetteer.get(pid)
-    with caplog.at_level(logging.WARNING, logger="conflictmap.gazetteer"):
+    with caplog.at_level(logging.WARNING, logger="conflictmap.user_places"):
         gz = gazetteer.with_user_places(pd.DataFrame([{"place_id": pid, "name": "Kafranbel centre",
                                                        "longitude": 36.57, "latitude": 35.62}]))
     assert len(gz) == len(gazetteer)  # no place lost or duplicated

@@ -205,7 +205,7 @@ def test_bad_hints_are_clear(geocoder):
 @pytest.mark.parametrize("hint", ["x", "Atlantis", "SY99", "Qqzzxx"])
 def test_a_hint_naming_no_admin_area_is_said_and_logged_once(gazetteer, caplog, hint):
     g = Geocoder(gazetteer)
-    with caplog.at_level("WARNING", logger="conflictmap.geocoding.geocoder"):
+    with caplog.at_level("WARNING", logger="conflictmap.geocoding.hints"):
         for query in ("Saraqib", "Kafr Nabl", "Qwxzvbnm"):  # unresolved rows say it too
             m = g.resolve(query, admin1=hint)
             assert f"admin1 hint {hint!r} names no governorate" in m.reason, m.reason

@@ -13,7 +13,7 @@ distributed = pytest.importorskip("dask.distributed")
 
 import conflictmap  # noqa: E402
 from conflictmap.errors import GeocoderError, InputError  # noqa: E402
-from conflictmap.events.attach import attach_events  # noqa: E402
+from conflictmap import attach_events  # noqa: E402  (conflictmap.tables: pandas or Dask)
 from conflictmap.scale import attach_events_dask, geocode_dask, worker_geocoder  # noqa: E402
 
 NAMES = ["Kafr Nabl", "Kansafra, Jabal al-Zawiya", None, "Ruwayhah", "  ", "Nowhere-xyz", "Maarat al-Numan",
@@ -180,6 +180,19 @@ def test_attach_events_on_cluster_equals_pandas(client):
 
     pd.testing.assert_frame_equal(plain(review), plain(expected.review))
     assert review["row"].tolist() == [1, 4]
+
+
+def test_the_pandas_paths_send_a_dask_table_to_the_public_functions():
+    """Only conflictmap.tables (conflictmap.geocode / attach_events) dispatches to Dask."""
+    from conflictmap.events.attach import attach_events as attach_table
+    from conflictmap.geocoding.batch import geocode as geocode_table
+
+    ddf = _from_pandas(EVENTS, 2)
+    with pytest.raises(InputError, match=r"conflictmap.geocode\(\) also takes a Dask DataFrame"):
+        geocode_table(ddf)
+    with pytest.raises(InputError, match=r"conflictmap.attach_events\(\) also takes a Dask DataFrame"):
+        attach_table(ddf)
+    assert conflictmap.geocode is conflictmap.tables.geocode and conflictmap.attach_events is attach_events
 
 
 def test_attach_events_duplicate_across_partitions(client):

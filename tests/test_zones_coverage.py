@@ -15,7 +15,8 @@ from conflictmap.zones.clean import (COVERAGE_MARGIN_KM, MIN_AREA_KM2, MIN_WIDTH
                                      fill_gaps, locate_points, simplify_zones)
 from conflictmap.zones.example import load_example_zones
 from conflictmap.zones.io import read_zones, write_zones
-from conflictmap.zones.model import METRIC_CRS, area_km2, check_zones, validate_zones
+from conflictmap.zones.model import METRIC_CRS, area_km2, check_zones
+from conflictmap.zones.validate import validate_zones
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ from shapely.geometry import Polygon, box
 
 from conflictmap.errors import InputError
 from conflictmap.zones.model import (ZONE_COLUMNS, area_km2, check_zones, dissolve_zones, normalize_zones,
-                                     overlay_zones, repair_geometries, validate_zones)
+                                     overlay_zones, repair_geometries)
+from conflictmap.zones.validate import validate_zones
 
 
 def frame(factions, geoms, **columns):

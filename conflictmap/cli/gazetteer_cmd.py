@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- subcommands
 def _summary(args: argparse.Namespace) -> int:
-    from ._shared import load_gazetteer
+    from ..gazetteer import load_gazetteer
 
     gz = load_gazetteer(args.user_places)
     places = gz.places

@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..geocoding.batch import geocode
     from ..geocoding.geocoder import Geocoder
-    from ._shared import load_gazetteer
+    from ..gazetteer import load_gazetteer
     from ._tables import check_output, read_table, write_table
 
     if args.candidates < 0:

@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..geocoding.geocoder import Geocoder
-    from ._shared import load_gazetteer
+    from ..gazetteer import load_gazetteer
 
     if args.limit < 1:
         raise InputError("-n must be at least 1", value=args.limit)
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def summary_line(match) -> str:
-    """One line describing a :class:`~conflictmap.matching.Match`.
+    """One line describing a :class:`~conflictmap.geocoding.matching.Match`.
 
     Examples
     --------

@@ -170,13 +170,12 @@ def attach_events(
         the gazetteer (``latitude, longitude, place_id, geo_precision, match_*``, ``admin1`` the
         governorate found, ``admin1_hint`` the one given) plus ``place_name, admin2, admin3,
         match_candidates``; ``review``: the ambiguous and unresolved rows (:func:`review_table`).
-        A Dask DataFrame gives both as lazy Dask DataFrames (:func:`conflictmap.scale.attach_events_dask`).
+        (:func:`conflictmap.attach_events` also takes a Dask DataFrame and gives both as lazy Dask
+        DataFrames: :func:`conflictmap.scale.attach_events_dask` runs this function per partition.)
     """
-    if type(events).__module__.startswith("dask"):
-        from ..scale import attach_events_dask
-
-        return attach_events_dask(events, gazetteer=gazetteer, corrections=corrections,
-                                  keep_coordinates=keep_coordinates, errors=errors)
+    if type(events).__module__.startswith("dask"):  # the Dask path runs this per partition
+        raise InputError("conflictmap.events.attach_events() takes a pandas table or a file; "
+                         "conflictmap.attach_events() also takes a Dask DataFrame", value=type(events).__name__)
     from ..geocoding.batch import geocode
     from ..geocoding.geocoder import Geocoder
 

@@ -1,7 +1,7 @@
 """Find the gazetteer places a report text mentions.
 
 Token windows of up to six words are looked up by their transliteration key
-(:func:`conflictmap.normalize.name_key`), longest first, so "Jisr al-Shughur", "Jisr ash-Shughour"
+(:func:`conflictmap.geocoding.normalize.name_key`), longest first, so "Jisr al-Shughur", "Jisr ash-Shughour"
 and "جسر الشغور" all find the same town. A window must look like a name: its words capitalised,
 Arabic script, or name particles ("al", "ash") and feature words ("desert", "highway") between
 them; a one-word Arabic-script name needs a word such as "في" or "قرية" before it

@@ -1,8 +1,9 @@
 """Geocode a whole table: every input row comes out, matched or marked with the reason.
 
 Distinct (name, hints) combinations are resolved once, so a million rows with twenty thousand
-distinct names cost twenty thousand look-ups. A Dask DataFrame is geocoded partition by
-partition with the gazetteer index built once per worker.
+distinct names cost twenty thousand look-ups. This is the pandas path: :mod:`conflictmap.scale`
+runs it on each partition of a Dask DataFrame, and :func:`conflictmap.geocode`
+(:mod:`conflictmap.tables`) picks one or the other.
 
 Examples
 --------
@@ -48,7 +49,8 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
 
     Parameters
     ----------
-    data : pandas.DataFrame, GeoDataFrame or dask DataFrame
+    data : pandas.DataFrame or GeoDataFrame
+        (:func:`conflictmap.geocode` also takes a Dask DataFrame: :func:`conflictmap.scale.geocode_dask`.)
     name : str
         Column holding the location text.
     name_ar : str, optional
@@ -69,14 +71,11 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
     Returns
     -------
     GeoDataFrame (EPSG:4326) with every input row in order, the input columns and
-    :data:`OUTPUT_COLUMNS`; unresolved rows have an empty geometry. A dask input gives a dask
-    DataFrame (see :func:`conflictmap.scale.geocode_dask`).
+    :data:`OUTPUT_COLUMNS`; unresolved rows have an empty geometry.
     """
-    if _is_dask(data):
-        from ..scale import geocode_dask
-
-        return geocode_dask(data, name=name, name_ar=name_ar, admin1=admin1, admin2=admin2, candidates=candidates,
-                            geocoder=geocoder, prefix_clashes=prefix_clashes)
+    if _is_dask(data):  # the Dask path runs this function per partition; conflictmap.geocode picks it
+        raise InputError("conflictmap.geocoding.geocode() takes a pandas table; conflictmap.geocode() also takes "
+                         "a Dask DataFrame", value=type(data).__name__)
     if not isinstance(data, pd.DataFrame):
         raise InputError("geocode() takes a pandas, geopandas or dask DataFrame", value=type(data).__name__)
     for col, role in ((name, "name"), (name_ar, "name_ar"), (admin1, "admin1"), (admin2, "admin2")):

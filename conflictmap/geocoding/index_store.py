@@ -1,4 +1,4 @@
-"""The stored name index: build :class:`~conflictmap.matching.NameIndex` once, then load it.
+"""The stored name index: build :class:`~conflictmap.geocoding.matching.NameIndex` once, then load it.
 
 Building the index of every name of every place takes seconds; loading the stored one takes a
 fraction of that. The index is stored at first use in a per-user cache folder
@@ -163,7 +163,7 @@ def code_fingerprint(module: str, qualname: str = "") -> str:
 
     Examples
     --------
-    >>> code_fingerprint("conflictmap.matching") == code_fingerprint("conflictmap.matching")
+    >>> code_fingerprint("conflictmap.geocoding.matching") == code_fingerprint("conflictmap.geocoding.matching")
     True
     """
     from .. import __version__
@@ -205,8 +205,8 @@ _DATA_NAME = re.compile(r"[\"']([\w./-]+\.(?:csv|json|txt|tsv))[\"']")
 def _imported(source: str, dotted: str, is_package: bool) -> set[str]:
     """Dotted names a module's source imports (at any depth, lazy imports included).
 
-    >>> sorted(_imported("from .normalize import keys\\nimport numpy as np", "conflictmap.matching", False))
-    ['conflictmap.normalize', 'conflictmap.normalize.keys', 'numpy']
+    >>> sorted(_imported("from .normalize import keys\\nimport numpy as np", "conflictmap.geocoding.matching", False))
+    ['conflictmap.geocoding', 'conflictmap.geocoding.normalize', 'conflictmap.geocoding.normalize.keys', 'numpy']
     """
     package = dotted if is_package else dotted.rpartition(".")[0]
     names: set[str] = set()

@@ -223,7 +223,7 @@ class NameIndex:
     @classmethod
     def for_gazetteer(cls, gazetteer: Any) -> "NameIndex":
         """The (cached) index of a gazetteer: loaded from the stored index when there is one for
-        this gazetteer and code, else built and stored (see :mod:`conflictmap.index_store`)."""
+        this gazetteer and code, else built and stored (see :mod:`conflictmap.geocoding.index_store`)."""
         with cls._cache_lock:
             index = cls._cache.get(gazetteer)
             if index is None:

@@ -113,7 +113,7 @@ class LookupService:
     def create(cls, user_places: str | os.PathLike | None = None,
                corrections: str | os.PathLike | None = None) -> "LookupService":
         """The bundled gazetteer (plus a user places CSV) and optional corrections CSV."""
-        from ..cli._shared import load_gazetteer
+        from ..gazetteer import load_gazetteer
 
         return cls(Geocoder(load_gazetteer(user_places), corrections=corrections))
 

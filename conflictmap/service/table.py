@@ -1,7 +1,7 @@
 """``POST /geocode``: a JSON list or a CSV of names in, the columns of ``conflictmap geocode`` out.
 
 Every input row comes back, in order, with every input column followed by
-:data:`conflictmap.batch.OUTPUT_COLUMNS` (an input column that clashes with an output name is
+:data:`conflictmap.geocoding.batch.OUTPUT_COLUMNS` (an input column that clashes with an output name is
 kept and the output is written ``geo_<name>``), exactly as the ``conflictmap geocode`` command
 writes them. The work is :func:`conflictmap.geocode`'s.
 

@@ -17,7 +17,7 @@ from typing import Any
 
 _EXPORTS = {
     "ZONE_COLUMNS": "model", "CONFIDENCE_LEVELS": "model", "ZoneIssue": "model", "ZoneReport": "model",
-    "normalize_zones": "model", "validate_zones": "model", "check_zones": "model",
+    "normalize_zones": "model", "validate_zones": "validate", "check_zones": "model",
     "repair_geometries": "model", "dissolve_zones": "model", "overlay_zones": "model", "area_km2": "model",
     "read_zones": "io", "write_zones": "io",
     "clean_zones": "clean", "fill_gaps": "clean", "coverage_area": "clean", "locate_points": "clean",

@@ -32,7 +32,8 @@ from shapely.geometry.base import BaseGeometry
 
 from .._atomic import atomic_path
 from ..errors import ExportError, InputError
-from .model import DATE_COLUMNS, PROBLEM_KINDS, normalize_zones, validate_zones
+from .model import DATE_COLUMNS, PROBLEM_KINDS, normalize_zones
+from .validate import validate_zones
 
 __all__ = ["read_zones", "write_zones", "ZONE_FORMATS"]
 

@@ -1,5 +1,8 @@
 """Control-zone model: schema, normalisation, geometry repair and overlap / gap checks.
 
+:func:`~conflictmap.zones.validate.validate_zones` runs all of them (and the cleaning of
+:mod:`conflictmap.zones.clean`, which builds on this module) in one call.
+
 A zone set is a GeoDataFrame (EPSG:4326) with one row per zone polygon and the columns
 ``faction`` (canonical key from ``conflictmap/data/factions.csv``), ``valid_from``, ``valid_to``,
 ``as_of`` (pandas timestamps or NaT), ``confidence`` (``confirmed``, ``contested`` or
@@ -12,7 +15,8 @@ Examples
 >>> from shapely.geometry import box
 >>> raw = gpd.GeoDataFrame({"faction": ["SAA", "HTS"], "as_of": ["2020-07-01"] * 2},
 ...                        geometry=[box(36, 35, 37, 36), box(36.5, 35.5, 37.5, 36.5)], crs=4326)
->>> zones, report = validate_zones(raw)
+>>> zones = normalize_zones(raw)
+>>> report = check_zones(zones)
 >>> list(zones.faction)
 ['government', 'hts']
 >>> [issue.kind for issue in report.issues]
@@ -37,7 +41,7 @@ from ..factions import get_faction
 
 __all__ = [
     "ZONE_COLUMNS", "CONFIDENCE_LEVELS", "PROBLEM_KINDS", "DATE_COLUMNS", "METRIC_CRS", "ZoneIssue", "ZoneReport",
-    "empty_zones", "normalize_zones", "repair_geometries", "check_zones", "validate_zones",
+    "empty_zones", "normalize_zones", "repair_geometries", "check_zones",
     "area_km2", "dissolve_zones", "overlay_zones", "feature_label",
 ]
 
@@ -82,7 +86,7 @@ class ZoneIssue:
 
 @dataclass
 class ZoneReport:
-    """Issues found by :func:`validate_zones` (empty when the zone set is clean)."""
+    """Issues found by :func:`~conflictmap.zones.validate.validate_zones` (empty when the zone set is clean)."""
 
     issues: list[ZoneIssue] = field(default_factory=list)
 
@@ -348,48 +352,6 @@ def check_zones(zones: gpd.GeoDataFrame, *, outline: BaseGeometry | None = None,
                         "gap", f"gap near lon {point.x:.3f}, lat {point.y:.3f}", "no zone covers this area",
                         part_km2))
     return report
-
-
-def validate_zones(zones: gpd.GeoDataFrame, *, outline: BaseGeometry | None = None, repair: bool = True,
-                   strict: bool = False, tolerance_km2: float = 0.01, clean: bool = True,
-                   **normalize_options: Any) -> tuple[gpd.GeoDataFrame, ZoneReport]:
-    """Normalise, repair and check a zone set; return the clean zones and a :class:`ZoneReport`.
-
-    With ``repair`` invalid geometry is fixed with ``make_valid``; with ``clean`` (as well) stray
-    fragments, thin spikes and pin-holes are handed to their neighbours
-    (:func:`conflictmap.zones.clean.clean_zones`), each repair listed in the report. With
-    ``strict=True`` an overlap, gap or empty feature raises :class:`InputError` naming the
-    first bad feature. ``normalize_options`` go to :func:`normalize_zones`.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> z = gpd.GeoDataFrame({"faction": ["SDF", "SAA"]}, geometry=[box(0, 0, 2, 1), box(1, 0, 3, 1)], crs=4326)
-    >>> validate_zones(z, strict=True)
-    Traceback (most recent call last):
-    ...
-    conflictmap.errors.InputError: row 0, value "feature 0 (faction 'sdf') and feature 1 (faction 'government')": features share area (12308.5 km2)
-    """
-    zones = normalize_zones(zones, **normalize_options)
-    issues: list[ZoneIssue] = []
-    if repair:
-        zones, issues = repair_geometries(zones)
-        if clean:
-            from .clean import clean_zones  # clean builds on this module
-
-            zones, cleaned = clean_zones(zones)
-            issues += cleaned
-    report = check_zones(zones, outline=outline, tolerance_km2=tolerance_km2)
-    report.issues[:0] = issues
-    for issue in report.issues:
-        log.info("%s", issue)
-    if strict:
-        for issue in report.issues:
-            if issue.kind in PROBLEM_KINDS:
-                raise InputError(f"{issue.detail} ({issue.area_km2:.1f} km2)" if issue.area_km2 else issue.detail,
-                                 row=issue.rows[0] if issue.rows else None, value=issue.feature)
-    return zones, report
 
 
 def _join_unique(values: Iterable[Any]) -> str:
