@@ -7,7 +7,9 @@ One job per module, lowest first (a module imports only the ones above it in thi
 * :mod:`~conflictmap.geocoding.query`: reading a location text ("near X", "X district of Y");
 * :mod:`~conflictmap.geocoding.matching`: the name index, candidates, ranking and the calibrated
   decision (:class:`Match`);
+* :mod:`~conflictmap.geocoding.fuzzy`: the name index's rapidfuzz search over its keys;
 * :mod:`~conflictmap.geocoding.index_store`: the stored name index (loaded instead of rebuilt);
+* :mod:`~conflictmap.geocoding.hints`: reading governorate / district hints and context parts;
 * :mod:`~conflictmap.geocoding.bilingual`: reading a Latin and an Arabic name together;
 * :mod:`~conflictmap.geocoding.corrections`, :mod:`~conflictmap.geocoding.fallback`: the analyst's
   fixes and an optional online geocoder;
@@ -41,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "read_corrections": "corrections",
     "CachedFallback": "fallback",
     "Geocoder": "geocoder",
+    "HintReader": "hints",
     "cache_dir": "index_store",
     "load_or_build": "index_store",
     "ADMIN_TYPES": "matching",

@@ -19,8 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import bisect
-import functools
 import logging
 import math
 import threading
@@ -30,8 +28,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from .fuzzy import FuzzyKeySearch
 from .normalize import arabic_alternatives, compact_key, consonants, core_of_key, is_arabic, keys, name_key, normalize_name, skeleton
 
 log = logging.getLogger(__name__)
@@ -174,10 +173,11 @@ class Context:
                     or self.bbox or self.feature_types)
 
 
-class NameIndex:
+class NameIndex(FuzzyKeySearch):
     """Every name of every gazetteer place, indexed for fast lookup.
 
-    Build it with :meth:`for_gazetteer`, which caches one index per gazetteer object.
+    Build it with :meth:`for_gazetteer`, which caches one index per gazetteer object. The
+    rapidfuzz search over its compact keys is :class:`~conflictmap.geocoding.fuzzy.FuzzyKeySearch`.
     """
 
     _cache: "weakref.WeakKeyDictionary[Any, NameIndex]" = weakref.WeakKeyDictionary()
@@ -264,55 +264,6 @@ class NameIndex:
             core = core_of_key(k) if k else ""
             if core:
                 self.core[core].append(entry)
-
-    def _freeze(self) -> None:
-        latin = sorted(k for k in self.compact if k and not is_arabic(k))
-        arabic = sorted(k for k in self.compact if k and is_arabic(k))
-        self._fuzzy_latin = latin
-        self._fuzzy_arabic = arabic
-        # per-governorate choice lists for hinted fuzzy search
-        by_adm: dict[str, set[str]] = defaultdict(set)
-        for k, entries in self.compact.items():
-            for row, _ in entries:
-                by_adm[self.admin1_pcode[row]].add(k)
-        self._fuzzy_by_admin1 = {a: sorted(v) for a, v in by_adm.items()}
-
-    def _fuzzy_search(self, c: str, admin1_pcodes: tuple[str, ...], cutoff: float, limit: int) -> list:
-        """rapidfuzz over the compact keys that share the query's first consonant.
-
-        Spellings of one name rarely differ in their first consonant once q/k/g, vowels and
-        articles are folded; searching that block alone is ten times faster and, measured on
-        4,000 noisy names, missed 6 that the full search would have found (1 %)."""
-        arabic = is_arabic(c)
-        first = "" if arabic else _first_consonant(c)
-        keys, lens = self._pool(arabic, first, admin1_pcodes)
-        # fuzz.ratio >= cutoff needs the lengths within a factor r/(2-r) of each other
-        r = cutoff / 100.0
-        lo, hi = math.ceil(len(c) * r / (2 - r) - 1e-9), math.floor(len(c) * (2 - r) / r + 1e-9)
-        window = keys[bisect.bisect_left(lens, lo):bisect.bisect_right(lens, hi)]
-        return process.extract(c, window, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
-
-    @functools.lru_cache(maxsize=2048)
-    def _pool(self, arabic: bool, first: str, admin1_pcodes: tuple[str, ...]) -> tuple[list[str], list[int]]:
-        """The fuzzy search's choices (Arabic keys; or Latin keys of the hinted governorates or all,
-        blocked on the first consonant) sorted by length, and their lengths."""
-        if arabic:
-            pool = self._fuzzy_arabic
-        elif first:
-            pool = self._block_choices(first, admin1_pcodes)
-        else:
-            pool = self._admin_choices(admin1_pcodes) if admin1_pcodes else self._fuzzy_latin
-        keys = sorted(pool, key=lambda k: (len(k), k))
-        return keys, [len(k) for k in keys]
-
-    @functools.lru_cache(maxsize=256)
-    def _admin_choices(self, admin1_pcodes: tuple[str, ...]) -> list[str]:
-        return sorted({x for a in admin1_pcodes for x in self._fuzzy_by_admin1.get(a, ())})
-
-    @functools.lru_cache(maxsize=1024)
-    def _block_choices(self, first: str, admin1_pcodes: tuple[str, ...]) -> list[str]:
-        pool = self._admin_choices(admin1_pcodes) if admin1_pcodes else self._fuzzy_latin
-        return [k for k in pool if _first_consonant(k) == first]
 
     def near_admin1(self, rows: np.ndarray, pcodes: Iterable[str], km: float) -> np.ndarray:
         """True for rows whose point lies within ``km`` of any of the governorates."""
@@ -615,14 +566,6 @@ def _same_consonants(query: str, matched: str) -> bool:
     if is_arabic(query) != is_arabic(matched):
         return False
     return consonants(query) == consonants(matched)
-
-
-def _first_consonant(key: str) -> str:
-    """First consonant of a Latin compact key ('' if none): the blocking key of the fuzzy search."""
-    for ch in key:
-        if ch not in "aiuh":
-            return ch
-    return ""
 
 
 def _nested(index: NameIndex, a: int, b: int) -> bool:
