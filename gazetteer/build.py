@@ -361,6 +361,20 @@ def _add_alias(rec: dict, name: str) -> None:
         rec["alt_names"] = "|".join(alts + [name])
 
 
+def _part_key(name: str) -> str:
+    """Key of one part of a composite community name, with a written-on article dropped ("Elbab")."""
+    key = name_key(name)
+    return key[2:] if key.startswith("al") and len(key) > 4 else key
+
+
+def _town_keys(admin: gpd.GeoDataFrame) -> frozenset[str]:
+    """Keys of the admin areas' names: a part of a community name equal to one names the town it
+    lies by, not a second village (``ocha_ps.name_parts``)."""
+    names = [n for col in ("NAME_EN", "NAM_EN_REF", "NAME_AR") if col in admin.columns
+             for n in admin[col].dropna().astype(str)]
+    return frozenset(k for n in names for k in (_part_key(n), name_key(n)) if k)
+
+
 def _join(*values: str) -> str:
     return "|".join(unique(v for value in values for v in str(value or "").split("|")))
 
@@ -394,7 +408,12 @@ def link_communities(loc: pd.DataFrame, com: pd.DataFrame, admin: gpd.GeoDataFra
     is_place = (loc.feature_type == "settlement").to_numpy()
     places = loc[is_place].reset_index()  # "index" = row in loc
     places["names"] = [_names_of(r) for r in places.to_dict("records")]
-    records = com.assign(names=[[n for n in (a, b) if n] for a, b in zip(com.name_en, com.name_ar)])
+    skip = _town_keys(admin)
+    parts_of = [[p for n in (a, b) for p in ocha_ps.name_parts(n, skip, _part_key)]
+                for a, b in zip(com.name_en, com.name_ar)]
+    # a composite community ("Maalaqa - Bishlamon") links by any of its villages' names
+    records = com.assign(names=[[n for n in (a, b) if n] + parts
+                                for a, b, parts in zip(com.name_en, com.name_ar, parts_of)])
     pairs = linkage.candidate_pairs(records, places)
     links = linkage.link(records, places, rule=linkage.community_rule, pairs=pairs)
     linked_places = set(links.place)
@@ -403,6 +422,7 @@ def link_communities(loc: pd.DataFrame, com: pd.DataFrame, admin: gpd.GeoDataFra
     review, refused, new_rows, moved = [], [], [], []
     for i, c in enumerate(com.to_dict("records")):
         row = {"pcode": c["pcode"], "name_en": c["name_en"], "name_ar": c["name_ar"]}
+        parts = parts_of[i]
         hit = by_record.get(i)
         if hit is None:
             if c["far"]:
@@ -415,7 +435,8 @@ def link_communities(loc: pd.DataFrame, com: pd.DataFrame, admin: gpd.GeoDataFra
             pid = f"ocha:{c['pcode']}"
             new_rows.append({
                 "place_id": pid, "name": clean_display(c["name_en"] or c["name_ar"]),
-                "name_ar": c["name_ar"], "alt_names": "", "feature_type": "settlement", "feature_code": "",
+                "name_ar": c["name_ar"], "alt_names": "|".join(clean_display(p) for p in parts),
+                "feature_type": "settlement", "feature_code": "",
                 "population": None, "longitude": round(c["longitude"], 6), "latitude": round(c["latitude"], 6),
                 "source": "ocha_ps", "source_id": pid, "source_url": "", "merged_ids": "",
                 "note": c["issue"], "admin4_pcode": c["pcode"], "parent_id": "", "city": "",
@@ -427,7 +448,7 @@ def link_communities(loc: pd.DataFrame, com: pd.DataFrame, admin: gpd.GeoDataFra
             continue
         j = int(places.at[int(hit.place), "index"])
         rec = loc.loc[j].to_dict()
-        for name in (c["name_en"], c["name_ar"]):
+        for name in (c["name_en"], c["name_ar"], *parts):
             _add_alias(rec, name)
         rec["admin4_pcode"] = _join(rec["admin4_pcode"], c["pcode"])
         rec["merged_ids"] = _join(rec["merged_ids"], f"ocha:{c['pcode']}")

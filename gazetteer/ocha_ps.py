@@ -89,6 +89,37 @@ class Issue:
 
 _NULLS = frozenset({"<null>", "null", "none", "nan"})
 
+# an OCHA community that stands for two villages writes both names in one field: "Sayah - Sayah
+# Thahriyeh", "Khureibah/Qurbe", "Mansura - Tadaf", "Big Jaddaa (Al-Karameh)", "الصياح_صياح ظاهرية"
+_PART_SPLIT = re.compile(r"\s+-\s+|\s*[_/\\]\s*|(?<=[\u0600-\u06ff])-\s*|\s*\(\s*|\s*\)\s*")
+
+
+def name_parts(name: str, skip_keys: frozenset[str] = frozenset(), key=None) -> list[str]:
+    """The village names a composite OCHA community name is made of (none when it is one name).
+
+    A part whose key (``key(part)``) is in ``skip_keys`` is left out: OCHA often adds the town a
+    community lies by ("Hjeileh - Elbab", "Mseibin(Al-Bab)"), and that town's name must not
+    become an alias of the village.
+
+    Examples
+    --------
+    >>> name_parts("Sayah - Sayah Thahriyeh")
+    ['Sayah', 'Sayah Thahriyeh']
+    >>> name_parts("Khureibah/Qurbe"), name_parts("Big Jaddaa (Al-Karameh)")
+    (['Khureibah', 'Qurbe'], ['Big Jaddaa', 'Al-Karameh'])
+    >>> name_parts("Hjeileh - Elbab", frozenset({"bab"}), key=lambda n: n.lower().removeprefix("el"))
+    ['Hjeileh']
+    >>> name_parts("Kafr Nabl"), name_parts("Tal Elsus")
+    ([], [])
+    """
+    text = normalize_name(name)
+    parts = [p.strip(" -") for p in _PART_SPLIT.split(text)]
+    parts = [p for p in parts if len(p) >= 2]
+    if len(parts) < 2:
+        return []
+    return [p for p in dict.fromkeys(parts) if not (key and key(p) in skip_keys)]
+
+
 
 def _text(value: Any) -> str:
     """A source text cell, with the shapefile conversion's ``<Null>`` (and None/NaN) read as empty.

@@ -21,7 +21,7 @@ REVIEW = Path(__file__).resolve().parents[1] / "gazetteer" / "review" / "linkage
 def test_more_than_thirteen_thousand_places(gazetteer):
     assert len(gazetteer) > 13_000
     counts = gazetteer.places.feature_type.value_counts()
-    assert counts["settlement"] > 13_000
+    assert counts["settlement"] > 12_500  # composite OCHA communities link to one of their villages
     assert (counts["admin1"], counts["admin2"], counts["admin3"]) == (14, 62, 272)
     nb = gazetteer.places[gazetteer.places.feature_type == "neighbourhood"]
     assert nb.source_id.str.contains(r"ocha:N\d{4}").sum() == 414  # every OCHA neighbourhood

@@ -106,12 +106,12 @@ KANSAFRAH = (36.48547, 35.65935)  # gn:168572, sub-district SY070501
 
 @pytest.fixture(scope="module")
 def admin_frame(gazetteer):
-    """The shipped admin polygons in the build's own layout (PCODE, NAME_EN, level)."""
+    """The shipped admin polygons in the build's own layout (PCODE, NAME_EN, NAME_AR, level)."""
     import geopandas as gpd
 
     adm = gazetteer.places[gazetteer.places.feature_type.isin(["admin1", "admin2", "admin3"])]
     return gpd.GeoDataFrame({"PCODE": adm.place_id.str.slice(5).to_numpy(), "NAME_EN": adm.name.to_numpy(),
-                             "level": adm.feature_type.str[-1].astype(int).to_numpy()},
+                             "NAME_AR": adm.name_ar.to_numpy(), "level": adm.feature_type.str[-1].astype(int).to_numpy()},
                             geometry=adm.geometry.to_numpy(), crs="EPSG:4326")
 
 
@@ -262,3 +262,27 @@ def test_build_module_examples(build_module):
     for module in (build_module, build_module.linkage, build_module.ocha_ps):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_a_composite_community_name_gives_each_village_as_an_alias(build_module, gazetteer, admin_frame):
+    """OCHA writes two villages in one community name ("A - B", "A_B" in Arabic); each part is an
+    alias, but a part naming the town the community lies by (an admin area: "Elbab") is not."""
+    adm3 = dict(zip(admin_frame[admin_frame.level == 3].PCODE, admin_frame[admin_frame.level == 3].geometry))
+    lon, lat = 37.52, 36.37  # near al-Bab
+    rows = [_community("C9101", "Qawqa - Tell Shaeer", lon, lat, "SY020200", "قوقا_تل شعير"),
+            _community("C9102", "Hjeilet - Elbab", lon + 0.05, lat, "SY020200", "الحجيلة- الباب")]
+    com, _ = build_module.ocha_ps.check_communities(rows, gazetteer.outline(), adm3)
+    _, new, _, _ = build_module.link_communities(_loc(gazetteer, []), com, admin_frame)
+    alts = dict(zip(new.place_id, new.alt_names.str.split("|")))
+    assert {"Qawqa", "Tell Shaeer", "قوقا", "تل شعير"} <= set(alts["ocha:C9101"])
+    assert "Hjeilet" in alts["ocha:C9102"] and "الحجيلة" in alts["ocha:C9102"]
+    assert not {"Elbab", "الباب"} & set(alts["ocha:C9102"])
+
+
+def test_shipped_gazetteer_splits_composite_community_names(gazetteer):
+    """In the shipped data: OCHA's "Maaret Elnaasan - Maaret Elhaski" answers to each village's name."""
+    places = gazetteer.places.set_index("place_id")
+    composite = places[places.name.str.contains(" - ", regex=False) & (places.source == "ocha_ps")]
+    assert len(composite) > 50
+    split = composite.alt_names.str.split("|").map(len) >= 2
+    assert split.mean() > 0.9, composite[~split].name.head().tolist()

@@ -38,6 +38,18 @@ def test_distinct_names_keep_distinct_keys(a, b):
     assert name_key(a) != name_key(b)
 
 
+def test_an_article_written_with_an_apostrophe_is_an_article():
+    assert name_key("Al'Atshana") == name_key("Al Atshana") == name_key("al-'Atshana")
+    assert name_key("Ala'a") != name_key("Al Aa")
+
+
+def test_a_governorate_seat_is_matched_despite_village_namesakes(geocoder):
+    """"Hama" in Hama is the city: its governorate and district (which contain it) are no rival
+    namesakes, so the city, 20 times bigger than any village called Hamah, is matched."""
+    m = geocoder.resolve("Hama", admin1="Hama")
+    assert m.status == "matched" and m.feature_type == "settlement" and m.place_id == "gn:170017"
+
+
 def test_sh_spellings_and_construct_ta_marbuta_still_fold():
     assert name_key("Djisr el Choughour") == name_key("Jisr ash-Shughur") == name_key("Jisr esch-Schughur")
     assert name_key("Kafir Nabil") == name_key("Kafr Nabil")

@@ -521,7 +521,7 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
                                        f"differently ({top.method})")
     if status == "matched" and pool:
         others = _namesakes(index, top, pool)
-        if others >= COMMON_NAME_PLACES and not (top.population >= 5000 and _is_biggest(top, pool, 20)):
+        if others >= COMMON_NAME_PLACES and not (top.population >= 5000 and _is_biggest(index, top, pool, 20)):
             # calibration: names borne by four or more other places (Tiba, Hamra, Qastal ...) were
             # another place in 16% (Airwars) and 18% (UCDP) of the answers the hint alone picked:
             # the true one is as likely a namesake the gazetteer lacks
@@ -555,9 +555,15 @@ def _namesakes(index: NameIndex, top: Candidate, pool: Sequence[Candidate]) -> i
     return sum(1 for row in apart if not _nested(index, top.row, int(row)))
 
 
-def _is_biggest(top: Candidate, pool: Sequence[Candidate], factor: float) -> bool:
-    """True when ``top`` has ``factor`` times the population of every other place in ``pool``."""
-    rest = [c.population for c in pool if c.place_id != top.place_id]
+def _is_biggest(index: NameIndex, top: Candidate, pool: Sequence[Candidate], factor: float) -> bool:
+    """True when ``top`` has ``factor`` times the population of every rival in ``pool``.
+
+    A rival is another place of the name, not ``top`` itself seen again: the admin areas that
+    contain it (the governorate "Hama" around the city of Hama) and records within
+    ``SAME_PLACE_KM`` of it are left out.
+    """
+    rest = [c.population for c in pool if c.place_id != top.place_id and not _nested(index, top.row, c.row)
+            and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM]
     return top.population >= factor * max(rest or [0], default=0)
 
 

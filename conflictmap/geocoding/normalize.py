@@ -50,6 +50,7 @@ _HARAKAT = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]") 
 _CONTROL = re.compile(r"[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]")
 _APOSTROPHES = "'`\u2018\u2019\u02BF\u02BE\u02BB\u02BC\u00B4\u2032\u02C8\u0060\u055A"
 _APOS_RE = re.compile("[" + re.escape(_APOSTROPHES) + "]")
+_ARTICLE_APOS_RE = re.compile(r"\b([ae]l)[" + re.escape(_APOSTROPHES) + r"](?=[a-z])")  # "Al'Atshana": article + ayn
 _NON_WORD = re.compile(r"[^0-9a-z\u0600-\u06FF ]+")
 _WS = re.compile(r"\s+")
 
@@ -190,7 +191,7 @@ def _latin_tokens(text: str) -> list[str]:
 def _latin_tokens_of(text: str) -> tuple[str, ...]:
     """The raw Latin tokens of a name (articles before a word dropped), memoised: keys,
     skeletons and consonants of one name all start from them."""
-    text = _APOS_RE.sub("", _strip_marks(text.lower()))
+    text = _APOS_RE.sub("", _ARTICLE_APOS_RE.sub(r"\1 ", _strip_marks(text.lower())))
     text = _NON_WORD.sub(" ", text.replace("-", " ").replace("_", " "))
     raw = text.split()
     out: list[str] = []
