@@ -177,6 +177,8 @@ def _answer_table(parts: list) -> pd.DataFrame:
     table = pd.concat(parts, ignore_index=True)
     if not isinstance(table, gpd.GeoDataFrame):
         table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
+    # chunks with different categories concatenate to str: one categorical again, as the pandas path has
+    table["match_candidates"] = pd.Categorical(table["match_candidates"].astype(str))
     return table
 
 

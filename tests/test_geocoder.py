@@ -561,3 +561,25 @@ def test_geopy_adapter_of_the_offline_geocoder_sends_nothing(geocoder):
         geocoder.adapter.get_json("https://nominatim.openstreetmap.org/search?q=x", timeout=1, headers={})
     with pytest.raises(GeocoderError, match="no network"):
         geocoder.adapter.get_text("https://example.org/", timeout=1, headers={})
+
+
+def test_candidates_are_immutable_and_replaced_like_named_tuples(geocoder):
+    m = geocoder.resolve("Ruwayhah")
+    cand = m.candidates[0]
+    with pytest.raises(AttributeError):
+        cand.score = 1.0
+    moved = cand._replace(score=1.0)
+    assert moved.score == 1.0 and cand.score != 1.0 and moved.place_id == cand.place_id
+    assert cand.as_dict()["place_id"] == cand.place_id
+
+
+def test_batch_candidates_column_is_one_json_text_per_query(geocoder):
+    """``match_candidates`` is categorical (one copy per distinct query, not per row); its
+    values are the JSON texts, so it reads and writes like a str column."""
+    df = pd.DataFrame({"location": ["Ruwayhah", "Kafr Nabl", "Ruwayhah"] * 50})
+    out = conflictmap.geocode(df, geocoder=geocoder)
+    col = out["match_candidates"]
+    assert isinstance(col.dtype, pd.CategoricalDtype) and len(col.cat.categories) == 2
+    ambiguous = out.match_status == "ambiguous"
+    assert ambiguous.sum() == 100 and (col[~ambiguous] == "").all()
+    assert json.loads(col.iloc[0])[0]["place_id"] == out.place_id.iloc[0]

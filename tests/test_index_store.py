@@ -106,6 +106,25 @@ def test_loaded_index_has_every_attribute_of_a_fresh_one(fresh, loaded, gazettee
             assert type(other) in (type(value), StoredTable), name
 
 
+def test_a_stored_table_decodes_the_rest_at_once_after_many_keys(tmp_path, gazetteer, fresh):
+    """A batch reads thousands of keys: past ``BULK_AFTER`` single decodes the table decodes every
+    key in one pass. Values already handed out keep their identity; every value equals the
+    built dict's; a missing key is still missing."""
+    path = tmp_path / "index.npz"
+    key = index_key(NameIndex, gazetteer)
+    store(fresh, gazetteer, path, key)
+    table = load(NameIndex, gazetteer, path, key).key
+    keys = list(fresh.key)
+    assert len(keys) > StoredTable.BULK_AFTER + 10
+    first = table.get(keys[0])
+    for k in keys[1:StoredTable.BULK_AFTER + 2]:
+        table.get(k)
+    assert table._misses == -1  # all decoded now
+    assert table.get(keys[0]) is first
+    assert all(table.get(k) == fresh.key[k] for k in keys)
+    assert table.get("no such key") is None and table["no such key"] == [] and "no such key" not in table
+
+
 def test_same_answers_on_gazetteer_names_and_noisy_variants(gazetteer, fresh, loaded):
     """Names taken from the gazetteer itself (every kind and script) and misspelt variants."""
     rng = np.random.default_rng(13)

@@ -404,9 +404,19 @@ def _with_note(match: Match, note: str, **changes: Any) -> Match:
 
 
 def _replace(match: Match, **changes: Any) -> Match:
-    from dataclasses import replace
+    """``dataclasses.replace(match, **changes)`` without running the frozen ``__init__`` again
+    (every query makes one or two: 0.4 s of a 20,000-name batch). ``Match`` has no
+    ``__post_init__``; an unknown field raises ``TypeError`` as ``replace`` does."""
+    unknown = set(changes) - _MATCH_FIELDS
+    if unknown:
+        raise TypeError(f"Match has no field(s) {sorted(unknown)}")
+    new = object.__new__(Match)
+    new.__dict__.update(match.__dict__)
+    new.__dict__.update(changes)
+    return new
 
-    return replace(match, **changes)
+
+_MATCH_FIELDS = frozenset(Match.__dataclass_fields__)
 
 
 def _isnan(value: Any) -> bool:

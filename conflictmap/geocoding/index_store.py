@@ -631,7 +631,11 @@ class StoredTable(Mapping):
     (True, [], False, 1)
     """
 
-    __slots__ = ("_pos", "_bounds", "_columns", "_pool", "_tuples", "_as_tuple", "_factory", "_memo")
+    __slots__ = ("_pos", "_bounds", "_columns", "_pool", "_tuples", "_as_tuple", "_factory", "_memo", "_misses")
+
+    #: after this many keys decoded one by one (a batch, not a few lookups), the rest are decoded
+    #: at once: one vectorised pass costs what ~2,000 single decodes do
+    BULK_AFTER = 2000
 
     def __init__(self, keys: list[str], offsets: np.ndarray, columns: list[tuple[str, np.ndarray]],
                  pool: np.ndarray, *, tuples: bool, container: str = "list", factory: Any = None):
@@ -643,6 +647,7 @@ class StoredTable(Mapping):
         self._as_tuple = container == "tuple"
         self._factory = factory
         self._memo: dict[str, Any] = {}
+        self._misses = 0
 
     @classmethod
     def _from_arrays(cls, spec: dict, prefix: str, arrays: dict, pool: np.ndarray) -> "StoredTable":
@@ -671,12 +676,29 @@ class StoredTable(Mapping):
         items = list(zip(*cols)) if self._tuples else cols[0]
         return tuple(items) if self._as_tuple else items
 
+    def _decode_all(self) -> None:
+        """Decode every key not decoded yet (values already handed out keep their identity)."""
+        cols = [self._pool[col].tolist() if kind == "str" else col.tolist() for kind, col in self._columns]
+        items = list(zip(*cols)) if self._tuples else (cols[0] if cols else [])
+        bounds, memo, as_tuple = self._bounds, self._memo, self._as_tuple
+        for key, i in self._pos.items():
+            if key not in memo:
+                chunk = items[bounds[i]:bounds[i + 1]]
+                memo[key] = tuple(chunk) if as_tuple else chunk
+        self._misses = -1  # all decoded
+
     def get(self, key: Any, default: Any = None) -> Any:
         value = self._memo.get(key)
         if value is None:
+            if self._misses < 0:
+                return default
             i = self._pos.get(key)
             if i is None:
                 return default
+            self._misses += 1
+            if self._misses > self.BULK_AFTER:
+                self._decode_all()
+                return self._memo[key]
             value = self._memo[key] = self._decode(i)
         return value
 
