@@ -6,29 +6,18 @@ See ``DEVELOPING.md`` (Events) and ``conflictmap/data/event_columns.csv`` for th
 
 from __future__ import annotations
 
-__all__ = [
-    "validate_events",
-    "read_events",
-    "write_events",
-    "attach_events",
-    "find_places",
-    "draft_events",
-    "load_example_events",
-]
+from .._lazy import lazy_exports
 
+_EXPORTS = {  # lazy: keep ``import conflictmap.events`` light
+    "validate_events": "schema",
+    "read_events": "io",
+    "write_events": "io",
+    "attach_events": "attach",
+    "find_places": "places_in_text",
+    "draft_events": "draft",
+    "load_example_events": "examples",
+}
 
-def __getattr__(name: str):  # lazy: keep ``import conflictmap.events`` light
-    import importlib
+__all__ = list(_EXPORTS)
 
-    modules = {
-        "validate_events": "schema",
-        "read_events": "io",
-        "write_events": "io",
-        "attach_events": "attach",
-        "find_places": "places_in_text",
-        "draft_events": "draft",
-        "load_example_events": "examples",
-    }
-    if name not in modules:
-        raise AttributeError(f"module 'conflictmap.events' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{modules[name]}"), name)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
