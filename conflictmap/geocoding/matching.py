@@ -100,10 +100,8 @@ class Candidate(NamedTuple):
     notes: tuple[str, ...] = ()
 
     def rescored(self, score: float, notes: tuple[str, ...]) -> "Candidate":
-        """This candidate with another score and notes."""
-        return Candidate(self.row, self.place_id, self.name, self.matched_name, self.method, score,
-                         self.feature_type, self.admin1_pcode, self.admin1, self.longitude, self.latitude,
-                         self.population, notes)
+        """This candidate with another score and notes (``_replace`` without its keyword lookups)."""
+        return Candidate(*self[:5], score, *self[6:12], notes)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for tables and JSON."""
@@ -513,8 +511,7 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     rivals = [c for c in ranked[1:] if top.score - c.score < TIE_MARGIN + (
                   BORDER_PENALTY_SPAN if "just outside admin hint" in c.notes and "just outside admin hint" not in top.notes
                   else 0.0)
-              and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM
-              and not _nested(index, top.row, c.row)]
+              and _elsewhere(index, top, c)]
     status, reason = "matched", ""
     if top.score < min_score:
         status, reason = "ambiguous", f"weak {top.method} match ({top.score:.0f})"
@@ -592,9 +589,15 @@ def _is_biggest(index: NameIndex, top: Candidate, pool: Sequence[Candidate], fac
     contain it (the governorate "Hama" around the city of Hama) and records within
     ``SAME_PLACE_KM`` of it are left out.
     """
-    rest = [c.population for c in pool if c.place_id != top.place_id and not _nested(index, top.row, c.row)
-            and haversine_km(top.longitude, top.latitude, c.longitude, c.latitude) > SAME_PLACE_KM]
+    rest = [c.population for c in pool if c.place_id != top.place_id and _elsewhere(index, top, c)]
     return top.population >= factor * max(rest or [0], default=0)
+
+
+def _elsewhere(index: NameIndex, top: Candidate, other: Candidate) -> bool:
+    """True when ``other`` is another place than ``top``: farther than ``SAME_PLACE_KM`` and not an
+    admin area that contains it (or one it contains)."""
+    return (haversine_km(top.longitude, top.latitude, other.longitude, other.latitude) > SAME_PLACE_KM
+            and not _nested(index, top.row, other.row))
 
 
 def _same_consonants(query: str, matched: str) -> bool:
