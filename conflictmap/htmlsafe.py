@@ -1,8 +1,13 @@
 """Escaping helpers for every module that writes HTML or embeds data in ``<script>``.
 
 Text taken from data (event notes, actor names, place names, faction labels, source links)
-must never reach a page unescaped. Use :func:`text` for HTML text and attribute values,
-:func:`script_json` for data embedded in a ``<script>`` element, :func:`safe_url` for links and
+must never reach a page unescaped, nor a template's source: folium and branca compile the text
+every element renders as a new Jinja template, so ``{{ ... }}``, ``{% ... %}`` and ``{# ... #}`` in
+data would run. Every helper here returns *template-inert* text, whatever the data holds: every
+``{`` of HTML text is the character reference ``&#123;`` and, in script, a ``{`` before ``{``,
+``%`` or ``#`` is the escape ``\\u007b``; the browser shows both as ``{``.
+
+Use :func:`text` for HTML text and attribute values, :func:`script_json` for data embedded in a ``<script>`` element, :func:`safe_url` for links and
 :func:`css_color` for colours that go into a ``style`` attribute.
 
 Examples
@@ -17,6 +22,12 @@ Examples
 True
 >>> safe_url("https://example.org/a?b=1&c=2")
 'https://example.org/a?b=1&c=2'
+>>> text("{{7*7}}")
+'&#123;&#123;7*7}}'
+>>> script_json("{{7*7}}")
+'"\\\\u007b{7*7}}"'
+>>> script_json("{% if 1 %}")
+'"\\\\u007b% if 1 %}"'
 """
 
 from __future__ import annotations
@@ -28,7 +39,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["is_missing", "text", "script_json", "safe_url", "css_color", "escape_script_text"]
+__all__ = ["is_missing", "text", "script_json", "safe_url", "css_color", "escape_script_text",
+           "has_template_syntax"]
 
 _SCRIPT_REPLACEMENTS = {
     "<": "\\u003c",
@@ -36,8 +48,11 @@ _SCRIPT_REPLACEMENTS = {
     "&": "\\u0026",
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
+    "{": "\\u007b",
 }
-_SCRIPT_RE = re.compile("[<>&\u2028\u2029]")
+_SCRIPT_RE = re.compile("[<>&\u2028\u2029]|\\{(?=[{%#])")
+# a brace that opens a Jinja delimiter ({{, {%, {#); a lone brace is inert
+_TEMPLATE_OPEN_RE = re.compile(r"\{(?=[{%#])")
 _COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|rgba?\([0-9., %]+\)|hsla?\([0-9., %deg]+\))$")
 
 
@@ -77,18 +92,36 @@ def text(value: Any) -> str:
     """
     if is_missing(value):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).replace("{", "&#123;")
+
+
+def has_template_syntax(value: Any) -> bool:
+    """True when ``value`` holds a Jinja delimiter (``{{``, ``{%`` or ``{#``).
+
+    For values that are not text shown to a person (a tile URL, an option) and are refused
+    rather than escaped when they hold one.
+
+    Examples
+    --------
+    >>> has_template_syntax("https://tile.example/{z}/{x}/{y}.png"), has_template_syntax("{{ x }}")
+    (False, True)
+    """
+    return not is_missing(value) and bool(_TEMPLATE_OPEN_RE.search(str(value)))
 
 
 def escape_script_text(source: str) -> str:
-    """Make JSON or JS text safe inside ``<script>``: escape ``< > &`` and U+2028/2029.
+    """Make JSON or JS text safe inside ``<script>``: escape ``< > &``, U+2028/2029 and a ``{``
+    that opens a template delimiter.
 
-    Only valid where those characters occur inside JS string literals (as in JSON output).
+    Only valid where those characters occur inside JS string literals (as in JSON output, where
+    a brace of the structure is never followed by ``{``, ``%`` or ``#``).
 
     Examples
     --------
     >>> escape_script_text('"</script>"')
     '"\\\\u003c/script\\\\u003e"'
+    >>> escape_script_text('{"a":"{{x}}"}')
+    '{"a":"\\\\u007b{x}}"}'
     """
     return _SCRIPT_RE.sub(lambda match: _SCRIPT_REPLACEMENTS[match.group(0)], source)
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable
 
-from folium.map import Layer
 from folium.template import Template
 
 from ..errors import ConflictmapError
 from ..htmlsafe import script_json, text
 from . import jslib
+from .element import LiteralLayer
 from .styles import styles
 from .tree import attach
 
@@ -47,7 +47,7 @@ def _geojson(geoms: Iterable[Any], tolerance: float) -> dict | None:
     return {"type": "FeatureCollection", "features": features} if features else None
 
 
-class BasemapLayer(Layer):
+class BasemapLayer(LiteralLayer):
     """The offline basemap as one Leaflet feature group."""
 
     _template = Template("""

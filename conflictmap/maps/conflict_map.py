@@ -19,12 +19,12 @@ from typing import Any
 
 import folium
 import numpy as np
-from folium.elements import MacroElement
 from folium.template import Template
 
 from ..errors import ConflictmapError, ExportError, InputError
-from ..htmlsafe import script_json, text
+from ..htmlsafe import has_template_syntax, script_json, text
 from . import jslib
+from .element import LiteralMacroElement
 from .basemap import basemap_layer
 from .heatmap import heatmap_layer
 from .incidents import incidents_layer
@@ -56,7 +56,7 @@ class ConflictMap(folium.Map):
                 'left:0;top:0;border:none !important;" allowfullscreen></iframe></div></div>')
 
 
-class MapTitle(MacroElement):
+class MapTitle(LiteralMacroElement):
     """A title box at the top of the map (escaped text)."""
 
     _template = Template("""
@@ -81,6 +81,17 @@ class MapTitle(MacroElement):
         self.map_name = map_of(self).get_name()
         jslib.require(self.get_root(), "style")
         super().render(**kwargs)
+
+
+def _tile_layer(tiles: str) -> folium.TileLayer:
+    """folium's tile layer for a provider name or an ``http(s)`` URL template, checked first."""
+    if not isinstance(tiles, str) or has_template_syntax(tiles) or any(ch in tiles for ch in "<>\"'`\r\n"):
+        raise InputError("tiles must be a provider name (e.g. OpenStreetMap) or an http(s) URL template "
+                         "such as https://tile.example.org/{z}/{x}/{y}.png", column="tiles", value=tiles)
+    try:
+        return folium.TileLayer(tiles, name=text(f"{tiles} tiles (online)"), overlay=False, control=True, show=True)
+    except ValueError as exc:  # folium: an unknown provider, or a URL without an attribution
+        raise InputError(f"tiles {tiles!r}: {exc}", column="tiles", value=tiles) from None
 
 
 def _bounds(events: Any, zones: Any) -> list[list[float]] | None:
@@ -159,7 +170,7 @@ def conflict_map(events: Any = None, zones: Any = None, *, as_of: Any = None, ti
         # with place labels on, the basemap draws its town dots only (the labels layer names them)
         basemap_layer(m, gazetteer=gazetteer, label_population=None if label_layer is None else 10**12)
     if tiles:
-        folium.TileLayer(tiles, name=f"{tiles} tiles (online)", overlay=False, control=True, show=True).add_to(m)
+        _tile_layer(tiles).add_to(m)
     if zones is not None:
         zones_layer(zones, m, attribution=zones_attribution)
     inc = None

@@ -17,11 +17,11 @@ from typing import Any
 
 from branca.element import JavascriptLink
 from folium.elements import JSCSSMixin
-from folium.map import Layer
 from folium.template import Template
 
 from ..htmlsafe import script_json
 from . import jslib
+from .element import LiteralLayer
 from .incidents import IncidentsLayer
 from .tree import attach
 
@@ -31,7 +31,7 @@ __all__ = ["HeatmapLayer", "heatmap_layer"]
 HEAT_JS = "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js"
 
 
-class HeatmapLayer(JSCSSMixin, Layer):
+class HeatmapLayer(JSCSSMixin, LiteralLayer):
     """Heatmap drawn from an :class:`IncidentsLayer`'s current selection (no data duplicated)."""
 
     default_js = [("leaflet-heat.js", HEAT_JS)]

@@ -21,12 +21,12 @@ import logging
 from typing import Any, Mapping
 
 import pandas as pd
-from folium.map import Layer
 from folium.template import Template
 
 from ..errors import ConflictmapError
 from ..htmlsafe import script_json
 from . import jslib
+from .element import LiteralLayer
 from .legend import Legend, legend_html
 from .payload import build_payload, encode
 from .tree import attach, map_of
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 __all__ = ["IncidentsLayer", "incidents_layer", "area_lookup"]
 
 
-class IncidentsLayer(Layer):
+class IncidentsLayer(LiteralLayer):
     """A folium layer drawing an incidents payload (see :mod:`conflictmap.maps.payload`).
 
     In the page the Leaflet layer is ``Conflictmap.layers[<name>]``; it follows the time slider

@@ -10,7 +10,8 @@ import functools
 from pathlib import Path
 
 from branca.element import Element, Figure
-from folium.template import Template
+
+from .element import Literal
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "data" / "maps"
 
@@ -20,16 +21,6 @@ DEPENDS = {"core": [], "style": [], "incidents": ["core", "style"], "zones": ["c
            "heat": ["core"], "labels": ["core", "style"]}
 
 __all__ = ["require", "source", "add_data"]
-
-
-class _Inline(Element):
-    """A ``<script>`` or ``<style>`` element whose text is emitted as is (no templating)."""
-
-    _template = Template("{{ this.code }}")
-
-    def __init__(self, code: str):
-        super().__init__()
-        self.code = code
 
 
 @functools.lru_cache(maxsize=None)
@@ -46,7 +37,7 @@ def require(figure: Figure, name: str) -> None:
         require(figure, dep)
     key = f"conflictmap_{name}"
     if key not in figure.header._children:
-        figure.header.add_child(_Inline(source(name)), name=key)
+        figure.header.add_child(Literal(source(name)), name=key)
 
 
 def add_data(element: Element, expression: str) -> str:
@@ -58,5 +49,5 @@ def add_data(element: Element, expression: str) -> str:
     data. ``expression`` must already be safe inside ``<script>`` (see ``payload.encode``).
     """
     name = f"{element.get_name()}_data"
-    element.get_root().script.add_child(_Inline(f"var {name} = {expression};"), name=name)
+    element.get_root().script.add_child(Literal(f"var {name} = {expression};"), name=name)
     return name

@@ -31,12 +31,12 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-from folium.map import Layer
 from folium.template import Template
 
 from ..errors import ConflictmapError, InputError
 from ..htmlsafe import script_json
 from . import jslib
+from .element import LiteralLayer
 from .payload import encode, event_days, event_points
 from .styles import styles
 from .tree import attach, map_of
@@ -308,7 +308,7 @@ def label_payload(table: pd.DataFrame, *, script: str = "en") -> dict[str, Any]:
     return payload
 
 
-class LabelsLayer(Layer):
+class LabelsLayer(LiteralLayer):
     """Place labels as page text in their own pane (``Conflictmap.layers[<name>]`` in the page).
 
     The Leaflet layer offers ``stats()`` (candidates in view, labels shown) and ``shown()``

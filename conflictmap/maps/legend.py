@@ -12,14 +12,18 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
-from folium.elements import MacroElement
 from folium.template import Template
 
+from ..errors import InputError
 from ..htmlsafe import css_color, script_json, text
 from . import jslib
+from .element import LiteralMacroElement
 from .tree import map_of
 
 __all__ = ["Legend", "legend_html", "shape_svg", "line_svg"]
+
+#: the corners a Leaflet control may sit in
+POSITIONS = ("topleft", "topright", "bottomleft", "bottomright")
 
 
 def _points(shape: str, c: float, s: float) -> str | None:
@@ -96,7 +100,7 @@ def legend_html(title: str, items: Iterable[dict[str, Any]], note: str | None = 
     return f'<div class="cm-legend-block"><div class="cm-legend-title">{text(title)}</div>{"".join(rows)}{note_html}</div>'
 
 
-class Legend(MacroElement):
+class Legend(LiteralMacroElement):
     """A legend control; add it to a map or to a layer (it then follows that layer's map).
 
     Several legends at the same position stack. ``html`` must come from :func:`legend_html`.
@@ -121,6 +125,8 @@ class Legend(MacroElement):
 """)
 
     def __init__(self, html: str, position: str = "bottomright"):
+        if position not in POSITIONS:
+            raise InputError(f"legend position must be one of {', '.join(POSITIONS)}", column="position", value=position)
         super().__init__()
         self._name = "Legend"
         self.html = html

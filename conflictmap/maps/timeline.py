@@ -17,12 +17,12 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import numpy as np
-from folium.elements import MacroElement
 from folium.template import Template
 
 from ..errors import InputError
 from ..htmlsafe import script_json
 from . import jslib
+from .element import LiteralMacroElement
 from .tree import map_of
 
 __all__ = ["TimeSlider", "time_slider", "day_ranges"]
@@ -42,13 +42,16 @@ def day_ranges(element: Any) -> Iterable[list[int]]:
 def _day(value: Any) -> int:
     import pandas as pd
 
-    stamp = pd.Timestamp(value)
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        stamp = pd.NaT
     if pd.isna(stamp):
-        raise InputError("not a date", value=value)
+        raise InputError(f"as_of {value!r} is not a date (expected YYYY-MM-DD)", column="as_of", value=value)
     return int(np.datetime64(stamp.date(), "D").astype(np.int64))
 
 
-class TimeSlider(MacroElement):
+class TimeSlider(LiteralMacroElement):
     """The slider control; ``Conflictmap.layers[<name>]`` in the page (``setValue(day)``, ``play()``)."""
 
     _template = Template("""
@@ -105,7 +108,7 @@ def time_slider(m: Any, *, start: Any = None, end: Any = None, step_days: int = 
     return slider
 
 
-class InitialTime(MacroElement):
+class InitialTime(LiteralMacroElement):
     """Apply a time range once when the page opens (used when there is no slider)."""
 
     _template = Template("""

@@ -22,13 +22,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from folium.map import Layer
 from folium.template import Template
 
 from ..errors import ConflictmapError, InputError
 from ..htmlsafe import script_json, text
 from ..zones.clean import simplify_zones
 from . import jslib
+from .element import LiteralLayer
 from .legend import Legend, legend_html
 from .payload import event_days
 from .styles import confidence_style, styles
@@ -66,7 +66,7 @@ def faction_style(name: Any, _fallback: dict[str, str] | None = None) -> tuple[s
         return label, label, fallback[label]
 
 
-class ZonesLayer(Layer):
+class ZonesLayer(LiteralLayer):
     """A folium layer of control zones; in the page ``Conflictmap.layers[<name>]``."""
 
     _template = Template("""
