@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .date_column import parse_date_column
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,6 @@ __all__ = [
 ]
 
 _PANDAS_DTYPES = {"str": "string", "date": "datetime64[ns]", "int": "Int64", "float": "float64"}
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], start=1)}
-_MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
 
 
 def read_data_csv(name: str) -> pd.DataFrame:
@@ -194,9 +190,11 @@ def _is_missing(value: Any) -> bool:
 def parse_event_date(value: Any) -> tuple[pd.Timestamp, int]:
     """Parse an event date and infer its ACLED time precision (1 day, 3 month).
 
-    Accepts dates and timestamps, ISO text (``2020-06-26``, ``2020-06``), ACLED's older
-    ``26 June 2020`` and ``June 26, 2020``, and day-first ``26/06/2020`` when the day is above 12
-    (otherwise day and month cannot be told apart and the value is refused).
+    Accepts dates and timestamps and every form of ``conflictmap/data/date_formats.csv``: ISO
+    (``2020-06-26``, ``2020-06``), ACLED's ``26-Jun-20``, ``26 June 2020``, ``June 26, 2020``, and
+    ``26/06/2020`` when the day is above 12 (otherwise day and month cannot be told apart and the
+    value is refused). A whole column is read with
+    :func:`~conflictmap.events.date_column.parse_date_column` (one form per column).
 
     Examples
     --------
@@ -209,42 +207,14 @@ def parse_event_date(value: Any) -> tuple[pd.Timestamp, int]:
     ...
     ValueError: not a valid date: day is out of range for month
     """
-    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
-        stamp = pd.Timestamp(value)
-        if stamp is pd.NaT:
-            raise ValueError("date is empty")
-        return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize(), 1
-    if not isinstance(value, str):
+    if not isinstance(value, (str, pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
         raise ValueError("not a date")
-    text = value.strip()
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+Z?)?", text):
-            return pd.Timestamp(_dt.date(int(m[1]), int(m[2]), int(m[3]))), 1
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-            return pd.Timestamp(_dt.date(int(m[1]), int(m[2]), 1)), 3
-        if m := re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})", text):
-            return pd.Timestamp(_dt.date(int(m[3]), _month(m[2]), int(m[1]))), 1
-        if m := re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})", text):
-            return pd.Timestamp(_dt.date(int(m[3]), _month(m[1]), int(m[2]))), 1
-        if m := re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", text):
-            return pd.Timestamp(_dt.date(int(m[2]), _month(m[1]), 1)), 3
-        if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
-            day, month = int(m[1]), int(m[2])
-            if day <= 12 and day != month:
-                raise ValueError("day and month are ambiguous; write the date as YYYY-MM-DD")
-            return pd.Timestamp(_dt.date(int(m[3]), month, day)), 1
-    except ValueError as exc:
-        if "ambiguous" in str(exc) or "month name" in str(exc):
-            raise
-        raise ValueError(f"not a valid date: {exc}") from None
-    raise ValueError("not a date (expected YYYY-MM-DD)")
-
-
-def _month(name: str) -> int:
-    try:
-        return _MONTHS[name.lower()]
-    except KeyError:
-        raise ValueError(f"unknown month name {name!r}") from None
+    parsed = parse_date_column(pd.Series([value], dtype=object))
+    if parsed.problems:
+        raise ValueError(parsed.problems[0].message)
+    if pd.isna(parsed.dates.iat[0]):
+        raise ValueError("date is empty")
+    return parsed.dates.iat[0], int(parsed.precision.iat[0])
 
 
 def parse_fatalities(value: Any) -> int | None:
@@ -424,25 +394,12 @@ def validate_events(
             if _is_missing(value):
                 problems.append(Problem(label, column, value, "a value is required"))
 
-    # dates
-    dates: list[Any] = []
-    inferred: list[Any] = []
-    for label, value in df["event_date"].items():
-        if _is_missing(value):
-            dates.append(pd.NaT)
-            inferred.append(pd.NA)
-            continue
-        try:
-            stamp, precision = parse_event_date(value)
-        except ValueError as exc:
-            problems.append(Problem(label, "event_date", value, str(exc)))
-            dates.append(pd.NaT)
-            inferred.append(pd.NA)
-            continue
-        dates.append(stamp)
-        inferred.append(precision)
-    df["event_date"] = pd.Series(dates, index=df.index, dtype="datetime64[ns]")
-    precision = pd.Series(inferred, index=df.index, dtype="Int64")
+    # dates: the column's form is chosen once (date_column.py), every distinct value read once
+    parsed = parse_date_column(df["event_date"])
+    for p in parsed.problems:
+        problems.append(Problem(p.row, "event_date", p.value, p.message))
+    df["event_date"] = parsed.dates
+    precision = parsed.precision
     if "time_precision" in df.columns:
         given = _check_int(df["time_precision"], "time_precision", (1, 2, 3), problems)
         precision = given.fillna(precision)
