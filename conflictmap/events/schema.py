@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .date_column import parse_date_column
+from .old_types import OLD_TYPE_COLUMN, old_event_type
 
 log = logging.getLogger(__name__)
 
@@ -405,10 +406,12 @@ def validate_events(
         precision = given.fillna(precision)
     df["time_precision"] = precision
 
-    # taxonomy
+    # taxonomy; ACLED's pre-2019 types are read as today's (old_types.py), the value given kept
     types: list[Any] = []
     subs: list[Any] = []
+    original: dict[Any, Any] = {}
     has_sub = "sub_event_type" in df.columns
+    inter1 = df["inter1"] if "inter1" in df.columns else None
     for label, value in df["event_type"].items():
         sub_value = df.at[label, "sub_event_type"] if has_sub else None
         if _is_missing(value):
@@ -417,10 +420,21 @@ def validate_events(
             continue
         canonical = canonical_event_type(value)
         if canonical is None:
-            problems.append(Problem(label, "event_type", value, "unknown event type (see acled_event_types.csv)"))
-            types.append(value)
-            subs.append(pd.NA if _is_missing(sub_value) else sub_value)
-            continue
+            try:
+                mapped = old_event_type(value, inter1.at[label] if inter1 is not None else None)
+            except ValueError as exc:
+                mapped, message = None, str(exc)
+            else:
+                message = "unknown event type (see acled_event_types.csv)"
+            if mapped is None:
+                problems.append(Problem(label, "event_type", value, message))
+                types.append(value)
+                subs.append(pd.NA if _is_missing(sub_value) else sub_value)
+                continue
+            original[label] = value
+            canonical, implied = mapped
+            if _is_missing(sub_value) and implied is not None:
+                sub_value = implied
         types.append(canonical)
         if _is_missing(sub_value):
             subs.append(pd.NA)
@@ -431,6 +445,12 @@ def validate_events(
             subs.append(sub_value)
         else:
             subs.append(sub)
+    if original or inter1 is not None or OLD_TYPE_COLUMN in df.columns:
+        # an ACLED export (it has inter1) always gets the column, so its partitions agree on columns
+        kept = _as_text(df[OLD_TYPE_COLUMN]) if OLD_TYPE_COLUMN in df.columns else pd.Series(
+            pd.NA, index=df.index, dtype="string")
+        df[OLD_TYPE_COLUMN] = kept.fillna(pd.Series(original, index=df.index, dtype="string")
+                                          if original else kept)
     df["event_type"] = pd.Series(types, index=df.index, dtype="string")
     df["sub_event_type"] = pd.Series(subs, index=df.index, dtype="string")
     derived = pd.Series([disorder_type(s if isinstance(s, str) else None, t if isinstance(t, str) else None)

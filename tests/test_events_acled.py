@@ -1,0 +1,153 @@
+"""ACLED exports as analysts have them: every date form, pre-2019 event types, cut-off downloads.
+
+The tables here are made up for the tests (names of well-known places, invented rows).
+"""
+
+import logging
+
+import pandas as pd
+import pytest
+
+import conflictmap
+from conflictmap.errors import InputError
+from conflictmap.events.io import read_events
+from conflictmap.events.schema import validate_events
+
+HEADER = "event_id_cnty,event_date,event_type,actor1,inter1,admin1,location,latitude,longitude,notes,fatalities\n"
+
+
+def _export(dates, types=None, inter1=None):
+    n = len(dates)
+    return pd.DataFrame({
+        "event_id_cnty": [f"T{i}" for i in range(n)], "event_date": dates,
+        "event_type": types or ["Battles"] * n, "inter1": inter1 or [1] * n,
+        "location": ["Kafr Nabl"] * n,
+    })
+
+
+@pytest.mark.parametrize("dates, form", [
+    (["2020-05-09", "2020-05-31"], "ISO"),
+    (["9-May-20", "31-May-20"], "D-Mon-YY"),
+    (["09 May 2020", "31 May 2020"], "D Month YYYY"),
+    (["09-May-2020", "31-May-2020"], "D-Mon-YYYY"),
+    (["May 9, 2020", "May 31, 2020"], "Month D, YYYY"),
+    (["09/05/2020", "31/05/2020"], "DD/MM/YYYY"),  # 31 says the day comes first, for the whole column
+    (["05/09/2020", "05/31/2020"], "MM/DD/YYYY"),
+    (["09.05.2020", "31.05.2020"], "DD.MM.YYYY"),
+])
+def test_every_date_form_is_read_and_named_in_the_log(dates, form, caplog):
+    with caplog.at_level(logging.INFO, logger="conflictmap.events.date_column"):
+        out = read_events(_export(dates))
+    assert [str(d.date()) for d in out.event_date] == ["2020-05-09", "2020-05-31"]
+    assert list(out.time_precision) == [1, 1]
+    said = [r.getMessage() for r in caplog.records if "dates read as" in r.getMessage()]
+    assert len(said) == 1 and form in said[0]  # once per column, not per row
+
+
+def test_two_digit_years_follow_strptime():
+    out = read_events(_export(["28-Feb-97", "1-Jan-18"]))
+    assert [d.year for d in out.event_date] == [1997, 2018]
+
+
+def test_a_mixed_column_names_its_first_row_in_another_form():
+    dates = ["9-May-20", "10-May-20", "2020-05-11", "12-May-20", "13 May 2020"]
+    with pytest.raises(InputError) as info:
+        read_events(_export(dates))
+    err = info.value
+    assert (err.row, err.column, err.value) == (2, "event_date", "2020-05-11")
+    assert "one form" in str(err) and "9-May-20" in str(err)
+    marked = read_events(_export(dates), errors="mark")
+    assert list(marked.valid) == [True, True, False, True, False]
+    assert str(marked.event_date.iloc[3].date()) == "2020-05-12"
+
+
+def test_a_column_that_fits_two_orders_and_disagrees_is_refused():
+    with pytest.raises(InputError, match="ambiguous") as info:
+        read_events(_export(["01/02/2020", "02/02/2020", "03/02/2020"]))
+    assert info.value.row == 0
+    out = read_events(_export(["02/02/2020", "03/03/2020"]))  # both orders agree on every row
+    assert [str(d.date()) for d in out.event_date] == ["2020-02-02", "2020-03-03"]
+
+
+def test_an_unreadable_column_names_its_first_row():
+    with pytest.raises(InputError, match="not a date") as info:
+        read_events(_export(["soon", "later"]))
+    assert info.value.row == 0 and info.value.value == "soon"
+
+
+def test_pre_2019_event_types_are_read_as_today_s():
+    old = ["Remote violence", "Battle-No change of territory", "Battle-Government regains territory",
+           "Battle-Non-state actor overtakes territory", "Violence against civilians", "Riots/Protests",
+           "Riots/Protests", "Strategic development", "Non-violent transfer of territory",
+           "Headquarters or base established", "Battles"]
+    inter1 = [1, 2, 1, 2, 3, 6, 5, 1, 2, 2, 1]
+    out = read_events(_export(["28-Feb-18"] * len(old), types=old, inter1=inter1))
+    assert list(zip(out.event_type, out.sub_event_type.fillna(""))) == [
+        ("Explosions/Remote violence", ""), ("Battles", "Armed clash"), ("Battles", "Government regains territory"),
+        ("Battles", "Non-state actor overtakes territory"), ("Violence against civilians", ""), ("Protests", ""),
+        ("Riots", ""), ("Strategic developments", ""),
+        ("Strategic developments", "Non-violent transfer of territory"),
+        ("Strategic developments", "Headquarters or base established"), ("Battles", "")]
+    original = out.event_type_original
+    assert list(original.iloc[:4]) == old[:4] and pd.isna(original.iloc[4]) and pd.isna(original.iloc[10])
+    assert original.iloc[5] == "Riots/Protests"
+    assert out.disorder_type.iloc[1] == "Political violence"
+
+
+def test_riots_protests_without_inter1_is_a_problem_naming_the_row():
+    table = _export(["28-Feb-18"] * 2, types=["Remote violence", "Riots/Protests"]).drop(columns="inter1")
+    with pytest.raises(InputError, match="inter1") as info:
+        validate_events(table)
+    assert (info.value.row, info.value.column) == (1, "event_type")
+    marked = validate_events(table, errors="mark")
+    assert list(marked.valid) == [True, False]
+
+
+def test_a_cut_off_last_row_is_reported_and_mark_keeps_the_rest(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER
+                    + 'T1,9-May-20,Battles,Army,1,Idlib,Kafr Nabl,35.61,36.56,"clashes, two killed",2\n'
+                    + 'T2,10-May-20,Remote violence,Army,1,Idlib,Kafr Nabl,35.61,36.56,"shelling",0\n'
+                    + 'T3,11-May-20,Battles,Army,1,Idlib,Kafr Nabl,35.61,36.56,"an attack on the', encoding="utf-8")
+    with pytest.raises(InputError, match="cut off") as info:
+        read_events(path)
+    assert info.value.row == 2 and "line 4" in str(info.value) and "export.csv" in str(info.value)
+    marked = read_events(path, errors="mark")
+    assert list(marked.event_id_cnty) == ["T1", "T2", "T3"]
+    assert list(marked.valid) == [True, True, False] and "cut off" in marked.problems.iloc[2]
+    assert marked.notes.iloc[0] == "clashes, two killed" and marked.fatalities.iloc[0] == 2
+    events, review = conflictmap.attach_events(marked)  # a marked table attaches, its marks kept
+    assert list(events.valid) == [True, True, False] and len(events) == 3
+
+
+def test_a_row_cut_before_its_date_still_attaches(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "T1,9-May-20,Battles,Army,1,Idlib,Kafr Nabl,35.61,36.56,x,2\nT2,10-Ma", encoding="utf-8")
+    events, _ = conflictmap.attach_events(path, errors="mark")
+    assert list(events.valid) == [True, False] and pd.isna(events.event_date.iloc[1])
+    assert events.match_status.iloc[0] == "matched"
+
+
+def test_a_table_read_with_mark_attaches_without_raising():
+    marked = read_events(_export(["9-May-20", "garbage"]), errors="mark")
+    events, _ = conflictmap.attach_events(marked)
+    assert list(events.valid) == [True, False] and "garbage" in events.problems.iloc[1]
+
+
+def test_a_row_with_more_fields_than_the_header_names_its_line(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("event_date,event_type,location\n2020-05-09,Battles,Kafr Nabl\n"
+                    "2020-05-10,Battles,Kafr Nabl,extra\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 3 has 4 fields but the header has 3") as info:
+        read_events(path, errors="mark")
+    assert info.value.row == 1
+    first = tmp_path / "first.csv"  # pandas alone would take the first column as the index here
+    first.write_text("event_date,event_type,location\n2020-05-09,Battles,Kafr Nabl,extra\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 2"):
+        read_events(first)
+
+
+def test_a_complete_file_without_a_final_line_end_is_not_cut(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("event_date,event_type,location\n2020-05-09,Battles,Kafr Nabl", encoding="utf-8")
+    assert list(read_events(path).location) == ["Kafr Nabl"]
