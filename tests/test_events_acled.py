@@ -151,3 +151,66 @@ def test_a_complete_file_without_a_final_line_end_is_not_cut(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("event_date,event_type,location\n2020-05-09,Battles,Kafr Nabl", encoding="utf-8")
     assert list(read_events(path).location) == ["Kafr Nabl"]
+
+
+# ------------------------------------------------------------------ attaching rows that come with a point
+RUWAYHAH_IDLIB = (36.69412, 35.74062)  # gn:165178; its namesake gn:165179 is in Deir ez-Zor
+RUWAYHAH_DEIR = (40.43377, 35.14155)
+
+
+def _with_points(points, location="Al-Ruwayha", **extra):
+    n = len(points)
+    table = {"event_id_cnty": [f"P{i}" for i in range(n)], "event_date": ["9-May-20"] * n,
+             "event_type": ["Battles"] * n, "location": [location] * n,
+             "longitude": [p[0] for p in points], "latitude": [p[1] for p in points]}
+    table.update(extra)
+    return pd.DataFrame(table)
+
+
+def test_a_point_chooses_among_the_places_of_its_name_and_never_moves():
+    points = [(RUWAYHAH_IDLIB[0] + 0.01, RUWAYHAH_IDLIB[1] - 0.01), (RUWAYHAH_DEIR[0] - 0.02, RUWAYHAH_DEIR[1])]
+    events, review = conflictmap.attach_events(_with_points(points))
+    assert list(events.place_id) == ["gn:165178", "gn:165179"]
+    assert list(events.match_status) == ["matched", "matched"] and review.empty
+    assert list(events.admin1) == ["Idleb", "Deir-ez-Zor"] and list(events.admin2) == ["Ariha", "Deir-ez-Zor"]
+    assert [(g.x, g.y) for g in events.geometry] == points  # the coders' points, untouched
+    assert list(events.longitude) == [p[0] for p in points]
+    name_only, _ = conflictmap.attach_events(_with_points(points), keep_coordinates=False)
+    assert list(name_only.match_status) == ["ambiguous", "ambiguous"]  # the name alone cannot tell
+
+
+def test_a_point_far_from_every_place_of_its_name_goes_to_review_with_the_distance():
+    far = (RUWAYHAH_IDLIB[0], RUWAYHAH_IDLIB[1] + 0.2)  # 22 km north of the Idlib one
+    events, review = conflictmap.attach_events(_with_points([far], admin1=["Idlib"]))
+    assert events.match_status.iloc[0] == "ambiguous"
+    assert events.match_reason.iloc[0] == "Al-Ruwayha, 22 km from the nearest Ruwayhah"
+    assert (events.longitude.iloc[0], events.latitude.iloc[0]) == far
+    assert list(review.event_id_cnty) == ["P0"] and "22 km" in review.match_reason.iloc[0]
+
+
+def test_a_matched_name_keeps_its_point_and_its_place():
+    kafr_nabl = (36.5650, 35.6140)  # about 100 m from the gazetteer's Kafr Nabl
+    events, _ = conflictmap.attach_events(_with_points([kafr_nabl], location="Kafr Nabl", admin1=["Idlib"]))
+    row = events.iloc[0]
+    assert (row.place_id, row.match_status, row.match_method) == ("gn:168661", "matched", "alias")
+    assert (row.longitude, row.latitude) == kafr_nabl
+
+
+def test_admin2_hint_is_used_without_a_point():
+    table = _with_points([(None, None)], admin2=["Ariha"]).astype({"longitude": float, "latitude": float})
+    events, _ = conflictmap.attach_events(table)
+    assert (events.place_id.iloc[0], events.match_status.iloc[0]) == ("gn:165178", "matched")
+    assert events.admin2_hint.iloc[0] == "Ariha"
+
+
+def test_rows_of_other_countries_are_kept_unresolved_with_their_points():
+    table = _with_points([(44.13, 17.49), (34.30, 31.34), RUWAYHAH_IDLIB], location="Kafr Nabl",
+                         country=["Saudi Arabia", None, "Syria"], iso3=["SAU", "PSE", "SYR"])
+    for keep in (True, False):
+        events, review = conflictmap.attach_events(table, keep_coordinates=keep)
+        assert list(events.match_status[:2]) == ["unresolved", "unresolved"]
+        assert list(events.match_reason[:2]) == ["outside Syria (Saudi Arabia)", "outside Syria (PSE)"]
+        assert events.place_id[:2].isna().all()
+        assert [(g.x, g.y) for g in events.geometry[:2]] == [(44.13, 17.49), (34.30, 31.34)]
+        assert events.match_status.iloc[2] != "unresolved"  # the Syrian row is looked up
+        assert list(review.event_id_cnty[:2]) == ["P0", "P1"]

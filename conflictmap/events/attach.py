@@ -38,6 +38,8 @@ import pandas as pd
 from ..errors import InputError
 from .._atomic import atomic_path
 from ..geocoding.corrections import CORRECTION_COLUMNS, read_corrections
+from .by_point import place_near_point, resolve_row
+from .countries import outside_syria
 from .io import read_events, to_geodataframe
 
 log = logging.getLogger(__name__)
@@ -136,12 +138,73 @@ def save_corrections(review: pd.DataFrame, path: str | os.PathLike, *, gazetteer
     return path
 
 
+def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A hint column as text ('' where empty or absent)."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+
+
+def _by_name(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any) -> pd.DataFrame:
+    """The geocoder's answer for each row's name and admin hints (the point is not used)."""
+    if rows.empty:
+        return _empty_found()
+    return _resolve_distinct(rows, hints, geocoder, with_point=False)
+
+
+def _by_point(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any) -> pd.DataFrame:
+    """The place of each row's name nearest its point (:func:`~conflictmap.events.by_point.place_near_point`)."""
+    if rows.empty:
+        return _empty_found()
+    return _resolve_distinct(rows, hints, geocoder, with_point=True)
+
+
+def _resolve_distinct(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any, *, with_point: bool) -> pd.DataFrame:
+    """Resolve each distinct (location, admin1, admin2, admin3[, point]) once; one answer row per input row."""
+    from ..geocoding.batch import matches_to_frame
+
+    keys = pd.DataFrame({"location": _text_column(rows, "location"),
+                         **{level: hints[level].loc[rows.index] for level in hints}})
+    if with_point:
+        keys["lon"] = rows["longitude"].astype(float)
+        keys["lat"] = rows["latitude"].astype(float)
+    codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
+    matches = []
+    for key in uniques:
+        location, admin1, admin2, admin3 = key[:4]
+        if with_point:
+            matches.append(place_near_point(geocoder, location, lon=key[4], lat=key[5], admin1=admin1,
+                                            admin2=admin2, admin3=admin3))
+        else:
+            matches.append(resolve_row(geocoder, location, admin1=admin1, admin2=admin2, admin3=admin3))
+    table = matches_to_frame(matches)
+    out = table.take(codes).reset_index(drop=True)
+    out.index = rows.index
+    return out
+
+
+def _empty_found() -> pd.DataFrame:
+    from ..geocoding.batch import matches_to_frame
+
+    return matches_to_frame([])
+
+
+def _outside(countries: pd.Series) -> pd.DataFrame:
+    """Rows of another country: unresolved, the reason naming it; nothing is looked up."""
+    from ..geocoding.batch import matches_to_frame
+    from ..geocoding.matching import Match
+
+    table = matches_to_frame([Match(query="", status="unresolved", reason=f"outside Syria ({c})") for c in countries])
+    table.index = countries.index
+    return table
+
+
 def attach_events(
     events: Any,
     *,
     gazetteer: Any = None,
     corrections: str | os.PathLike | None = None,
-    keep_coordinates: bool = False,
+    keep_coordinates: bool = True,
     errors: Literal["raise", "mark"] = "raise",
 ) -> Attached:
     """Attach every event to a gazetteer place.
@@ -176,31 +239,40 @@ def attach_events(
     if type(events).__module__.startswith("dask"):  # the Dask path runs this per partition
         raise InputError("conflictmap.events.attach_events() takes a pandas table or a file; "
                          "conflictmap.attach_events() also takes a Dask DataFrame", value=type(events).__name__)
-    from ..geocoding.batch import geocode
     from ..geocoding.geocoder import Geocoder
 
     frame = pd.DataFrame(read_events(events, errors=errors)).drop(columns="geometry")
     if corrections is not None and not Path(corrections).exists():
         corrections = None  # nothing corrected yet
     geocoder = Geocoder(gazetteer, corrections=corrections)
-    query = pd.DataFrame({"q_location": frame["location"], "q_admin1": frame["admin1"]}, index=frame.index)
-    found = pd.DataFrame(geocode(query, name="q_location", admin1="q_admin1", geocoder=geocoder))
-
+    hints = {level: _text_column(frame, level) for level in ("admin1", "admin2", "admin3")}
+    outside = outside_syria(frame)
     had_point = frame["latitude"].notna() & frame["longitude"].notna()
+    by_point = had_point & outside.isna() if keep_coordinates else pd.Series(False, index=frame.index)
+    by_name = ~by_point & outside.isna()
+    found = pd.concat([_by_name(frame.loc[by_name], hints, geocoder),
+                       _by_point(frame.loc[by_point], hints, geocoder),
+                       _outside(outside[outside.notna()])]).reindex(frame.index)
+
+    keep_point = had_point & (by_point | outside.notna())
     if had_point.any() and not keep_coordinates:
         frame["input_latitude"] = frame["latitude"]
         frame["input_longitude"] = frame["longitude"]
-    use_input = had_point if keep_coordinates else pd.Series(False, index=frame.index)
-    frame["latitude"] = frame["latitude"].where(use_input, found["latitude"]).astype(float)
-    frame["longitude"] = frame["longitude"].where(use_input, found["longitude"]).astype(float)
-    frame["admin1_hint"] = frame["admin1"]
-    matched = found["match_status"] != "unresolved"
-    frame["admin1"] = found["admin1"].where(matched & found["admin1"].notna(), frame["admin1"]).astype("string")
+    frame["latitude"] = frame["latitude"].where(keep_point, found["latitude"]).astype(float)
+    frame["longitude"] = frame["longitude"].where(keep_point, found["longitude"]).astype(float)
+    # the admin areas of the place found; a kept point that no place of its name is near keeps the table's
+    placed = (found["match_status"] == "matched") | ((found["match_status"] == "ambiguous") & ~keep_point)
+    for level in ("admin1", "admin2", "admin3"):
+        if level in frame.columns:
+            frame[f"{level}_hint"] = frame[level]
+    frame["admin1"] = found["admin1"].where(placed & found["admin1"].notna(), frame["admin1"]).astype("string")
     given = frame["geo_precision"]
     found_precision = found["geo_precision"].astype("Int64")
     frame["geo_precision"] = pd.concat([given, found_precision], axis=1).max(axis=1).astype("Int64")
     for column in _FROM_GEOCODER:
         values = found[column]
+        if column in ("admin2", "admin3") and f"{column}_hint" in frame.columns:
+            values = values.where(placed & values.notna(), frame[f"{column}_hint"])
         frame[column] = values.astype("string") if column != "match_score" else values.astype(float)
     attached = to_geodataframe(frame)
     review = review_table(attached)

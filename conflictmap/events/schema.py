@@ -330,8 +330,11 @@ def _check_float(series: pd.Series, column: str, low: float, high: float, proble
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    values = [pd.NA if _is_missing(v) else str(v).strip() for v in series]
-    return pd.Series(values, index=series.index, dtype="string")
+    """Each cell as stripped text, missing and blank cells as NA; every distinct value is
+    handled once (a column repeats a few actors, places and types)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    texts = np.array([pd.NA if _is_missing(v) else str(v).strip() for v in uniques] + [pd.NA], dtype=object)
+    return pd.Series(texts[codes], index=series.index, dtype="string")
 
 
 def validate_events(
