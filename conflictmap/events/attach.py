@@ -1,8 +1,9 @@
 """Attach events to gazetteer places, list what needs review, and remember the analyst's fixes.
 
-:func:`attach_events` geocodes the ``location`` column with the ``admin1`` hint through
-:func:`conflictmap.geocode` and returns every input row, plus a review table of the rows that are
-ambiguous or unresolved with their candidates. The analyst writes the right place id into the
+:func:`attach_events` geocodes the ``location`` column with the table's admin hints (a row that
+comes with a point keeps it and the point chooses among the places of its name, see
+:mod:`conflictmap.events.by_point`) and returns every input row, plus a review table of the rows
+that are ambiguous or unresolved with their candidates. The analyst writes the right place id into the
 review table's ``correct_place_id`` column and calls :func:`save_corrections`; the corrections file
 (``name, admin1, place_id, note``) is applied on the next run.
 
@@ -213,16 +214,23 @@ def attach_events(
     ----------
     events
         A (Geo)DataFrame or a file :func:`~conflictmap.events.io.read_events` reads (an ACLED
-        export works as it is). Uses the ``location`` column and the ``admin1`` hint.
+        export works as it is). Uses the ``location`` column and the ``admin1``, ``admin2`` and
+        ``admin3`` hints the table has (the table's values are kept as ``admin1_hint`` ...).
     gazetteer
         A :class:`~conflictmap.gazetteer.Gazetteer`; the bundled one by default.
     corrections
         A corrections file (see :func:`save_corrections`); applied before any other match. It
         need not exist yet.
     keep_coordinates
-        Rows that come with coordinates (an ACLED export) keep them; the place found is still
-        recorded. By default the gazetteer point is used and the input's coordinates are kept in
-        ``input_latitude`` / ``input_longitude``.
+        ``True`` (default): a row that comes with a point (an ACLED export) keeps it, and the
+        point chooses among the places of the row's name: the nearest within a few km gives
+        ``place_id``, the admin areas and ``matched``; a point far from every place of that name
+        goes to review with the distance in ``match_reason``
+        (:func:`~conflictmap.events.by_point.place_near_point`). ``False``: the name and hints
+        alone decide, the gazetteer point replaces the row's, which is kept in
+        ``input_latitude`` / ``input_longitude``. Rows of another country (``country`` /
+        ``iso3`` / ``iso`` columns) are never looked up: ``unresolved``, "outside Syria
+        (<country>)", their points untouched.
     errors
         Validation mode, see :func:`~conflictmap.events.schema.validate_events`.
 

@@ -1,8 +1,10 @@
 """Read and write event tables: CSV, Excel, GeoJSON, GeoParquet and DataFrames.
 
-:func:`read_events` loads a table (an ACLED export loads unchanged: its extra columns are kept),
-validates it with :func:`~conflictmap.events.schema.validate_events` and returns a GeoDataFrame
-with a point for every row that has coordinates. :func:`write_events` writes GeoJSON,
+:func:`read_events` loads a table (an ACLED export loads as downloaded: its extra columns are
+kept, its dates read in the one form the column is written in, its pre-2019 event types read as
+today's, a last row cut off mid-line reported), validates it with
+:func:`~conflictmap.events.schema.validate_events` and returns a GeoDataFrame with a point for
+every row that has coordinates. :func:`write_events` writes GeoJSON,
 GeoParquet or CSV atomically.
 
 Examples
