@@ -214,3 +214,14 @@ def test_rows_of_other_countries_are_kept_unresolved_with_their_points():
         assert [(g.x, g.y) for g in events.geometry[:2]] == [(44.13, 17.49), (34.30, 31.34)]
         assert events.match_status.iloc[2] != "unresolved"  # the Syrian row is looked up
         assert list(review.event_id_cnty[:2]) == ["P0", "P1"]
+
+
+def test_a_spelling_like_a_known_name_is_matched_only_when_the_point_is_at_that_place():
+    at_kansafrah, far = (36.4855, 35.6595), (36.4855, 35.80)
+    table = _with_points([at_kansafrah, far], location="Kanasfra", admin1=["Idlib", "Idlib"])
+    events, review = conflictmap.attach_events(table)
+    assert list(events.match_status) == ["matched", "ambiguous"]
+    assert events.place_id.iloc[0] == "gn:168572" and events.match_method.iloc[0] == "fuzzy+point"
+    assert events.match_reason.iloc[1] == "Kanasfra, 16 km from the nearest Kansafrah"
+    name_only, _ = conflictmap.attach_events(table, keep_coordinates=False)
+    assert (name_only.match_status == "ambiguous").all()  # a look-alike spelling alone is never matched

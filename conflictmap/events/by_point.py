@@ -111,18 +111,19 @@ def place_near_point(geocoder: Any, location: str, *, lon: float, lat: float, ad
     if match.place_id and all(c.place_id != match.place_id for c in cands):
         row = geocoder.index.row_of[match.place_id]
         cands.append(geocoder.index._candidate(row, match.name or "", match.method or "", match.score))
-    strong = [c for c in cands if c.method not in LOOKALIKE_METHODS]
-    # a known name is that name: a village spelt like it near the point is another village
-    cands = strong or [c for c in cands if c.score >= UNRESOLVED_BELOW]
+    cands = [c for c in cands if c.method not in LOOKALIKE_METHODS or c.score >= UNRESOLVED_BELOW]
     if not cands:
         return match
     scored = sorted(((_distance_km(geocoder, c, lon, lat), i, c) for i, c in enumerate(cands)),
                     key=lambda t: (t[0], t[1]))
     places = [t for t in scored if t[2].feature_type not in AREA_TYPES]
     areas = [t for t in scored if t[2].feature_type in AREA_TYPES]
-    # a place within reach first; an admin area or region only when it is the geocoder's answer
-    # (the governorate of Aleppo holds the point of "Aleppo - X" but is no answer for it)
-    reach = [t for t in places if t[0] <= _reach_km(t[2])]
+    # a place of the name within reach first, then one spelt like it right at the point (Zarzur
+    # for Zurzur), then an admin area or region that is the geocoder's own answer and holds the
+    # point (the governorate of Aleppo holds the point of "Aleppo - X" but is no answer for it)
+    strong = [t for t in places if t[2].method not in LOOKALIKE_METHODS]
+    reach = [t for t in strong if t[0] <= _reach_km(t[2])]
+    reach += [t for t in places if t[2].method in LOOKALIKE_METHODS and t[0] <= _reach_km(t[2])]
     reach += [t for t in areas if t[2].place_id == match.place_id and t[0] <= AREA_MARGIN_KM]
     for km, _, cand in reach[:1]:
         if cand.place_id == match.place_id and match.status == "matched":
@@ -132,7 +133,8 @@ def place_near_point(geocoder: Any, location: str, *, lon: float, lat: float, ad
                      method=f"{cand.method}+point",
                      reason=f"the nearest {cand.name} to the given point ({km:.1f} km)",
                      candidates=match.candidates)
-    km, _, nearest = (places or areas)[0]
+    # the reason names the nearest place of the name itself when there is one
+    km, _, nearest = (strong or places or areas)[0]
     best = decide(geocoder.index, location, [nearest])
     shown = f"{km:.0f}" if km >= 10 else f"{km:.1f}"
     return _with(best, status="ambiguous", query=location, score=round(min(nearest.score, 100.0), 1),
