@@ -72,7 +72,7 @@ def _distance_km(geocoder: Any, cand: Candidate, lon: float, lat: float) -> floa
 
 def _reach_km(cand: Candidate) -> float:
     """How far from a place's point the row's point may lie: :data:`KEEP_KM`, more for a city
-    (the radius of its people at :data:`TOWN_DENSITY`: Aleppo's two million give 11 km), less
+    (the radius of its people at :data:`TOWN_DENSITY`: two million people give 11 km), less
     for a name only spelt like the row's."""
     if cand.method in LOOKALIKE_METHODS:
         return LOOKALIKE_KM
@@ -118,9 +118,10 @@ def place_near_point(geocoder: Any, location: str, *, lon: float, lat: float, ad
                     key=lambda t: (t[0], t[1]))
     places = [t for t in scored if t[2].feature_type not in AREA_TYPES]
     areas = [t for t in scored if t[2].feature_type in AREA_TYPES]
-    # a place of the name within reach first, then one spelt like it right at the point (Zarzur
-    # for Zurzur), then an admin area or region that is the geocoder's own answer and holds the
-    # point (the governorate of Aleppo holds the point of "Aleppo - X" but is no answer for it)
+    # a place of the name within reach first, then one spelt like it right at the point (another
+    # transliteration of the same village), then an admin area or region that is the geocoder's
+    # own answer and holds the point (a city's governorate holds the point of "City - Quarter"
+    # but is no answer for it)
     strong = [t for t in places if t[2].method not in LOOKALIKE_METHODS]
     reach = [t for t in strong if t[0] <= _reach_km(t[2])]
     reach += [t for t in places if t[2].method in LOOKALIKE_METHODS and t[0] <= _reach_km(t[2])]
