@@ -6,7 +6,9 @@ The export is ``../shared/eval/acled_notes_dev.csv`` (ACLED's Syria events of Ja
 ``28-Feb-18`` form and its pre-2019 event types as they are, and read with ``read_events``.
 ``attach_events`` then runs twice in the same run: ``keep_coordinates=False`` (the behaviour before
 issue 23: the gazetteer point replaces the coder's) and the default (the coder's point is kept and
-chooses among the places of the row's name). Figures per row.
+chooses among the places of the row's name). Figures per row. The other development sets
+(``airwars_dev.csv``, ``ucdp_dev.csv``: a place text, its governorate and point per row) are then
+attached the same two ways.
 
 Usage::
 
@@ -28,7 +30,10 @@ import pandas as pd
 import conflictmap
 from conflictmap.geocoding.matching import haversine_km
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "acled_notes_dev.csv"
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+DEFAULT = EVAL / "acled_notes_dev.csv"
+#: the other development sets: one row per place text with its point (no dates or types)
+POINT_SETS = ("airwars_dev.csv", "ucdp_dev.csv")
 
 
 def as_export(path: Path, out: Path) -> pd.DataFrame:
@@ -100,7 +105,30 @@ def main(argv: list[str] | None = None) -> int:
         print(table.to_string(float_format=lambda v: f"{v:.3f}"))
         print(f"\nreview reasons after (top {args.show}):")
         print(kinds.str.slice(0, 100).value_counts().head(args.show).to_string())
+    other_sets(figures)
     return 0
+
+
+def other_sets(measure_run) -> None:
+    """The other development sets read as tables with points: before and after, same run."""
+    rows = []
+    for name in POINT_SETS:
+        path = EVAL / name
+        if not path.exists():
+            continue
+        raw = pd.read_csv(path, dtype={"location": str, "admin1": str}, keep_default_na=False)
+        table = raw[["location", "admin1", "latitude", "longitude"]].assign(event_date="2020-01-01",
+                                                                           event_type="Battles")
+        lon0, lat0 = table["longitude"].to_numpy(float), table["latitude"].to_numpy(float)
+        for label, keep in (("before", False), ("after", True)):
+            t0 = time.perf_counter()
+            attached, review = conflictmap.attach_events(table, keep_coordinates=keep)
+            rows.append(measure_run(f"{name} {label}", attached, review, lon0, lat0, time.perf_counter() - t0))
+    if rows:
+        print("\nthe other development sets as tables with points (before: keep_coordinates=False):")
+        cols = ["rows", "to review", "review share", "points moved", "matched", "ambiguous", "unresolved",
+                "matched place > 5 km from the coder's point"]
+        print(pd.DataFrame(rows).set_index("run")[cols].T.to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 if __name__ == "__main__":
