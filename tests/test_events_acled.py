@@ -213,7 +213,8 @@ def test_rows_of_other_countries_are_kept_unresolved_with_their_points():
         assert events.place_id[:2].isna().all()
         assert [(g.x, g.y) for g in events.geometry[:2]] == [(44.13, 17.49), (34.30, 31.34)]
         assert events.match_status.iloc[2] != "unresolved"  # the Syrian row is looked up
-        assert list(review.event_id_cnty[:2]) == ["P0", "P1"]
+        assert list(events.match_method[:2]) == ["country", "country"]
+        assert "P0" not in set(review.event_id_cnty) and "P1" not in set(review.event_id_cnty)  # nothing to decide
 
 
 def test_a_spelling_like_a_known_name_is_matched_only_when_the_point_is_at_that_place():

@@ -49,6 +49,8 @@ __all__ = ["Attached", "attach_events", "review_table", "save_corrections", "loa
 
 REVIEW_COLUMNS = ["row", "event_id_cnty", "location", "admin1", "match_status", "match_reason", "place_id",
                   "place_name", "candidates", "correct_place_id"]
+#: ``match_method`` of a row of another country (never looked up, never reviewed)
+OUTSIDE_METHOD = "country"
 _FROM_GEOCODER = ["place_id", "place_name", "admin2", "admin3", "match_score", "match_method", "match_status",
                   "match_reason", "match_candidates"]
 
@@ -84,9 +86,11 @@ def _candidates_text(raw: Any) -> str:
 def review_table(events: pd.DataFrame) -> pd.DataFrame:
     """The rows of attached events that are ambiguous or unresolved, with their candidates.
 
-    ``row`` is the event's index label; ``correct_place_id`` is left empty for the analyst.
+    Rows of another country (``match_method`` :data:`OUTSIDE_METHOD`) need no decision and are
+    left out. ``row`` is the event's index label; ``correct_place_id`` is left empty for the analyst.
     """
-    todo = events[events["match_status"] != "matched"]
+    method = events["match_method"] if "match_method" in events.columns else pd.Series("", index=events.index)
+    todo = events[(events["match_status"] != "matched") & (method != OUTSIDE_METHOD)]
     review = pd.DataFrame({
         "row": todo.index,
         "event_id_cnty": todo["event_id_cnty"].to_numpy(),
@@ -195,7 +199,8 @@ def _outside(countries: pd.Series) -> pd.DataFrame:
     from ..geocoding.batch import matches_to_frame
     from ..geocoding.matching import Match
 
-    table = matches_to_frame([Match(query="", status="unresolved", reason=f"outside Syria ({c})") for c in countries])
+    table = matches_to_frame([Match(query="", status="unresolved", reason=f"outside Syria ({c})", method=OUTSIDE_METHOD)
+                              for c in countries])
     table.index = countries.index
     return table
 
