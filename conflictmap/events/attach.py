@@ -90,7 +90,7 @@ def review_table(events: pd.DataFrame) -> pd.DataFrame:
     left out. ``row`` is the event's index label; ``correct_place_id`` is left empty for the analyst.
     """
     method = events["match_method"] if "match_method" in events.columns else pd.Series("", index=events.index)
-    todo = events[(events["match_status"] != "matched") & (method != OUTSIDE_METHOD)]
+    todo = events[(events["match_status"] != "matched") & (method.astype(object).fillna("") != OUTSIDE_METHOD)]
     review = pd.DataFrame({
         "row": todo.index,
         "event_id_cnty": todo["event_id_cnty"].to_numpy(),
@@ -150,48 +150,41 @@ def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
 
 
-def _by_name(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any) -> pd.DataFrame:
-    """The geocoder's answer for each row's name and admin hints (the point is not used)."""
+def _resolve_distinct(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any, *,
+                      with_point: bool) -> pd.DataFrame:
+    """One answer row per input row, each distinct (location, admin1, admin2, admin3) resolved
+    once; ``with_point``: each distinct (..., point) by
+    :func:`~conflictmap.events.by_point.place_near_point`, else by the name and hints alone."""
+    from ..geocoding.batch import PROGRESS_MIN_NAMES, matches_to_frame
+    from ..geocoding.matching import Match
+
     if rows.empty:
-        return _empty_found()
-    return _resolve_distinct(rows, hints, geocoder, with_point=False)
-
-
-def _by_point(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any) -> pd.DataFrame:
-    """The place of each row's name nearest its point (:func:`~conflictmap.events.by_point.place_near_point`)."""
-    if rows.empty:
-        return _empty_found()
-    return _resolve_distinct(rows, hints, geocoder, with_point=True)
-
-
-def _resolve_distinct(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any, *, with_point: bool) -> pd.DataFrame:
-    """Resolve each distinct (location, admin1, admin2, admin3[, point]) once; one answer row per input row."""
-    from ..geocoding.batch import matches_to_frame
-
+        return matches_to_frame([])
     keys = pd.DataFrame({"location": _text_column(rows, "location"),
                          **{level: hints[level].loc[rows.index] for level in hints}})
     if with_point:
         keys["lon"] = rows["longitude"].astype(float)
         keys["lat"] = rows["latitude"].astype(float)
     codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
+    iterator: Any = uniques
+    if len(uniques) >= PROGRESS_MIN_NAMES:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(uniques, desc="attaching", unit="place")
     matches = []
-    for key in uniques:
+    for key in iterator:
         location, admin1, admin2, admin3 = key[:4]
-        if with_point:
-            matches.append(place_near_point(geocoder, location, lon=key[4], lat=key[5], admin1=admin1,
-                                            admin2=admin2, admin3=admin3))
-        else:
-            matches.append(resolve_row(geocoder, location, admin1=admin1, admin2=admin2, admin3=admin3))
-    table = matches_to_frame(matches)
-    out = table.take(codes).reset_index(drop=True)
+        try:
+            if with_point:
+                matches.append(place_near_point(geocoder, location, lon=key[4], lat=key[5], admin1=admin1,
+                                                admin2=admin2, admin3=admin3))
+            else:
+                matches.append(resolve_row(geocoder, location, admin1=admin1, admin2=admin2, admin3=admin3))
+        except InputError as exc:  # a bad value on one row must not stop the table
+            matches.append(Match(query=location, status="unresolved", reason=str(exc)))
+    out = matches_to_frame(matches).take(codes).reset_index(drop=True)
     out.index = rows.index
     return out
-
-
-def _empty_found() -> pd.DataFrame:
-    from ..geocoding.batch import matches_to_frame
-
-    return matches_to_frame([])
 
 
 def _outside(countries: pd.Series) -> pd.DataFrame:
@@ -263,8 +256,8 @@ def attach_events(
     had_point = frame["latitude"].notna() & frame["longitude"].notna()
     by_point = had_point & outside.isna() if keep_coordinates else pd.Series(False, index=frame.index)
     by_name = ~by_point & outside.isna()
-    found = pd.concat([_by_name(frame.loc[by_name], hints, geocoder),
-                       _by_point(frame.loc[by_point], hints, geocoder),
+    found = pd.concat([_resolve_distinct(frame.loc[by_name], hints, geocoder, with_point=False),
+                       _resolve_distinct(frame.loc[by_point], hints, geocoder, with_point=True),
                        _outside(outside[outside.notna()])]).reindex(frame.index)
 
     keep_point = had_point & (by_point | outside.notna())
