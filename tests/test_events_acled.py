@@ -226,3 +226,15 @@ def test_a_spelling_like_a_known_name_is_matched_only_when_the_point_is_at_that_
     assert events.match_reason.iloc[1] == "Kanasfra, 16 km from the nearest Kansafrah"
     name_only, _ = conflictmap.attach_events(table, keep_coordinates=False)
     assert (name_only.match_status == "ambiguous").all()  # a look-alike spelling alone is never matched
+
+
+def test_a_cut_off_row_in_a_windows_file_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "export.csv"
+    text = HEADER + 'T1,9-May-20,Battles,Army,1,Idlib,Kafr Nabl,35.61,36.56,"two\r\nlines",2\r\nT2,10-May-20,Bat'
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode("utf-8"))
+    with pytest.raises(InputError, match="line 4") as info:
+        read_events(path)
+    assert info.value.row == 1
+    marked = read_events(path, errors="mark")
+    assert list(marked.event_id_cnty) == ["T1", "T2"] and list(marked.valid) == [True, False]
+    assert marked.notes.iloc[0] == "two\r\nlines"

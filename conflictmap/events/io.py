@@ -77,7 +77,8 @@ def _sniff(text: str) -> str:
 def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, CutRow | None]:
     """A CSV table, its rows checked first (:func:`conflictmap._csvrows.check_rows`): a row with
     more fields than the header is an error; a last row cut off is left out and returned."""
-    text = path.read_text(encoding="utf-8-sig")
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # line ends inside quoted cells kept
+        text = fh.read()
     skip = _leading_comment_lines(text)
     sep = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower()) or _sniff(text)
     cut = check_rows(text, sep=sep, skip_lines=skip, source=name)

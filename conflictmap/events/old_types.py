@@ -11,12 +11,12 @@ Examples
 ('Battles', 'Government regains territory')
 >>> old_event_type("Remote violence")
 ('Explosions/Remote violence', None)
->>> old_event_type("riots/protests", inter1="6")
-('Protests', None)
+>>> old_event_type("riots/protests", inter1="6"), old_event_type("Riots/Protests", inter1="Rioters")
+(('Protests', None), ('Riots', None))
 >>> old_event_type("Riots/Protests")
 Traceback (most recent call last):
 ...
-ValueError: an old ACLED 'Riots/Protests' is Riots or Protests by the inter1 code of actor1 (5 rioters, 6 protesters); inter1 is missing
+ValueError: an old ACLED 'Riots/Protests' is Riots or Protests by the inter1 code of actor1 (5 Riots, 6 Protests); inter1 is missing
 >>> old_event_type("Skirmish") is None
 True
 """
@@ -27,6 +27,8 @@ import math
 import re
 from functools import lru_cache
 from typing import Any
+
+import pandas as pd
 
 from .._data import data_rows
 
@@ -41,14 +43,14 @@ def _fold(text: str) -> str:
 
 
 def _code(value: Any) -> str:
-    """An inter code as text ('6' for 6, 6.0 and '6'); '' when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """An inter code as text ('6' for 6, 6.0 and '6', 'protesters' for 'Protesters'); '' when missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value).strip()
     try:
         number = float(text)
     except ValueError:
-        return text
+        return text.casefold()
     return str(int(number)) if number.is_integer() else text
 
 
@@ -93,7 +95,6 @@ def old_event_type(value: Any, inter1: Any = None) -> tuple[str, str | None] | N
     if code in by_code:
         return by_code[code]
     said = f"inter1 is {code!r}" if code else "inter1 is missing"
-    codes = ", ".join(f"{c} {'rioters' if t == 'Riots' else 'protesters' if t == 'Protests' else t}"
-                      for c, (t, _) in sorted(by_code.items()))
-    raise ValueError(f"an old ACLED {value.strip()!r} is {' or '.join(sorted({t for t, _ in by_code.values()}, reverse=True))} "
-                     f"by the inter1 code of actor1 ({codes}); {said}")
+    codes = ", ".join(f"{c} {t}" for c, (t, _) in sorted(by_code.items()) if c.isdigit())
+    types = " or ".join(sorted({t for t, _ in by_code.values()}, reverse=True))
+    raise ValueError(f"an old ACLED {value.strip()!r} is {types} by the inter1 code of actor1 ({codes}); {said}")
