@@ -238,3 +238,10 @@ def test_a_cut_off_row_in_a_windows_file_with_a_byte_order_mark(tmp_path):
     marked = read_events(path, errors="mark")
     assert list(marked.event_id_cnty) == ["T1", "T2"] and list(marked.valid) == [True, False]
     assert marked.notes.iloc[0] == "two\r\nlines"
+
+
+def test_badly_decoded_text_in_an_export_does_not_stop_attaching():
+    table = _with_points([(36.5645, 35.6138), (36.5, 35.6)], location="Kafr Nabl").astype(object)
+    table.loc[1, "location"] = "bad \udcff bytes"
+    events, _ = conflictmap.attach_events(table)
+    assert list(events.match_status) == ["matched", "unresolved"] and events.location.iloc[1] == "bad ? bytes"

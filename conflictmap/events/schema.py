@@ -333,8 +333,18 @@ def _as_text(series: pd.Series) -> pd.Series:
     """Each cell as stripped text, missing and blank cells as NA; every distinct value is
     handled once (a column repeats a few actors, places and types)."""
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    texts = np.array([pd.NA if _is_missing(v) else str(v).strip() for v in uniques] + [pd.NA], dtype=object)
+    texts = np.array([pd.NA if _is_missing(v) else _clean_text(v) for v in uniques] + [pd.NA], dtype=object)
     return pd.Series(texts[codes], index=series.index, dtype="string")
+
+
+def _clean_text(value: Any) -> str:
+    """A cell as stripped text; lone surrogates (a badly decoded file) become "?"."""
+    text = str(value).strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def validate_events(
