@@ -73,6 +73,9 @@ def test_an_unreadable_column_names_its_first_row():
     with pytest.raises(InputError, match="not a date") as info:
         read_events(_export(["soon", "later"]))
     assert info.value.row == 0 and info.value.value == "soon"
+    with pytest.raises(InputError, match="year 20 is outside") as info:  # a typo, not a crash
+        read_events(_export(["2020-05-09", "0020-05-10"]))
+    assert info.value.row == 1
 
 
 def test_pre_2019_event_types_are_read_as_today_s():

@@ -44,6 +44,7 @@ _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", 
 _MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
+_FIRST_YEAR, _LAST_YEAR = pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1  # what datetime64[ns] holds
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class DateForm:
             date = _dt.date(year, month, int(day) if day is not None else 1)
         except ValueError as exc:
             return f"not a valid date: {exc}"
+        if not _FIRST_YEAR <= year <= _LAST_YEAR:
+            return f"not a valid date: year {year} is outside {_FIRST_YEAR}-{_LAST_YEAR}"
         return pd.Timestamp(date), 1 if day is not None else 3
 
 
@@ -121,11 +124,26 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _as_day(value: Any) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
+def _as_day(value: Any) -> Any:
+    """The day of a date or timestamp (NaT for NaT; a date outside what pandas holds as itself)."""
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return pd.Timestamp(value) if _FIRST_YEAR <= value.year <= _LAST_YEAR else _Day(value.year)
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, OverflowError):
+        return _Day(getattr(value, "year", 0))
+    if stamp is pd.NaT:
+        return stamp
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)
     return stamp.normalize()
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A day outside what ``datetime64[ns]`` holds; only its year is looked at."""
+
+    year: int
 
 
 def parse_date_column(values: pd.Series, *, column: str = "event_date") -> ParsedDates:
@@ -162,8 +180,12 @@ def parse_date_column(values: pd.Series, *, column: str = "event_date") -> Parse
             continue
         if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
             stamp = _as_day(value)
-            if stamp is not pd.NaT:
-                day_of[u], prec_of[u] = stamp.to_datetime64(), 1
+            if stamp is pd.NaT:
+                continue
+            if not _FIRST_YEAR <= stamp.year <= _LAST_YEAR:
+                why[u] = f"not a valid date: year {stamp.year} is outside {_FIRST_YEAR}-{_LAST_YEAR}"
+                continue
+            day_of[u], prec_of[u] = np.datetime64(stamp.date(), "ns"), 1
             continue
         if not isinstance(value, str):
             why[u] = "not a date"
