@@ -27,12 +27,14 @@ BENCHES = {
     "map": ["bench_map.py"],
     "service": ["bench_service.py"],
     "text_events": ["eval_text_events.py"],
+    "read_events": ["bench_read_events.py"],
 }
 QUICK = {
     "gazetteer": ["--quick"], "startup": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
     "map": ["--sizes", "2000", "--methods", "ours", "--frames", "2000"],
     "service": ["--quick"],
     "text_events": ["--split", "tune"],
+    "read_events": ["--quick"],
 }
 
 

@@ -307,7 +307,7 @@ def _fill_ids(part: pd.DataFrame, offset: int, id_prefix: str) -> pd.DataFrame:
 
 
 def attach_events_dask(events: Any, *, gazetteer: Any = None, corrections: Any = None,
-                       keep_coordinates: bool = False, errors: Literal["raise", "mark"] = "raise",
+                       keep_coordinates: bool = True, errors: Literal["raise", "mark"] = "raise",
                        id_prefix: str = "CM"):
     """:func:`~conflictmap.events.attach_events` on a Dask DataFrame.
 

@@ -61,7 +61,7 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
 
 
 def attach_events(events: Any, *, gazetteer: Any = None, corrections: str | os.PathLike | None = None,
-                  keep_coordinates: bool = False, errors: Literal["raise", "mark"] = "raise") -> Attached:
+                  keep_coordinates: bool = True, errors: Literal["raise", "mark"] = "raise") -> Attached:
     """Attach every event of a table, a file or a Dask DataFrame to a gazetteer place.
 
     The parameters and the result are those of :func:`conflictmap.events.attach.attach_events`

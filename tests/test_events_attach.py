@@ -32,16 +32,17 @@ def test_every_row_comes_out_with_its_place(table):
     assert list(events.match_status) == ["matched", "ambiguous", "matched", "unresolved"]
     assert events.place_id.iloc[0] == "gn:168572" and events.admin1.iloc[0] == "Idleb"
     assert events.admin1_hint.iloc[0] == "Idlib"
-    assert events.input_latitude.iloc[0] == pytest.approx(35.66)
+    assert events.latitude.iloc[0] == 35.66  # the row's own point is kept (keep_coordinates=True)
     assert events.geometry.iloc[3] is None
     assert list(review.event_id_cnty) == ["A2", "A4"]
     assert "gn:165178" in review.candidates.iloc[0] and "gn:165179" in review.candidates.iloc[0]
     assert review.match_reason.iloc[1]
 
 
-def test_keep_coordinates(table):
-    events, _ = attach_events(table, keep_coordinates=True)
-    assert events.latitude.iloc[0] == pytest.approx(35.66) and events.place_id.iloc[0] == "gn:168572"
+def test_keep_coordinates_false_uses_the_gazetteer_point(table):
+    events, _ = attach_events(table, keep_coordinates=False)
+    assert events.place_id.iloc[0] == "gn:168572" and events.latitude.iloc[0] == pytest.approx(35.65935)
+    assert events.input_latitude.iloc[0] == pytest.approx(35.66)
 
 
 def test_corrections_round_trip(table, tmp_path):

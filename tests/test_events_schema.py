@@ -18,7 +18,7 @@ from conflictmap.events.schema import (
 
 def _table(**overrides):
     base = {
-        "event_date": ["2020-06-26", "30 June 2020", "2020-07"],
+        "event_date": ["2020-06-26", "2020-06-30", "2020-07"],
         "event_type": ["Battles", "explosions/remote violence", "Strategic developments"],
         "sub_event_type": ["Armed clash", "shelling/artillery/missile attack", "Non-violent transfer of territory"],
         "location": ["al-Sukhna", "Kashal Ubayd", "Kahil"],
@@ -67,7 +67,8 @@ def test_valid_table_is_normalised_and_keeps_every_row_in_order():
     [
         ("event_date", "2020-02-30", "not a valid date"),
         ("event_date", "yesterday", "not a date"),
-        ("event_date", "03/04/2020", "ambiguous"),
+        ("event_date", "30 June 2020", "a column uses one form"),
+        ("event_date", "03/04/2020", "a column uses one form"),
         ("event_type", "Skirmish", "unknown event type"),
         ("sub_event_type", "Air/drone strike", "not a sub-event type of 'Battles'"),
         ("fatalities", -3, "cannot be negative"),
@@ -119,7 +120,7 @@ def test_duplicate_ids_are_reported():
 
 def test_acled_style_export_loads_unchanged():
     acled = pd.DataFrame({
-        "event_id_cnty": ["SYR100", "SYR101"], "event_date": ["26 June 2020", "2020-06-30"], "year": [2020, 2020],
+        "event_id_cnty": ["SYR100", "SYR101"], "event_date": ["26 June 2020", "30 June 2020"], "year": [2020, 2020],
         "time_precision": [1, 2], "disorder_type": ["Political violence", "Political violence"],
         "event_type": ["Battles", "Explosions/Remote violence"],
         "sub_event_type": ["Armed clash", "Air/drone strike"], "actor1": ["Islamic State (Syria)", "Military Forces of Russia (2000-)"],
@@ -137,6 +138,8 @@ def test_parsers():
     assert parse_event_date(dt.date(2020, 6, 26)) == (pd.Timestamp("2020-06-26"), 1)
     assert parse_event_date("June 26, 2020")[0] == pd.Timestamp("2020-06-26")
     assert parse_event_date("26/06/2020")[0] == pd.Timestamp("2020-06-26")
+    with pytest.raises(ValueError, match="ambiguous"):
+        parse_event_date("03/04/2020")
     assert parse_fatalities("2 to 7") == 2  # ACLED: the lowest figure
     assert parse_fatalities("10+") == 10
     with pytest.raises(ValueError):

@@ -156,7 +156,7 @@ def test_missing_column_is_clear():
 
 
 EVENTS = pd.DataFrame({
-    "event_date": ["2020-06-30", "2020-07-01", "1 July 2020", "2020-07-02", "2020-07-02", "2020-07-03", "2020-07-03",
+    "event_date": ["2020-06-30", "2020-07-01", "2020-07-01", "2020-07-02", "2020-07-02", "2020-07-03", "2020-07-03",
                    "2020-07-04"],
     "event_type": ["Battles", "Explosions/Remote violence", "Battles", "Battles", "Violence against civilians",
                    "Battles", "Battles", "Protests"],

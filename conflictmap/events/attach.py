@@ -1,8 +1,9 @@
 """Attach events to gazetteer places, list what needs review, and remember the analyst's fixes.
 
-:func:`attach_events` geocodes the ``location`` column with the ``admin1`` hint through
-:func:`conflictmap.geocode` and returns every input row, plus a review table of the rows that are
-ambiguous or unresolved with their candidates. The analyst writes the right place id into the
+:func:`attach_events` geocodes the ``location`` column with the table's admin hints (a row that
+comes with a point keeps it and the point chooses among the places of its name, see
+:mod:`conflictmap.events.by_point`) and returns every input row, plus a review table of the rows
+that are ambiguous or unresolved with their candidates. The analyst writes the right place id into the
 review table's ``correct_place_id`` column and calls :func:`save_corrections`; the corrections file
 (``name, admin1, place_id, note``) is applied on the next run.
 
@@ -38,6 +39,8 @@ import pandas as pd
 from ..errors import InputError
 from .._atomic import atomic_path
 from ..geocoding.corrections import CORRECTION_COLUMNS, read_corrections
+from .by_point import place_near_point, resolve_row
+from .countries import outside_syria
 from .io import read_events, to_geodataframe
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,8 @@ __all__ = ["Attached", "attach_events", "review_table", "save_corrections", "loa
 
 REVIEW_COLUMNS = ["row", "event_id_cnty", "location", "admin1", "match_status", "match_reason", "place_id",
                   "place_name", "candidates", "correct_place_id"]
+#: ``match_method`` of a row of another country (never looked up, never reviewed)
+OUTSIDE_METHOD = "country"
 _FROM_GEOCODER = ["place_id", "place_name", "admin2", "admin3", "match_score", "match_method", "match_status",
                   "match_reason", "match_candidates"]
 
@@ -81,9 +86,11 @@ def _candidates_text(raw: Any) -> str:
 def review_table(events: pd.DataFrame) -> pd.DataFrame:
     """The rows of attached events that are ambiguous or unresolved, with their candidates.
 
-    ``row`` is the event's index label; ``correct_place_id`` is left empty for the analyst.
+    Rows of another country (``match_method`` :data:`OUTSIDE_METHOD`) need no decision and are
+    left out. ``row`` is the event's index label; ``correct_place_id`` is left empty for the analyst.
     """
-    todo = events[events["match_status"] != "matched"]
+    method = events["match_method"] if "match_method" in events.columns else pd.Series("", index=events.index)
+    todo = events[(events["match_status"] != "matched") & (method.astype(object).fillna("") != OUTSIDE_METHOD)]
     review = pd.DataFrame({
         "row": todo.index,
         "event_id_cnty": todo["event_id_cnty"].to_numpy(),
@@ -136,12 +143,67 @@ def save_corrections(review: pd.DataFrame, path: str | os.PathLike, *, gazetteer
     return path
 
 
+def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A hint column as text ('' where empty or absent)."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+
+
+def _resolve_distinct(rows: pd.DataFrame, hints: dict[str, pd.Series], geocoder: Any, *,
+                      with_point: bool) -> pd.DataFrame:
+    """One answer row per input row, each distinct (location, admin1, admin2, admin3) resolved
+    once; ``with_point``: each distinct (..., point) by
+    :func:`~conflictmap.events.by_point.place_near_point`, else by the name and hints alone."""
+    from ..geocoding.batch import PROGRESS_MIN_NAMES, matches_to_frame
+    from ..geocoding.matching import Match
+
+    if rows.empty:
+        return matches_to_frame([])
+    keys = pd.DataFrame({"location": _text_column(rows, "location"),
+                         **{level: hints[level].loc[rows.index] for level in hints}})
+    if with_point:
+        keys["lon"] = rows["longitude"].astype(float)
+        keys["lat"] = rows["latitude"].astype(float)
+    codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
+    iterator: Any = uniques
+    if len(uniques) >= PROGRESS_MIN_NAMES:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(uniques, desc="attaching", unit="place")
+    matches = []
+    for key in iterator:
+        location, admin1, admin2, admin3 = key[:4]
+        try:
+            if with_point:
+                matches.append(place_near_point(geocoder, location, lon=key[4], lat=key[5], admin1=admin1,
+                                                admin2=admin2, admin3=admin3))
+            else:
+                matches.append(resolve_row(geocoder, location, admin1=admin1, admin2=admin2, admin3=admin3))
+        except InputError as exc:  # a bad value on one row must not stop the table
+            matches.append(Match(query=location, status="unresolved", reason=str(exc)))
+    out = matches_to_frame(matches).take(codes).reset_index(drop=True)
+    out.index = rows.index
+    return out
+
+
+def _outside(countries: pd.Series) -> pd.DataFrame:
+    """Rows of another country: unresolved, the reason naming it; nothing is looked up."""
+    from ..geocoding.batch import matches_to_frame
+    from ..geocoding.matching import Match
+
+    table = matches_to_frame([Match(query="", status="unresolved", reason=f"outside Syria ({c})", method=OUTSIDE_METHOD)
+                              for c in countries])
+    table.index = countries.index
+    return table
+
+
 def attach_events(
     events: Any,
     *,
     gazetteer: Any = None,
     corrections: str | os.PathLike | None = None,
-    keep_coordinates: bool = False,
+    keep_coordinates: bool = True,
     errors: Literal["raise", "mark"] = "raise",
 ) -> Attached:
     """Attach every event to a gazetteer place.
@@ -150,16 +212,23 @@ def attach_events(
     ----------
     events
         A (Geo)DataFrame or a file :func:`~conflictmap.events.io.read_events` reads (an ACLED
-        export works as it is). Uses the ``location`` column and the ``admin1`` hint.
+        export works as it is). Uses the ``location`` column and the ``admin1``, ``admin2`` and
+        ``admin3`` hints the table has (the table's values are kept as ``admin1_hint`` ...).
     gazetteer
         A :class:`~conflictmap.gazetteer.Gazetteer`; the bundled one by default.
     corrections
         A corrections file (see :func:`save_corrections`); applied before any other match. It
         need not exist yet.
     keep_coordinates
-        Rows that come with coordinates (an ACLED export) keep them; the place found is still
-        recorded. By default the gazetteer point is used and the input's coordinates are kept in
-        ``input_latitude`` / ``input_longitude``.
+        ``True`` (default): a row that comes with a point (an ACLED export) keeps it, and the
+        point chooses among the places of the row's name: the nearest within a few km gives
+        ``place_id``, the admin areas and ``matched``; a point far from every place of that name
+        goes to review with the distance in ``match_reason``
+        (:func:`~conflictmap.events.by_point.place_near_point`). ``False``: the name and hints
+        alone decide, the gazetteer point replaces the row's, which is kept in
+        ``input_latitude`` / ``input_longitude``. Rows of another country (``country`` /
+        ``iso3`` / ``iso`` columns) are never looked up: ``unresolved``, "outside Syria
+        (<country>)", their points untouched.
     errors
         Validation mode, see :func:`~conflictmap.events.schema.validate_events`.
 
@@ -176,31 +245,40 @@ def attach_events(
     if type(events).__module__.startswith("dask"):  # the Dask path runs this per partition
         raise InputError("conflictmap.events.attach_events() takes a pandas table or a file; "
                          "conflictmap.attach_events() also takes a Dask DataFrame", value=type(events).__name__)
-    from ..geocoding.batch import geocode
     from ..geocoding.geocoder import Geocoder
 
     frame = pd.DataFrame(read_events(events, errors=errors)).drop(columns="geometry")
     if corrections is not None and not Path(corrections).exists():
         corrections = None  # nothing corrected yet
     geocoder = Geocoder(gazetteer, corrections=corrections)
-    query = pd.DataFrame({"q_location": frame["location"], "q_admin1": frame["admin1"]}, index=frame.index)
-    found = pd.DataFrame(geocode(query, name="q_location", admin1="q_admin1", geocoder=geocoder))
-
+    hints = {level: _text_column(frame, level) for level in ("admin1", "admin2", "admin3")}
+    outside = outside_syria(frame)
     had_point = frame["latitude"].notna() & frame["longitude"].notna()
+    by_point = had_point & outside.isna() if keep_coordinates else pd.Series(False, index=frame.index)
+    by_name = ~by_point & outside.isna()
+    found = pd.concat([_resolve_distinct(frame.loc[by_name], hints, geocoder, with_point=False),
+                       _resolve_distinct(frame.loc[by_point], hints, geocoder, with_point=True),
+                       _outside(outside[outside.notna()])]).reindex(frame.index)
+
+    keep_point = had_point & (by_point | outside.notna())
     if had_point.any() and not keep_coordinates:
         frame["input_latitude"] = frame["latitude"]
         frame["input_longitude"] = frame["longitude"]
-    use_input = had_point if keep_coordinates else pd.Series(False, index=frame.index)
-    frame["latitude"] = frame["latitude"].where(use_input, found["latitude"]).astype(float)
-    frame["longitude"] = frame["longitude"].where(use_input, found["longitude"]).astype(float)
-    frame["admin1_hint"] = frame["admin1"]
-    matched = found["match_status"] != "unresolved"
-    frame["admin1"] = found["admin1"].where(matched & found["admin1"].notna(), frame["admin1"]).astype("string")
+    frame["latitude"] = frame["latitude"].where(keep_point, found["latitude"]).astype(float)
+    frame["longitude"] = frame["longitude"].where(keep_point, found["longitude"]).astype(float)
+    # the admin areas of the place found; a kept point that no place of its name is near keeps the table's
+    placed = (found["match_status"] == "matched") | ((found["match_status"] == "ambiguous") & ~keep_point)
+    for level in ("admin1", "admin2", "admin3"):
+        if level in frame.columns:
+            frame[f"{level}_hint"] = frame[level]
+    frame["admin1"] = found["admin1"].where(placed & found["admin1"].notna(), frame["admin1"]).astype("string")
     given = frame["geo_precision"]
     found_precision = found["geo_precision"].astype("Int64")
     frame["geo_precision"] = pd.concat([given, found_precision], axis=1).max(axis=1).astype("Int64")
     for column in _FROM_GEOCODER:
         values = found[column]
+        if column in ("admin2", "admin3") and f"{column}_hint" in frame.columns:
+            values = values.where(placed & values.notna(), frame[f"{column}_hint"])
         frame[column] = values.astype("string") if column != "match_score" else values.astype(float)
     attached = to_geodataframe(frame)
     review = review_table(attached)

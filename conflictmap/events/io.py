@@ -1,8 +1,10 @@
 """Read and write event tables: CSV, Excel, GeoJSON, GeoParquet and DataFrames.
 
-:func:`read_events` loads a table (an ACLED export loads unchanged: its extra columns are kept),
-validates it with :func:`~conflictmap.events.schema.validate_events` and returns a GeoDataFrame
-with a point for every row that has coordinates. :func:`write_events` writes GeoJSON,
+:func:`read_events` loads a table (an ACLED export loads as downloaded: its extra columns are
+kept, its dates read in the one form the column is written in, its pre-2019 event types read as
+today's, a last row cut off mid-line reported), validates it with
+:func:`~conflictmap.events.schema.validate_events` and returns a GeoDataFrame with a point for
+every row that has coordinates. :func:`write_events` writes GeoJSON,
 GeoParquet or CSV atomically.
 
 Examples
@@ -22,6 +24,8 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import os
 from pathlib import Path
@@ -32,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_path
+from .._csvrows import CutRow, check_rows
 from .._optional import import_optional
 from ..errors import InputError
 from .schema import event_columns, validate_events
@@ -51,20 +56,45 @@ def _text_columns() -> dict[str, type]:
     return {c: str for c in cols.loc[cols.dtype == "str", "column"]}
 
 
-def _leading_comment_lines(path: Path) -> int:
+def _leading_comment_lines(text: str) -> int:
     """Number of '#' comment lines before the header (conflictmap's own data files have them)."""
     count = 0
-    with open(path, encoding="utf-8-sig") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                break
-            count += 1
+    for line in io.StringIO(text, newline=""):
+        if not line.startswith("#"):
+            break
+        count += 1
     return count
 
 
-def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str | None]:
+def _sniff(text: str) -> str:
+    """The separator of a .txt table (comma, tab, semicolon or bar; comma when unsure)."""
+    try:
+        return csv.Sniffer().sniff(text[:65536], delimiters=",\t;|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, CutRow | None]:
+    """A CSV table, its rows checked first (:func:`conflictmap._csvrows.check_rows`): a row with
+    more fields than the header is an error; a last row cut off is left out and returned."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # line ends inside quoted cells kept
+        text = fh.read()
+    skip = _leading_comment_lines(text)
+    sep = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower()) or _sniff(text)
+    cut = check_rows(text, sep=sep, skip_lines=skip, source=name)
+    kept = io.StringIO(text[:cut.start] if cut is not None else text, newline="")
+    frame = pd.read_csv(kept, sep=sep, dtype=_text_columns(), skiprows=skip, index_col=False)
+    if cut is not None:
+        header = list(frame.columns)
+        values = (cut.fields + [None] * len(header))[:len(header)]
+        row = pd.DataFrame([values], columns=header, index=[len(frame)], dtype=object)
+        frame = pd.concat([frame.astype({c: object for c in header if c not in _text_columns()}), row])
+    return frame, cut
+
+
+def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str | None, CutRow | None]:
     if isinstance(source, pd.DataFrame):
-        return source.copy(), None
+        return source.copy(), None, None
     if not isinstance(source, (str, os.PathLike)):
         raise InputError(f"cannot read events from a {type(source).__name__}; pass a path or a DataFrame")
     path = Path(source)
@@ -73,19 +103,18 @@ def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str | None]:
         raise InputError("file not found", source=name)
     suffix = path.suffix.lower()
     if suffix in _CSV:
-        sep = {".csv": ",", ".tsv": "\t"}.get(suffix)  # .txt: sniffed
-        return pd.read_csv(path, sep=sep, engine="python" if sep is None else "c", dtype=_text_columns(),
-                           encoding="utf-8-sig", skiprows=_leading_comment_lines(path)), name
+        frame, cut = _read_csv(path, name)
+        return frame, name, cut
     if suffix in _EXCEL:
         import_optional("openpyxl", extra="excel", purpose="reading Excel event tables")
-        return pd.read_excel(path, sheet_name=sheet_name, dtype=_text_columns()), name
+        return pd.read_excel(path, sheet_name=sheet_name, dtype=_text_columns()), name, None
     if suffix in _GEOJSON or suffix == ".gpkg":
-        return gpd.read_file(path), name
+        return gpd.read_file(path), name, None
     if suffix in _PARQUET:
         try:
-            return gpd.read_parquet(path), name
+            return gpd.read_parquet(path), name, None
         except ValueError:  # a plain (non-geo) parquet table
-            return pd.read_parquet(path), name
+            return pd.read_parquet(path), name, None
     raise InputError("unknown event file type; use .csv, .tsv, .xlsx, .geojson, .gpkg or .parquet",
                      value=path.suffix, source=name)
 
@@ -132,6 +161,15 @@ def _fill_coordinates_from_geometry(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _earlier_marks(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The ``valid`` / ``problems`` columns of a table already read with ``errors="mark"``, else None."""
+    if not {"valid", "problems"} <= set(frame.columns):
+        return None
+    problems = frame["problems"].astype(object).where(frame["problems"].notna(), "").astype(str)
+    valid = frame["valid"].astype(object).where(frame["valid"].notna(), True).astype(bool)
+    return pd.DataFrame({"valid": valid, "problems": problems}, index=frame.index)
+
+
 def read_events(
     source: Any,
     *,
@@ -153,6 +191,10 @@ def read_events(
         Excel sheet to read.
     errors
         ``"raise"`` (default) or ``"mark"``; see :func:`~conflictmap.events.schema.validate_events`.
+        A table read with ``errors="mark"`` before (it has ``valid`` and ``problems`` columns) is
+        read in mark mode whatever ``errors`` says: its marked rows keep their first problem. A
+        CSV whose last row is cut off (a download that stopped mid-line) raises naming that row;
+        with ``"mark"`` the row is kept, marked, and every row before it is usable.
 
     Returns
     -------
@@ -174,14 +216,21 @@ def read_events(
     'Kahil'
     """
     try:
-        frame, name = _load(source, sheet_name)
+        frame, name, cut = _load(source, sheet_name)
     except InputError:
         raise
     except (UnicodeDecodeError, ValueError, RuntimeError, OSError) as exc:  # not UTF-8, corrupt file, ...
         raise InputError(f"cannot read the events file: {type(exc).__name__}: {exc}", source=str(source)) from None
+    if cut is not None:
+        if errors == "raise":
+            raise InputError(cut.describe() + "; errors='mark' keeps the rows before it", row=cut.row, source=name)
+        log.warning("%s: %s", name, cut.describe())
     if columns:
         frame = frame.rename(columns=dict(columns))
     frame = _fill_coordinates_from_geometry(frame)
+    earlier = _earlier_marks(frame)
+    if earlier is not None:  # a table read with errors="mark" before: its marked rows stay marked
+        frame, errors = frame.drop(columns=list(earlier.columns)), "mark"
     try:
         validated = validate_events(frame, errors=errors)
     except InputError as exc:
@@ -190,6 +239,16 @@ def read_events(
         err = InputError(exc.reason, row=exc.row, column=exc.column, value=exc.value, source=name)
         err.problems = getattr(exc, "problems", [])  # type: ignore[attr-defined]
         raise err from None
+    if earlier is not None:
+        old = earlier["problems"].to_numpy()
+        validated["problems"] = pd.Series(np.where(old != "", old, validated["problems"].to_numpy(dtype=object)),
+                                          index=validated.index, dtype="string")
+        validated["valid"] = validated["valid"].to_numpy() & earlier["valid"].to_numpy()
+    if cut is not None:  # errors="mark": the cut row is kept, marked, and every row before it is usable
+        label = validated.index[cut.row]
+        old = validated.at[label, "problems"]
+        validated.at[label, "problems"] = f"{cut.describe()}; {old}" if old else cut.describe()
+        validated.at[label, "valid"] = False
     log.info("read %d event(s) from %s", len(validated), name or "a DataFrame")
     return to_geodataframe(validated)
 

@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .date_column import parse_date_column
+from .old_types import OLD_TYPE_COLUMN, old_event_type
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +66,6 @@ __all__ = [
 ]
 
 _PANDAS_DTYPES = {"str": "string", "date": "datetime64[ns]", "int": "Int64", "float": "float64"}
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], start=1)}
-_MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
 
 
 def read_data_csv(name: str) -> pd.DataFrame:
@@ -194,9 +191,11 @@ def _is_missing(value: Any) -> bool:
 def parse_event_date(value: Any) -> tuple[pd.Timestamp, int]:
     """Parse an event date and infer its ACLED time precision (1 day, 3 month).
 
-    Accepts dates and timestamps, ISO text (``2020-06-26``, ``2020-06``), ACLED's older
-    ``26 June 2020`` and ``June 26, 2020``, and day-first ``26/06/2020`` when the day is above 12
-    (otherwise day and month cannot be told apart and the value is refused).
+    Accepts dates and timestamps and every form of ``conflictmap/data/date_formats.csv``: ISO
+    (``2020-06-26``, ``2020-06``), ACLED's ``26-Jun-20``, ``26 June 2020``, ``June 26, 2020``, and
+    ``26/06/2020`` when the day is above 12 (otherwise day and month cannot be told apart and the
+    value is refused). A whole column is read with
+    :func:`~conflictmap.events.date_column.parse_date_column` (one form per column).
 
     Examples
     --------
@@ -209,42 +208,14 @@ def parse_event_date(value: Any) -> tuple[pd.Timestamp, int]:
     ...
     ValueError: not a valid date: day is out of range for month
     """
-    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
-        stamp = pd.Timestamp(value)
-        if stamp is pd.NaT:
-            raise ValueError("date is empty")
-        return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize(), 1
-    if not isinstance(value, str):
+    if not isinstance(value, (str, pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
         raise ValueError("not a date")
-    text = value.strip()
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+Z?)?", text):
-            return pd.Timestamp(_dt.date(int(m[1]), int(m[2]), int(m[3]))), 1
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-            return pd.Timestamp(_dt.date(int(m[1]), int(m[2]), 1)), 3
-        if m := re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})", text):
-            return pd.Timestamp(_dt.date(int(m[3]), _month(m[2]), int(m[1]))), 1
-        if m := re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})", text):
-            return pd.Timestamp(_dt.date(int(m[3]), _month(m[1]), int(m[2]))), 1
-        if m := re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", text):
-            return pd.Timestamp(_dt.date(int(m[2]), _month(m[1]), 1)), 3
-        if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
-            day, month = int(m[1]), int(m[2])
-            if day <= 12 and day != month:
-                raise ValueError("day and month are ambiguous; write the date as YYYY-MM-DD")
-            return pd.Timestamp(_dt.date(int(m[3]), month, day)), 1
-    except ValueError as exc:
-        if "ambiguous" in str(exc) or "month name" in str(exc):
-            raise
-        raise ValueError(f"not a valid date: {exc}") from None
-    raise ValueError("not a date (expected YYYY-MM-DD)")
-
-
-def _month(name: str) -> int:
-    try:
-        return _MONTHS[name.lower()]
-    except KeyError:
-        raise ValueError(f"unknown month name {name!r}") from None
+    parsed = parse_date_column(pd.Series([value], dtype=object))
+    if parsed.problems:
+        raise ValueError(parsed.problems[0].message)
+    if pd.isna(parsed.dates.iat[0]):
+        raise ValueError("date is empty")
+    return parsed.dates.iat[0], int(parsed.precision.iat[0])
 
 
 def parse_fatalities(value: Any) -> int | None:
@@ -359,8 +330,21 @@ def _check_float(series: pd.Series, column: str, low: float, high: float, proble
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    values = [pd.NA if _is_missing(v) else str(v).strip() for v in series]
-    return pd.Series(values, index=series.index, dtype="string")
+    """Each cell as stripped text, missing and blank cells as NA; every distinct value is
+    handled once (a column repeats a few actors, places and types)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    texts = np.array([pd.NA if _is_missing(v) else _clean_text(v) for v in uniques] + [pd.NA], dtype=object)
+    return pd.Series(texts[codes], index=series.index, dtype="string")
+
+
+def _clean_text(value: Any) -> str:
+    """A cell as stripped text; lone surrogates (a badly decoded file) become "?"."""
+    text = str(value).strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def validate_events(
@@ -424,34 +408,23 @@ def validate_events(
             if _is_missing(value):
                 problems.append(Problem(label, column, value, "a value is required"))
 
-    # dates
-    dates: list[Any] = []
-    inferred: list[Any] = []
-    for label, value in df["event_date"].items():
-        if _is_missing(value):
-            dates.append(pd.NaT)
-            inferred.append(pd.NA)
-            continue
-        try:
-            stamp, precision = parse_event_date(value)
-        except ValueError as exc:
-            problems.append(Problem(label, "event_date", value, str(exc)))
-            dates.append(pd.NaT)
-            inferred.append(pd.NA)
-            continue
-        dates.append(stamp)
-        inferred.append(precision)
-    df["event_date"] = pd.Series(dates, index=df.index, dtype="datetime64[ns]")
-    precision = pd.Series(inferred, index=df.index, dtype="Int64")
+    # dates: the column's form is chosen once (date_column.py), every distinct value read once
+    parsed = parse_date_column(df["event_date"])
+    for p in parsed.problems:
+        problems.append(Problem(p.row, "event_date", p.value, p.message))
+    df["event_date"] = parsed.dates
+    precision = parsed.precision
     if "time_precision" in df.columns:
         given = _check_int(df["time_precision"], "time_precision", (1, 2, 3), problems)
         precision = given.fillna(precision)
     df["time_precision"] = precision
 
-    # taxonomy
+    # taxonomy; ACLED's pre-2019 types are read as today's (old_types.py), the value given kept
     types: list[Any] = []
     subs: list[Any] = []
+    original: dict[Any, Any] = {}
     has_sub = "sub_event_type" in df.columns
+    inter1 = df["inter1"] if "inter1" in df.columns else None
     for label, value in df["event_type"].items():
         sub_value = df.at[label, "sub_event_type"] if has_sub else None
         if _is_missing(value):
@@ -460,10 +433,21 @@ def validate_events(
             continue
         canonical = canonical_event_type(value)
         if canonical is None:
-            problems.append(Problem(label, "event_type", value, "unknown event type (see acled_event_types.csv)"))
-            types.append(value)
-            subs.append(pd.NA if _is_missing(sub_value) else sub_value)
-            continue
+            try:
+                mapped = old_event_type(value, inter1.at[label] if inter1 is not None else None)
+            except ValueError as exc:
+                mapped, message = None, str(exc)
+            else:
+                message = "unknown event type (see acled_event_types.csv)"
+            if mapped is None:
+                problems.append(Problem(label, "event_type", value, message))
+                types.append(value)
+                subs.append(pd.NA if _is_missing(sub_value) else sub_value)
+                continue
+            original[label] = value
+            canonical, implied = mapped
+            if _is_missing(sub_value) and implied is not None:
+                sub_value = implied
         types.append(canonical)
         if _is_missing(sub_value):
             subs.append(pd.NA)
@@ -474,6 +458,12 @@ def validate_events(
             subs.append(sub_value)
         else:
             subs.append(sub)
+    if original or inter1 is not None or OLD_TYPE_COLUMN in df.columns:
+        # an ACLED export (it has inter1) always gets the column, so its partitions agree on columns
+        kept = _as_text(df[OLD_TYPE_COLUMN]) if OLD_TYPE_COLUMN in df.columns else pd.Series(
+            pd.NA, index=df.index, dtype="string")
+        df[OLD_TYPE_COLUMN] = kept.fillna(pd.Series(original, index=df.index, dtype="string")
+                                          if original else kept)
     df["event_type"] = pd.Series(types, index=df.index, dtype="string")
     df["sub_event_type"] = pd.Series(subs, index=df.index, dtype="string")
     derived = pd.Series([disorder_type(s if isinstance(s, str) else None, t if isinstance(t, str) else None)
