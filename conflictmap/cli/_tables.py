@@ -22,6 +22,7 @@ import pandas as pd
 
 from .._optional import import_optional
 from .._atomic import atomic_path
+from ..csvtext import frame_from_grid, read_csv_file
 from ..errors import InputError
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,14 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     suffix = file.suffix.lower()
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            sep = {".csv": ",", ".tsv": "\t"}.get(suffix)
-            return pd.read_csv(file, sep=sep, engine="python" if sep is None else "c", dtype=str,
-                               keep_default_na=False, encoding="utf-8-sig")
+            return read_csv_file(file, sep={".csv": ",", ".tsv": "\t"}.get(suffix))
         if suffix in (".xlsx", ".xlsm"):
             import_optional("openpyxl", extra="excel", purpose="reading Excel tables")
-            return pd.read_excel(file, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+            return frame_from_grid(pd.read_excel(file, dtype=str, keep_default_na=False, header=None),
+                                   source=str(file))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(f"cannot read the table: {str(exc).splitlines()[0]}", source=str(file)) from None
     raise InputError(f"unknown table type; use one of {', '.join(TABLE_SUFFIXES)}", value=file.suffix,
                      source=str(file))

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .._atomic import atomic_path
 from .._optional import import_optional
+from ..csvtext import read_csv_file
 from ..errors import InputError
 from .schema import event_columns, validate_events
 
@@ -51,17 +52,6 @@ def _text_columns() -> dict[str, type]:
     return {c: str for c in cols.loc[cols.dtype == "str", "column"]}
 
 
-def _leading_comment_lines(path: Path) -> int:
-    """Number of '#' comment lines before the header (conflictmap's own data files have them)."""
-    count = 0
-    with open(path, encoding="utf-8-sig") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                break
-            count += 1
-    return count
-
-
 def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str | None]:
     if isinstance(source, pd.DataFrame):
         return source.copy(), None
@@ -74,8 +64,7 @@ def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str | None]:
     suffix = path.suffix.lower()
     if suffix in _CSV:
         sep = {".csv": ",", ".tsv": "\t"}.get(suffix)  # .txt: sniffed
-        return pd.read_csv(path, sep=sep, engine="python" if sep is None else "c", dtype=_text_columns(),
-                           encoding="utf-8-sig", skiprows=_leading_comment_lines(path)), name
+        return read_csv_file(path, sep=sep, comments="leading", dtype=_text_columns(), keep_default_na=True), name
     if suffix in _EXCEL:
         import_optional("openpyxl", extra="excel", purpose="reading Excel event tables")
         return pd.read_excel(path, sheet_name=sheet_name, dtype=_text_columns()), name

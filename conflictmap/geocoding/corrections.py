@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..csvtext import read_csv_file
 from ..errors import InputError
 
 __all__ = ["CORRECTION_COLUMNS", "read_corrections"]
@@ -35,8 +36,8 @@ def read_corrections(path: str | os.PathLike, *, missing_ok: bool = False) -> pd
     if missing_ok and not path.exists():
         return pd.DataFrame(columns=CORRECTION_COLUMNS)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        table = read_csv_file(path)
+    except OSError as exc:
         raise InputError(f"cannot read corrections: {exc}", source=str(path)) from None
     for column in ("name", "place_id"):
         if column not in table.columns:

@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import math
@@ -27,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..csvtext import parse_csv
+from ..errors import InputError
 from .params import ParamError, get_int, get_text
 
 log = logging.getLogger(__name__)
@@ -90,9 +91,9 @@ def read_csv_rows(body: bytes, *, sep: str = ",", max_rows: int = 100_000) -> pd
     if not text.strip():
         raise ParamError("body", "", "empty CSV; the first line must name the columns")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ParamError("body", text[:40], f"cannot read the CSV: {str(exc).splitlines()[0]}") from None
+        frame = parse_csv(text, sep=sep)
+    except InputError as exc:
+        raise ParamError("body", text[:40], f"cannot read the CSV: {exc}") from None
     if len(frame) > max_rows:
         raise ParamError("body", f"{len(frame)} rows", f"more than {max_rows} rows", status=413)
     return frame

@@ -43,6 +43,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ..csvtext import decode_text, parse_csv, read_text_file
 from ..errors import InputError
 from ..factions import get_faction
 from .model import METRIC_CRS, _polygonal, dissolve_zones, normalize_zones
@@ -71,16 +72,15 @@ def read_table(table: Any) -> pd.DataFrame:
         path = Path(table)
         if not path.exists():
             raise InputError("control table not found", value=str(path))
-        text = path.read_text(encoding="utf-8-sig")
+        source: str | None = str(path)
+        text = read_text_file(path)
     elif hasattr(table, "read"):
-        text = table.read()
+        source, text = None, table.read()
+        if isinstance(text, bytes):
+            text = decode_text(text)
     else:
         raise InputError("control table must be a DataFrame or a CSV path", value=type(table).__name__)
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    try:
-        return pd.read_csv(io.StringIO("\n".join(lines)), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read control table: {exc}") from exc
+    return parse_csv(text.removeprefix("\ufeff"), source=source, comments="all")
 
 
 def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
