@@ -27,7 +27,7 @@ from ..errors import InputError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_table", "write_table", "check_output", "TABLE_SUFFIXES", "OUTPUT_SUFFIXES"]
+__all__ = ["read_table", "write_table", "check_output", "check_not_input", "TABLE_SUFFIXES", "OUTPUT_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".geojson", ".gpkg", ".parquet")
@@ -75,6 +75,34 @@ def check_output(path: str | os.PathLike) -> Path:
     if not file.parent.is_dir():
         raise InputError("output folder does not exist", value=str(file.parent))
     return file
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)  # also a hard link or another spelling of the path
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def check_not_input(output: str | os.PathLike, *inputs: str | os.PathLike | None) -> Path:
+    """Refuse an output path that is one of the command's input files (writing it would destroy the input).
+
+    Examples
+    --------
+    >>> check_not_input("out.csv", "in.csv", None).name
+    'out.csv'
+    >>> check_not_input("./ev.csv", "ev.csv")
+    Traceback (most recent call last):
+    ...
+    conflictmap.errors.InputError: the output ./ev.csv is the input ev.csv; write to another file
+    """
+    out = Path(output)
+    for given in inputs:
+        if given is not None and str(given) != "" and _same_file(out, Path(given)):
+            raise InputError(f"the output {output} is the input {given}; write to another file")
+    return out
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:

@@ -40,7 +40,10 @@ def run(args: argparse.Namespace) -> int:
     from ..events.draft import draft_events
     from ..events.io import write_events
 
+    from ._tables import check_not_input
+
     path = Path(args.report)
+    check_not_input(args.output, path)
     if not path.is_file():
         raise InputError("report file not found", value=str(path))
     try:

@@ -117,6 +117,9 @@ def _add(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() != ".csv":
         raise InputError("the user places file must be a .csv", value=str(output))
+    from ._tables import check_not_input
+
+    check_not_input(output, args.user_places)
     table = _read_user_places(args.user_places)
     _check(table, args.user_places)  # row numbers refer to the input file
     table = _with_ids(table)
