@@ -166,6 +166,11 @@ class WorkerPool:
         self._limiter: anyio.CapacityLimiter | None = None
         self._admitted = 0
 
+    @property
+    def admitted(self) -> int:
+        """Calls of the lane running or waiting for a thread now."""
+        return self._admitted
+
     def job(self) -> Job:
         """A :class:`Job` that is cancelled when the pool stops."""
         return Job(self.stopping)
