@@ -281,3 +281,17 @@ def test_chunked_table_geocoding_equals_one_call(service):
     chunked = table.geocode_table(service.geocoder, frame, columns, chunk=3)
     assert table.to_json_bytes(chunked) == table.to_json_bytes(whole)
     assert table.to_csv_bytes(chunked) == table.to_csv_bytes(whole)
+
+
+def test_a_body_trickled_past_its_time_limit_gets_408(service):
+    with BackgroundServer(service, limits=Limits(body_seconds=1.0)) as server:
+        sock = socket.create_connection((server.host, server.port), timeout=TIMEOUT)
+        try:
+            sock.sendall(b"POST /geocode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n[\"Sara")
+            start = time.monotonic()
+            answer = closed_by_server(sock, within=10)  # answered, then closed
+            assert answer is not None and answer.startswith(b"HTTP/1.1 408"), answer
+            assert time.monotonic() - start < 8
+        finally:
+            sock.close()

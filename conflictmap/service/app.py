@@ -216,7 +216,7 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
         kind, sep = _body_kind(request.headers.get("content-type", ""))
         out_fmt = _table_format(params, request.headers.get("accept", ""), kind)
         candidates = table.candidates_param(params)
-        body = await read_body(request, limits.max_body_bytes)
+        body = await read_body(request, limits.max_body_bytes, limits.body_seconds)
         job = tables.job()
 
         def work() -> bytes:

@@ -122,6 +122,8 @@ class Limits:
     max_connections : int
         Open connections; at the limit a new one closes the oldest connection that runs no
         request, and gets 503 only when every connection runs one.
+    body_seconds : float
+        Time a ``POST /geocode`` client has to send its body (HTTP 408 after).
     header_seconds : float
         Time a connection has to send a request's headers (from opening, or from its previous
         answer) before it gets 408 and is closed.
@@ -141,6 +143,7 @@ class Limits:
     table_queue: int = 4
     max_connections: int = 256
     header_seconds: float = 5.0
+    body_seconds: float = 60.0
     stop_seconds: float = 2.0
 
 
@@ -205,8 +208,19 @@ class WorkerPool:
                 job.cancel()  # a no-op for finished work; stops a thread still running it
 
 
-async def read_body(request: Any, max_bytes: int) -> bytes:
-    """The request body, refused with HTTP 413 as soon as it grows past ``max_bytes``."""
+async def read_body(request: Any, max_bytes: int, seconds: float | None = None) -> bytes:
+    """The request body, refused with HTTP 413 as soon as it grows past ``max_bytes``, and with
+    HTTP 408 when it has not all arrived within ``seconds`` (a client trickling its body would
+    otherwise hold a connection, and a running-request slot, for as long as it likes)."""
+    try:
+        with anyio.fail_after(seconds):
+            return await _read_body(request, max_bytes)
+    except TimeoutError:
+        raise ParamError("body", f"not complete after {seconds:g} s", f"the body was not sent within {seconds:g} s",
+                         status=408) from None
+
+
+async def _read_body(request: Any, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared:
         if not declared.isdigit():
