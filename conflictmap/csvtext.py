@@ -6,7 +6,7 @@ shifts its leading fields into the index (so ``Kafr Nabl,Idlib,extra,extra2`` co
 (text) and :func:`read_csv_file` (a path: any common encoding) refuse both, naming the line;
 :func:`decode_text` reads UTF-8 (with or without BOM), UTF-16/32 with a BOM, UTF-16 without one,
 and Windows-1256 Arabic, and refuses anything else naming the line of the first bad byte.
-:func:`frame_from_grid` does the same checks for a sheet read without a header (Excel).
+:func:`read_excel_file` does the same checks for an Excel sheet.
 
 Every reader of a user table in the package goes through here (CLI tables, ``POST /geocode``,
 event files, user places, corrections, zone tables).
@@ -44,7 +44,7 @@ from .errors import InputError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["decode_text", "read_text_file", "parse_csv", "read_csv_file", "check_header", "frame_from_grid"]
+__all__ = ["decode_text", "read_text_file", "parse_csv", "read_csv_file", "check_header", "read_excel_file"]
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -254,31 +254,36 @@ def _column_letter(i: int) -> str:
     return letters
 
 
-def frame_from_grid(grid: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
-    """A sheet read without a header (``header=None``, cells as text) as a table: its first row
-    names the columns; a value under no column name, or a name given twice, is an error.
+def read_excel_file(path: str | os.PathLike, *, source: str | None = None, **options: Any) -> pd.DataFrame:
+    """A sheet as :func:`pandas.read_excel` reads it (``options`` passed on), with the checks of
+    :func:`parse_csv`: a column named twice, or a value in a column the header leaves unnamed (the
+    Excel form of a row wider than its header), is an :class:`InputError` naming the line.
 
-    >>> grid = pd.DataFrame([["location", "admin1", ""], ["Saraqib", "Idlib", ""], ["Binnish", "Idlib", "x"]])
-    >>> frame_from_grid(grid, source="t.xlsx")
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
+    >>> pd.DataFrame([["location", "admin1", None], ["Saraqib", "Idlib", None], ["Binnish", "Idlib", "x"]]
+    ...              ).to_excel(path, header=False, index=False)
+    >>> read_excel_file(path, dtype=str)
     Traceback (most recent call last):
     ...
-    conflictmap.errors.InputError: t.xlsx: line 3 has a value in column C, which the header does not name
+    conflictmap.errors.InputError: ...t.xlsx: line 3 has a value in column C, which the header does not name
     """
-    if grid.empty:
-        raise InputError("the sheet is empty; its first row must name the columns", **_where(source))
-    grid = grid.fillna("").astype(str)
-    header = [str(v).strip() for v in grid.iloc[0]]
-    keep = []
-    for j, name in enumerate(header):
-        if name:
-            keep.append(j)
+    name = source or str(path)
+    sheet = options.get("sheet_name", 0)
+    header = pd.read_excel(path, sheet_name=sheet, header=None, nrows=1, dtype=str)
+    names = ["" if pd.isna(v) else str(v).strip() for v in (header.iloc[0] if len(header) else [])]
+    check_header([n for n in names if n], source=name)
+    frame = pd.read_excel(path, **options)
+    unnamed = []
+    for j, column in enumerate(frame.columns):
+        if j < len(names) and names[j]:
             continue
-        filled = grid.iloc[1:, j].str.strip() != ""
+        values = frame[column]
+        filled = (values.notna() & (values.astype(str).str.strip() != "")).to_numpy()
         if filled.any():
-            line = int(filled.to_numpy().argmax()) + 2
-            raise InputError(f"line {line} has a value in column {_column_letter(j)}, which the header does not name",
-                             **_where(source))
-    check_header([header[j] for j in keep], source=source)
-    frame = grid.iloc[1:, keep].copy()
-    frame.columns = [header[j] for j in keep]
-    return frame.reset_index(drop=True)
+            raise InputError(f"line {int(filled.argmax()) + 2} has a value in column {_column_letter(j)}, "
+                             f"which the header does not name", source=name)
+        unnamed.append(column)
+    return frame.drop(columns=unnamed)

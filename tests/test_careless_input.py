@@ -124,6 +124,24 @@ def test_read_events_refuses_ragged_rows_and_repeated_columns(tmp_path):
         read_events(path)
 
 
+def test_read_events_checks_excel_sheets_too(tmp_path):
+    from conflictmap.events.io import read_events
+
+    path = tmp_path / "ev.xlsx"
+    pd.DataFrame([["event_date", "event_type", "location", "location"],
+                  ["2020-06-30", "Battles", "Kansafrah", "Kafr Nabl"]]).to_excel(path, header=False, index=False)
+    with pytest.raises(InputError, match="location.*twice"):
+        read_events(path)
+    pd.DataFrame([["event_date", "event_type", "location", None],
+                  ["2020-06-30", "Battles", "Kansafrah", None],
+                  ["2020-07-01", "Battles", "Saraqib", "extra"]]).to_excel(path, header=False, index=False)
+    with pytest.raises(InputError, match="line 3 has a value in column D"):
+        read_events(path)
+    pd.DataFrame([["event_date", "event_type", "location", None],
+                  ["2020-06-30", "Battles", "Kansafrah", None]]).to_excel(path, header=False, index=False)
+    assert read_events(path)["location"].tolist() == ["Kansafrah"]
+
+
 def test_geocode_refuses_repeated_column_names_in_csv_and_excel(tmp_path, capsys):
     path = write(tmp_path / "in.csv", "location,admin1,location\nKafr Nabl,Idlib,Saraqib\n")
     code, _, err = run_cli(capsys, "geocode", path, "-o", tmp_path / "o.csv")

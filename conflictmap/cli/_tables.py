@@ -22,7 +22,7 @@ import pandas as pd
 
 from .._optional import import_optional
 from .._atomic import atomic_path
-from ..csvtext import frame_from_grid, read_csv_file
+from ..csvtext import read_csv_file, read_excel_file
 from ..errors import InputError
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
             return read_csv_file(file, sep={".csv": ",", ".tsv": "\t"}.get(suffix))
         if suffix in (".xlsx", ".xlsm"):
             import_optional("openpyxl", extra="excel", purpose="reading Excel tables")
-            return frame_from_grid(pd.read_excel(file, dtype=str, keep_default_na=False, header=None),
-                                   source=str(file))
+            return read_excel_file(file, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         if isinstance(exc, InputError):
             raise

@@ -33,7 +33,7 @@ import pandas as pd
 
 from .._atomic import atomic_path
 from .._optional import import_optional
-from ..csvtext import read_csv_file
+from ..csvtext import read_csv_file, read_excel_file
 from ..errors import InputError
 from .schema import event_columns, validate_events
 
@@ -67,7 +67,7 @@ def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str | None]:
         return read_csv_file(path, sep=sep, comments="leading", dtype=_text_columns(), keep_default_na=True), name
     if suffix in _EXCEL:
         import_optional("openpyxl", extra="excel", purpose="reading Excel event tables")
-        return pd.read_excel(path, sheet_name=sheet_name, dtype=_text_columns()), name
+        return read_excel_file(path, sheet_name=sheet_name, dtype=_text_columns()), name
     if suffix in _GEOJSON or suffix == ".gpkg":
         return gpd.read_file(path), name
     if suffix in _PARQUET:
