@@ -198,8 +198,8 @@ def test_an_output_that_is_the_input_is_refused_and_the_input_kept(command, tmp_
 
 # ---------------------------------------------------------------------------- bad option values
 @pytest.mark.parametrize("options, needle", [
-    (["-o", "m.html", "--as-of", "yesterday"], "--as-of"),
-    (["-o", "m.png", "--as-of", "2020-13-01"], "--as-of"),
+    (["-o", "m.html", "--as-of", "yesterday"], "as_of is not a date"),
+    (["-o", "m.png", "--as-of", "2020-13-01"], "as_of is not a date"),
     (["-o", "m.png", "--dpi", "0"], "--dpi"),
     (["-o", "m.png", "--dpi", "-5"], "--dpi"),
     (["-o", "m.png", "--dpi", "100000"], "--dpi"),
@@ -208,7 +208,6 @@ def test_an_output_that_is_the_input_is_refused_and_the_input_kept(command, tmp_
     (["-o", "m.pdf", "--extent", "40,40,30,30"], "--extent"),
     (["-o", "m.pdf", "--extent", "nan,1,2,3"], "--extent"),
     (["-o", "m.txt"], "the map is written as"),
-    (["-o", "nowhere/m.html"], "output folder"),
 ])
 def test_map_refuses_bad_values_in_one_line(options, needle, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -270,8 +269,8 @@ def test_a_namesake_far_away_is_added_and_the_same_place_updated(tmp_path, capsy
 
     mine = tmp_path / "mine.csv"
     for i, (lon, lat) in enumerate([(36.5, 35.5), (38.0, 35.8), (36.51, 35.5)]):
-        run_cli(capsys, "gazetteer", "add", write(tmp_path / f"t{i}.csv", f"name,longitude,latitude\nTal Twin,{lon},{lat}\n"),
-                "-o", mine)
+        added = write(tmp_path / f"t{i}.csv", f"name,longitude,latitude\nTal Twin,{lon},{lat}\n")
+        assert run_cli(capsys, "gazetteer", "add", added, "-o", mine)[0] == 0
     table = pd.read_csv(mine, dtype=str, keep_default_na=False).set_index("place_id")
     assert sorted(table.index) == ["user:tal-twin", "user:tal-twin-2"]  # the third row moved the first place
     assert table.loc["user:tal-twin", "longitude"] == "36.51" and table.loc["user:tal-twin-2", "longitude"] == "38.0"

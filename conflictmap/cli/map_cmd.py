@@ -86,14 +86,15 @@ def _date(text: str | None, option: str) -> str | None:
     >>> _date("yesterday", "--as-of")
     Traceback (most recent call last):
     ...
-    conflictmap.errors.InputError: value 'yesterday': --as-of must be a date written YYYY-MM-DD
+    conflictmap.errors.InputError: column 'as_of', value 'yesterday': as_of is not a date (use YYYY-MM-DD)
     """
     if text is None:
         return None
+    column = option.lstrip("-").replace("-", "_")
     try:
         date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{option} must be a date written YYYY-MM-DD", value=text) from None
+        raise InputError(f"{column} is not a date (use YYYY-MM-DD)", column=column, value=text) from None
     return text.strip()
 
 
@@ -114,8 +115,6 @@ def check_args(args: argparse.Namespace) -> Path:
     if args.window_days is not None and args.window_days < 1:
         raise InputError("--window-days must be 1 or more", value=args.window_days)
     _extent(args.extent)
-    if not output.parent.is_dir():
-        raise InputError("output folder does not exist", value=str(output.parent))
     return output
 
 

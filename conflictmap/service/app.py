@@ -150,7 +150,8 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
     service = service if service is not None else LookupService.create()
     limits = limits if limits is not None else Limits()
     pool = WorkerPool(limits.workers, name="look-up")
-    tables = WorkerPool(limits.table_workers, queue=limits.table_queue, name="table")  # tables never take look-ups' threads
+    # tables have their own lane: they never take the threads look-ups need
+    tables = WorkerPool(limits.table_workers, queue=limits.table_queue, name="table")
 
     async def search(request: Request) -> Response:
         params = _params(request)

@@ -164,9 +164,9 @@ def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, 
     if not parts:
         return _plain(geocode(frame, **kwargs))
     answers = pd.concat(parts, ignore_index=True)
-    added = [c for c in answers.columns[frame.shape[1]:]]
     if list(answers.columns[: frame.shape[1]]) != list(frame.columns):  # pragma: no cover - geocode's contract
         raise RuntimeError("geocode did not keep the input columns first")
+    added = list(answers.columns[frame.shape[1]:])
     out = answers[added].take(codes).reset_index(drop=True)
     for column in added:
         if isinstance(parts[0][column].dtype, pd.CategoricalDtype):
