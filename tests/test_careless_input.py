@@ -222,6 +222,7 @@ def test_map_refuses_bad_values_in_one_line(options, needle, tmp_path, capsys, m
     (["zones", "build", "--points", "pts.csv", "--max-distance-km", "-5", "-o", "z.geojson"], "--max-distance-km"),
     (["zones", "build", "--points", "pts.csv", "--max-distance-km", "nan", "-o", "z.geojson"], "--max-distance-km"),
     (["extract", "r.txt", "--published", "yesterday", "-o", "d.csv"], "published"),
+    (["zones", "build", "--points", "pts.csv", "--as-of", "2020-99-99", "-o", "z.geojson"], "as_of is not a date"),
     (["geocode", "pts.csv", "-o", "o.csv", "--candidates", "-1"], "--candidates"),
     (["places", "Saraqib", "-n", "0"], "-n"),
     (["serve", "--host", ""], "--host"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,8 @@ from ..errors import InputError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_table", "write_table", "check_output", "check_not_input", "TABLE_SUFFIXES", "OUTPUT_SUFFIXES"]
+__all__ = ["read_table", "write_table", "check_output", "check_not_input", "check_date", "TABLE_SUFFIXES",
+           "OUTPUT_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".geojson", ".gpkg", ".parquet")
@@ -102,6 +104,28 @@ def check_not_input(output: str | os.PathLike, *inputs: str | os.PathLike | None
         if given is not None and str(given) != "" and _same_file(out, Path(given)):
             raise InputError(f"the output {output} is the input {given}; write to another file")
     return out
+
+
+def check_date(text: str | None, option: str) -> str | None:
+    """A YYYY-MM-DD option value, refused in one line otherwise (before any work is done).
+
+    Examples
+    --------
+    >>> check_date("2020-07-01", "--as-of"), check_date(None, "--as-of")
+    ('2020-07-01', None)
+    >>> check_date("yesterday", "--as-of")
+    Traceback (most recent call last):
+    ...
+    conflictmap.errors.InputError: column 'as_of', value 'yesterday': as_of is not a date (use YYYY-MM-DD)
+    """
+    if text is None:
+        return None
+    column = option.lstrip("-").replace("-", "_")
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{column} is not a date (use YYYY-MM-DD)", column=column, value=text) from None
+    return text.strip()
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:

@@ -7,7 +7,6 @@ import argparse
 import logging
 import math
 import sys
-from datetime import date
 from pathlib import Path
 
 from ..errors import InputError
@@ -78,29 +77,9 @@ def _extent(text: str | None) -> tuple[float, ...] | None:
     return values
 
 
-def _date(text: str | None, option: str) -> str | None:
-    """A YYYY-MM-DD option, refused in one line otherwise.
-
-    >>> _date("2020-07-01", "--as-of"), _date(None, "--as-of")
-    ('2020-07-01', None)
-    >>> _date("yesterday", "--as-of")
-    Traceback (most recent call last):
-    ...
-    conflictmap.errors.InputError: column 'as_of', value 'yesterday': as_of is not a date (use YYYY-MM-DD)
-    """
-    if text is None:
-        return None
-    column = option.lstrip("-").replace("-", "_")
-    try:
-        date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{column} is not a date (use YYYY-MM-DD)", column=column, value=text) from None
-    return text.strip()
-
-
 def check_args(args: argparse.Namespace) -> Path:
     """Refuse bad option values before any file is read; returns the output path."""
-    from ._tables import check_not_input
+    from ._tables import check_date, check_not_input
 
     output = Path(args.output)
     suffix = output.suffix.lower()
@@ -108,7 +87,7 @@ def check_args(args: argparse.Namespace) -> Path:
         raise InputError(f"the map is written as {', '.join(HTML_FORMATS + STATIC_FORMATS)}; "
                          f"give the output one of these suffixes", value=str(output))
     check_not_input(output, args.events, args.zones)
-    args.as_of = _date(args.as_of, "--as-of")
+    args.as_of = check_date(args.as_of, "--as-of")
     low, high = DPI_RANGE
     if not low <= args.dpi <= high:
         raise InputError(f"--dpi must be between {low} and {high}", value=args.dpi)
