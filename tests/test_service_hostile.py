@@ -242,10 +242,11 @@ def test_json_nested_100000_deep_is_a_client_error(server, body):
     ("location,admin1\nKafr Nabl,Idlib,extra,extra2\nSaraqib\n", "line 2 has 4 fields"),
     ("location,admin1\nSaraqib,Idlib\nKafr Nabl,Idlib,extra\n", "line 3 has 3 fields"),
     ("location,admin1,location\nKafr Nabl,Idlib,Saraqib\n", "twice"),
+    ('[{"name": "Kafr Nabl", "admin1": "Idlib", "name": "Saraqib"}]', "twice"),
 ])
-def test_csv_bodies_with_ragged_rows_or_repeated_columns_are_refused(server, body, needle):
-    status, _, answer = request(server.host, server.port, "POST", "/geocode", body.encode(),
-                                {"Content-Type": "text/csv"})
+def test_bodies_with_ragged_rows_or_repeated_columns_are_refused(server, body, needle):
+    kind = "application/json" if body.startswith("[") else "text/csv"
+    status, _, answer = request(server.host, server.port, "POST", "/geocode", body.encode(), {"Content-Type": kind})
     assert status == 400 and needle in json.loads(answer)["error"]["message"], answer
 
 

@@ -59,7 +59,7 @@ def _text(body: bytes) -> str:
 def read_json_rows(body: bytes, *, max_rows: int = 100_000) -> pd.DataFrame:
     """A JSON list of strings (names) or of objects (columns) as a table, one row per item."""
     try:
-        data = json.loads(_text(body), parse_constant=_no_constant)
+        data = json.loads(_text(body), parse_constant=_no_constant, object_pairs_hook=_unique_keys)
     except RecursionError:  # a list or object nested thousands deep
         raise ParamError("body", _text(body)[:40], "JSON nested too deeply; send a flat list") from None
     except json.JSONDecodeError as exc:
@@ -81,6 +81,16 @@ def read_json_rows(body: bytes, *, max_rows: int = 100_000) -> pd.DataFrame:
         else:
             raise ParamError(f"body[{i}]", repr(item), "each item must be a name (text) or an object")
     return pd.DataFrame.from_records(rows) if rows else pd.DataFrame({"name": pd.Series([], dtype=object)})
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object as a dict, refused when it names a field twice (a column named twice)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ParamError("body", twice, "an object names this field twice")
+    return obj
 
 
 def _no_constant(name: str) -> Any:
