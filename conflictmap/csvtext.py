@@ -154,13 +154,21 @@ def _without_comments(text: str, comments: Comments) -> str:
     """Comment lines blanked (not removed), so that line numbers stay those of the file."""
     if comments is None:
         return text
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
+    if comments == "all":
+        return "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
+    head, pos = [], 0  # "leading": only the lines before the header are looked at
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        line = text[pos:end]
         if line.lstrip().startswith("#"):
-            lines[i] = ""
-        elif comments == "leading" and line.strip():
+            head.append("\n" if line.endswith("\n") else "")
+        elif line.strip():
             break
-    return "\n".join(lines)
+        else:
+            head.append(line)
+        pos = end
+    return "".join(head) + text[pos:]
 
 
 def _sniff(text: str) -> str:
