@@ -296,3 +296,12 @@ def test_a_body_trickled_past_its_time_limit_gets_408(service):
             assert time.monotonic() - start < 8
         finally:
             sock.close()
+
+
+def test_a_silent_connection_is_closed_without_an_answer(service):
+    with BackgroundServer(service, limits=Limits(header_seconds=1.0)) as server:
+        sock = socket.create_connection((server.host, server.port), timeout=TIMEOUT)
+        try:
+            assert closed_by_server(sock, within=6) == b""  # closed, and no 408 a client could misread
+        finally:
+            sock.close()

@@ -1,7 +1,9 @@
 """uvicorn's HTTP protocol with two defences against clients that hold connections open.
 
 * **Header deadline.** A connection must finish a request's headers within ``header_seconds`` of
-  opening (or of its previous response); otherwise it gets ``408 Request Timeout`` and is closed.
+  opening (or of its previous response); otherwise it is closed, with ``408 Request Timeout`` if
+  it had started a request (a silent connection is just closed, as an idle keep-alive one is,
+  so that no client reads a 408 as the answer to a request it sends at that moment).
   uvicorn itself has none: a client that sends a byte now and then ("slow loris") keeps its
   connection forever, since every byte restarts the keep-alive timer.
 * **Idle connections make room.** At ``max_connections`` open connections, a new one closes the
@@ -44,6 +46,7 @@ class _Guarded:
     max_connections: int = 1024
     _deadline: asyncio.TimerHandle | None = None
     _opened: float = 0.0
+    _started = False  # bytes of a request have arrived since the connection opened or last answered
 
     # -- state
     def _busy(self) -> bool:
@@ -65,7 +68,8 @@ class _Guarded:
         if self._busy() or transport is None or transport.is_closing():
             return
         log.info("closing a connection that sent no complete request headers in %g s", self.header_seconds)
-        transport.write(_TIMEOUT)
+        if self._started:
+            transport.write(_TIMEOUT)
         transport.close()
 
     def _make_room(self) -> bool:
@@ -94,6 +98,7 @@ class _Guarded:
         self._arm()
 
     def data_received(self, data: bytes) -> None:
+        self._started = True
         super().data_received(data)  # type: ignore[misc]
         if self._busy():  # the headers are in: the request runs under its own time limit
             self._disarm()
@@ -102,6 +107,7 @@ class _Guarded:
         super().on_response_complete()  # type: ignore[misc]
         transport = self.transport  # type: ignore[attr-defined]
         if not self._busy() and transport is not None and not transport.is_closing():
+            self._started = False
             self._arm()  # the next request's headers get the same deadline
 
     def connection_lost(self, exc: Exception | None) -> None:
