@@ -249,6 +249,18 @@ def test_zones_build_reads_utf16_and_windows_1256_tables(encoding, tmp_path, cap
     assert set(read_zones(tmp_path / "z.geojson").faction) == {"government", "hts"}
 
 
+def test_extract_reads_a_utf16_report_and_refuses_latin1_in_one_line(tmp_path, capsys):
+    report = tmp_path / "r.txt"
+    report.write_bytes("Jets struck Saraqib on Monday, killing two civilians.\n".encode("utf-16"))
+    code, _, err = run_cli(capsys, "extract", report, "--published", "2020-06-30", "-o", tmp_path / "d.csv")
+    assert code == 0, err
+    drafts = pd.read_csv(tmp_path / "d.csv", dtype=str, keep_default_na=False)
+    assert "Saraqib" in drafts["source_sentence"].iloc[0]
+    report.write_bytes("Jets struck Saraqib caf\u00e9.\n".encode("latin-1"))
+    code, _, err = run_cli(capsys, "extract", report, "--published", "2020-06-30", "-o", tmp_path / "d.csv")
+    assert_one_line_error(code, err, "r.txt", "line 1", "not UTF-8")
+
+
 def test_zones_build_refuses_a_latin1_table_in_one_line(tmp_path, capsys):
     table = tmp_path / "control.csv"
     table.write_bytes("name,faction,note\nAleppo,government,caf\u00e9\n".encode("latin-1"))
