@@ -26,6 +26,7 @@ BENCHES = {
     "find_places": ["bench_find_places.py"],
     "map": ["bench_map.py"],
     "service": ["bench_service.py"],
+    "hostile": ["bench_hostile.py"],
     "text_events": ["eval_text_events.py"],
     "read_events": ["bench_read_events.py"],
 }
@@ -33,6 +34,7 @@ QUICK = {
     "gazetteer": ["--quick"], "startup": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
     "map": ["--sizes", "2000", "--methods", "ours", "--frames", "2000"],
     "service": ["--quick"],
+    "hostile": ["--quick"],
     "text_events": ["--split", "tune"],
     "read_events": ["--quick"],
 }

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import CuratedRowError
+from .csvtext import read_csv_file
+from .errors import CuratedRowError, InputError
 from .geocoding.normalize import is_arabic, normalize_name
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,11 @@ def read_user_table(extra: Any) -> tuple[pd.DataFrame, str]:
     """The user's places as a table of text (a CSV path or a DataFrame) and how to name its source."""
     if isinstance(extra, (str, os.PathLike)):
         try:
-            table = pd.read_csv(extra, dtype=str, keep_default_na=False)
-        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            table = read_csv_file(extra)
+        except OSError as exc:
             raise CuratedRowError(f"cannot read user places: {exc}", source=str(extra)) from exc
+        except InputError as exc:
+            raise CuratedRowError(exc.reason, column=exc.column, source=str(extra)) from None
         source = str(extra)
     elif isinstance(extra, pd.DataFrame):
         table = extra.astype(object).where(extra.notna(), "").astype(str)

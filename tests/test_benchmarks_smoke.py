@@ -19,6 +19,8 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
     ("bench_startup.py", ["import pandas", "x import pandas", "Geocoder()", "stored index load",
                           "look-up path: none"]),
     ("bench_read_events.py", ["ratio 9-May-20 / ISO", "same dates read: True", "pd.to_datetime"]),
+    ("bench_hostile.py", ["slow-loris connections", "stock uvicorn, before", "while tables run",
+                          "after SIGTERM"]),
 ])
 def test_benchmark_script_runs_quick(script, expect):
     done = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True,

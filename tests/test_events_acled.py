@@ -143,7 +143,7 @@ def test_a_row_with_more_fields_than_the_header_names_its_line(tmp_path):
                     "2020-05-10,Battles,Kafr Nabl,extra\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 3 has 4 fields but the header has 3") as info:
         read_events(path, errors="mark")
-    assert info.value.row == 1
+    assert str(path) in str(info.value)
     first = tmp_path / "first.csv"  # pandas alone would take the first column as the index here
     first.write_text("event_date,event_type,location\n2020-05-09,Battles,Kafr Nabl,extra\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 2"):

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from .._optional import import_optional
 from .._atomic import atomic_path
+from ..csvtext import read_csv_file, read_excel_file
 from ..errors import InputError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_table", "write_table", "check_output", "TABLE_SUFFIXES", "OUTPUT_SUFFIXES"]
+__all__ = ["read_table", "write_table", "check_output", "check_not_input", "check_date", "TABLE_SUFFIXES",
+           "OUTPUT_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".geojson", ".gpkg", ".parquet")
@@ -46,13 +49,13 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     suffix = file.suffix.lower()
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            sep = {".csv": ",", ".tsv": "\t"}.get(suffix)
-            return pd.read_csv(file, sep=sep, engine="python" if sep is None else "c", dtype=str,
-                               keep_default_na=False, encoding="utf-8-sig")
+            return read_csv_file(file, sep={".csv": ",", ".tsv": "\t"}.get(suffix))
         if suffix in (".xlsx", ".xlsm"):
             import_optional("openpyxl", extra="excel", purpose="reading Excel tables")
-            return pd.read_excel(file, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+            return read_excel_file(file, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(f"cannot read the table: {str(exc).splitlines()[0]}", source=str(file)) from None
     raise InputError(f"unknown table type; use one of {', '.join(TABLE_SUFFIXES)}", value=file.suffix,
                      source=str(file))
@@ -73,6 +76,56 @@ def check_output(path: str | os.PathLike) -> Path:
     if not file.parent.is_dir():
         raise InputError("output folder does not exist", value=str(file.parent))
     return file
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)  # also a hard link or another spelling of the path
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def check_not_input(output: str | os.PathLike, *inputs: str | os.PathLike | None) -> Path:
+    """Refuse an output path that is one of the command's input files (writing it would destroy the input).
+
+    Examples
+    --------
+    >>> check_not_input("out.csv", "in.csv", None).name
+    'out.csv'
+    >>> check_not_input("./ev.csv", "ev.csv")
+    Traceback (most recent call last):
+    ...
+    conflictmap.errors.InputError: the output ./ev.csv is the input ev.csv; write to another file
+    """
+    out = Path(output)
+    for given in inputs:
+        if given is not None and str(given) != "" and _same_file(out, Path(given)):
+            raise InputError(f"the output {output} is the input {given}; write to another file")
+    return out
+
+
+def check_date(text: str | None, option: str) -> str | None:
+    """A YYYY-MM-DD option value, refused in one line otherwise (before any work is done).
+
+    Examples
+    --------
+    >>> check_date("2020-07-01", "--as-of"), check_date(None, "--as-of")
+    ('2020-07-01', None)
+    >>> check_date("yesterday", "--as-of")
+    Traceback (most recent call last):
+    ...
+    conflictmap.errors.InputError: column 'as_of', value 'yesterday': as_of is not a date (use YYYY-MM-DD)
+    """
+    if text is None:
+        return None
+    column = option.lstrip("-").replace("-", "_")
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{column} is not a date (use YYYY-MM-DD)", column=column, value=text) from None
+    return text.strip()
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:

@@ -11,7 +11,7 @@ from ..errors import InputError
 
 log = logging.getLogger(__name__)
 
-_DESCRIPTION = """Read a report (plain text, UTF-8) and draft one event per incident it describes:
+_DESCRIPTION = """Read a report (plain text: UTF-8, UTF-16 or Windows-1256) and draft one event per incident it describes:
 date resolved against the publication date, ACLED event type from the verbs, actors from the
 curated actor list, fatalities from the figures, and the place from the gazetteer. Every draft
 keeps the sentence it came from (source_sentence, span_start, span_end) for review.
@@ -40,13 +40,14 @@ def run(args: argparse.Namespace) -> int:
     from ..events.draft import draft_events
     from ..events.io import write_events
 
+    from ..csvtext import read_text_file
+    from ._tables import check_not_input
+
     path = Path(args.report)
+    check_not_input(args.output, path)
     if not path.is_file():
         raise InputError("report file not found", value=str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("report is not UTF-8 text", value=str(path)) from None
+    text = read_text_file(path).removeprefix("\ufeff")  # UTF-8, UTF-16 or Windows-1256; else one line
     drafts = draft_events(text, published=args.published, source=args.source, source_url=args.source_url,
                           report_id=args.report_id, admin1=args.admin1)
     out = write_events(drafts, args.output)

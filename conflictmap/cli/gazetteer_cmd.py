@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import re
 import sys
@@ -31,6 +32,9 @@ coordinates); any other row adds a new place.
 
 Example: conflictmap gazetteer add new_places.csv -o my_places.csv
 """
+
+#: a new row of the same name as a user place within this distance is that place (it updates it)
+SAME_PLACE_KM = 5.0
 
 USER_COLUMNS = ["place_id", "name", "name_ar", "alt_names", "feature_type", "population", "longitude",
                 "latitude", "source_url", "note"]
@@ -61,10 +65,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          formatter_class=argparse.RawDescriptionHelpFormatter,
                          description="Validate USER.csv and merge it into the user places file OUTPUT "
                                      "(created if missing).\nA new place without a place_id gets the stable id "
-                                     "user:<name>, so adding a place of the\nsame name again updates it (give "
-                                     "place_ids to keep two). A row for the same place\n(same place_id; for "
-                                     "aliases of a gazetteer place, same place_id and name) replaces\nthe one "
-                                     "in OUTPUT.\n\n"
+                                     "user:<name>: adding a place of the same\nname within 5 km again updates it; "
+                                     "a namesake farther away is another place\n(user:<name>-2). A row for the "
+                                     "same place (same place_id; for aliases of a\ngazetteer place, same place_id "
+                                     "and name) replaces the one in OUTPUT.\n\n"
                                      "Example: conflictmap gazetteer add new_places.csv -o my_places.csv")
     add.add_argument("user_places", metavar="USER.csv", help="user places CSV to add")
     add.add_argument("-o", "--output", required=True, metavar="OUTPUT",
@@ -117,10 +121,13 @@ def _add(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() != ".csv":
         raise InputError("the user places file must be a .csv", value=str(output))
+    from ._tables import check_not_input
+
+    check_not_input(output, args.user_places)
     table = _read_user_places(args.user_places)
     _check(table, args.user_places)  # row numbers refer to the input file
-    table = _with_ids(table)
     existing = _read_user_places(output) if output.exists() else pd.DataFrame(columns=USER_COLUMNS)
+    table = _with_ids(table, existing)
     existing = existing.reindex(columns=list(dict.fromkeys(USER_COLUMNS + list(existing.columns))), fill_value="")
     replaced = _row_keys(existing).isin(set(_row_keys(table)))
     merged = pd.concat([existing[~replaced], table], ignore_index=True).fillna("")
@@ -167,18 +174,51 @@ def _check(table: pd.DataFrame, source: str) -> tuple[int, int]:
     return int((~known).sum()), int(known.sum())
 
 
-def _with_ids(table: pd.DataFrame) -> pd.DataFrame:
-    """Give new places without a place_id a stable id ``user:<name-slug>`` (``-2``, ``-3`` on clashes)."""
+def _point(row: pd.Series) -> tuple[float, float] | None:
+    try:
+        lon, lat = float(row.get("longitude", "")), float(row.get("latitude", ""))
+    except (TypeError, ValueError):
+        return None
+    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lon, lat) points."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _with_ids(table: pd.DataFrame, existing: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Give new places without a place_id a stable id ``user:<name-slug>`` (``-2``, ``-3`` ... for
+    other places of the same name).
+
+    A row of the same name within :data:`SAME_PLACE_KM` of a place already in the user's file
+    takes that place's id (adding it again updates it); a namesake farther away is another
+    place and gets an id of its own.
+    """
     table = table.copy()
-    taken = set(table["place_id"].str.strip())
+    existing = existing if existing is not None else pd.DataFrame(columns=USER_COLUMNS)
+    taken = set(table["place_id"].str.strip()) | set(existing["place_id"].astype(str).str.strip())
+    known = [(str(r["place_id"]).strip(), str(r["name"]).strip().casefold(), _point(r))
+             for _, r in existing.iterrows() if str(r["place_id"]).startswith("user:")]
+    reused: set[str] = set()
     for i in table.index[table["place_id"].str.strip() == ""]:
-        ascii_name = unicodedata.normalize("NFKD", table.at[i, "name"]).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "place"
-        pid, n = f"user:{slug}", 1
-        while pid in taken:
-            n += 1
-            pid = f"user:{slug}-{n}"
+        name, point = table.at[i, "name"].strip(), _point(table.loc[i])
+        same = [pid for pid, other, where in known
+                if other == name.casefold() and pid not in reused and point and where
+                and _km(point, where) <= SAME_PLACE_KM]
+        if same:
+            pid = same[0]
+        else:
+            ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "place"
+            pid, n = f"user:{slug}", 1
+            while pid in taken:
+                n += 1
+                pid = f"user:{slug}-{n}"
         taken.add(pid)
+        reused.add(pid)
         table.at[i, "place_id"] = pid
     return table
 

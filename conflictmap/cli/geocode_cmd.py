@@ -59,11 +59,12 @@ def run(args: argparse.Namespace) -> int:
     from ..geocoding.batch import geocode
     from ..geocoding.geocoder import Geocoder
     from ..gazetteer import load_gazetteer
-    from ._tables import check_output, read_table, write_table
+    from ._tables import check_not_input, check_output, read_table, write_table
 
     if args.candidates < 0:
         raise InputError("--candidates must be 0 or more", value=args.candidates)
     check_output(args.output)
+    check_not_input(args.output, args.input, args.corrections, args.user_places)
     table = read_table(args.input)
     gazetteer = load_gazetteer(args.user_places)
     geocoder = Geocoder(gazetteer, corrections=args.corrections)

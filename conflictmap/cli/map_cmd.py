@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from pathlib import Path
 
@@ -29,6 +30,10 @@ Example: conflictmap map events.csv --zones zones.geojson --title "Idlib, June 2
 
 #: output suffixes drawn by static_map (matplotlib) instead of the HTML map
 STATIC_FORMATS = (".png", ".pdf", ".svg")
+#: output suffixes of the web map
+HTML_FORMATS = (".html", ".htm")
+#: resolutions a print map may ask for (dots per inch)
+DPI_RANGE = (10, 1200)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -63,15 +68,39 @@ def _extent(text: str | None) -> tuple[float, ...] | None:
         values = tuple(float(v) for v in text.replace(" ", "").split(","))
     except ValueError:
         values = ()
-    if len(values) != 4:
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
         raise InputError("--extent needs four numbers: min lon,min lat,max lon,max lat", column="extent", value=text)
+    west, south, east, north = values
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise InputError("--extent must be min lon,min lat,max lon,max lat in degrees, each min below its max",
+                         column="extent", value=text)
     return values
+
+
+def check_args(args: argparse.Namespace) -> Path:
+    """Refuse bad option values before any file is read; returns the output path."""
+    from ._tables import check_date, check_not_input
+
+    output = Path(args.output)
+    suffix = output.suffix.lower()
+    if suffix not in HTML_FORMATS + STATIC_FORMATS:
+        raise InputError(f"the map is written as {', '.join(HTML_FORMATS + STATIC_FORMATS)}; "
+                         f"give the output one of these suffixes", value=str(output))
+    check_not_input(output, args.events, args.zones)
+    args.as_of = check_date(args.as_of, "--as-of")
+    low, high = DPI_RANGE
+    if not low <= args.dpi <= high:
+        raise InputError(f"--dpi must be between {low} and {high}", value=args.dpi)
+    if args.window_days is not None and args.window_days < 1:
+        raise InputError("--window-days must be 1 or more", value=args.window_days)
+    _extent(args.extent)
+    return output
 
 
 def run(args: argparse.Namespace) -> int:
     from ..events.io import read_events
 
-    output = Path(args.output)
+    output = check_args(args)
     static = output.suffix.lower() in STATIC_FORMATS
     events = read_events(args.events, errors="mark")
     zones = None

@@ -52,6 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from .._optional import import_optional
 
+    if not args.host.strip():  # an unset shell variable: uvicorn would bind every interface
+        raise InputError("--host is empty; give an address such as 127.0.0.1 (0.0.0.0 exposes the service)",
+                         value=args.host)
+
     for package in ("starlette", "uvicorn"):
         import_optional(package, extra="serve", purpose="conflictmap serve")
     from ..service.limits import Limits

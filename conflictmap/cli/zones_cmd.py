@@ -52,6 +52,13 @@ def run(args: argparse.Namespace) -> int:
     from ..zones.example import load_example_zones
     from ..zones.io import write_zones
 
+    from ._tables import check_date, check_not_input
+
+    check_not_input(args.output, getattr(args, "table", None), getattr(args, "points", None))
+    if getattr(args, "as_of", None) is not None:
+        args.as_of = check_date(args.as_of, "--as-of")
+    if getattr(args, "max_distance_km", None) is not None and not args.max_distance_km > 0:
+        raise InputError("--max-distance-km must be more than 0", value=args.max_distance_km)
     if args.zones_command == "example":
         zones = load_example_zones()
     elif args.zones_command == "build":

@@ -37,8 +37,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from .._atomic import atomic_path
-from ..geocoding.corrections import CORRECTION_COLUMNS, read_corrections
+from ..geocoding.corrections import CORRECTION_COLUMNS, merge_corrections, read_corrections
 from .by_point import place_near_point, resolve_row
 from .countries import outside_syria
 from .io import read_events, to_geodataframe
@@ -110,7 +109,9 @@ def save_corrections(review: pd.DataFrame, path: str | os.PathLike, *, gazetteer
     """Add the analyst's fixes (rows of ``review`` with a ``correct_place_id``) to a corrections file.
 
     A fix for a (name, admin1) already in the file replaces it. Place ids are checked against
-    the gazetteer; the file is written atomically.
+    the gazetteer; the file is read, merged and written atomically under a lock
+    (:func:`~conflictmap.geocoding.corrections.merge_corrections`), so concurrent savers keep
+    each other's fixes.
 
     Raises
     ------
@@ -133,12 +134,7 @@ def save_corrections(review: pd.DataFrame, path: str | os.PathLike, *, gazetteer
         new_rows.append({"name": str(row["location"]), "admin1": "" if pd.isna(admin1) else str(admin1),
                          "place_id": pid, "note": str(row.get("note", "") or "")})
     path = Path(path)
-    table = load_corrections(path)
-    if new_rows:
-        added = pd.DataFrame(new_rows, columns=CORRECTION_COLUMNS)
-        table = pd.concat([table, added], ignore_index=True).drop_duplicates(["name", "admin1"], keep="last")
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8")
+    table = merge_corrections(path, pd.DataFrame(new_rows, columns=CORRECTION_COLUMNS))
     log.info("saved %d correction(s) to %s (%d in all)", len(new_rows), path, len(table))
     return path
 

@@ -24,8 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
 from pathlib import Path
@@ -36,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_path
-from .._csvrows import CutRow, check_rows
 from .._optional import import_optional
+from ..csvtext import CutRow, cut_last_row, parse_csv, read_excel_file, read_text_file, sniff_separator
 from ..errors import InputError
 from .schema import event_columns, validate_events
 
@@ -56,34 +54,14 @@ def _text_columns() -> dict[str, type]:
     return {c: str for c in cols.loc[cols.dtype == "str", "column"]}
 
 
-def _leading_comment_lines(text: str) -> int:
-    """Number of '#' comment lines before the header (conflictmap's own data files have them)."""
-    count = 0
-    for line in io.StringIO(text, newline=""):
-        if not line.startswith("#"):
-            break
-        count += 1
-    return count
-
-
-def _sniff(text: str) -> str:
-    """The separator of a .txt table (comma, tab, semicolon or bar; comma when unsure)."""
-    try:
-        return csv.Sniffer().sniff(text[:65536], delimiters=",\t;|").delimiter
-    except csv.Error:
-        return ","
-
-
 def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, CutRow | None]:
-    """A CSV table, its rows checked first (:func:`conflictmap._csvrows.check_rows`): a row with
-    more fields than the header is an error; a last row cut off is left out and returned."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:  # line ends inside quoted cells kept
-        text = fh.read()
-    skip = _leading_comment_lines(text)
-    sep = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower()) or _sniff(text)
-    cut = check_rows(text, sep=sep, skip_lines=skip, source=name)
-    kept = io.StringIO(text[:cut.start] if cut is not None else text, newline="")
-    frame = pd.read_csv(kept, sep=sep, dtype=_text_columns(), skiprows=skip, index_col=False)
+    """A CSV table read strictly (:mod:`conflictmap.csvtext`: any common encoding, a row with more
+    fields than the header or a column named twice is an error); a last row cut off mid-line is
+    kept as far as it goes and returned, to be reported."""
+    text = read_text_file(path, source=name)
+    sep = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower()) or sniff_separator(text)
+    kept, cut = cut_last_row(text, sep=sep, comments="leading", source=name)
+    frame = parse_csv(kept, sep=sep, comments="leading", dtype=_text_columns(), keep_default_na=True, source=name)
     if cut is not None:
         header = list(frame.columns)
         values = (cut.fields + [None] * len(header))[:len(header)]
@@ -107,7 +85,7 @@ def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str | None, CutRo
         return frame, name, cut
     if suffix in _EXCEL:
         import_optional("openpyxl", extra="excel", purpose="reading Excel event tables")
-        return pd.read_excel(path, sheet_name=sheet_name, dtype=_text_columns()), name, None
+        return read_excel_file(path, sheet_name=sheet_name, dtype=_text_columns()), name, None
     if suffix in _GEOJSON or suffix == ".gpkg":
         return gpd.read_file(path), name, None
     if suffix in _PARQUET:

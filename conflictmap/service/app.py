@@ -31,7 +31,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..errors import InputError
 from . import nominatim, table
-from .limits import AccessLog, Limits, RequestTimeout, WorkerPool, read_body
+from .limits import AccessLog, LaneFull, Limits, RequestTimeout, Stopping, WorkerPool, read_body
 from .lookup import LookupService, SearchQuery
 from .params import (ParamError, get_bool, get_choice, get_countrycodes, get_float, get_int, get_text,
                      get_viewbox, languages, parse_query_string, quote)
@@ -149,7 +149,9 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
     """
     service = service if service is not None else LookupService.create()
     limits = limits if limits is not None else Limits()
-    pool = WorkerPool(limits.workers)
+    pool = WorkerPool(limits.workers, name="look-up")
+    # tables have their own lane: they never take the threads look-ups need
+    tables = WorkerPool(limits.table_workers, queue=limits.table_queue, name="table")
 
     async def search(request: Request) -> Response:
         params = _params(request)
@@ -215,18 +217,19 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
         kind, sep = _body_kind(request.headers.get("content-type", ""))
         out_fmt = _table_format(params, request.headers.get("accept", ""), kind)
         candidates = table.candidates_param(params)
-        body = await read_body(request, limits.max_body_bytes)
+        body = await read_body(request, limits.max_body_bytes, limits.body_seconds)
+        job = tables.job()
 
         def work() -> bytes:
             frame = (table.read_json_rows(body, max_rows=limits.max_rows) if kind == "json"
                      else table.read_csv_rows(body, sep=sep, max_rows=limits.max_rows))
             columns = table.pick_columns(frame, params)
-            result = table.geocode_table(service.geocoder, frame, columns, candidates=candidates)
+            result = table.geocode_table(service.geocoder, frame, columns, candidates=candidates, job=job)
             if len(result) != len(frame):  # the contract of conflictmap.geocode; never expected
                 raise RuntimeError(f"geocode returned {len(result)} rows for {len(frame)}")
             return table.to_json_bytes(result) if out_fmt == "json" else table.to_csv_bytes(result)
 
-        data = await pool.run(work, seconds=limits.table_seconds)
+        data = await tables.run(work, seconds=limits.table_seconds, job=job)
         media = "application/json" if out_fmt == "json" else "text/csv; charset=utf-8"
         return Response(data, media_type=media, headers=_COMMON_HEADERS)
 
@@ -245,6 +248,11 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
     async def on_timeout(request: Request, exc: Exception) -> Response:
         return _error(503, str(exc), retry=True)
 
+    async def on_busy(request: Request, exc: Exception) -> Response:
+        response = _error(503, str(exc), retry=True)
+        response.headers["retry-after"] = "5" if isinstance(exc, LaneFull) else "10"
+        return response
+
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         message = {404: f"no such endpoint: {request.url.path}", 405: f"method {request.method} not allowed here"}
@@ -262,7 +270,7 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
         async def run(request: Request) -> Response:
             try:
                 return await endpoint(request)
-            except (ParamError, InputError, RequestTimeout, HTTPException):
+            except (ParamError, InputError, RequestTimeout, LaneFull, Stopping, HTTPException):
                 raise
             except Exception as exc:  # noqa: BLE001 - the client gets no traceback, the log does
                 return await on_crash(request, exc)
@@ -283,9 +291,17 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
                                      allow_headers=["Content-Type", "Accept", "Accept-Language"], max_age=600))
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={
         ParamError: on_param_error, RequestTimeout: on_timeout, InputError: on_input_error,
-        HTTPException: on_http_error, Exception: on_crash})
+        LaneFull: on_busy, Stopping: on_busy, HTTPException: on_http_error, Exception: on_crash})
     app.state.service = service
     app.state.limits = limits
+    app.state.lanes = {"look-up": pool, "table": tables}
+
+    def stop() -> None:
+        """Cancel the work of every lane (the server calls this as it shuts down)."""
+        pool.stop()
+        tables.stop()
+
+    app.state.stop = stop
     return app
 
 

@@ -20,11 +20,11 @@ import time
 from typing import Any, Iterable
 
 from .._optional import import_optional
-from ..errors import ConflictmapError
+from ..errors import ConflictmapError, InputError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["serve", "BackgroundServer", "is_loopback"]
+__all__ = ["serve", "BackgroundServer", "is_loopback", "check_host"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -45,10 +45,47 @@ def is_loopback(host: str) -> bool:
 
 
 def _config(app: Any, host: str, port: int, limits: Any) -> Any:
+    """uvicorn's settings: our protocol (header deadline, idle connections make room; it does the
+    connection limit, so uvicorn's ``limit_concurrency`` is off) and a bounded graceful stop."""
     uvicorn = import_optional("uvicorn", extra="serve", purpose="conflictmap serve")
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    from .protocol import protocol_class
+
+    http = protocol_class(AutoHTTPProtocol, header_seconds=limits.header_seconds,
+                          max_connections=limits.max_connections)
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
-                          limit_concurrency=limits.max_connections, timeout_keep_alive=5, lifespan="off",
-                          http="auto", loop="asyncio", ws="none")
+                          limit_concurrency=None, timeout_keep_alive=5, lifespan="off", http=http,
+                          loop="asyncio", ws="none", timeout_graceful_shutdown=limits.stop_seconds)
+
+
+def _server(config: Any) -> Any:
+    """A uvicorn server that cancels the application's running work as soon as it starts to stop
+    (SIGTERM, Ctrl+C, :meth:`BackgroundServer.stop`), so that a table in flight does not hold
+    the stop for minutes."""
+    uvicorn = import_optional("uvicorn", extra="serve", purpose="conflictmap serve")
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            stop = getattr(getattr(self.config.app, "state", None), "stop", None)
+            if stop is not None:
+                stop()
+            await super().shutdown(sockets)
+
+    return Server(config)
+
+
+def check_host(host: str) -> str:
+    """Refuse an empty address (an unset shell variable), which would bind every interface.
+
+    >>> check_host("")
+    Traceback (most recent call last):
+    ...
+    conflictmap.errors.InputError: value '': the host is empty; give an address such as 127.0.0.1
+    """
+    if not isinstance(host, str) or not host.strip():
+        raise InputError("the host is empty; give an address such as 127.0.0.1", value=host)
+    return host.strip()
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -67,11 +104,11 @@ def _app(service: Any, cors_origins: Iterable[str], limits: Any, host: str) -> A
 def serve(service: Any = None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           cors_origins: Iterable[str] = (), limits: Any = None) -> None:
     """Serve in the foreground until interrupted (Ctrl+C)."""
-    uvicorn = import_optional("uvicorn", extra="serve", purpose="conflictmap serve")
+    host = check_host(host)
     app, limits = _app(service, cors_origins, limits, host)
     if not is_loopback(host):
         log.warning("listening on %s: the geocoder is reachable from other machines", host)
-    uvicorn.Server(_config(app, host, port, limits)).run()
+    _server(_config(app, host, port, limits)).run()
 
 
 class BackgroundServer:
@@ -90,14 +127,13 @@ class BackgroundServer:
 
     def __init__(self, service: Any = None, *, host: str = DEFAULT_HOST, port: int = 0,
                  cors_origins: Iterable[str] = (), limits: Any = None, start_timeout: float = 60.0):
-        self.host = host
+        self.host = host = check_host(host)
         self._sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         self.port = int(self._sock.getsockname()[1])
         self.app, self.limits = _app(service, cors_origins, limits, host)
-        uvicorn = import_optional("uvicorn", extra="serve", purpose="conflictmap serve")
-        self._server = uvicorn.Server(_config(self.app, host, self.port, self.limits))
+        self._server = _server(_config(self.app, host, self.port, self.limits))
         self._thread: threading.Thread | None = None
         self._start_timeout = start_timeout
 

@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import math
@@ -27,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..csvtext import parse_csv
+from ..errors import InputError
 from .params import ParamError, get_int, get_text
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ def _text(body: bytes) -> str:
 def read_json_rows(body: bytes, *, max_rows: int = 100_000) -> pd.DataFrame:
     """A JSON list of strings (names) or of objects (columns) as a table, one row per item."""
     try:
-        data = json.loads(_text(body), parse_constant=_no_constant)
+        data = json.loads(_text(body), parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except RecursionError:  # a list or object nested thousands deep
+        raise ParamError("body", _text(body)[:40], "JSON nested too deeply; send a flat list") from None
     except json.JSONDecodeError as exc:
         raise ParamError("body", _text(body)[max(exc.pos - 20, 0): exc.pos + 20],
                          f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
@@ -80,6 +83,16 @@ def read_json_rows(body: bytes, *, max_rows: int = 100_000) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows) if rows else pd.DataFrame({"name": pd.Series([], dtype=object)})
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object as a dict, refused when it names a field twice (a column named twice)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ParamError("body", twice, "an object names this field twice")
+    return obj
+
+
 def _no_constant(name: str) -> Any:
     raise ParamError("body", name, "NaN and Infinity are not JSON")
 
@@ -90,9 +103,9 @@ def read_csv_rows(body: bytes, *, sep: str = ",", max_rows: int = 100_000) -> pd
     if not text.strip():
         raise ParamError("body", "", "empty CSV; the first line must name the columns")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ParamError("body", text[:40], f"cannot read the CSV: {str(exc).splitlines()[0]}") from None
+        frame = parse_csv(text, sep=sep)
+    except InputError as exc:
+        raise ParamError("body", text[:40], f"cannot read the CSV: {exc}") from None
     if len(frame) > max_rows:
         raise ParamError("body", f"{len(frame)} rows", f"more than {max_rows} rows", status=413)
     return frame
@@ -124,9 +137,20 @@ def pick_columns(frame: pd.DataFrame, params: Mapping[str, str]) -> TableColumns
                         name_ar=given("name_ar_column", ("name_ar",), False))
 
 
-def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, candidates: int = 5) -> pd.DataFrame:
+#: distinct queries geocoded between two checks of a table job (a fraction of a second)
+CHUNK_QUERIES = 200
+
+
+def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, candidates: int = 5,
+                  job: Any = None, chunk: int = CHUNK_QUERIES) -> pd.DataFrame:
     """:func:`conflictmap.geocode` on ``frame`` (geometry dropped, as in a CSV written by the CLI);
-    an Arabic-name column is read together with the Latin one (``name_ar``)."""
+    an Arabic-name column is read together with the Latin one (``name_ar``).
+
+    The table's distinct queries (name and hints) are geocoded ``chunk`` at a time, each through
+    its first row (so that the output columns are named as for the whole table); ``job.check()``
+    runs between chunks, so a cancelled table stops within one chunk. Every row then gets the
+    answer of its query: the result is the one a single :func:`conflictmap.geocode` call gives.
+    """
     from ..geocoding.batch import geocode
 
     kwargs: dict[str, Any] = {"name": columns.name, "admin1": columns.admin1, "geocoder": geocoder,
@@ -135,7 +159,32 @@ def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, 
         kwargs["admin2"] = columns.admin2
     if columns.name_ar:
         kwargs["name_ar"] = columns.name_ar
-    result = geocode(frame, **kwargs)
+    frame = frame.reset_index(drop=True)
+    keys = [c for c in (columns.name, columns.admin1, columns.admin2, columns.name_ar) if c]
+    for column in keys:
+        if column not in frame.columns:  # geocode names the missing column
+            return _plain(geocode(frame, **kwargs))
+    codes = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    first = pd.Series(range(len(frame))).groupby(codes).first().to_numpy()  # a row per query, by code
+    parts = []
+    for start in range(0, len(first), chunk):
+        if job is not None:
+            job.check()
+        parts.append(_plain(geocode(frame.iloc[first[start:start + chunk]], **kwargs)))
+    if not parts:
+        return _plain(geocode(frame, **kwargs))
+    answers = pd.concat(parts, ignore_index=True)
+    if list(answers.columns[: frame.shape[1]]) != list(frame.columns):  # pragma: no cover - geocode's contract
+        raise RuntimeError("geocode did not keep the input columns first")
+    added = list(answers.columns[frame.shape[1]:])
+    out = answers[added].take(codes).reset_index(drop=True)
+    for column in added:
+        if isinstance(parts[0][column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(str).astype("category")
+    return pd.concat([frame, out], axis=1)
+
+
+def _plain(result: Any) -> pd.DataFrame:
     return pd.DataFrame(result).drop(columns=["geometry"], errors="ignore").reset_index(drop=True)
 
 

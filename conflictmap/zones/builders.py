@@ -43,6 +43,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ..csvtext import decode_text, parse_csv, read_text_file
 from ..errors import InputError
 from ..factions import get_faction
 from .model import METRIC_CRS, _polygonal, dissolve_zones, normalize_zones
@@ -71,16 +72,15 @@ def read_table(table: Any) -> pd.DataFrame:
         path = Path(table)
         if not path.exists():
             raise InputError("control table not found", value=str(path))
-        text = path.read_text(encoding="utf-8-sig")
+        source: str | None = str(path)
+        text = read_text_file(path)
     elif hasattr(table, "read"):
-        text = table.read()
+        source, text = None, table.read()
+        if isinstance(text, bytes):
+            text = decode_text(text)
     else:
         raise InputError("control table must be a DataFrame or a CSV path", value=type(table).__name__)
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    try:
-        return pd.read_csv(io.StringIO("\n".join(lines)), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read control table: {exc}") from exc
+    return parse_csv(text.removeprefix("\ufeff"), source=source, comments="all")
 
 
 def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
@@ -362,6 +362,32 @@ def voronoi_cells(points: np.ndarray, extent: BaseGeometry) -> list[BaseGeometry
     return [shapely.intersection(cell, extent) for cell in cells]
 
 
+#: how far outside the gazetteer's outline of Syria a control point may lie (the outline follows
+#: OCHA's boundaries, which leave out the occupied Golan: its villages lie up to 13 km beyond)
+POINT_MARGIN_KM = 20.0
+
+
+def _check_inside(frame: pd.DataFrame, area: BaseGeometry, margin_km: float = POINT_MARGIN_KM) -> None:
+    """Refuse control points farther than ``margin_km`` from ``area`` (Syria), naming them: a point
+    in Paris would otherwise claim all of Syria for its faction."""
+    points = gpd.GeoSeries(gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326).to_crs(METRIC_CRS)
+    area_m = gpd.GeoSeries([shapely.make_valid(area)], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    distance_km = shapely.distance(area_m, points.to_numpy()) / 1000.0
+    far = np.flatnonzero(~(distance_km <= margin_km))
+    if len(far) == 0:
+        return
+    label = _column(frame, ("name", "place_id", "location"))
+    shown = []
+    for i in far[:5]:
+        index = frame.index[i]
+        what = f" {str(frame.at[index, label])[:40]!r}" if label else ""
+        shown.append(f"row {index}{what} ({frame.at[index, 'longitude']:g}, {frame.at[index, 'latitude']:g}), "
+                     f"{distance_km[i]:,.0f} km away")
+    more = f" and {len(far) - 5} more" if len(far) > 5 else ""
+    raise InputError(f"{len(far)} control point(s) lie outside Syria by more than {margin_km:g} km: "
+                     f"{'; '.join(shown)}{more}")
+
+
 def zones_from_points(points: Any, *, clip: BaseGeometry | None = None, gazetteer: Any = None,
                       max_distance_km: float | None = None, as_of: Any = None, valid_from: Any = None,
                       valid_to: Any = None, source: str | None = None, confidence: str = "approximate",
@@ -385,8 +411,8 @@ def zones_from_points(points: Any, *, clip: BaseGeometry | None = None, gazettee
     Raises
     ------
     InputError
-        naming the row of an unplaceable point, an unknown faction, or two points at the same
-        place with different factions.
+        naming the row of an unplaceable point, a point more than :data:`POINT_MARGIN_KM` outside
+        Syria (the gazetteer's outline), an unknown faction, or two points at the same place with different factions.
     """
     frame = resolve_points(points, gazetteer=gazetteer)
     if frame.empty:
@@ -398,8 +424,10 @@ def zones_from_points(points: Any, *, clip: BaseGeometry | None = None, gazettee
             frame.at[index, "faction"] = get_faction(value).key
         except InputError as exc:
             raise _with_row(exc, index) from None
+    outline = _gazetteer(gazetteer).outline()
+    _check_inside(frame, outline)
     if clip is None:
-        clip = _gazetteer(gazetteer).outline()
+        clip = outline
     radius = pd.Series([max_distance_km] * len(frame), index=frame.index, dtype="float64")
     if "radius_km" in frame.columns:
         for index, value in frame["radius_km"].items():
