@@ -35,7 +35,7 @@ TIERS: list[dict[str, list[str]]] = [
     {"maps": ["conflictmap.maps"]},
     {"scale": ["conflictmap.scale"]},
     {"tables": ["conflictmap.tables"]},
-    {"service": ["conflictmap.service"]},
+    {"service": ["conflictmap.service"], "review": ["conflictmap.review"]},
     {"cli": ["conflictmap.cli", "conflictmap.demo", "conflictmap.__main__"]},
 ]
 
