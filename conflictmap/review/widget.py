@@ -223,7 +223,8 @@ class ReviewWidget(anywidget.AnyWidget):
             "distance_from": "the row's own point" if ref else ("candidate 1" if origin else ""),
             "decision": chosen,
             "view": [*project(bbox[0], bbox[3]), *project(bbox[2], bbox[1])],
-            "places": nearby_places(gz, bbox, exclude=frozenset(c["place_id"] for c in cands)),
+            "places": nearby_places(gz, bbox, exclude=frozenset(c["place_id"] for c in cands),
+                                    **({} if points else {"limit": 120, "labels": 10})),
         }
         if rv.drafts:
             sentence = _text(row.get("source_sentence"))

@@ -105,8 +105,10 @@ function render({ model, el }) {
     gPlaces.replaceChildren();
     gCands.replaceChildren();
     gPick.replaceChildren();
-    for (const a of base.admin2 || []) {
-      if (inView(a.x, a.y)) label(gPlaces, a.x, a.y, a.name, "cmr-adm-label", s * 0.03);
+    // district names when zoomed in, governorate names over the whole country
+    const areas = s < 3 ? base.admin2 || [] : base.admin1 || [];
+    for (const a of areas) {
+      if (inView(a.x, a.y)) label(gPlaces, a.x, a.y, a.name, "cmr-adm-label", s * (s < 3 ? 0.03 : 0.022));
     }
     for (const p of it.places || []) {
       gPlaces.appendChild(svgNode("circle", { cx: p.x, cy: p.y, r: s * 0.004, class: "cmr-dot" }));

@@ -1,0 +1,248 @@
+"""The review widget as an analyst uses it: JupyterLab on loopback, a notebook in headless Chromium.
+
+The test starts JupyterLab on 127.0.0.1 (a free port, a token, no browser, its own config, data,
+runtime and IPython folders), opens a notebook that runs ``cm.review`` on a geocoded table, then
+presses keys as a person would: ``2`` chooses the second candidate, a click on the map and Enter
+add a new place, ``x`` says "not a place". It checks the corrections and user places files after
+each key, that every string from the data (the XSS corpus of tests/test_security.py) shows as
+text and runs nothing, and that the page asked for nothing outside the server. The server is
+stopped at the end whatever happens. Needs Debian's chromium and playwright (skipped without).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_security import XSS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+START_TIMEOUT = 90  # s for JupyterLab to answer
+CELL_TIMEOUT = 60_000  # ms for the notebook to show the widget
+
+GUARD = """import socket as _s, ipaddress as _ip
+_real = _s.socket.connect
+def _local(a):
+    h = a[0] if isinstance(a, tuple) else a
+    if isinstance(h, (str, bytes)) and not isinstance(a, tuple):
+        return True
+    try:
+        return h in ("localhost", "") or _ip.ip_address(h).is_loopback
+    except ValueError:
+        return False
+def _guarded(self, a):
+    if not _local(a):
+        raise RuntimeError(f"network access blocked: {a!r}")
+    return _real(self, a)
+_s.socket.connect = _guarded"""
+
+SETUP = """import json
+import pandas as pd
+import conflictmap as cm
+names = ["Ruwayha"] + json.load(open("xss.json", encoding="utf-8")) + ["Kafr Nabl"]
+table = cm.geocode(pd.DataFrame({"location": names}))
+w = cm.review(table, corrections="corrections.csv", user_places="user_places.csv")
+w"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _notebook(path: Path) -> None:
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
+             for src in (GUARD, SETUP)]
+    nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                      "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on loopback in its own folders; yields (url, root folder)."""
+    pytest.importorskip("jupyterlab")
+    pytest.importorskip("anywidget")
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "work"
+    root.mkdir()
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        (base / name.lower()).mkdir()
+        env[name] = str(base / name.lower())
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(base / "settings")
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(base / "workspaces")
+    news = base / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
+    port, token = _free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+           "--ServerApp.terminals_enabled=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI runs as root
+    log = (base / "lab.log").open("w")
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail("JupyterLab exited: " + (base / "lab.log").read_text()[-2000:])
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("JupyterLab did not start in time: " + (base / "lab.log").read_text()[-2000:])
+            time.sleep(0.5)
+        yield url, token, root
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _wait_for(check, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+def test_review_widget_in_jupyterlab(lab, browser):
+    url, token, root = lab
+    (root / "xss.json").write_text(json.dumps(XSS), encoding="utf-8")
+    _notebook(root / "review.ipynb")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors, dialogs, outside = [], [], []
+    console: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def route(r):
+        if r.request.url.startswith(url) or r.request.url.startswith(url.replace("http", "ws")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    try:
+        page.goto(f"{url}/lab/tree/review.ipynb?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        try:  # JupyterLab may ask which kernel to start: the notebook's own
+            page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
+        except Exception:  # noqa: BLE001 - no dialog
+            pass
+        page.wait_for_selector("#jp-main-statusbar :text('Idle')", timeout=60_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        widget = page.wait_for_selector(".cmr[data-ready='1']", timeout=CELL_TIMEOUT)
+        page.wait_for_function("document.querySelector('.cmr-progress').textContent.indexOf('of') > 0")
+        total = len(XSS) + 1
+        assert page.text_content(".cmr-progress") == f"0 of {total} decided"
+        assert page.text_content(".cmr-location") == "Ruwayha"
+        second = page.text_content(".cmr-cand-row[data-n='2'] .cmr-cand-info")
+        second_id = second.split(" \u00b7 ")[-1]
+        assert second_id.startswith("gn:")
+
+        # a person clicks the widget, then presses 2: the second candidate is chosen and saved
+        page.click(".cmr-location")
+        page.keyboard.press("2")
+        fixes = root / "corrections.csv"
+        saved = _wait_for(lambda: [r for r in _rows(fixes) if r["name"] == "Ruwayha"])
+        assert saved and saved[0]["place_id"] == second_id and saved[0]["admin1"] == ""
+        page.wait_for_function(f"document.querySelector('.cmr-progress').textContent === '1 of {total} decided'")
+
+        # the next row is the first XSS name: shown as text, nothing injected or run
+        page.wait_for_function("document.querySelector('.cmr-location').textContent !== 'Ruwayha'")
+        assert page.text_content(".cmr-location") == XSS[0]
+        assert page.evaluate("document.querySelectorAll('.cmr img, .cmr script, .cmr iframe, .cmr a').length") == 0
+
+        # a click on the map, then Enter: a new place with the row's name at that point
+        box = page.locator(".cmr-svg").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+        page.keyboard.press("Enter")
+        places = _wait_for(lambda: _rows(root / "user_places.csv"))
+        assert len(places) == 1 and places[0]["name"] == XSS[0]
+        lon, lat = float(places[0]["longitude"]), float(places[0]["latitude"])
+        assert 35.5 < lon < 42.5 and 32.3 < lat < 37.4
+        picked = _wait_for(lambda: [r for r in _rows(fixes) if r["name"] == XSS[0]])
+        assert picked and picked[0]["place_id"] == places[0]["place_id"]
+
+        # x: the next XSS name is not a place
+        page.wait_for_function(f"document.querySelector('.cmr-progress').textContent === '2 of {total} decided'")
+        page.keyboard.press("x")
+        rejected = _wait_for(lambda: [r for r in _rows(fixes) if r["name"] == XSS[1]])
+        assert rejected and rejected[0]["place_id"] == ""
+
+        # every XSS name in turn (arrow keys) shows as text
+        for _ in range(total):
+            shown = page.text_content(".cmr-location")
+            assert shown in XSS or shown == "Ruwayha"
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("t => document.querySelector('.cmr-location').textContent !== t", arg=shown)
+        ARTIFACTS.mkdir(exist_ok=True)
+        widget.screenshot(path=str(ARTIFACTS / "review_widget.png"))
+        assert dialogs == [] and errors == [], (dialogs, errors)
+        assert page.evaluate("document.querySelectorAll('.cmr img, .cmr script, .cmr iframe').length") == 0
+        assert outside == []
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "review_lab_page.png"))
+        (ARTIFACTS / "review_lab_console.txt").write_text("\n".join(console + errors + outside), encoding="utf-8")
+        page.close()
