@@ -1,10 +1,10 @@
 """The rows of a table that need an analyst's decision, and the decisions, kept on disk.
 
-:class:`Review` is what the notebook widget (:mod:`conflictmap.review.widget`) calls; a script or
+:class:`Review` is what the notebook widget (:mod:`conflictmap.reviewing.widget`) calls; a script or
 a test drives it the same way. It takes the output of :func:`conflictmap.geocode` or
 :func:`conflictmap.attach_events` (its ``ambiguous`` and ``unresolved`` rows need a decision) or of
 :func:`conflictmap.draft_events` (every draft needs one). A decision is written to the
-corrections file (and the user places file) at once (:mod:`conflictmap.review.store`), so a
+corrections file (and the user places file) at once (:mod:`conflictmap.reviewing.store`), so a
 review opened again on the same files shows only what is still undecided, and
 ``attach_events(..., corrections=PATH)`` / ``Geocoder(corrections=PATH)`` apply it.
 

@@ -2,7 +2,7 @@
 
 The widget shows one row at a time: its text (for a draft, the sentence with the place and the
 words that set the type, actors and date marked), the ranked candidates with admin areas and
-distances, and a small offline map (:mod:`conflictmap.review.basemap`) with the candidates
+distances, and a small offline map (:mod:`conflictmap.reviewing.basemap`) with the candidates
 numbered. Keys: 1-9 choose a candidate, a click on the map then Enter adds a new place there,
 ``x`` marks "not a place" (rejects a draft), ``s`` skips, arrows / ``n`` ``p`` move. The buttons
 call the same Python methods a script calls (:meth:`ReviewWidget.decide`). The script and the
@@ -67,7 +67,7 @@ def review(table: Any, *, corrections: str | os.PathLike, user_places: str | os.
         The user places file points picked on the map go to (load it with
         ``Gazetteer.load(extra=PATH)`` / ``load_gazetteer(PATH)`` so the new places are known).
     name, admin1, gazetteer
-        See :class:`~conflictmap.review.decisions.Review`.
+        See :class:`~conflictmap.reviewing.decisions.Review`.
 
     Returns
     -------
