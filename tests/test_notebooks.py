@@ -143,6 +143,9 @@ def test_02_idlib_june_2020_runs(tmp_path, monkeypatch):
     assert "published 2020-07-01" in text
     assert "Kansafrah" in text and "Hurras al-Din" in text
     assert "17 events; 1 to review" in text and "0 left to review" in text
+    import re
+
+    assert re.search(r"\b(\d+) of \1 drafts decided", text)  # cm.review on the drafts
     html = tmp_path / "idlib_june_2020.html"
     assert html.stat().st_size > 500_000
     page = html.read_text(encoding="utf-8")
