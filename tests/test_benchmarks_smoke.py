@@ -18,6 +18,8 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
     ("bench_find_places.py", ["find_places(text)", "one regex per name", "inserted names found"]),
     ("bench_startup.py", ["import pandas", "x import pandas", "Geocoder()", "stored index load",
                           "look-up path: none"]),
+    ("bench_review.py", ["cm.review() ready, cold", "decision on disk, new corrections file",
+                         "save_corrections() of one row", "key press handled"]),
 ])
 def test_benchmark_script_runs_quick(script, expect):
     done = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True,

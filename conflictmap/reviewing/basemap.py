@@ -27,7 +27,7 @@ __all__ = ["K", "basemap", "project", "nearby_places"]
 LAT0 = 35.0
 K = math.cos(math.radians(LAT0))
 _TOLERANCE = {"outline": 0.004, 1: 0.004, 2: 0.004}
-_CACHE: dict[int, tuple[Any, dict[str, Any]]] = {}
+_CACHE: dict[Any, tuple[Any, dict[str, Any]]] = {}
 
 
 def project(lon: float, lat: float) -> tuple[float, float]:
@@ -85,6 +85,24 @@ def basemap(gazetteer: Any) -> dict[str, Any]:
     return out
 
 
+def _settlements(gazetteer: Any) -> dict[str, np.ndarray]:
+    """The gazetteer's settlements as arrays, most populous first (computed once per gazetteer)."""
+    key = ("settlements", id(gazetteer))
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] is gazetteer:
+        return cached[1]
+    places = gazetteer.places
+    keep = np.flatnonzero(places["feature_type"].to_numpy() == "settlement")
+    pop = places["population"].to_numpy(dtype=float, na_value=0.0)[keep]
+    order = keep[np.argsort(-pop, kind="stable")]
+    lon = places["longitude"].to_numpy(dtype=float)[order]
+    lat = places["latitude"].to_numpy(dtype=float)[order]
+    out = {"lon": lon, "lat": lat, "x": np.round(lon * K, 4), "y": np.round(-lat, 4),
+           "name": places["name"].to_numpy(dtype=object)[order], "id": places["place_id"].to_numpy(dtype=object)[order]}
+    _CACHE[key] = (gazetteer, out)
+    return out
+
+
 def nearby_places(gazetteer: Any, bbox: tuple[float, float, float, float], *, limit: int = 300,
                   labels: int = 30, exclude: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """Settlements inside ``bbox`` (min lon, min lat, max lon, max lat) for the map's background.
@@ -92,22 +110,8 @@ def nearby_places(gazetteer: Any, bbox: tuple[float, float, float, float], *, li
     At most ``limit`` places, the most populous first; the first ``labels`` of them get
     ``"label": True`` (the widget writes their names).
     """
-    places = gazetteer.places
-    lon = places["longitude"].to_numpy(dtype=float)
-    lat = places["latitude"].to_numpy(dtype=float)
-    inside = ((lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
-              & (places["feature_type"].to_numpy() == "settlement"))
-    idx = np.flatnonzero(inside)
-    if len(idx) == 0:
-        return []
-    pop = places["population"].to_numpy(dtype=float, na_value=0.0)[idx]
-    idx = idx[np.argsort(-pop, kind="stable")][:limit]
-    names = places["name"].to_numpy()
-    ids = places["place_id"].to_numpy()
-    out = []
-    for n, i in enumerate(idx):
-        if ids[i] in exclude:
-            continue
-        x, y = project(lon[i], lat[i])
-        out.append({"name": str(names[i]), "x": x, "y": y, "label": n < labels})
-    return out
+    s = _settlements(gazetteer)
+    lon, lat = s["lon"], s["lat"]
+    idx = np.flatnonzero((lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3]))[:limit]
+    return [{"name": str(s["name"][i]), "x": float(s["x"][i]), "y": float(s["y"][i]), "label": n < labels}
+            for n, i in enumerate(idx) if s["id"][i] not in exclude]

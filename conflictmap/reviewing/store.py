@@ -3,7 +3,7 @@
 Every decision is written as soon as it is made, atomically (:mod:`conflictmap._atomic`):
 
 * a place chosen for a name: the corrections row ``name, admin1, place_id, note``
-  (:mod:`conflictmap.geocoding.corrections`), which the geocoder applies before any other rule;
+  (:mod:`conflictmap.geocoding.corrections`, which reads it), which the geocoder applies before any other rule;
 * "not a place": the same row with an empty ``place_id`` (the geocoder then answers the name
   ``unresolved``, "not a place (correction)");
 * a point picked on the map: a new row of the user places file (``place_id, name, longitude,
@@ -46,7 +46,7 @@ from typing import Iterable, Mapping
 
 from .._atomic import atomic_write_text
 from ..errors import InputError
-from ..geocoding.corrections import CORRECTION_COLUMNS, read_corrections
+from ..geocoding.corrections import CORRECTION_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,31 @@ _SLUG_RE = re.compile(r"[^0-9a-z]+")
 
 def _csv_text(rows: Iterable[Mapping[str, str]], columns: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else str(row.get(c)) for c in columns})
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows])
     return out.getvalue()
+
+
+def _read_corrections_rows(path: Path) -> list[list[str]]:
+    """The rows of a corrections file as lists of text in ``CORRECTION_COLUMNS`` order."""
+    if not path.exists():
+        return []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            for column in ("name", "place_id"):
+                if column not in header:
+                    raise InputError(f"corrections file needs a {column!r} column", source=str(path), column=column)
+            if header == CORRECTION_COLUMNS:  # the usual case: the rows as they are
+                return [row for row in reader if len(row) == 4]
+            at = [header.index(c) if c in header else None for c in CORRECTION_COLUMNS]
+            width = len(header)
+            return [[row[i] if i is not None and i < len(row) else "" for i in at]
+                    for row in reader if row and len(row) <= width]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read corrections: {exc}", source=str(path)) from None
 
 
 def write_corrections(path: str | os.PathLike, rows: Iterable[Mapping[str, str]]) -> Path:
@@ -72,18 +92,19 @@ def write_corrections(path: str | os.PathLike, rows: Iterable[Mapping[str, str]]
     The file is created when it does not exist.
     """
     path = Path(path)
-    table = read_corrections(path, missing_ok=True)
-    merged: dict[tuple[str, str], dict[str, str]] = {}
-    for row in table.to_dict("records"):
-        merged[(row["name"], row["admin1"])] = row
+    merged: dict[tuple[str, str], list[str]] = {(row[0], row[1]): row for row in _read_corrections_rows(path)}
     for row in rows:
-        record = {c: str(row.get(c) or "") for c in CORRECTION_COLUMNS}
-        if not record["name"].strip():
-            raise InputError("a correction needs a name", column="name", value=record["name"])
-        key = (record["name"], record["admin1"])
+        record = [str(row.get(c) or "") for c in CORRECTION_COLUMNS]
+        if not record[0].strip():
+            raise InputError("a correction needs a name", column="name", value=record[0])
+        key = (record[0], record[1])
         merged.pop(key, None)  # a new decision goes to the end, replacing the old one
         merged[key] = record
-    atomic_write_text(path, _csv_text(merged.values(), CORRECTION_COLUMNS))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CORRECTION_COLUMNS)
+    writer.writerows(merged.values())
+    atomic_write_text(path, out.getvalue())
     return path
 
 
