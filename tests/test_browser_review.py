@@ -68,9 +68,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _notebook(path: Path) -> None:
+DRAFTS = """import conflictmap as cm
+text = ('On June 30, Syrian Army artillery shelled Kafr Nabl "<img src=x onerror=alert(1)>". '
+        'On July 1, ISIS cells attacked army positions in Kansafra.')
+drafts = cm.draft_events(text, published="2020-07-02")
+cm.review(drafts, corrections="draft_decisions.csv")"""
+
+
+def _notebook(path: Path, setup: str = SETUP) -> None:
     cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
-             for src in (GUARD, SETUP)]
+             for src in (GUARD, setup)]
     nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                       "language": "python"}},
           "nbformat": 4, "nbformat_minor": 5}
@@ -162,37 +169,58 @@ def _wait_for(check, timeout: float = 20.0):
         time.sleep(0.2)
 
 
+class LabPage:
+    """A notebook opened in JupyterLab and run; records page errors, dialogs and outside requests."""
+
+    def __init__(self, browser, url: str, token: str, notebook: str):
+        self.url = url
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.outside: list[str] = []
+        self.console: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}"))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.route("**/*", self._route)
+        self.page.goto(f"{url}/lab/tree/{notebook}?token={token}")
+        self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        try:  # JupyterLab may ask which kernel to start: the notebook's own
+            self.page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
+        except Exception:  # noqa: BLE001 - no dialog
+            pass
+        self.page.wait_for_selector("#jp-main-statusbar :text('Idle')", timeout=60_000)
+        self.page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        self.page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        self.widget = self.page.wait_for_selector(".cmr[data-ready='1']", timeout=CELL_TIMEOUT)
+        self.page.wait_for_function("document.querySelector('.cmr-progress').textContent.indexOf('of') > 0")
+
+    def _route(self, route):
+        if route.request.url.startswith(self.url) or route.request.url.startswith(self.url.replace("http", "ws")):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def text(self, selector: str) -> str:
+        return self.page.text_content(selector)
+
+    def close(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}_page.png"))
+        (ARTIFACTS / f"{name}_console.txt").write_text("\n".join(self.console + self.errors + self.outside),
+                                                      encoding="utf-8")
+        self.page.close()
+
+
 def test_review_widget_in_jupyterlab(lab, browser):
     url, token, root = lab
     (root / "xss.json").write_text(json.dumps(XSS), encoding="utf-8")
     _notebook(root / "review.ipynb")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors, dialogs, outside = [], [], []
-    console: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-
-    def route(r):
-        if r.request.url.startswith(url) or r.request.url.startswith(url.replace("http", "ws")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
+    lab_page = LabPage(browser, url, token, "review.ipynb")
+    page = lab_page.page
     try:
-        page.goto(f"{url}/lab/tree/review.ipynb?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        try:  # JupyterLab may ask which kernel to start: the notebook's own
-            page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
-        except Exception:  # noqa: BLE001 - no dialog
-            pass
-        page.wait_for_selector("#jp-main-statusbar :text('Idle')", timeout=60_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        widget = page.wait_for_selector(".cmr[data-ready='1']", timeout=CELL_TIMEOUT)
-        page.wait_for_function("document.querySelector('.cmr-progress').textContent.indexOf('of') > 0")
+        widget = lab_page.widget
         total = len(XSS) + 1
         assert page.text_content(".cmr-progress") == f"0 of {total} decided"
         assert page.text_content(".cmr-location") == "Ruwayha"
@@ -238,11 +266,41 @@ def test_review_widget_in_jupyterlab(lab, browser):
             page.wait_for_function("t => document.querySelector('.cmr-location').textContent !== t", arg=shown)
         ARTIFACTS.mkdir(exist_ok=True)
         widget.screenshot(path=str(ARTIFACTS / "review_widget.png"))
-        assert dialogs == [] and errors == [], (dialogs, errors)
+        assert lab_page.dialogs == [] and lab_page.errors == [], (lab_page.dialogs, lab_page.errors)
         assert page.evaluate("document.querySelectorAll('.cmr img, .cmr script, .cmr iframe').length") == 0
-        assert outside == []
+        assert lab_page.outside == []
     finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "review_lab_page.png"))
-        (ARTIFACTS / "review_lab_console.txt").write_text("\n".join(console + errors + outside), encoding="utf-8")
-        page.close()
+        lab_page.close("review_lab")
+
+
+def test_review_of_drafts_in_jupyterlab(lab, browser):
+    url, token, root = lab
+    _notebook(root / "drafts.ipynb", DRAFTS)
+    lab_page = LabPage(browser, url, token, "drafts.ipynb")
+    page = lab_page.page
+    try:
+        assert lab_page.text(".cmr-progress") == "0 of 2 decided"
+        # the sentence, with the place and the words that set type, actor and date marked
+        sentence = lab_page.text(".cmr-sentence")
+        assert sentence == 'On June 30, Syrian Army artillery shelled Kafr Nabl "<img src=x onerror=alert(1)>".'
+        marks = page.evaluate("Array.from(document.querySelectorAll('.cmr-sentence mark'))"
+                              ".map(m => [m.className.split(' ').pop(), m.textContent])")
+        assert marks == [["cmr-date", "June 30"], ["cmr-actor", "Syrian Army"], ["cmr-type", "artillery"],
+                         ["cmr-place", "Kafr Nabl"]]
+        assert page.evaluate("document.querySelectorAll('.cmr img').length") == 0
+        first = lab_page.text(".cmr-cand-row[data-n='1'] .cmr-cand-info").split(" \u00b7 ")[-1]
+        page.click(".cmr-sentence")
+        page.keyboard.press("1")  # the drafted place is right
+        fixes = root / "draft_decisions.csv"
+        kept = _wait_for(lambda: [r for r in _rows(fixes) if r["name"].endswith(" Kafr Nabl")])
+        assert kept and kept[0]["name"].startswith("draft R") and kept[0]["place_id"] == first
+        page.wait_for_function("document.querySelector('.cmr-progress').textContent === '1 of 2 decided'")
+        assert "Kansafra" in lab_page.text(".cmr-sentence")
+        assert lab_page.text(".cmr-actions .cmr-btn") == "reject draft (x)"
+        page.keyboard.press("x")  # not an incident after all
+        gone = _wait_for(lambda: [r for r in _rows(fixes) if r["name"].endswith(" Kansafra")])
+        assert gone and gone[0]["place_id"] == ""
+        page.wait_for_function("document.querySelector('.cmr-msg').textContent === 'All 2 rows decided.'")
+        assert lab_page.dialogs == [] and lab_page.errors == [] and lab_page.outside == []
+    finally:
+        lab_page.close("review_lab_drafts")

@@ -80,6 +80,25 @@ def test_decide_writes_at_once_and_a_name_decision_covers_its_rows(geocoded, tmp
     assert again.decision(2).place_id == second
 
 
+def test_an_empty_location_is_not_pending(tmp_path):
+    table = cm.geocode(pd.DataFrame({"location": ["Ruwayha", "", None, "  "]}))
+    assert (table["match_status"] != "matched").all()
+    assert Review(table, corrections=tmp_path / "c.csv").pending.index.tolist() == [0]
+
+
+def test_without_anywidget_the_error_says_which_extra():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['anywidget'] = None\nimport conflictmap as cm\n"
+            "try:\n    cm.review\nexcept Exception as exc:\n    print(type(exc).__name__, exc)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("OptionalDependencyError") and "review" in out and "anywidget" in out
+    # the Python API needs no widget
+    code = "import sys; sys.modules['anywidget'] = None\nimport conflictmap as cm\nprint(cm.Review.__name__)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "Review\n"
+
+
 def test_a_hinted_decision_stays_with_its_hint(tmp_path):
     table = cm.geocode(pd.DataFrame({"location": ["Ruwayha", "Ruwayha"], "gov": ["", "Idlib"]}), admin1="gov")
     table["match_status"] = "ambiguous"  # both rows need a look here

@@ -162,6 +162,8 @@ class Review:
             return keys
         todo = table[table["match_status"].astype(str).isin(NEEDS_DECISION)]
         names = todo[self.name].map(_text)
+        has_name = names.map(normalize_name) != ""  # an empty cell has no name to decide about
+        todo, names = todo[has_name], names[has_name]
         hints = todo[self.admin1].map(_hint) if self.admin1 else pd.Series("", index=todo.index)
         folded = {n: name_key(n) for n in names.unique()}
         return {label: (folded[n], h) for label, n, h in zip(todo.index, names, hints)}
