@@ -123,6 +123,9 @@ class Review:
         if not isinstance(table, pd.DataFrame):
             raise InputError("review needs a pandas table (geocode, attach_events or draft_events output)",
                              value=type(table).__name__)
+        if not table.index.is_unique:
+            raise InputError("the table's index has repeated labels; review table.reset_index(drop=True)",
+                             column="index")
         self.table = table
         self.corrections = Path(corrections)
         self.user_places = Path(user_places) if user_places is not None else None

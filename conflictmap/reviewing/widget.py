@@ -204,7 +204,7 @@ class ReviewWidget(anywidget.AnyWidget):
         origin = ref or ((cands[0]["lon"], cands[0]["lat"]) if cands and cands[0]["lon"] is not None else None)
         for cand in cands:
             cand["km"] = (round(_km(origin, (cand["lon"], cand["lat"])), 1)
-                          if origin and cand["lon"] is not None else None)
+                          if origin and cand["lon"] is not None and (ref or cand["n"] > 1) else None)
         decision = rv.decision(label)
         chosen = None
         if decision is not None:
