@@ -264,6 +264,11 @@ def test_review_widget_in_jupyterlab(lab, browser):
             assert shown in XSS or shown == "Ruwayha"
             page.keyboard.press("ArrowRight")
             page.wait_for_function("t => document.querySelector('.cmr-location').textContent !== t", arg=shown)
+        # the keys went to the widget, not to JupyterLab (in command mode "2" would make the cell a
+        # heading, "x" would cut it, Enter would edit it)
+        assert page.locator(".jp-Notebook .jp-CodeCell").count() == 2
+        assert page.locator(".jp-Notebook .jp-MarkdownCell").count() == 0
+        assert page.locator(".jp-Notebook .jp-mod-editMode").count() == 0
         ARTIFACTS.mkdir(exist_ok=True)
         widget.screenshot(path=str(ARTIFACTS / "review_widget.png"))
         assert lab_page.dialogs == [] and lab_page.errors == [], (lab_page.dialogs, lab_page.errors)
