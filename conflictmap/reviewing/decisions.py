@@ -229,8 +229,10 @@ class Review:
     def _find_candidates(self, index: Any) -> list[dict[str, Any]]:
         row = self.table.loc[index]
         cands = _parse_candidates(row.get("match_candidates")) if "match_candidates" in self.table.columns else []
-        if self.drafts and not cands:
-            cands = self._resolved_candidates(_text(row[self.name]))
+        if not cands and (self.drafts or _text(row.get("match_status")) == "unresolved"):
+            # a draft carries no candidates; an unresolved row may have look-alikes too weak to keep
+            hint = _text(row[self.admin1]) if self.admin1 else ""
+            cands = self._resolved_candidates(_text(row[self.name]), hint)
         own = _text(row.get("place_id"))
         ids = [c["place_id"] for c in cands]
         if own and own not in ids and own in self.gazetteer:
@@ -243,14 +245,15 @@ class Review:
             cands.insert(0, cands.pop(ids.index(own)))
         return cands[:MAX_CANDIDATES]
 
-    def _resolved_candidates(self, text: str) -> list[dict[str, Any]]:
-        if not text:
+    def _resolved_candidates(self, text: str, hint: str = "") -> list[dict[str, Any]]:
+        if not normalize_name(text):
             return []
         if self._geocoder is None:
             from ..geocoding.geocoder import Geocoder
 
-            self._geocoder = Geocoder(self.gazetteer)
-        match = self._geocoder.resolve(text)
+            self.gazetteer  # noqa: B018 - loads the base gazetteer
+            self._geocoder = Geocoder(self._base_gazetteer)  # its stored index; user places are not needed here
+        match = self._geocoder.resolve(text, admin1=hint or None)
         return [c.as_dict() for c in match.candidates]
 
     # ------------------------------------------------------------------ what is left
