@@ -169,6 +169,36 @@ def test_a_point_becomes_a_user_place_the_gazetteer_loads(events, tmp_path):
     assert len(rows(mine)) == 2
 
 
+def test_a_row_with_its_own_point_keeps_it(events, tmp_path):
+    fixes = tmp_path / "c.csv"
+    # points far from every Ruwayha: the rows stay to review (also where a kept point picks the place)
+    own = events.assign(latitude=[35.74, 34.5, 35.5, 34.6], longitude=[36.6, 38.0, 36.9, 38.2])
+    attached, _ = cm.attach_events(own, keep_coordinates=True)
+    rv = Review(attached, corrections=fixes)
+    assert rv.own_point(1) == (38.0, 34.5)
+    w = ReviewWidget(rv)
+    assert w.item["distance_from"] == "the row's own point"
+    near = {c["place_id"]: c["km"] for c in w.item["candidates"]}
+    rec = cm.get_gazetteer().get("gn:165178")  # Ruwayha, Idlib
+    assert abs(near["gn:165178"] - 6371 * 0.017453 * ((rec["latitude"] - 34.5) ** 2 + (
+        (rec["longitude"] - 38.0) * 0.819) ** 2) ** 0.5) < 3
+    rv.decide(1, place_id="gn:165179")
+    out = rv.result()
+    assert out.loc[[1, 3], "place_id"].tolist() == ["gn:165179", "gn:165179"]
+    assert out.loc[[1, 3], "latitude"].tolist() == [34.5, 34.6]  # the coders' points stay
+    assert out.loc[1, "geometry"].y == 34.5
+    # a row whose point is the geocoder's is moved to the place chosen
+    moved = Review(cm.attach_events(events)[0], corrections=fixes)
+    assert moved.own_point(2) is None and moved.result().loc[1, "latitude"] == cm.get_gazetteer().get("gn:165179")["latitude"]
+
+
+def test_rows_of_another_country_need_no_decision(geocoded, tmp_path):
+    table = geocoded.copy()
+    table["match_method"] = table["match_method"].astype(object)
+    table.loc[3, ["match_status", "match_method"]] = ["unresolved", "country"]
+    assert 3 not in Review(table, corrections=tmp_path / "c.csv", admin1="governorate").pending.index
+
+
 def test_bad_decisions_name_the_row(geocoded, tmp_path):
     rv = Review(geocoded, corrections=tmp_path / "c.csv", admin1="governorate")
     with pytest.raises(InputError, match="not a gazetteer place id") as err:

@@ -60,6 +60,8 @@ __all__ = ["Review", "Decision", "MAX_CANDIDATES"]
 
 MAX_CANDIDATES = 9  # keys 1-9
 NEEDS_DECISION = ("ambiguous", "unresolved")
+# match_method of rows that need no decision: another country's rows (attach_events' OUTSIDE_METHOD)
+NO_DECISION_METHODS = ("country",)
 _DRAFT_COLUMNS = {"source_sentence", "span_start", "span_end", "place_name", "type_words"}
 _AREA_TYPES = {"admin1", "admin2", "admin3", "region"}
 _NOTE = "cm.review"
@@ -164,6 +166,8 @@ class Review:
                 keys[label] = (draft_key(rid, start, end, _text(table[self.name].iat[i])), "")
             return keys
         todo = table[table["match_status"].astype(str).isin(NEEDS_DECISION)]
+        if "match_method" in todo.columns:
+            todo = todo[~todo["match_method"].astype(str).isin(NO_DECISION_METHODS)]
         names = todo[self.name].map(_text)
         has_name = names.map(normalize_name) != ""  # an empty cell has no name to decide about
         todo, names = todo[has_name], names[has_name]
@@ -270,6 +274,27 @@ class Review:
         """(decided, total) over the rows that were undecided when the review was opened."""
         return sum(self._decision_of(label) is not None for label in self.queue), len(self.queue)
 
+    def own_point(self, index: Any) -> tuple[float, float] | None:
+        """The point row ``index`` brought itself (an export's coordinates), as (lon, lat), if any.
+
+        ``input_longitude`` / ``input_latitude`` when ``attach_events`` moved the point; else the
+        row's ``longitude`` / ``latitude`` when they are not its place's gazetteer point (a kept
+        point) or the row has no place.
+        """
+        row = self.table.loc[index]
+        lon, lat = _num(row.get("input_longitude")), _num(row.get("input_latitude"))
+        if lon is not None and lat is not None:
+            return lon, lat
+        lon, lat = _num(row.get("longitude")), _num(row.get("latitude"))
+        if lon is None or lat is None or self.drafts:
+            return None
+        pid = _text(row.get("place_id"))
+        if pid and pid in self.gazetteer:
+            rec = self.gazetteer.get(pid)
+            if abs(rec["longitude"] - lon) < 1e-4 and abs(rec["latitude"] - lat) < 1e-4:
+                return None  # the geocoder's point, not the row's
+        return lon, lat
+
     def place_name(self, index: Any) -> str:
         """The name a new place picked for row ``index`` gets (the location cell; a draft's mention)."""
         return normalize_name(_text(self.table.at[index, self.name]))
@@ -332,7 +357,8 @@ class Review:
         A chosen or new place sets ``place_id``, ``place_name``, the point, the admin areas,
         ``match_method`` "correction", ``match_status`` "matched" and ``match_score`` 100; "not a
         place" and a rejected draft leave no place, ``match_status`` "unresolved" with the reason.
-        Every row comes out, in order; rows without a decision are unchanged.
+        A row that brought its own point keeps it (:meth:`own_point`), as ``attach_events`` keeps
+        it. Every row comes out, in order; rows without a decision are unchanged.
         """
         out = self.table.copy()
         decided = {label: d for label in self._keys if (d := self._decision_of(label)) is not None}
@@ -362,6 +388,8 @@ class Review:
                 values = {"place_id": None, "place_name": None, "latitude": np.nan, "longitude": np.nan,
                           "match_score": np.nan, "match_method": "correction", "match_status": "unresolved",
                           "match_candidates": "", "match_reason": reason}
+            if self.own_point(label) is not None:  # a row keeps its own point, as attach_events does
+                values.pop("latitude"), values.pop("longitude")
             for field, value in values.items():
                 column = cols.get(field)
                 if column in out.columns:

@@ -190,7 +190,7 @@ class ReviewWidget(anywidget.AnyWidget):
         rv = self.review
         row = rv.table.loc[label]
         gz = rv.gazetteer
-        ref = _reference_point(row)
+        ref = rv.own_point(label)
         cands = []
         for n, cand in enumerate(rv.candidates(label), start=1):
             rec = gz.get(cand["place_id"]) if cand["place_id"] in gz else {}
@@ -244,19 +244,6 @@ def _float(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
-
-
-def _reference_point(row: pd.Series) -> tuple[float, float] | None:
-    """The row's own point (an export's coordinates), if it brought one."""
-    for lon_c, lat_c in (("input_longitude", "input_latitude"),):
-        lon, lat = _float(row.get(lon_c)), _float(row.get(lat_c))
-        if lon is not None and lat is not None:
-            return lon, lat
-    if not _text(row.get("place_id")):
-        lon, lat = _float(row.get("longitude")), _float(row.get("latitude"))
-        if lon is not None and lat is not None:
-            return lon, lat
-    return None
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
