@@ -36,7 +36,8 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from ..geocoding.corrections import read_corrections, write_corrections
+from .._atomic import atomic_path
+from ..geocoding.corrections import CORRECTION_COLUMNS, read_corrections
 from .io import read_events, to_geodataframe
 
 log = logging.getLogger(__name__)
@@ -124,8 +125,14 @@ def save_corrections(review: pd.DataFrame, path: str | os.PathLike, *, gazetteer
         admin1 = row.get("admin1", "")
         new_rows.append({"name": str(row["location"]), "admin1": "" if pd.isna(admin1) else str(admin1),
                          "place_id": pid, "note": str(row.get("note", "") or "")})
-    path = write_corrections(path, new_rows)
-    log.info("saved %d correction(s) to %s", len(new_rows), path)
+    path = Path(path)
+    table = load_corrections(path)
+    if new_rows:
+        added = pd.DataFrame(new_rows, columns=CORRECTION_COLUMNS)
+        table = pd.concat([table, added], ignore_index=True).drop_duplicates(["name", "admin1"], keep="last")
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8")
+    log.info("saved %d correction(s) to %s (%d in all)", len(new_rows), path, len(table))
     return path
 
 
