@@ -20,20 +20,20 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = {
+    "review": ["bench_review.py"],
     "gazetteer": ["bench_gazetteer.py"],
     "startup": ["bench_startup.py"],
     "geocode": ["bench_geocode.py"],
     "find_places": ["bench_find_places.py"],
     "map": ["bench_map.py"],
     "service": ["bench_service.py"],
-    "review": ["bench_review.py"],
     "text_events": ["eval_text_events.py"],
 }
 QUICK = {
+    "review": ["--quick"],
     "gazetteer": ["--quick"], "startup": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
     "map": ["--sizes", "2000", "--methods", "ours", "--frames", "2000"],
     "service": ["--quick"],
-    "review": ["--quick"],
     "text_events": ["--split", "tune"],
 }
 

@@ -12,14 +12,14 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 @pytest.mark.parametrize("script, expect", [
+    ("bench_review.py", ["cm.review() ready, cold", "decision on disk, new corrections file",
+                         "save_corrections() of one row", "key press handled"]),
     ("bench_gazetteer.py", ["Gazetteer.load() cold", "name index", "geopandas.read_file", "peak +"]),
     ("bench_geocode.py", ["geocode() one distinct name", "geocode(df): 5,000 rows", "df.apply(geocode)",
                           "extractOne", "right place"]),
     ("bench_find_places.py", ["find_places(text)", "one regex per name", "inserted names found"]),
     ("bench_startup.py", ["import pandas", "x import pandas", "Geocoder()", "stored index load",
                           "look-up path: none"]),
-    ("bench_review.py", ["cm.review() ready, cold", "decision on disk, new corrections file",
-                         "save_corrections() of one row", "key press handled"]),
 ])
 def test_benchmark_script_runs_quick(script, expect):
     done = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True,
