@@ -1,8 +1,8 @@
 """The review widget as an analyst uses it: JupyterLab on loopback, a notebook in headless Chromium.
 
 The tests start JupyterLab on 127.0.0.1 (a free port, a token, no browser, its own config, data,
-runtime and IPython folders), opens a notebook that runs ``cm.review`` on a geocoded table, then
-presses keys as a person would: ``2`` chooses the second candidate, a click on the map and Enter
+runtime and IPython folders), open a notebook that runs ``cm.review`` on a geocoded table, then
+press keys as a person would: ``2`` chooses the second candidate, a click on the map and Enter
 add a new place, ``x`` says "not a place". It checks the corrections and user places files after
 each key, that every string from the data (the XSS corpus of tests/test_security.py) shows as
 text and runs nothing, and that the page asked for nothing outside the server. The drafts of
