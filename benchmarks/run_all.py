@@ -20,6 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = {
+    "review": ["bench_review.py"],
     "gazetteer": ["bench_gazetteer.py"],
     "startup": ["bench_startup.py"],
     "geocode": ["bench_geocode.py"],
@@ -31,6 +32,7 @@ BENCHES = {
     "read_events": ["bench_read_events.py"],
 }
 QUICK = {
+    "review": ["--quick"],
     "gazetteer": ["--quick"], "startup": ["--quick"], "geocode": ["--quick"], "find_places": ["--quick"],
     "map": ["--sizes", "2000", "--methods", "ours", "--frames", "2000"],
     "service": ["--quick"],

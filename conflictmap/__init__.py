@@ -57,6 +57,8 @@ _EXPORTS: dict[str, str] = {
     "basemap_layer": "conflictmap.maps.basemap",
     "heatmap_layer": "conflictmap.maps.heatmap",
     "time_slider": "conflictmap.maps.timeline",
+    "review": "conflictmap.reviewing.widget",
+    "Review": "conflictmap.reviewing.decisions",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -12,6 +12,8 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 @pytest.mark.parametrize("script, expect", [
+    ("bench_review.py", ["cm.review() ready, cold", "decision on disk, new corrections file",
+                         "save_corrections() of one row", "key press handled"]),
     ("bench_gazetteer.py", ["Gazetteer.load() cold", "name index", "geopandas.read_file", "peak +"]),
     ("bench_geocode.py", ["geocode() one distinct name", "geocode(df): 5,000 rows", "df.apply(geocode)",
                           "extractOne", "right place"]),

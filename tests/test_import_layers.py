@@ -36,7 +36,7 @@ TIERS: list[dict[str, list[str]]] = [
     {"maps": ["conflictmap.maps"]},
     {"scale": ["conflictmap.scale"]},
     {"tables": ["conflictmap.tables"]},
-    {"service": ["conflictmap.service"]},
+    {"service": ["conflictmap.service"], "reviewing": ["conflictmap.reviewing"]},
     {"cli": ["conflictmap.cli", "conflictmap.demo", "conflictmap.__main__"]},
 ]
 

@@ -120,6 +120,10 @@ def test_01_geocoding_runs(tmp_path, monkeypatch):
     text = all_text(nb)
     assert "ambiguous - 2 places match equally well" in text
     assert "correction" in text and "user:1" in text
+    assert "2 of 2 decided" in text and "same places as widget.result(): True" in text  # cm.review
+    fixes = (tmp_path / "corrections.csv").read_text(encoding="utf-8").splitlines()
+    assert fixes[0] == "name,admin1,place_id,note" and fixes[2] == "Qqqzzx,,,cm.review"
+    assert fixes[1].startswith("al-Ruwayhah,,gn:")
     assert "Kafranbel, Al Ma'ra, Idleb, Syria" in text  # geopy Location address
     assert images(nb) == 1
     import pandas as pd
@@ -139,6 +143,9 @@ def test_02_idlib_june_2020_runs(tmp_path, monkeypatch):
     assert "published 2020-07-01" in text
     assert "Kansafrah" in text and "Hurras al-Din" in text
     assert "17 events; 1 to review" in text and "0 left to review" in text
+    import re
+
+    assert re.search(r"\b(\d+) of \1 drafts decided", text)  # cm.review on the drafts
     html = tmp_path / "idlib_june_2020.html"
     assert html.stat().st_size > 500_000
     page = html.read_text(encoding="utf-8")

@@ -76,7 +76,8 @@ class Geocoder(_GeopyGeocoder):
         Defaults to the bundled gazetteer (:func:`conflictmap.get_gazetteer`).
     corrections : mapping or path, optional
         Analyst corrections ``name -> place_id`` (a dict, or a CSV with columns ``name`` and
-        ``place_id`` and optional ``admin1``); they win over every other method.
+        ``place_id`` and optional ``admin1``); they win over every other method. A CSV row with an
+        empty ``place_id`` says the name is not a place (answered ``unresolved``).
     fallback : geopy geocoder, optional
         Asked only for names the gazetteer cannot resolve (e.g. ``Nominatim(user_agent=...)``);
         wrapped in a rate limiter with an on-disk cache. The default ``None`` never uses the
@@ -371,6 +372,9 @@ class Geocoder(_GeopyGeocoder):
         for key in ((name_key(parsed.text), admin1), (name_key(parsed.name), admin1),
                     (name_key(parsed.text), ""), (name_key(parsed.name), "")):
             pid = self.corrections.get(key)
+            if pid == "":  # the analyst said this name is not a place
+                return Match(query=parsed.text, status="unresolved", reason="not a place (correction)",
+                             method="correction")
             if pid:
                 row = self.index.row_of.get(pid)
                 if row is None:
@@ -488,7 +492,8 @@ def _load_corrections(corrections: Any) -> dict[tuple[str, str], str]:
 
     table = read_corrections(corrections)
     for i, row in enumerate(table.to_dict("records"), start=2):
-        if not row["name"].strip() or not row["place_id"].strip():
-            raise InputError("empty name or place_id", source=str(corrections), row=i)
+        if not row["name"].strip():
+            raise InputError("empty name", source=str(corrections), row=i, column="name")
+        # an empty place_id says "not a place": the name is answered unresolved
         out[(name_key(row["name"]), _hint(row.get("admin1", "")))] = row["place_id"].strip()
     return out
