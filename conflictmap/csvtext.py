@@ -176,7 +176,7 @@ def _without_comments(text: str, comments: Comments) -> str:
 def sniff_separator(text: str) -> str:
     """The field separator of a table's text: comma, tab, semicolon or bar (comma when unsure).
 
-    >>> sniff_separator("a;b;c\n1;2;3\n")
+    >>> sniff_separator("a;b;c\\n1;2;3\\n")
     ';'
     """
     sample = "\n".join(text.splitlines()[:50])
@@ -244,11 +244,11 @@ def cut_last_row(text: str, *, sep: str = ",", comments: Comments = None,
 
     Examples
     --------
-    >>> kept, cut = cut_last_row('a,b,c\n1,2,3\n4,"five, si')
+    >>> kept, cut = cut_last_row('a,b,c\\n1,2,3\\n4,"five, si')
     >>> kept, (cut.row, cut.line, cut.fields, cut.width)
-    ('a,b,c\n1,2,3\n', (1, 3, ['4', 'five, si'], 3))
-    >>> cut_last_row("a,b\n1,2\n")
-    ('a,b\n1,2\n', None)
+    ('a,b,c\\n1,2,3\\n', (1, 3, ['4', 'five, si'], 3))
+    >>> cut_last_row("a,b\\n1,2\\n")
+    ('a,b\\n1,2\\n', None)
     """
     clean = _without_comments(text, comments)  # comment lines blanked: line numbers stay the file's
     stream = io.StringIO(clean, newline="")
