@@ -205,11 +205,12 @@ def _located_partition(part: pd.DataFrame, spec: Any, table: pd.DataFrame, roles
 
 
 def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, admin2: str | None = None,
-                 candidates: int = 5, *, name_ar: str | None = None, geocoder: Any = None,
+                 candidates: int = 5, *, name_ar: str | None = None, admin3: str | None = None,
+                 latitude: str | None = None, longitude: str | None = None, geocoder: Any = None,
                  gazetteer: Any = None, prefix_clashes: bool = True):
     """Geocode a Dask DataFrame (lazy; call ``.compute()`` or write it out).
 
-    The distinct (name, name_ar, admin1, admin2) queries of the whole frame are found first (a Dask
+    The distinct (name, name_ar, admin1, admin2, admin3, latitude, longitude) queries of the whole frame are found first (a Dask
     ``drop_duplicates``), resolved once each, spread over the workers, and every partition is
     then joined to their answers: a name that occurs in every partition is resolved once, not
     once per partition.
@@ -217,7 +218,7 @@ def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, ad
     Parameters
     ----------
     ddf : dask.dataframe.DataFrame
-    name, name_ar, admin1, admin2, candidates, prefix_clashes
+    name, name_ar, admin1, admin2, admin3, latitude, longitude, candidates, prefix_clashes
         As in :func:`conflictmap.geocode`.
     geocoder : Geocoder, optional
         A custom offline geocoder (its gazetteer and corrections are shipped to each worker
@@ -237,7 +238,11 @@ def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, ad
     if not isinstance(ddf, dd.DataFrame):
         raise InputError("geocode_dask() takes a Dask DataFrame", value=type(ddf).__name__)
     # the query columns of conflictmap.geocode
-    roles = {"name": name, "name_ar": name_ar, "admin1": admin1, "admin2": admin2}
+    roles = {"name": name, "name_ar": name_ar, "admin1": admin1, "admin2": admin2, "admin3": admin3,
+             "latitude": latitude, "longitude": longitude}
+    if (latitude is None) != (longitude is None):
+        raise InputError("give both latitude= and longitude= columns (or neither)",
+                         column=str(latitude if latitude is not None else longitude))
     _check_columns(ddf, **roles)
     spec = _spec(geocoder, gazetteer)
     if gazetteer is not None and geocoder is None:

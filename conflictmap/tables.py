@@ -35,7 +35,8 @@ __all__ = ["geocode", "attach_events"]
 
 
 def geocode(data: Any, name: str = "location", admin1: str | None = None, *, name_ar: str | None = None,
-            admin2: str | None = None, geocoder: Any = None, progress: bool | None = None,
+            admin2: str | None = None, admin3: str | None = None, latitude: str | None = None,
+            longitude: str | None = None, geocoder: Any = None, progress: bool | None = None,
             prefix_clashes: bool = True, candidates: int = 5):
     """Geocode the ``name`` column of a pandas, geopandas or Dask table.
 
@@ -54,9 +55,11 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
     if is_dask_collection(data):
         from .scale import geocode_dask
 
-        return geocode_dask(data, name=name, name_ar=name_ar, admin1=admin1, admin2=admin2, candidates=candidates,
+        return geocode_dask(data, name=name, name_ar=name_ar, admin1=admin1, admin2=admin2, admin3=admin3,
+                            latitude=latitude, longitude=longitude, candidates=candidates,
                             geocoder=geocoder, prefix_clashes=prefix_clashes)
-    return _batch.geocode(data, name=name, admin1=admin1, name_ar=name_ar, admin2=admin2, geocoder=geocoder,
+    return _batch.geocode(data, name=name, admin1=admin1, name_ar=name_ar, admin2=admin2, admin3=admin3,
+                          latitude=latitude, longitude=longitude, geocoder=geocoder,
                           progress=progress, prefix_clashes=prefix_clashes, candidates=candidates)
 
 

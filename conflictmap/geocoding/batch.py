@@ -43,7 +43,8 @@ _TEXT_OUTPUT = ["place_id", "place_name", "admin1", "admin2", "admin3", "match_m
 
 
 def geocode(data: Any, name: str = "location", admin1: str | None = None, *, name_ar: str | None = None,
-            admin2: str | None = None, geocoder: Any = None, progress: bool | None = None,
+            admin2: str | None = None, admin3: str | None = None, latitude: str | None = None,
+            longitude: str | None = None, geocoder: Any = None, progress: bool | None = None,
             prefix_clashes: bool = True, candidates: int = 5):
     """Geocode the ``name`` column of a table.
 
@@ -56,8 +57,14 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
     name_ar : str, optional
         Column holding the same place's name in Arabic script; both names are read together
         (see :meth:`conflictmap.Geocoder.resolve`). Empty cells, NaN and Latin text work.
-    admin1, admin2 : str, optional
-        Columns holding governorate / district hints (any spelling, or P-codes).
+    admin1, admin2, admin3 : str, optional
+        Columns holding governorate / district / sub-district hints (any spelling, or P-codes);
+        a governorate hint may carry a direction ("southeast Idleb").
+    latitude, longitude : str, optional
+        Columns holding a point the row already carries (both or neither): places near it
+        (within 30 km) are preferred, as ``Geocoder.resolve(near=(lat, lon))``. An empty cell
+        means no point; a value that is no coordinate leaves that row ``unresolved`` with the
+        reason.
     geocoder : Geocoder, optional
         Defaults to a :class:`conflictmap.Geocoder` over the bundled gazetteer.
     progress : bool, optional
@@ -78,7 +85,11 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
                          "a Dask DataFrame", value=type(data).__name__)
     if not isinstance(data, pd.DataFrame):
         raise InputError("geocode() takes a pandas, geopandas or dask DataFrame", value=type(data).__name__)
-    for col, role in ((name, "name"), (name_ar, "name_ar"), (admin1, "admin1"), (admin2, "admin2")):
+    if (latitude is None) != (longitude is None):
+        raise InputError("give both latitude= and longitude= columns (or neither)",
+                         column=str(latitude if latitude is not None else longitude))
+    for col, role in ((name, "name"), (name_ar, "name_ar"), (admin1, "admin1"), (admin2, "admin2"),
+                      (admin3, "admin3"), (latitude, "latitude"), (longitude, "longitude")):
         if col is not None and col not in data.columns:
             raise InputError(f"no {role} column {col!r}; columns are {list(map(str, data.columns))}",
                              column=str(col))
@@ -86,7 +97,8 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
         from .geocoder import Geocoder
 
         geocoder = Geocoder()
-    codes, uniques = _distinct_queries([data[c] if c else None for c in (name, name_ar, admin1, admin2)], len(data))
+    columns = (name, name_ar, admin1, admin2, admin3, latitude, longitude)
+    codes, uniques = _distinct_queries([data[c] if c else None for c in columns], len(data))
     show = progress if progress is not None else len(uniques) >= PROGRESS_MIN_NAMES
     iterator = uniques
     if show:
@@ -94,12 +106,16 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
 
         iterator = tqdm(uniques, desc="geocoding", unit="name")
     matches = []
-    for q, ar, a1, a2 in iterator:
+    for q, ar, a1, a2, a3, lat, lon in iterator:
+        kwargs: dict[str, Any] = {"admin1": a1 or None, "admin2": a2 or None}
+        if ar:  # a geocoder without name_ar or admin3 (a user's geopy-like class) still works without them
+            kwargs["name_ar"] = ar
+        if a3:
+            kwargs["admin3"] = a3
         try:
-            if ar:
-                matches.append(geocoder.resolve(q, name_ar=ar, admin1=a1 or None, admin2=a2 or None))
-            else:  # a geocoder without name_ar (a user's geopy-like class) still works
-                matches.append(geocoder.resolve(q, admin1=a1 or None, admin2=a2 or None))
+            if lat or lon:
+                kwargs["near"] = _point(lat, lon)
+            matches.append(geocoder.resolve(q, **kwargs))
         except InputError as exc:  # a bad hint on one row must not stop the batch
             matches.append(Match(query=q, status="unresolved", reason=str(exc)))
     table = matches_to_frame(matches, candidates=candidates)
@@ -133,7 +149,8 @@ def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFra
 
 
 def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-    """Codes of each row's (name, name_ar, admin1, admin2) and the distinct tuples as text.
+    """Codes of each row's (name, name_ar, admin1, admin2, admin3, latitude, longitude) and the
+    distinct tuples as text.
 
     Each column is factorised on its raw values (fast, in C) and only the distinct values are
     turned into text; the code arrays are then combined and factorised once more.
@@ -169,6 +186,22 @@ def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarr
     first[codes[::-1]] = np.arange(n - 1, -1, -1)  # first row of each distinct tuple
     tuples = [tuple(parts_text[j][parts_codes[j][i]] for j in range(len(columns))) for i in first]
     return codes, tuples
+
+
+def _point(lat: str, lon: str) -> tuple[float, float]:
+    """``(lat, lon)`` from a row's coordinate cells (as text); :class:`InputError` when they are
+    not a point in range.
+
+    >>> _point("35.5", "36.6")
+    (35.5, 36.6)
+    """
+    try:
+        p = (float(lat), float(lon))
+    except ValueError:
+        raise InputError("latitude/longitude is not a number", value=f"{lat}, {lon}") from None
+    if not (-90 <= p[0] <= 90 and -180 <= p[1] <= 180):
+        raise InputError("latitude/longitude out of range", value=f"{lat}, {lon}")
+    return p
 
 
 def _to_text(v: Any) -> str:

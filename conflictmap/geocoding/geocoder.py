@@ -105,7 +105,7 @@ class Geocoder(_GeopyGeocoder):
 
     # ------------------------------------------------------------------ geopy API
     def geocode(self, query: Any, *, exactly_one: bool = True, name_ar: str | None = None, admin1: str | None = None,
-                admin2: str | None = None, near: tuple[float, float] | None = None,
+                admin2: str | None = None, admin3: str | None = None, near: tuple[float, float] | None = None,
                 bbox: Iterable[float] | None = None, feature_type: str | Iterable[str] | None = None,
                 include_ambiguous: bool = True, timeout: Any = None, **_: Any):
         """Geocode a place name; geopy's signature.
@@ -119,10 +119,13 @@ class Geocoder(_GeopyGeocoder):
         name_ar : str, optional
             The same place's name in Arabic script, read together with ``query`` (see
             :meth:`resolve`).
-        admin1, admin2 : str, optional
-            Governorate / district hint (name in any spelling or a P-code such as ``SY07``).
+        admin1, admin2, admin3 : str, optional
+            Governorate / district / sub-district hint (name in any spelling or a P-code such as
+            ``SY07``). A governorate hint may carry a direction ("southeast Idleb"): places in
+            that part of the governorate are preferred.
         near : (lat, lon), optional
-            Prefer places within 30 km of this point (geopy's (lat, lon) order).
+            Prefer places within 30 km of this point (geopy's (lat, lon) order), e.g. the point
+            a table already carries for the row.
         bbox : (min_lon, min_lat, max_lon, max_lat), optional
             Prefer places inside this box.
         feature_type : str or list, optional
@@ -136,8 +139,8 @@ class Geocoder(_GeopyGeocoder):
         -------
         Location, list of Location, or None
         """
-        match = self.resolve(query, name_ar=name_ar, admin1=admin1, admin2=admin2, near=near, bbox=bbox,
-                             feature_type=feature_type)
+        match = self.resolve(query, name_ar=name_ar, admin1=admin1, admin2=admin2, admin3=admin3, near=near,
+                             bbox=bbox, feature_type=feature_type)
         if exactly_one:
             if match.status == "unresolved" or (match.status == "ambiguous" and not include_ambiguous):
                 return None
@@ -193,8 +196,9 @@ class Geocoder(_GeopyGeocoder):
         return locs[0] if exactly_one else locs
 
     # ------------------------------------------------------------------ rich API
-    def resolve(self, query: Any, *, name_ar: Any = None, admin1: Any = None, admin2: Any = None, near: Any = None,
-                bbox: Iterable[float] | None = None, feature_type: str | Iterable[str] | None = None) -> Match:
+    def resolve(self, query: Any, *, name_ar: Any = None, admin1: Any = None, admin2: Any = None, admin3: Any = None,
+                near: Any = None, bbox: Iterable[float] | None = None,
+                feature_type: str | Iterable[str] | None = None) -> Match:
         """Resolve one location string to a :class:`~conflictmap.geocoding.matching.Match`.
 
         Never raises on odd text: empty, missing or unusable names come back ``unresolved``
@@ -211,7 +215,9 @@ class Geocoder(_GeopyGeocoder):
             confident answers that disagree are ``ambiguous`` with both as candidates.
             ``match_method`` then says which script decided (``both:key``, ``arabic:alias``,
             ``latin:fuzzy``; see DEVELOPING.md). Empty, missing or Latin text works.
-        admin1, admin2 : governorate / district hint (any spelling or a P-code)
+        admin1, admin2, admin3 : governorate / district / sub-district hint (any spelling or a
+            P-code); all that are given are used together, and ``match_reason`` says which one
+            decided between places of the same name
         near, bbox, feature_type : see :meth:`geocode`
 
         Examples
@@ -229,24 +235,25 @@ class Geocoder(_GeopyGeocoder):
         near_t = _as_near(near)
         bbox_t = _as_bbox(bbox)
         types = _as_types(feature_type)
-        return self._resolve_cached(_text(query), _text(name_ar), _hint(admin1), _hint(admin2), near_t, bbox_t, types)
+        return self._resolve_cached(_text(query), _text(name_ar), _hint(admin1), _hint(admin2), _hint(admin3), near_t,
+                                    bbox_t, types)
 
     def clear_cache(self) -> None:
         """Forget memoised answers (after editing corrections or the gazetteer)."""
         self._resolve_cached.cache_clear()
 
-    def _resolve_uncached(self, query: str, name_ar: str, admin1: str, admin2: str, near: tuple | None,
+    def _resolve_uncached(self, query: str, name_ar: str, admin1: str, admin2: str, admin3: str, near: tuple | None,
                           bbox: tuple | None, types: frozenset[str]) -> Match:
         if not normalize_name(name_ar) or normalize_name(name_ar) == normalize_name(query):
-            return self._resolve_one(query, admin1, admin2, near, bbox, types)
-        latin = self._resolve_one(query, admin1, admin2, near, bbox, types, with_note=False)
-        arabic = self._resolve_one(name_ar, admin1, admin2, near, bbox, types, with_note=False)
+            return self._resolve_one(query, admin1, admin2, near, bbox, types, admin3=admin3)
+        latin = self._resolve_one(query, admin1, admin2, near, bbox, types, with_note=False, admin3=admin3)
+        arabic = self._resolve_one(name_ar, admin1, admin2, near, bbox, types, with_note=False, admin3=admin3)
         match = combine_scripts(self.index, latin, arabic)
-        note = self.hints.note(admin1, admin2)
+        note = self.hints.note(admin1, admin2, admin3)
         return _replace(_with_note(match, note) if note else match, query=query)
 
     def _resolve_one(self, query: str, admin1: str, admin2: str, near: tuple | None, bbox: tuple | None,
-                     types: frozenset[str], *, with_note: bool = True) -> Match:
+                     types: frozenset[str], *, with_note: bool = True, admin3: str = "") -> Match:
         parsed = parse_location(query)
         if not parsed.name:
             reason = "empty location" if not parsed.text else "no place name left after removing qualifiers"
@@ -257,7 +264,7 @@ class Geocoder(_GeopyGeocoder):
         if parsed.name != parsed.text and normalize_name(parsed.text).casefold() in self.index.exact:
             # the whole string is a known name ("Ras Elosud - Qarablish", "Camp Alpha"): no parsing
             parsed = ParsedQuery(text=parsed.text, name=parsed.text)
-        context, context_note = self.hints.context(parsed, admin1, admin2, near, bbox, types)
+        context, context_note = self.hints.context(parsed, admin1, admin2, near, bbox, types, admin3)
         match = self._match_name(parsed.name, parsed, context)
         if parsed.name != parsed.text and not parsed.context:
             # "Camp Alpha", "Tal Abyad District": the words taken as qualifiers may be part of a name
@@ -299,7 +306,7 @@ class Geocoder(_GeopyGeocoder):
         ranked = rank(idx, cands, context, want_area=parsed.area and not parsed.near,
                       type_hint=parsed.type_hint)
         return decide(idx, name, ranked, near=parsed.near, area=parsed.area, type_hint=parsed.type_hint,
-                      pool=cands)
+                      pool=cands, context=context)
 
     def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
         """"Bokros Tahtani" when only Buqrus is known: its lower quarter is next to it."""

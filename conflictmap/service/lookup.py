@@ -70,6 +70,7 @@ class SearchQuery:
     text: str
     admin1: str | None = None
     admin2: str | None = None
+    admin3: str | None = None
     limit: int = 10
     viewbox: tuple[float, float, float, float] | None = None  # (min_lon, min_lat, max_lon, max_lat)
     bounded: bool = False
@@ -126,7 +127,8 @@ class LookupService:
         """
         if not query.text or (query.countrycodes and "sy" not in query.countrycodes):
             return []
-        kwargs = dict(admin1=query.admin1 or None, admin2=query.admin2 or None, bbox=query.viewbox,
+        kwargs = dict(admin1=query.admin1 or None, admin2=query.admin2 or None, admin3=query.admin3 or None,
+                      bbox=query.viewbox,
                       feature_type=sorted(query.feature_types) or None)
         match = self.geocoder.resolve(query.text, **kwargs)
         if match.status == "unresolved":
