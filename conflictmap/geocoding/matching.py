@@ -19,9 +19,12 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
+import re
 import threading
+import unicodedata
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -620,6 +623,14 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     if status == "matched" and type_hint == "settlement" and top.feature_type in AREA_TYPES:
         # "Shamiyah town" answered by the region 'the Shamiyah': the query named a settlement
         status, reason = "ambiguous", f"the query names a village or town; the best match is the {top.feature_type}"
+    if status == "matched":
+        abroad = foreign_place(query)
+        hinted = context is not None and bool(context.admin_levels()) and not any(
+            n in ("outside admin hint", "just outside admin hint", "just outside district hint") for n in top.notes)
+        if abroad and not hinted:
+            # "Paris" is not Baris (Idlib) unless the row's own hints put it in Syria
+            status, reason = "ambiguous", (f"{query!r} is a well-known place abroad ({abroad}); the Syrian "
+                                           f"{top.name!r} is taken only when the row's admin hints say so")
     if status == "matched" and context is not None and pool and not context.empty:
         clue = deciding_clue(index, top, pool, context)
         if clue:
@@ -638,6 +649,38 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         geo_precision=precision, score=round(min(top.score, 100.0), 1), method=top.method,
         candidates=tuple(ranked[:10]),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_places() -> dict[str, str]:
+    """``foreign_key(name) -> country`` of ``conflictmap/data/foreign_places.csv``."""
+    from .._data import data_rows
+
+    return {foreign_key(r["name"]): r["country"] for r in data_rows("foreign_places.csv")}
+
+
+def foreign_key(text: str) -> str:
+    """A name as written, only case, accents, harakat and separators folded: a foreign name is
+    recognised by its spelling, not by the loose transliteration key ("Haifa" is not "Khifa").
+
+    >>> foreign_key("  Kuwait-City ") == foreign_key("kuwait city")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", normalize_name(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", plain)).strip().casefold()
+
+
+_SEPARATORS = re.compile(r"[\s\-_'`\u2019]+")
+
+
+def foreign_place(name: str) -> str:
+    """The country of a well-known place abroad that ``name`` spells, or ``""``.
+
+    >>> foreign_place("Paris"), foreign_place("Baris")
+    ('France', '')
+    """
+    return _foreign_places().get(foreign_key(name), "") if name else ""
 
 
 def deciding_clue(index: NameIndex, top: Candidate, pool: Sequence[Candidate], context: Context) -> str:
