@@ -277,7 +277,7 @@ class Geocoder(_GeopyGeocoder):
             split = self._split_match(parsed, context)
             if split is not None:
                 match = split
-        if match.status == "unresolved" or (match.status == "ambiguous" and match.method in ("fuzzy", "skeleton")):
+        if match.status == "unresolved" or (match.status == "ambiguous" and match.method in ("fuzzy", "skeleton", "vowels")):
             match = self._without_parts_match(match, parsed, context)
         if parsed.alternatives:
             match = self._alternatives_match(match, parsed, context)

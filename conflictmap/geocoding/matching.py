@@ -34,19 +34,21 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .fuzzy import FuzzyKeySearch
-from .normalize import arabic_alternatives, compact_key, consonants, core_of_key, is_arabic, keys, name_key, normalize_name, skeleton
+from .normalize import (arabic_alternatives, compact_key, consonants, core_of_key, is_arabic, keys, name_key,
+                        normalize_name, romanise, skeleton)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "haversine_km"]
 
-METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "skeleton": 80.0,
+VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's ('vowels')
+METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "romanised": 92.0,
+                "vowels": VOWEL_VARIANT_SCORE, "skeleton": 80.0,
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
-VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
 MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
-LOOKALIKE_METHODS = ("fuzzy", "skeleton")  # decide(): never 'matched' on their own (calibration)
+LOOKALIKE_METHODS = ("fuzzy", "skeleton", "vowels", "romanised")  # decide(): never 'matched' on their own (calibration)
 STRONG_METHODS = ("exact", "alias", "key", "compact", "prefix")
 COMMON_NAME_PLACES = 4  # decide(): a name this many other places in Syria bear is never 'matched' on a hint alone
 SINGLE_SOURCE = ("ocha_ps",)  # gazetteer sources whose settlements no second source corroborates
@@ -238,6 +240,7 @@ class NameIndex(FuzzyKeySearch):
         self.skel: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.cons: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.core: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.roman: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name_key of Arabic names read in Latin
         names = gazetteer.names
         rows = [self.row_of[p] for p in names["place_id"]]
         for row, name, kind in zip(rows, names["name"], names["kind"]):
@@ -283,7 +286,17 @@ class NameIndex(FuzzyKeySearch):
             if ak and ak != k:
                 self.key[ak].append(entry)
                 self.compact[ak.replace(" ", "")].append(entry)
-        if not is_arabic(clean):
+        if is_arabic(clean):
+            # its Latin reading ("الراشدين" -> "al rashdyn"): a Latin query reaches the place even
+            # when the place's own Latin name is misspelt
+            rom = romanise(clean)
+            rk = name_key(rom) if rom else ""
+            if rk and rk != k:
+                self.roman[rk].append((row, rom))
+            cons = consonants(rom) if rom else ""
+            if len(cons) >= 3:
+                self.cons[cons].append((row, rom))
+        else:
             cons = consonants(clean)
             if len(cons) >= 3:
                 self.cons[cons].append(entry)
@@ -362,6 +375,9 @@ class NameIndex(FuzzyKeySearch):
         # "Abu Rasin" may be Tall Abu Rasayn: reports leave out Tall, Khirbat, Rasm ...
         for row, matched in self.core.get(k, ()):
             offer(row, matched, "prefix", METHOD_SCORE["prefix"])
+        if not is_arabic(clean):
+            for row, matched in self.roman.get(k, ()):
+                offer(row, matched, "romanised", METHOD_SCORE["romanised"])
         strong = bool(best)
         if strong and admin1_pcodes:
             strong = any(cand.admin1_pcode in admin1_pcodes for cand in best.values())
@@ -392,7 +408,8 @@ class NameIndex(FuzzyKeySearch):
             if len(cons) >= 4:
                 for row, cand in best.items():
                     if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:
-                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE)
+                        # the same consonants, other vowels: e/ay/ei/ai, -eh/-ah/-a, ou/u/o
+                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE, method="vowels")
         return sorted(best.values(), key=lambda cand: (-cand.score, -cand.population, cand.place_id))
 
     def areas_named(self, name: str, level: int | None = None) -> list[Candidate]:
