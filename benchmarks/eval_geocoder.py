@@ -90,7 +90,7 @@ def _hint_columns(hint_col: str | dict[str, str] | None) -> dict[str, str]:
 
 
 def evaluate(g: Geocoder, df: pd.DataFrame, name_col: str | None, hint_col: str | dict[str, str] | None,
-             ar_col: str | None = None) -> pd.DataFrame:
+             ar_col: str | None = None, keep_matches: bool = False) -> pd.DataFrame:
     """Resolve every row; columns status, km, tol, got, got_admin1, method, score, reason.
 
     ``hint_col`` is the governorate column, or ``{keyword: column}`` for several hints
@@ -113,9 +113,12 @@ def evaluate(g: Geocoder, df: pd.DataFrame, name_col: str | None, hint_col: str 
                 tol = CITY_TOL_KM
             if m.feature_type in AREA_TYPES:  # an area answer is right when the point lies in it
                 d = min(d, _km_outside(g, m.place_id, rec.longitude, rec.latitude))
-        rows.append((m.status, d, tol, m.name, m.admin1, m.method, m.score, m.reason))
-    out = pd.DataFrame(rows, columns=["status", "km", "tol", "got", "got_admin1", "method", "score", "reason"],
-                       index=df.index)
+        rows.append((m.status, d, tol, m.name, m.admin1, m.method, m.score, m.reason,
+                     getattr(m, "confidence", np.nan), m if keep_matches else None, bool(any(kw.values()))))
+    out = pd.DataFrame(rows, columns=["status", "km", "tol", "got", "got_admin1", "method", "score", "reason",
+                                      "confidence", "match", "hinted"], index=df.index)
+    if not keep_matches:
+        out = out.drop(columns=["match"])
     return pd.concat([df, out], axis=1)
 
 
@@ -146,6 +149,20 @@ def _table(res: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     t["answers off %"] = (100 * t.answers_off / t.answers).round(1)
     t["flag"] = np.where(t["matched wrong %"].fillna(0) > WRONG_MAX, "> 3%", "")
     return t.sort_values("answers", ascending=False)
+
+
+CONFIDENCE_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
+
+
+def reliability_table(res: pd.DataFrame) -> pd.DataFrame:
+    """Per confidence band: answers, their mean confidence and the share actually right (within
+    tolerance); a calibrated confidence has the two close in every band."""
+    answered = res[(res.status != "unresolved") & res.confidence.notna()]
+    bands = pd.cut(answered.confidence, CONFIDENCE_BINS, right=False)
+    right = answered.km <= answered.tol
+    t = pd.DataFrame({"band": bands, "conf": answered.confidence, "right": right}).groupby("band", observed=True).agg(
+        answers=("right", "size"), mean_confidence=("conf", "mean"), right_share=("right", "mean"))
+    return t.round(3)
 
 
 def method_table(res: pd.DataFrame) -> pd.DataFrame:
@@ -289,8 +306,11 @@ def main(argv=None) -> int:
             figures[label] = summary(res)
             log.info("%-34s %s  (%.0f names/s)", label, figures[label], len(data) / dt)
             if args.tables or mode in ("hint", "Latin+Arabic + hint"):
+                log.info("  (threshold %s)", getattr(getattr(g, "calibrator", None), "threshold", "-"))
                 log.info("  per match_method:\n%s", method_table(res).to_string())
                 log.info("  per score band:\n%s", band_table(res).to_string())
+                if res.confidence.notna().any():
+                    log.info("  reliability (match_confidence):\n%s", reliability_table(res).to_string())
             if args.show_errors:
                 bad = res[(res.km > res.tol)].head(args.show_errors)
                 cols = [c for c in (col, ar, *_hint_columns(hint).values(), "status", "km", "got", "got_admin1", "method", "score", "reason") if c]

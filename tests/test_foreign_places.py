@@ -38,8 +38,15 @@ def test_a_capital_abroad_is_not_matched_to_a_syrian_look_alike(geocoder):
 
 def test_the_rows_own_hint_may_say_it_is_the_syrian_place(geocoder):
     syrian = geocoder.resolve("Baris")
-    m = geocoder.resolve("Paris", admin1=syrian.admin1_pcode)
+    m = Geocoder(confidence=None).resolve("Paris", admin1=syrian.admin1_pcode)  # the rules alone
     assert m.status == "matched" and m.place_id == syrian.place_id
+    m = geocoder.resolve("Paris", admin1=syrian.admin1_pcode)  # the model may still ask for review
+    assert m.place_id == syrian.place_id and "well-known place abroad" not in m.reason
+
+
+def test_the_model_never_promotes_a_foreign_name(geocoder):
+    m = geocoder.resolve("Paris", min_confidence=0.0)
+    assert m.status == "ambiguous" and "well-known place abroad" in m.reason
 
 
 def test_in_a_table_too(geocoder):

@@ -35,7 +35,7 @@ __all__ = ["geocode", "OUTPUT_COLUMNS", "matches_to_frame"]
 
 OUTPUT_COLUMNS = [
     "latitude", "longitude", "place_id", "place_name", "admin1", "admin2", "admin3", "geo_precision",
-    "match_score", "match_method", "match_status", "match_reason", "match_candidates",
+    "match_score", "match_confidence", "match_method", "match_status", "match_reason", "match_candidates",
 ]
 PROGRESS_MIN_NAMES = 5000
 _TEXT_OUTPUT = ["place_id", "place_name", "admin1", "admin2", "admin3", "match_method", "match_status",
@@ -45,7 +45,7 @@ _TEXT_OUTPUT = ["place_id", "place_name", "admin1", "admin2", "admin3", "match_m
 def geocode(data: Any, name: str = "location", admin1: str | None = None, *, name_ar: str | None = None,
             admin2: str | None = None, admin3: str | None = None, latitude: str | None = None,
             longitude: str | None = None, geocoder: Any = None, progress: bool | None = None,
-            prefix_clashes: bool = True, candidates: int = 5):
+            prefix_clashes: bool = True, candidates: int = 5, min_confidence: float | None = None):
     """Geocode the ``name`` column of a table.
 
     Parameters
@@ -74,6 +74,10 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
         output column is written as ``geo_<name>``. With False such an input raises.
     candidates : int
         How many ranked candidates to keep (as JSON) in ``match_candidates`` for ambiguous rows.
+    min_confidence : float, optional
+        ``matched`` when ``match_confidence`` (how likely the answer is right, in [0, 1]) is at
+        least this; by default the model's threshold, chosen so that at most 2% of the rows of
+        each development set are matched but wrong.
 
     Returns
     -------
@@ -93,6 +97,13 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
         if col is not None and col not in data.columns:
             raise InputError(f"no {role} column {col!r}; columns are {list(map(str, data.columns))}",
                              column=str(col))
+    if min_confidence is not None:
+        try:
+            ok = 0.0 <= float(min_confidence) <= 1.0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError("min_confidence must be a number in [0, 1]", value=min_confidence)
     if geocoder is None:
         from .geocoder import Geocoder
 
@@ -112,6 +123,8 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
             kwargs["name_ar"] = ar
         if a3:
             kwargs["admin3"] = a3
+        if min_confidence is not None:
+            kwargs["min_confidence"] = min_confidence
         try:
             if lat or lon:
                 kwargs["near"] = _point(lat, lon)
@@ -134,12 +147,15 @@ def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFra
         if m.status == "ambiguous" and m.candidates:
             cands = json.dumps([c.as_dict() for c in m.candidates[:candidates]], ensure_ascii=False)
         rows.append((m.latitude, m.longitude, m.place_id, m.name, m.admin1, m.admin2, m.admin3, m.geo_precision,
-                     m.score if m.status != "unresolved" else np.nan, m.method, m.status, m.reason, cands))
+                     m.score if m.status != "unresolved" else np.nan,
+                     getattr(m, "confidence", 0.0) if m.status != "unresolved" else 0.0,
+                     m.method, m.status, m.reason, cands))
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     frame["latitude"] = frame["latitude"].astype(float)
     frame["longitude"] = frame["longitude"].astype(float)
     frame["geo_precision"] = frame["geo_precision"].astype("Int64")
     frame["match_score"] = frame["match_score"].astype(float)
+    frame["match_confidence"] = frame["match_confidence"].astype(float)
     for col in _TEXT_OUTPUT:  # same dtype whatever the data (an all-unresolved batch too)
         frame[col] = frame[col].astype("str")
     # one JSON text per distinct query, repeated on each of its rows: a categorical column keeps

@@ -148,6 +148,7 @@ class Match:
     score: float = 0.0
     method: str | None = None
     candidates: tuple[Candidate, ...] = field(default=(), repr=False)
+    confidence: float = 0.0  # how likely the answer is right (geocoding/confidence.py); 0 without a point
 
     @property
     def ok(self) -> bool:
