@@ -53,7 +53,7 @@ def test_matched_is_confidence_at_or_above_the_threshold(geocoder):
         if m.point is None:
             assert m.status == "unresolved" and m.confidence == 0.0
             continue
-        foreign = "well-known place abroad" in m.reason
+        foreign = "well-known place abroad" in m.reason or m.feature_type in ("admin1", "admin2", "admin3")
         assert (m.status == "matched") == (m.confidence >= threshold and not foreign), (name, m.confidence, m.status)
         seen.add(m.status)
     assert seen == {"matched", "ambiguous"}
@@ -94,3 +94,21 @@ def test_without_the_model_the_rules_decide(geocoder):
     rules = Geocoder(confidence=None)
     m = rules.resolve("Kansafra", admin1="Idlib")
     assert m.status == "matched" and m.confidence == 0.0
+
+
+def test_the_confidence_reaches_geopy_and_the_service(geocoder):
+    from conflictmap.service.lookup import LookupService, SearchQuery
+
+    loc = geocoder.geocode("Kansafra", admin1="Idlib")
+    assert loc.raw["match_confidence"] == geocoder.resolve("Kansafra", admin1="Idlib").confidence > 0.9
+    assert geocoder.reverse((35.6594, 36.4855)).raw["match_confidence"] is None
+    places = LookupService(geocoder).search(SearchQuery(text="Kansafra", admin1="Idlib", limit=1))
+    assert places[0].match_confidence == pytest.approx(loc.raw["match_confidence"])
+
+
+def test_an_admin_area_named_by_its_level_keeps_the_rules_status(geocoder):
+    rules = Geocoder(confidence=None)
+    for query in ("Daraa province", "Idlib governorate"):
+        m = geocoder.resolve(query)
+        assert m.feature_type == "admin1" and m.status == rules.resolve(query).status == "matched"
+        assert 0.0 < m.confidence < 1.0

@@ -7,8 +7,10 @@ threshold are a small JSON file, ``conflictmap/data/match_confidence.json``, wri
 ``benchmarks/train_confidence.py`` (``make models``: scikit-learn at build time only, trained on
 the three development sets, validated leave-one-source-out); here they are applied with numpy.
 
-Rules stay where they are better: an unresolved answer stays unresolved (confidence 0), and a
-name spelt as a famous place abroad is never promoted to ``matched`` without a hint.
+Rules stay where they are better: an unresolved answer stays unresolved (confidence 0), a name
+spelt as a famous place abroad is never promoted to ``matched`` without a hint, and a query that
+names an admin area by its level ("Daraa province", "Idlib district": none in the development
+sets, which are points of places) keeps the rules' status.
 
 Examples
 --------
