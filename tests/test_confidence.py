@@ -112,3 +112,32 @@ def test_an_admin_area_named_by_its_level_keeps_the_rules_status(geocoder):
         m = geocoder.resolve(query)
         assert m.feature_type == "admin1" and m.status == rules.resolve(query).status == "matched"
         assert 0.0 < m.confidence < 1.0
+
+
+def test_the_threshold_is_the_lowest_that_keeps_every_main_run_at_most_that_wrong():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import train_confidence as T
+
+    rng = np.random.default_rng(0)
+    frames = []
+    for source in T.SOURCES:
+        for mode in T.MAIN_RUNS[source]:
+            n = 400
+            right = rng.random(n) < 0.8
+            frames.append(pd.DataFrame({"source": source, "mode": mode, "right": right, "has_point": True}))
+    rows = pd.concat(frames, ignore_index=True)
+    # wrong answers get low confidence except a few: the threshold must climb above those
+    conf = np.where(rows.right, 0.6 + 0.4 * rng.random(len(rows)), 0.5 * rng.random(len(rows)))
+    conf[np.flatnonzero(~rows.right.to_numpy())[:30]] = 0.97
+    t = T.choose_threshold(rows, conf, T.SOURCES, 2.0)
+    for source in T.SOURCES:
+        for run in T.main_runs(rows, source):
+            assert T.figures(run, conf[run.index] >= t)["matched wrong"] <= 2.0
+    lower = T.THRESHOLDS[T.THRESHOLDS < t]
+    if len(lower):
+        worse = [T.figures(run, conf[run.index] >= lower[-1])["matched wrong"]
+                 for s in T.SOURCES for run in T.main_runs(rows, s)]
+        assert max(worse) > 2.0
