@@ -12,7 +12,7 @@ PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip
 OUT    ?= out
 
-.PHONY: demo test setup setup-test assets chromium kernel gazetteer bench clean
+.PHONY: demo test setup setup-test assets chromium kernel gazetteer models bench clean
 
 demo: setup
 	$(PY) -m conflictmap.demo $(OUT)/demo_map.html
@@ -45,6 +45,11 @@ chromium:
 # rebuild the compiled gazetteer from ../shared/data (maintainers only)
 gazetteer: $(VENV)/bin/python
 	$(PY) gazetteer/build.py --shared ../shared
+
+# retrain the match_confidence model from ../shared/eval (maintainers only; scikit-learn at build time)
+models: $(VENV)/bin/python
+	$(PIP) install --quiet ".[models]"
+	$(PY) benchmarks/train_confidence.py --shared ../shared
 
 bench: setup-test
 	$(PY) benchmarks/run_all.py

@@ -138,14 +138,15 @@ def _check_columns(ddf: Any, **roles: str | None) -> None:
                              column=str(col))
 
 
-def _geocode_partition(part: pd.DataFrame, spec: Any, roles: dict[str, str | None], candidates: int,
+def _geocode_partition(part: pd.DataFrame, spec: Any, roles: dict[str, str | None], options: tuple,
                        prefix_clashes: bool):
     """The pandas path on one partition (``roles``: the query columns, as keyword arguments of
-    :func:`conflictmap.geocode`)."""
+    :func:`conflictmap.geocode`; ``options``: its ``(candidates, min_confidence)``)."""
     from .geocoding.batch import geocode
 
+    candidates, min_confidence = options
     return geocode(part, **roles, geocoder=worker_geocoder(spec), progress=False, prefix_clashes=prefix_clashes,
-                   candidates=candidates)
+                   candidates=candidates, min_confidence=min_confidence)
 
 
 def _queries(part: pd.DataFrame, roles: dict[str, str | None]) -> tuple[Any, pd.DataFrame]:
@@ -164,7 +165,7 @@ def _distinct_partition(part: pd.DataFrame, roles: dict[str, str | None]) -> pd.
     return _queries(part, roles)[1]
 
 
-def _resolve_partition(queries: pd.DataFrame, spec: Any, roles: dict[str, str | None], candidates: int):
+def _resolve_partition(queries: pd.DataFrame, spec: Any, roles: dict[str, str | None], candidates: tuple):
     """The located output of each distinct query (one row each): the pandas path on the queries."""
     query_roles = {role: f"q_{role}" if col else None for role, col in roles.items()}
     return _geocode_partition(queries, spec, query_roles, candidates, True)
@@ -183,7 +184,7 @@ def _answer_table(parts: list) -> pd.DataFrame:
 
 
 def _located_partition(part: pd.DataFrame, spec: Any, table: pd.DataFrame, roles: dict[str, str | None],
-                       candidates: int, prefix_clashes: bool):
+                       candidates: tuple, prefix_clashes: bool):
     """One partition joined to the answers of its queries, resolved once for the whole frame."""
     from .geocoding.batch import OUTPUT_COLUMNS, _combine
 
@@ -205,11 +206,12 @@ def _located_partition(part: pd.DataFrame, spec: Any, table: pd.DataFrame, roles
 
 
 def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, admin2: str | None = None,
-                 candidates: int = 5, *, name_ar: str | None = None, geocoder: Any = None,
-                 gazetteer: Any = None, prefix_clashes: bool = True):
+                 candidates: int = 5, *, name_ar: str | None = None, admin3: str | None = None,
+                 latitude: str | None = None, longitude: str | None = None, geocoder: Any = None,
+                 gazetteer: Any = None, prefix_clashes: bool = True, min_confidence: float | None = None):
     """Geocode a Dask DataFrame (lazy; call ``.compute()`` or write it out).
 
-    The distinct (name, name_ar, admin1, admin2) queries of the whole frame are found first (a Dask
+    The distinct (name, name_ar, admin1, admin2, admin3, latitude, longitude) queries of the whole frame are found first (a Dask
     ``drop_duplicates``), resolved once each, spread over the workers, and every partition is
     then joined to their answers: a name that occurs in every partition is resolved once, not
     once per partition.
@@ -217,7 +219,7 @@ def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, ad
     Parameters
     ----------
     ddf : dask.dataframe.DataFrame
-    name, name_ar, admin1, admin2, candidates, prefix_clashes
+    name, name_ar, admin1, admin2, admin3, latitude, longitude, candidates, prefix_clashes, min_confidence
         As in :func:`conflictmap.geocode`.
     geocoder : Geocoder, optional
         A custom offline geocoder (its gazetteer and corrections are shipped to each worker
@@ -237,13 +239,18 @@ def geocode_dask(ddf: Any, name: str = "location", admin1: str | None = None, ad
     if not isinstance(ddf, dd.DataFrame):
         raise InputError("geocode_dask() takes a Dask DataFrame", value=type(ddf).__name__)
     # the query columns of conflictmap.geocode
-    roles = {"name": name, "name_ar": name_ar, "admin1": admin1, "admin2": admin2}
+    roles = {"name": name, "name_ar": name_ar, "admin1": admin1, "admin2": admin2, "admin3": admin3,
+             "latitude": latitude, "longitude": longitude}
+    if (latitude is None) != (longitude is None):
+        raise InputError("give both latitude= and longitude= columns (or neither)",
+                         column=str(latitude if latitude is not None else longitude))
     _check_columns(ddf, **roles)
     spec = _spec(geocoder, gazetteer)
     if gazetteer is not None and geocoder is None:
         from .geocoding.matching import NameIndex
 
         NameIndex.for_gazetteer(gazetteer)  # built (and stored) here once, so the workers load it
+    candidates = (candidates, min_confidence)  # what each partition's pandas path is given
     meta = _geocode_partition(ddf._meta, BUNDLED, roles, candidates, prefix_clashes)
     shipped = spec if spec is BUNDLED else _delayed(spec)
     columns = list(dict.fromkeys(c for c in roles.values() if c is not None))

@@ -35,8 +35,9 @@ __all__ = ["geocode", "attach_events"]
 
 
 def geocode(data: Any, name: str = "location", admin1: str | None = None, *, name_ar: str | None = None,
-            admin2: str | None = None, geocoder: Any = None, progress: bool | None = None,
-            prefix_clashes: bool = True, candidates: int = 5):
+            admin2: str | None = None, admin3: str | None = None, latitude: str | None = None,
+            longitude: str | None = None, geocoder: Any = None, progress: bool | None = None,
+            prefix_clashes: bool = True, candidates: int = 5, min_confidence: float | None = None):
     """Geocode the ``name`` column of a pandas, geopandas or Dask table.
 
     The parameters and the result are those of :func:`conflictmap.geocoding.batch.geocode`
@@ -54,10 +55,13 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
     if is_dask_collection(data):
         from .scale import geocode_dask
 
-        return geocode_dask(data, name=name, name_ar=name_ar, admin1=admin1, admin2=admin2, candidates=candidates,
-                            geocoder=geocoder, prefix_clashes=prefix_clashes)
-    return _batch.geocode(data, name=name, admin1=admin1, name_ar=name_ar, admin2=admin2, geocoder=geocoder,
-                          progress=progress, prefix_clashes=prefix_clashes, candidates=candidates)
+        return geocode_dask(data, name=name, name_ar=name_ar, admin1=admin1, admin2=admin2, admin3=admin3,
+                            latitude=latitude, longitude=longitude, candidates=candidates,
+                            geocoder=geocoder, prefix_clashes=prefix_clashes, min_confidence=min_confidence)
+    return _batch.geocode(data, name=name, admin1=admin1, name_ar=name_ar, admin2=admin2, admin3=admin3,
+                          latitude=latitude, longitude=longitude, geocoder=geocoder,
+                          progress=progress, prefix_clashes=prefix_clashes, candidates=candidates,
+                          min_confidence=min_confidence)
 
 
 def attach_events(events: Any, *, gazetteer: Any = None, corrections: str | os.PathLike | None = None,

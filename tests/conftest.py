@@ -105,3 +105,11 @@ def geocoder(gazetteer):
     from conflictmap import Geocoder
 
     return Geocoder(gazetteer)
+
+
+@pytest.fixture(scope="session")
+def rules_geocoder(gazetteer):
+    """The hand rules alone (no match_confidence model): what the rules decide, which the model reads."""
+    from conflictmap import Geocoder
+
+    return Geocoder(gazetteer, confidence=None)

@@ -44,8 +44,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="column with the same place names in Arabic script, read together with --name-column")
     parser.add_argument("--admin1-column", metavar="COL", help="column with governorate hints (any spelling or P-code)")
     parser.add_argument("--admin2-column", metavar="COL", help="column with district hints")
+    parser.add_argument("--admin3-column", metavar="COL", help="column with sub-district hints")
+    parser.add_argument("--latitude-column", metavar="COL",
+                        help="column with a latitude the row already carries (with --longitude-column): "
+                             "places near that point are preferred")
+    parser.add_argument("--longitude-column", metavar="COL", help="column with the row's longitude")
     parser.add_argument("--corrections", metavar="FILE", help="CSV of analyst corrections: name,place_id[,admin1]")
     parser.add_argument("--user-places", metavar="FILE", help="CSV of your own places and aliases")
+    parser.add_argument("--min-confidence", type=float, metavar="P",
+                        help="matched when match_confidence is at least P (0-1; default: the model's threshold, "
+                             "at most 2%% of rows matched but wrong on each development set)")
     parser.add_argument("--candidates", type=int, default=5, metavar="N",
                         help="ranked candidates kept for ambiguous rows (default: 5)")
     progress = parser.add_mutually_exclusive_group()
@@ -69,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     gazetteer = load_gazetteer(args.user_places)
     geocoder = Geocoder(gazetteer, corrections=args.corrections)
     result = geocode(table, name=args.name_column, name_ar=args.arabic_column, admin1=args.admin1_column,
-                     admin2=args.admin2_column,
+                     admin2=args.admin2_column, admin3=args.admin3_column, latitude=args.latitude_column,
+                     longitude=args.longitude_column, min_confidence=args.min_confidence,
                      geocoder=geocoder, progress=args.progress, candidates=args.candidates)
     path = write_table(result, args.output)
     status_col = "geo_match_status" if "geo_match_status" in result.columns else "match_status"

@@ -47,10 +47,8 @@ def resolve_row(geocoder: Any, location: str, *, admin1: str = "", admin2: str =
 
     The one place the event tables call the geocoder with their admin hints.
     """
-    # MERGE(issue-21): Geocoder.resolve takes admin3= on branch issue-21; pass admin3=admin3 or None
-    # here once it does (admin3 hints are read from the table and reach this call already).
-    del admin3
-    return geocoder.resolve(location, admin1=admin1 or None, admin2=admin2 or None, near=near)
+    return geocoder.resolve(location, admin1=admin1 or None, admin2=admin2 or None, admin3=admin3 or None,
+                            near=near)
 
 
 def _distance_km(geocoder: Any, cand: Candidate, lon: float, lat: float) -> float:

@@ -35,7 +35,7 @@ __all__ = ["geocode", "OUTPUT_COLUMNS", "matches_to_frame"]
 
 OUTPUT_COLUMNS = [
     "latitude", "longitude", "place_id", "place_name", "admin1", "admin2", "admin3", "geo_precision",
-    "match_score", "match_method", "match_status", "match_reason", "match_candidates",
+    "match_score", "match_confidence", "match_method", "match_status", "match_reason", "match_candidates",
 ]
 PROGRESS_MIN_NAMES = 5000
 _TEXT_OUTPUT = ["place_id", "place_name", "admin1", "admin2", "admin3", "match_method", "match_status",
@@ -43,8 +43,9 @@ _TEXT_OUTPUT = ["place_id", "place_name", "admin1", "admin2", "admin3", "match_m
 
 
 def geocode(data: Any, name: str = "location", admin1: str | None = None, *, name_ar: str | None = None,
-            admin2: str | None = None, geocoder: Any = None, progress: bool | None = None,
-            prefix_clashes: bool = True, candidates: int = 5):
+            admin2: str | None = None, admin3: str | None = None, latitude: str | None = None,
+            longitude: str | None = None, geocoder: Any = None, progress: bool | None = None,
+            prefix_clashes: bool = True, candidates: int = 5, min_confidence: float | None = None):
     """Geocode the ``name`` column of a table.
 
     Parameters
@@ -56,8 +57,14 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
     name_ar : str, optional
         Column holding the same place's name in Arabic script; both names are read together
         (see :meth:`conflictmap.Geocoder.resolve`). Empty cells, NaN and Latin text work.
-    admin1, admin2 : str, optional
-        Columns holding governorate / district hints (any spelling, or P-codes).
+    admin1, admin2, admin3 : str, optional
+        Columns holding governorate / district / sub-district hints (any spelling, or P-codes);
+        a governorate hint may carry a direction ("southeast Idleb").
+    latitude, longitude : str, optional
+        Columns holding a point the row already carries (both or neither): places near it
+        (within 30 km) are preferred, as ``Geocoder.resolve(near=(lat, lon))``. An empty cell
+        means no point; a value that is no coordinate leaves that row ``unresolved`` with the
+        reason.
     geocoder : Geocoder, optional
         Defaults to a :class:`conflictmap.Geocoder` over the bundled gazetteer.
     progress : bool, optional
@@ -67,6 +74,10 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
         output column is written as ``geo_<name>``. With False such an input raises.
     candidates : int
         How many ranked candidates to keep (as JSON) in ``match_candidates`` for ambiguous rows.
+    min_confidence : float, optional
+        ``matched`` when ``match_confidence`` (how likely the answer is right, in [0, 1]) is at
+        least this; by default the model's threshold, chosen so that at most 2% of the rows of
+        each development set are matched but wrong.
 
     Returns
     -------
@@ -78,15 +89,27 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
                          "a Dask DataFrame", value=type(data).__name__)
     if not isinstance(data, pd.DataFrame):
         raise InputError("geocode() takes a pandas, geopandas or dask DataFrame", value=type(data).__name__)
-    for col, role in ((name, "name"), (name_ar, "name_ar"), (admin1, "admin1"), (admin2, "admin2")):
+    if (latitude is None) != (longitude is None):
+        raise InputError("give both latitude= and longitude= columns (or neither)",
+                         column=str(latitude if latitude is not None else longitude))
+    for col, role in ((name, "name"), (name_ar, "name_ar"), (admin1, "admin1"), (admin2, "admin2"),
+                      (admin3, "admin3"), (latitude, "latitude"), (longitude, "longitude")):
         if col is not None and col not in data.columns:
             raise InputError(f"no {role} column {col!r}; columns are {list(map(str, data.columns))}",
                              column=str(col))
+    if min_confidence is not None:
+        try:
+            ok = 0.0 <= float(min_confidence) <= 1.0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError("min_confidence must be a number in [0, 1]", value=min_confidence)
     if geocoder is None:
         from .geocoder import Geocoder
 
         geocoder = Geocoder()
-    codes, uniques = _distinct_queries([data[c] if c else None for c in (name, name_ar, admin1, admin2)], len(data))
+    columns = (name, name_ar, admin1, admin2, admin3, latitude, longitude)
+    codes, uniques = _distinct_queries([data[c] if c else None for c in columns], len(data))
     show = progress if progress is not None else len(uniques) >= PROGRESS_MIN_NAMES
     iterator = uniques
     if show:
@@ -94,12 +117,18 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
 
         iterator = tqdm(uniques, desc="geocoding", unit="name")
     matches = []
-    for q, ar, a1, a2 in iterator:
+    for q, ar, a1, a2, a3, lat, lon in iterator:
+        kwargs: dict[str, Any] = {"admin1": a1 or None, "admin2": a2 or None}
+        if ar:  # a geocoder without name_ar or admin3 (a user's geopy-like class) still works without them
+            kwargs["name_ar"] = ar
+        if a3:
+            kwargs["admin3"] = a3
+        if min_confidence is not None:
+            kwargs["min_confidence"] = min_confidence
         try:
-            if ar:
-                matches.append(geocoder.resolve(q, name_ar=ar, admin1=a1 or None, admin2=a2 or None))
-            else:  # a geocoder without name_ar (a user's geopy-like class) still works
-                matches.append(geocoder.resolve(q, admin1=a1 or None, admin2=a2 or None))
+            if lat or lon:
+                kwargs["near"] = _point(lat, lon)
+            matches.append(geocoder.resolve(q, **kwargs))
         except InputError as exc:  # a bad hint on one row must not stop the batch
             matches.append(Match(query=q, status="unresolved", reason=str(exc)))
     table = matches_to_frame(matches, candidates=candidates)
@@ -118,12 +147,15 @@ def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFra
         if m.status == "ambiguous" and m.candidates:
             cands = json.dumps([c.as_dict() for c in m.candidates[:candidates]], ensure_ascii=False)
         rows.append((m.latitude, m.longitude, m.place_id, m.name, m.admin1, m.admin2, m.admin3, m.geo_precision,
-                     m.score if m.status != "unresolved" else np.nan, m.method, m.status, m.reason, cands))
+                     m.score if m.status != "unresolved" else np.nan,
+                     getattr(m, "confidence", 0.0) if m.status != "unresolved" else 0.0,
+                     m.method, m.status, m.reason, cands))
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     frame["latitude"] = frame["latitude"].astype(float)
     frame["longitude"] = frame["longitude"].astype(float)
     frame["geo_precision"] = frame["geo_precision"].astype("Int64")
     frame["match_score"] = frame["match_score"].astype(float)
+    frame["match_confidence"] = frame["match_confidence"].astype(float)
     for col in _TEXT_OUTPUT:  # same dtype whatever the data (an all-unresolved batch too)
         frame[col] = frame[col].astype("str")
     # one JSON text per distinct query, repeated on each of its rows: a categorical column keeps
@@ -133,7 +165,8 @@ def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFra
 
 
 def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-    """Codes of each row's (name, name_ar, admin1, admin2) and the distinct tuples as text.
+    """Codes of each row's (name, name_ar, admin1, admin2, admin3, latitude, longitude) and the
+    distinct tuples as text.
 
     Each column is factorised on its raw values (fast, in C) and only the distinct values are
     turned into text; the code arrays are then combined and factorised once more.
@@ -169,6 +202,22 @@ def _distinct_queries(columns: list[pd.Series | None], n: int) -> tuple[np.ndarr
     first[codes[::-1]] = np.arange(n - 1, -1, -1)  # first row of each distinct tuple
     tuples = [tuple(parts_text[j][parts_codes[j][i]] for j in range(len(columns))) for i in first]
     return codes, tuples
+
+
+def _point(lat: str, lon: str) -> tuple[float, float]:
+    """``(lat, lon)`` from a row's coordinate cells (as text); :class:`InputError` when they are
+    not a point in range.
+
+    >>> _point("35.5", "36.6")
+    (35.5, 36.6)
+    """
+    try:
+        p = (float(lat), float(lon))
+    except ValueError:
+        raise InputError("latitude/longitude is not a number", value=f"{lat}, {lon}") from None
+    if not (-90 <= p[0] <= 90 and -180 <= p[1] <= 180):
+        raise InputError("latitude/longitude out of range", value=f"{lat}, {lon}")
+    return p
 
 
 def _to_text(v: Any) -> str:

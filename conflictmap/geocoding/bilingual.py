@@ -39,7 +39,8 @@ __all__ = ["combine_scripts", "SCRIPT_PREFIXES"]
 #: prefixes ``match_method`` gets when an Arabic name was read beside the Latin one
 SCRIPT_PREFIXES = ("both", "latin", "arabic")
 _FIRM_METHODS = ("exact", "alias", "key", "compact", "prefix", "correction")
-_HINT_NOTES = ("outside admin hint", "just outside admin hint", "outside box", "far from context")
+_HINT_NOTES = ("outside admin hint", "just outside admin hint", "just outside district hint", "outside box",
+               "far from context")
 MAX_CANDIDATES = 10
 
 

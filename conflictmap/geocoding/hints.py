@@ -24,7 +24,7 @@ from typing import Any
 
 from .matching import Context, NameIndex, haversine_km, rank
 from .normalize import consonants, name_key
-from .query import ParsedQuery
+from .query import BEARINGS, ParsedQuery, split_direction
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,9 @@ class HintReader:
         it names no governorate."""
         if not admin1:
             return frozenset(), (), ""
+        area, bearing = split_direction(admin1)
+        if bearing:  # "southeast Idleb": the governorate; the direction is read by direction()
+            return self.admin1_hint(area)
         codes, read_as = self.admin_hint(admin1, 1)
         note = f"admin1 hint {admin1!r} read as {read_as}" if read_as else ""
         a1 = {p[:4] for p in codes}
@@ -124,20 +127,58 @@ class HintReader:
             return a2, f"admin2 hint {admin2!r} names no district; ignored"
         return a2, (f"admin2 hint {admin2!r} read as {read_as}" if read_as else "")
 
-    def note(self, admin1: str, admin2: str) -> str:
-        """What the hints' reading adds to a match's reason ('' when both were read as written)."""
-        return "; ".join(x for x in (self.admin1_hint(admin1)[2], self.admin2_hint(admin2)[1]) if x)
+    @functools.lru_cache(maxsize=4096)
+    def admin3_hint(self, admin3: str) -> tuple[frozenset[str], str]:
+        """(sub-district P-codes, note) of an admin3 hint; logged once when it names no sub-district."""
+        if not admin3:
+            return frozenset(), ""
+        codes, read_as = self.admin_hint(admin3, 3)
+        a3 = frozenset(p for p in codes if len(p) >= 8)
+        if not a3:
+            log.warning("admin3 hint %r names no sub-district in the gazetteer; ignored", admin3)
+            return a3, f"admin3 hint {admin3!r} names no sub-district; ignored"
+        return a3, (f"admin3 hint {admin3!r} read as {read_as}" if read_as else "")
+
+    def note(self, admin1: str, admin2: str, admin3: str = "") -> str:
+        """What the hints' reading adds to a match's reason ('' when all were read as written)."""
+        return "; ".join(x for x in (self.admin1_hint(admin1)[2], self.admin2_hint(admin2)[1],
+                                     self.admin3_hint(admin3)[1]) if x)
+
+    def direction(self, pcodes: frozenset[str], bearing: str,
+                  label: str) -> tuple[tuple[float, float, float, float, float, float] | None, str]:
+        """``(Context.direction, label)`` for a bearing inside the admin areas ``pcodes``."""
+        if not pcodes or bearing not in BEARINGS:
+            return None, ""
+        bounds = self._bounds(pcodes)
+        if bounds is None:
+            return None, ""
+        return (*BEARINGS[bearing], *bounds), label
+
+    @functools.lru_cache(maxsize=1024)
+    def _bounds(self, pcodes: frozenset[str]) -> tuple[float, float, float, float] | None:
+        boxes = [g.bounds for g in (self.gazetteer.geometry(f"ocha:{p}") for p in sorted(pcodes))
+                 if g is not None and not g.is_empty]
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
     def context(self, parsed: ParsedQuery, admin1: str, admin2: str, near: tuple | None, bbox: tuple | None,
-                 types: frozenset[str]) -> tuple[Context, str]:
+                 types: frozenset[str], admin3: str = "") -> tuple[Context, str]:
         a1_codes, a1_anchors, _ = self.admin1_hint(admin1)
         a1 = set(a1_codes)
         a2 = set(self.admin2_hint(admin2)[0])
-        a3: set[str] = set()
+        a3 = set(self.admin3_hint(admin3)[0])
         anchors: list[tuple[float, float, float]] = list(a1_anchors)
-        note = self.note(admin1, admin2)
+        note = self.note(admin1, admin2, admin3)
+        point = None
         if near is not None:
             anchors.append((near[1], near[0], CONTEXT_RADIUS_KM))
+            point = (near[1], near[0])
+        direction, direction_label = None, ""
+        area, bearing = split_direction(admin1) if admin1 else ("", "")
+        if bearing:  # an admin1 hint "southeast Idleb"
+            direction, direction_label = self.direction(a1_codes, bearing, f"{admin1} (admin1 hint)")
+        bearings = dict(parsed.bearings)
         for part in parsed.context:
             areas = [c for c in self.index.areas_named(part) if c.method in ("exact", "alias", "key", "compact")]
             if areas:
@@ -149,6 +190,9 @@ class HintReader:
                     a2.add(pcode)
                 else:
                     a3.add(pcode)
+                if part in bearings and direction is None:  # "..., southern Idlib"
+                    direction, direction_label = self.direction(frozenset({pcode}), bearings[part],
+                                                                f"{part} ({bearings[part]})")
                 continue
             hits = rank(self.index, self.index.lookup(part), Context(admin1_pcodes=frozenset(a1)))
             hits = [h for h in hits if h.score >= 85]
@@ -162,7 +206,8 @@ class HintReader:
                                  float(haversine_km(x0, y0, x1, y1)) / 2 + 5.0)
                 anchors.append((top.longitude, top.latitude, radius))
         level = parsed.admin_level
-        named = frozenset(k for k in (name_key(x) for x in (*parsed.context, admin1, admin2) if x) if k)
+        named = frozenset(k for k in (name_key(x) for x in (*parsed.context, area or admin1, admin2, admin3) if x) if k)
         ctx = Context(admin1_pcodes=frozenset(a1), admin2_pcodes=frozenset(a2), admin3_pcodes=frozenset(a3),
-                      anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level, named=named)
+                      anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level, named=named,
+                      direction=direction, direction_label=direction_label, point=point)
         return ctx, note

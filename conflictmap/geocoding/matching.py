@@ -19,9 +19,12 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
+import re
 import threading
+import unicodedata
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,19 +34,21 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .fuzzy import FuzzyKeySearch
-from .normalize import arabic_alternatives, compact_key, consonants, core_of_key, is_arabic, keys, name_key, normalize_name, skeleton
+from .normalize import (arabic_alternatives, compact_key, consonants, core_of_key, is_arabic, keys, name_key,
+                        normalize_name, romanise, skeleton)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "haversine_km"]
 
-METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "skeleton": 80.0,
+VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's ('vowels')
+METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "romanised": 92.0,
+                "vowels": VOWEL_VARIANT_SCORE, "skeleton": 80.0,
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
-VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
 MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
-LOOKALIKE_METHODS = ("fuzzy", "skeleton")  # decide(): never 'matched' on their own (calibration)
+LOOKALIKE_METHODS = ("fuzzy", "skeleton", "vowels", "romanised")  # decide(): never 'matched' on their own (calibration)
 STRONG_METHODS = ("exact", "alias", "key", "compact", "prefix")
 COMMON_NAME_PLACES = 4  # decide(): a name this many other places in Syria bear is never 'matched' on a hint alone
 SINGLE_SOURCE = ("ocha_ps",)  # gazetteer sources whose settlements no second source corroborates
@@ -54,6 +59,11 @@ NEAR_ADMIN_PENALTY = 8.0  # rank(): a candidate just outside it (within NEAR_ADM
 BORDER_PENALTY_SPAN = INSIDE_ADMIN_BONUS + NEAR_ADMIN_PENALTY
 TIE_MARGIN = 6.0  # candidates closer than this in score are tied
 SAME_PLACE_KM = 5.0
+ADMIN3_BONUS = 4.0  # rank(): inside (+) or outside (-) a sub-district hint given beside a coarser hint
+NEAR_DISTRICT_KM = 5.0  # ... and this close to a hinted district or sub-district
+DIRECTION_BONUS = 4.0  # rank(): a candidate on the side of the area the query names ("southeast Idleb"), minus on the other
+DIRECTION_DEAD_ZONE = 0.1  # ... neither near the middle (share of the half-width)
+NEAR_POINT_KM = 30.0  # a place farther than this from the point a row carries is not the one it means
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
 NEIGHBOURHOOD_PENALTY = 4.0  # rank(): a city neighbourhood whose city the query does not name
 NEIGHBOURHOOD_CITY_BONUS = 4.0  # rank(): ... and one whose city it names (context part or hint)
@@ -138,6 +148,7 @@ class Match:
     score: float = 0.0
     method: str | None = None
     candidates: tuple[Candidate, ...] = field(default=(), repr=False)
+    confidence: float = 0.0  # how likely the answer is right (geocoding/confidence.py); 0 without a point
 
     @property
     def ok(self) -> bool:
@@ -171,11 +182,20 @@ class Context:
     prefer_admin_level: int | None = None
     strict_admin: bool = True
     named: frozenset[str] = frozenset()  # name keys of the places the query or its hints name beside it
+    # "southeast Idleb": (dx, dy) unit bearing, the area's bounds (x0, y0, x1, y1) and what it said
+    direction: tuple[float, float, float, float, float, float] | None = None
+    direction_label: str = ""
+    point: tuple[float, float] | None = None  # (lon, lat) the row itself carries (``near=``)
 
     @property
     def empty(self) -> bool:
         return not (self.admin1_pcodes or self.admin2_pcodes or self.admin3_pcodes or self.anchors
-                    or self.bbox or self.feature_types)
+                    or self.bbox or self.feature_types or self.direction)
+
+    def admin_levels(self) -> tuple[tuple[int, frozenset[str]], ...]:
+        """The admin hints given, coarsest first: ``((1, pcodes), (2, pcodes), ...)``."""
+        return tuple((lvl, codes) for lvl, codes in ((1, self.admin1_pcodes), (2, self.admin2_pcodes),
+                                                    (3, self.admin3_pcodes)) if codes)
 
 
 _ROW_FIELDS: "weakref.WeakKeyDictionary[Any, list[tuple]]" = weakref.WeakKeyDictionary()
@@ -221,11 +241,12 @@ class NameIndex(FuzzyKeySearch):
         self.skel: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.cons: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.core: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.roman: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name_key of Arabic names read in Latin
         names = gazetteer.names
         rows = [self.row_of[p] for p in names["place_id"]]
         for row, name, kind in zip(rows, names["name"], names["kind"]):
             self.add_name(row, name, kind)
-        self._admin1_geoms: dict[str, Any] | None = None
+        self._admin_geoms: dict[str, Any] | None = None
         self._lock = threading.Lock()
         self._freeze()
 
@@ -266,7 +287,17 @@ class NameIndex(FuzzyKeySearch):
             if ak and ak != k:
                 self.key[ak].append(entry)
                 self.compact[ak.replace(" ", "")].append(entry)
-        if not is_arabic(clean):
+        if is_arabic(clean):
+            # its Latin reading ("الراشدين" -> "al rashdyn"): a Latin query reaches the place even
+            # when the place's own Latin name is misspelt
+            rom = romanise(clean)
+            rk = name_key(rom) if rom else ""
+            if rk and rk != k:
+                self.roman[rk].append((row, rom))
+            cons = consonants(rom) if rom else ""
+            if len(cons) >= 3:
+                self.cons[cons].append((row, rom))
+        else:
             cons = consonants(clean)
             if len(cons) >= 3:
                 self.cons[cons].append(entry)
@@ -274,20 +305,28 @@ class NameIndex(FuzzyKeySearch):
             if core:
                 self.core[core].append(entry)
 
-    def near_admin1(self, rows: np.ndarray, pcodes: Iterable[str], km: float) -> np.ndarray:
-        """True for rows whose point lies within ``km`` of any of the governorates."""
+    def near_admin(self, rows: np.ndarray, pcodes: Iterable[str], km: float) -> np.ndarray:
+        """True for rows whose point lies within ``km`` of any of the admin areas (P-codes of
+        governorates, districts or sub-districts)."""
         import shapely
 
         with self._lock:
-            if self._admin1_geoms is None:
-                areas = self.gazetteer.areas(1)
-                self._admin1_geoms = dict(zip(areas["pcode"], areas.geometry))
-        geoms = [self._admin1_geoms[p] for p in pcodes if p in self._admin1_geoms]
+            if self._admin_geoms is None:
+                geoms: dict[str, Any] = {}
+                for level in (1, 2, 3):
+                    areas = self.gazetteer.areas(level)
+                    geoms.update(zip(areas["pcode"], areas.geometry))
+                self._admin_geoms = geoms
+        geoms = [self._admin_geoms[p] for p in pcodes if p in self._admin_geoms]
         if not geoms:
             return np.zeros(len(rows), dtype=bool)
         pts = shapely.points(self.lon[rows], self.lat[rows])
         deg = km / 111.0
         return np.any([shapely.dwithin(g, pts, deg) for g in geoms], axis=0)
+
+    def near_admin1(self, rows: np.ndarray, pcodes: Iterable[str], km: float) -> np.ndarray:
+        """:meth:`near_admin` for governorates (kept for callers of the old name)."""
+        return self.near_admin(rows, pcodes, km)
 
     # ------------------------------------------------------------------ lookup
     def _row_fields(self) -> list[tuple]:
@@ -337,6 +376,9 @@ class NameIndex(FuzzyKeySearch):
         # "Abu Rasin" may be Tall Abu Rasayn: reports leave out Tall, Khirbat, Rasm ...
         for row, matched in self.core.get(k, ()):
             offer(row, matched, "prefix", METHOD_SCORE["prefix"])
+        if not is_arabic(clean):
+            for row, matched in self.roman.get(k, ()):
+                offer(row, matched, "romanised", METHOD_SCORE["romanised"])
         strong = bool(best)
         if strong and admin1_pcodes:
             strong = any(cand.admin1_pcode in admin1_pcodes for cand in best.values())
@@ -367,7 +409,8 @@ class NameIndex(FuzzyKeySearch):
             if len(cons) >= 4:
                 for row, cand in best.items():
                     if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:
-                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE)
+                        # the same consonants, other vowels: e/ay/ei/ai, -eh/-ah/-a, ou/u/o
+                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE, method="vowels")
         return sorted(best.values(), key=lambda cand: (-cand.score, -cand.population, cand.place_id))
 
     def areas_named(self, name: str, level: int | None = None) -> list[Candidate]:
@@ -387,16 +430,22 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
         return []
     rows = np.array([c.row for c in candidates])
     adjusted: list[Candidate] = []
+    levels = context.admin_levels()
+    in_admin3 = None
+    if len(levels) > 1 and levels[-1][0] == 3:
+        # a sub-district hint beside a coarser one is a soft clue: sources draw sub-district
+        # borders differently (ACLED's admin3 of a village is OCHA's neighbour in 1 case in 30)
+        in_admin3 = np.isin(index.admin3_pcode[rows], list(levels[-1][1]))
+        levels = levels[:-1]
     inside_admin = np.ones(len(rows), dtype=bool)
-    if context.admin1_pcodes:
-        inside_admin &= np.isin(index.admin1_pcode[rows], list(context.admin1_pcodes))
-    if context.admin2_pcodes:
-        inside_admin &= np.isin(index.admin2_pcode[rows], list(context.admin2_pcodes))
-    if context.admin3_pcodes:
-        inside_admin &= np.isin(index.admin3_pcode[rows], list(context.admin3_pcodes))
+    for level, codes in levels:
+        inside_admin &= np.isin(_ADMIN_PCODE_ATTR[level](index)[rows], list(codes))
     near_admin = np.zeros(len(rows), dtype=bool)
-    if context.admin1_pcodes and not inside_admin.all():
-        near_admin = index.near_admin1(rows, context.admin1_pcodes, NEAR_ADMIN_KM)
+    if levels and not inside_admin.all():
+        # a namesake just across the border of the finest area the hints give may be meant
+        # (datasets blur borders); one outside it (another district of the governorate) is not
+        level, codes = levels[-1]
+        near_admin = index.near_admin(rows, codes, NEAR_ADMIN_KM if level == 1 else NEAR_DISTRICT_KM)
     anchor_ok = np.ones(len(rows), dtype=bool)
     anchor_dist = np.full(len(rows), np.inf)
     if context.anchors:
@@ -408,6 +457,9 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
     if context.bbox:
         x0, y0, x1, y1 = context.bbox
         in_box = (index.lon[rows] >= x0) & (index.lon[rows] <= x1) & (index.lat[rows] >= y0) & (index.lat[rows] <= y1)
+    bearing = np.zeros(len(rows))
+    if context.direction is not None:
+        bearing = direction_share(context.direction, index.lon[rows], index.lat[rows])
     priors = _priors(index)
     for i, cand in enumerate(candidates):
         score = cand.score
@@ -417,15 +469,23 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
         if context.feature_types and ftype not in context.feature_types:
             score -= 25
             notes.append("feature type")
-        if context.admin1_pcodes or context.admin2_pcodes or context.admin3_pcodes:
+        if levels:
             if inside_admin[i]:
                 score += INSIDE_ADMIN_BONUS
             elif near_admin[i]:
                 score -= NEAR_ADMIN_PENALTY
-                notes.append("just outside admin hint")
+                # only a governorate's border makes such a namesake a rival (decide()): sources
+                # blur those; a district hint is specific
+                notes.append("just outside admin hint" if levels[-1][0] == 1 else "just outside district hint")
             else:
                 score -= 30
                 notes.append("outside admin hint")
+        if in_admin3 is not None:
+            if in_admin3[i]:
+                score += ADMIN3_BONUS
+            else:
+                score -= ADMIN3_BONUS
+                notes.append("outside admin3 hint")
         if context.anchors:
             if anchor_ok[i]:
                 score += 6 * (1.0 - min(anchor_dist[i], 1.0)) + 2
@@ -435,6 +495,11 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
         if context.bbox and not in_box[i]:
             score -= 30
             notes.append("outside box")
+        if bearing[i] > DIRECTION_DEAD_ZONE:
+            score += DIRECTION_BONUS
+        elif bearing[i] < -DIRECTION_DEAD_ZONE:
+            score -= DIRECTION_BONUS
+            notes.append("other side of the area")
         if want_area or context.prefer_admin_level:
             if is_admin and (context.prefer_admin_level is None or ftype == f"admin{context.prefer_admin_level}"):
                 score += 8
@@ -464,7 +529,7 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
         score += names_term
         score += code_term
         adjusted.append((score, tuple(notes), i))
-    if context.strict_admin and (context.admin1_pcodes or context.admin2_pcodes or context.admin3_pcodes):
+    if context.strict_admin and levels:
         keep = inside_admin | near_admin
         inside = [a for a in adjusted if keep[a[2]]]
         if inside:
@@ -472,6 +537,24 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
     adjusted.sort(key=lambda a: (-a[0], -candidates[a[2]].population, candidates[a[2]].place_id))
     # only the leading candidates are ever shown or compared; build those alone
     return [candidates[i].rescored(score, notes) for score, notes, i in adjusted[:RANK_KEEP]]
+
+
+_ADMIN_PCODE_ATTR = {1: lambda ix: ix.admin1_pcode, 2: lambda ix: ix.admin2_pcode, 3: lambda ix: ix.admin3_pcode}
+
+
+def direction_share(direction: tuple[float, float, float, float, float, float], lon: np.ndarray,
+                    lat: np.ndarray) -> np.ndarray:
+    """How far each point lies towards a bearing inside an area: the projection of its offset
+    from the centre of the area's bounds (in half-widths) on the bearing; > 0 on that side.
+
+    >>> direction_share((0.0, -1.0, 36.0, 35.0, 37.0, 36.0), np.array([36.5, 36.5]), np.array([35.2, 35.8])).round(1)
+    array([ 0.6, -0.6])
+    """
+    dx, dy, x0, y0, x1, y1 = direction
+    hw, hh = max((x1 - x0) / 2, 1e-6), max((y1 - y0) / 2, 1e-6)
+    u = (np.asarray(lon, dtype=float) - (x0 + x1) / 2) / hw
+    v = (np.asarray(lat, dtype=float) - (y0 + y1) / 2) / hh
+    return u * dx + v * dy
 
 
 def _priors(index: NameIndex) -> list[tuple[float, float, float]]:
@@ -493,12 +576,13 @@ def _priors(index: NameIndex) -> list[tuple[float, float, float]]:
 def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: bool = False,
            area: bool = False, reason_if_none: str = "no place with this name in the gazetteer",
            min_score: float = MATCH_MIN_SCORE, type_hint: str | None = None,
-           pool: Sequence[Candidate] = ()) -> Match:
+           pool: Sequence[Candidate] = (), context: Context | None = None) -> Match:
     """Turn ranked candidates into a :class:`Match` (``type_hint`` as in :func:`rank`).
 
     ``pool`` is the country-wide candidate list the ranking started from (before an admin hint
     dropped the places outside it): a name that many other places bear is not ``matched`` on the
-    strength of the hint alone.
+    strength of the hint alone. With the ``context`` the ranking used, a matched answer's reason
+    says which clue set it apart from the other places of its name.
     """
     if not ranked:
         return Match(query=query, status="unresolved", reason=reason_if_none)
@@ -535,7 +619,7 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
             status = "ambiguous"
             where = ", ".join(sorted({c.admin1 or "?" for c in [top, *rivals[:4]]}))
             reason = f"{len(rivals) + 1} places match equally well ({where}); give an admin1 hint"
-    if top.notes and status == "matched" and any(n in ("outside admin hint", "outside box", "just outside admin hint")
+    if top.notes and status == "matched" and any(n in ("outside admin hint", "outside box", "just outside admin hint", "just outside district hint")
                                                  for n in top.notes):
         status, reason = "ambiguous", "best candidate lies outside the given admin area"
     if status == "matched" and "far from context" in top.notes:
@@ -557,6 +641,18 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     if status == "matched" and type_hint == "settlement" and top.feature_type in AREA_TYPES:
         # "Shamiyah town" answered by the region 'the Shamiyah': the query named a settlement
         status, reason = "ambiguous", f"the query names a village or town; the best match is the {top.feature_type}"
+    if status == "matched":
+        abroad = foreign_place(query)
+        hinted = context is not None and bool(context.admin_levels()) and not any(
+            n in ("outside admin hint", "just outside admin hint", "just outside district hint") for n in top.notes)
+        if abroad and not hinted:
+            # "Paris" is not Baris (Idlib) unless the row's own hints put it in Syria
+            status, reason = "ambiguous", (f"{query!r} is a well-known place abroad ({abroad}); the Syrian "
+                                           f"{top.name!r} is taken only when the row's admin hints say so")
+    if status == "matched" and context is not None and pool and not context.empty:
+        clue = deciding_clue(index, top, pool, context)
+        if clue:
+            reason = f"{clue} picks it among places of this name"
     row = top.row
     ftype = str(index.feature_type[row])
     precision = PRECISION.get(ftype, 1)
@@ -571,6 +667,73 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
         geo_precision=precision, score=round(min(top.score, 100.0), 1), method=top.method,
         candidates=tuple(ranked[:10]),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_places() -> dict[str, str]:
+    """``foreign_key(name) -> country`` of ``conflictmap/data/foreign_places.csv``."""
+    from .._data import data_rows
+
+    return {foreign_key(r["name"]): r["country"] for r in data_rows("foreign_places.csv")}
+
+
+def foreign_key(text: str) -> str:
+    """A name as written, only case, accents, harakat and separators folded: a foreign name is
+    recognised by its spelling, not by the loose transliteration key ("Haifa" is not "Khifa").
+
+    >>> foreign_key("  Kuwait-City ") == foreign_key("kuwait city")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", normalize_name(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", plain)).strip().casefold()
+
+
+_SEPARATORS = re.compile(r"[\s\-_'`\u2019]+")
+
+
+def foreign_place(name: str) -> str:
+    """The country of a well-known place abroad that ``name`` spells, or ``""``.
+
+    >>> foreign_place("Paris"), foreign_place("Baris")
+    ('France', '')
+    """
+    return _foreign_places().get(foreign_key(name), "") if name else ""
+
+
+def deciding_clue(index: NameIndex, top: Candidate, pool: Sequence[Candidate], context: Context) -> str:
+    """Which clue of ``context`` sets ``top`` apart from the other places of its name in ``pool``
+    (found by a strong method, elsewhere): the coarsest one that leaves out all of them ("the
+    admin2 hint", "the direction 'southeast Idleb'", "the given point"), "the hints together",
+    or ``""`` when there are no such places or the clues leave some in."""
+    rows = np.array(sorted({c.row for c in pool if c.method in STRONG_METHODS and c.row != top.row
+                            and _elsewhere(index, top, c)}), dtype=np.int64)
+    if not len(rows):
+        return ""
+    excluded = np.zeros(len(rows), dtype=bool)
+    for level, codes in context.admin_levels():
+        out = ~np.isin(_ADMIN_PCODE_ATTR[level](index)[rows], list(codes))
+        if out.all():
+            return f"the admin{level} hint"
+        excluded |= out
+    if context.direction is not None:
+        out = direction_share(context.direction, index.lon[rows], index.lat[rows]) <= DIRECTION_DEAD_ZONE
+        if out.all():
+            return f"the direction {context.direction_label!r}"
+        excluded |= out
+    if context.point is not None:
+        out = haversine_km(context.point[0], context.point[1], index.lon[rows], index.lat[rows]) > NEAR_POINT_KM
+        if out.all():
+            return "the given point"
+        excluded |= out
+    if context.anchors:
+        out = np.ones(len(rows), dtype=bool)
+        for lon, lat, radius in context.anchors:
+            out &= haversine_km(lon, lat, index.lon[rows], index.lat[rows]) > radius
+        if out.all():
+            return "the places named with it"
+        excluded |= out
+    return "the hints together" if excluded.all() else ""
 
 
 def _namesakes(index: NameIndex, top: Candidate, pool: Sequence[Candidate]) -> int:

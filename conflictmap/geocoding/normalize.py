@@ -391,3 +391,41 @@ def _skeleton_of(toks: tuple[str, ...]) -> str:
                                for ch in tok) for tok in toks)
     joined = "".join(toks)
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[aiuh]", "", joined))
+
+
+@functools.lru_cache(maxsize=1)
+def _romanise_table() -> tuple[dict[str, str], dict[str, str]]:
+    """(letter -> reading, letter -> reading at a word's start) of ``conflictmap/data/arabic_latin.csv``."""
+    inner: dict[str, str] = {}
+    initial: dict[str, str] = {}
+    for row in data_rows("arabic_latin.csv"):
+        inner[row["letter"]] = row["latin"] or ""
+        initial[row["letter"]] = row["initial"] if row["initial"] else inner[row["letter"]]
+    return inner, initial
+
+
+def romanise(text: object) -> str:
+    """A Latin reading of an Arabic-script name by the rules of ``arabic_latin.csv`` (``""`` for
+    Latin text). Harakat are dropped, the article ال is written "al", letters with no rule are
+    left out; the reading has no short vowels (Arabic does not write them).
+
+    >>> romanise("الراشدين")
+    'al rashdyn'
+    >>> name_key(romanise("الراشدين")) == name_key("Rashdeen")
+    True
+    >>> romanise("Kafr Nabl")
+    ''
+    """
+    clean = normalize_name(text)
+    if not clean or not is_arabic(clean):
+        return ""
+    inner, initial = _romanise_table()
+    words = []
+    for word in _HARAKAT.sub("", clean).split():
+        lead = ""
+        if word.startswith("ال") and len(word) > 3:
+            lead, word = "al ", word[2:]
+        out = "".join((initial if i == 0 else inner).get(ch, "") for i, ch in enumerate(word))
+        if out:
+            words.append(lead + out)
+    return " ".join(words)

@@ -18,6 +18,8 @@ Examples
 1
 >>> parse_location("western countryside of Aleppo").area
 True
+>>> parse_location("Kafr Nabl, southern Idlib countryside").bearings
+(('Idlib', 'S'),)
 >>> q = parse_location("the Midan district of Damascus")
 >>> q.name, q.context, q.type_hint
 ('Midan', ('Damascus',), 'neighbourhood')
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from .._data import data_rows
 from .normalize import normalize_name
 
-__all__ = ["ParsedQuery", "parse_location", "name_without_parts"]
+__all__ = ["ParsedQuery", "parse_location", "name_without_parts", "split_direction", "BEARINGS"]
 
 MAX_QUERY_CHARS = 300
 
@@ -62,6 +64,8 @@ class ParsedQuery:
     also : other places the string names beside it ("X and Y"): the event spans them
     detail : what follows a colon ("Hajin: house near the mosque"), a site inside the place
     site : the string named a site (camp, school, junction ...) at or near the place
+    bearings : (context part, compass bearing) for a context part with a direction word before it
+        ("Kafr Nabl, southern Idlib" gives ``(("Idlib", "S"),)``)
     """
 
     text: str
@@ -75,6 +79,7 @@ class ParsedQuery:
     also: tuple[str, ...] = ()
     detail: str = ""
     site: bool = False
+    bearings: tuple[tuple[str, str], ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,7 +95,7 @@ def _strip_part(part: str) -> tuple[str, dict]:
     comes before it, the anchor is the name and the string is "near" it."""
     quals = _qualifiers()
     seen: dict = {"near": False, "area": False, "admin_level": None, "type_hint": None, "site": False,
-                  "anchor": ""}
+                  "anchor": "", "bearing": ""}
     words = _DISTANCE.sub(" ", part).split()
     kept: list[str] = []
     i = 0
@@ -128,6 +133,7 @@ def _strip_part(part: str) -> tuple[str, dict]:
                     break
                 if kind == "direction":
                     seen["near"] = True
+                    seen["bearing"] = seen["bearing"] or hint
             i += 1
             continue
         kept.append(word)
@@ -190,9 +196,12 @@ def parse_location(text: object) -> ParsedQuery:
     alsos = [a for a in _ALSO.split(first_alt) if a.strip()] if first_alt else []
     name, seen = _strip_part(alsos[0]) if alsos else ("", {})
     context: list[str] = [seen["anchor"]] if seen.get("anchor") else []
+    bearings: list[tuple[str, str]] = []
     for part in parts[1:]:
         rest, more = _strip_part(part)
         context.extend(x for x in (rest, more["anchor"]) if x)
+        if more["bearing"] and rest and not more["anchor"]:
+            bearings.append((rest, more["bearing"]))
     also = tuple(x for x in (_strip_part(a)[0] for a in alsos[1:]) if x)
     alternatives = tuple(x for x in (_strip_part(a)[0] for a in alts[1:]) if x)
     if not name and (also or alternatives):  # "camp and ..." : the first place named leads
@@ -203,5 +212,24 @@ def parse_location(text: object) -> ParsedQuery:
     return ParsedQuery(
         text=clean, name=name, context=tuple(context), near=bool(seen.get("near")), area=bool(seen.get("area")),
         admin_level=seen.get("admin_level"), type_hint=seen.get("type_hint"), alternatives=alternatives,
-        also=also, detail=detail.strip(), site=bool(seen.get("site")),
+        also=also, detail=detail.strip(), site=bool(seen.get("site")), bearings=tuple(bearings),
     )
+
+
+#: unit vectors (dx east, dy north) of the compass bearings of ``qualifiers.csv``
+BEARINGS = {"N": (0.0, 1.0), "S": (0.0, -1.0), "E": (1.0, 0.0), "W": (-1.0, 0.0),
+            "NE": (0.7071, 0.7071), "NW": (-0.7071, 0.7071), "SE": (0.7071, -0.7071), "SW": (-0.7071, -0.7071)}
+
+
+@functools.lru_cache(maxsize=4096)
+def split_direction(text: str) -> tuple[str, str]:
+    """``(area, bearing)`` of a hint such as "southeast Idleb" or "northern Hama countryside";
+    ``(text, "")`` when it has no direction word.
+
+    >>> split_direction("southeast Idleb"), split_direction("Hama")
+    (('Idleb', 'SE'), ('Hama', ''))
+    """
+    rest, seen = _strip_part(text)
+    if seen["bearing"] and rest and not seen["anchor"]:
+        return rest, seen["bearing"]
+    return text, ""

@@ -162,7 +162,7 @@ def create_app(service: LookupService | None = None, *, cors_origins: Iterable[s
         ftype = get_choice(params, "featuretype", ("country", *FEATURE_TYPE_PARAM), default="") or \
             get_choice(params, "featureType", ("country", *FEATURE_TYPE_PARAM), default="")
         query = SearchQuery(
-            text=text, admin1=admin1, admin2=admin2,
+            text=text, admin1=admin1, admin2=admin2, admin3=get_text(params, "admin3", max_chars=200) or None,
             limit=int(get_int(params, "limit", default=10, low=1, high=limits.max_limit)),
             viewbox=get_viewbox(params), bounded=get_bool(params, "bounded", default=False),
             countrycodes=get_countrycodes(params),

@@ -70,6 +70,7 @@ class SearchQuery:
     text: str
     admin1: str | None = None
     admin2: str | None = None
+    admin3: str | None = None
     limit: int = 10
     viewbox: tuple[float, float, float, float] | None = None  # (min_lon, min_lat, max_lon, max_lat)
     bounded: bool = False
@@ -126,7 +127,8 @@ class LookupService:
         """
         if not query.text or (query.countrycodes and "sy" not in query.countrycodes):
             return []
-        kwargs = dict(admin1=query.admin1 or None, admin2=query.admin2 or None, bbox=query.viewbox,
+        kwargs = dict(admin1=query.admin1 or None, admin2=query.admin2 or None, admin3=query.admin3 or None,
+                      bbox=query.viewbox,
                       feature_type=sorted(query.feature_types) or None)
         match = self.geocoder.resolve(query.text, **kwargs)
         if match.status == "unresolved":
@@ -188,7 +190,7 @@ class LookupService:
                       admin3_pcode=rec["admin3_pcode"], geo_precision=3, score=100.0, method="reverse",
                       reason="the admin area that contains the point")
         raw = match.as_dict()
-        raw.update(match_status="matched", match_method="reverse", match_score=100.0,
+        raw.update(match_status="matched", match_method="reverse", match_score=100.0, match_confidence=None,
                    match_reason=match.reason, distance_km=0.0)
         return self._place(raw, polygon=polygon)
 
@@ -218,6 +220,7 @@ class LookupService:
             match_status=str(raw.get("match_status") or raw.get("status") or ""),
             match_method=str(raw.get("match_method") or raw.get("method") or ""),
             match_score=None if score is None else round(float(score), 1),
+            match_confidence=_confidence(raw.get("match_confidence")),
             match_reason=str(raw.get("match_reason") or ""), geo_precision=raw.get("geo_precision"),
             candidates=candidates, distance_km=raw.get("distance_km"), geometry=geometry)
 
@@ -238,11 +241,16 @@ class LookupService:
         return (lon - dx, lat - dy, lon + dx, lat + dy)
 
 
+def _confidence(value: Any) -> float | None:
+    """``match_confidence`` of a raw answer (None when it has none, e.g. a reverse look-up)."""
+    return None if value is None else round(float(value), 4)
+
+
 def _raw(match: Match) -> dict[str, Any]:
     """The fields of ``Geocoder.geocode(...).raw`` for ``match`` (without its candidate list)."""
     raw = {name: getattr(match, name) for name in match.__dataclass_fields__ if name != "candidates"}
     raw.update(match_status=match.status, match_method=match.method, match_score=match.score,
-               match_reason=match.reason)
+               match_confidence=match.confidence, match_reason=match.reason)
     return raw
 
 

@@ -7,7 +7,7 @@ min lon, max lon, ``display_name``, ``class``/``category``, ``type``, ``addresst
 ``place_rank``, ``importance``, ``address`` with ``state``/``county``. There is no OSM object
 behind a gazetteer place, so ``osm_type``/``osm_id`` are left out and ``place_id`` is our own
 stable id (``gn:168572``). What the geocoder knows beyond Nominatim comes under clear names:
-``match_status``, ``match_method``, ``match_score``, ``match_reason``, ``geo_precision``,
+``match_status``, ``match_method``, ``match_score``, ``match_confidence``, ``match_reason``, ``geo_precision``,
 ``match_candidates``, ``feature_type``, the admin P-codes and, for reverse, ``distance_km``.
 
 Examples
@@ -67,6 +67,7 @@ class Place:
     match_status: str = "matched"
     match_method: str = ""
     match_score: float | None = None
+    match_confidence: float | None = None
     match_reason: str = ""
     geo_precision: int | None = None
     candidates: tuple[dict, ...] = ()
@@ -129,7 +130,8 @@ def address_details(place: Place, lang: str) -> dict[str, str]:
 def _ours(place: Place) -> dict[str, Any]:
     out: dict[str, Any] = {
         "match_status": place.match_status, "match_method": place.match_method,
-        "match_score": place.match_score, "match_reason": place.match_reason,
+        "match_score": place.match_score, "match_confidence": place.match_confidence,
+        "match_reason": place.match_reason,
         "geo_precision": place.geo_precision, "feature_type": place.feature_type,
         "name_ar": place.name_ar, "admin1_pcode": place.admin1_pcode, "admin2_pcode": place.admin2_pcode,
         "admin3_pcode": place.admin3_pcode, "match_candidates": list(place.candidates),

@@ -46,6 +46,9 @@ class TableColumns:
     admin1: str | None = None
     admin2: str | None = None
     name_ar: str | None = None
+    admin3: str | None = None
+    latitude: str | None = None
+    longitude: str | None = None
 
 
 def _text(body: bytes) -> str:
@@ -113,8 +116,9 @@ def read_csv_rows(body: bytes, *, sep: str = ",", max_rows: int = 100_000) -> pd
 
 def pick_columns(frame: pd.DataFrame, params: Mapping[str, str]) -> TableColumns:
     """The name column (``name_column``, else ``name``, else ``location``) and the optional
-    ``admin1_column``, ``admin2_column`` and ``name_ar_column`` (by default the columns of those
-    names when present)."""
+    ``admin1_column``, ``admin2_column``, ``admin3_column`` and ``name_ar_column`` (by default the
+    columns of those names when present); ``latitude_column`` and ``longitude_column`` (only when
+    asked for, both together) give a point the row carries, which the answer should lie near."""
     columns = [str(c) for c in frame.columns]
 
     def given(param: str, fallbacks: tuple[str, ...], required: bool) -> str | None:
@@ -134,7 +138,20 @@ def pick_columns(frame: pd.DataFrame, params: Mapping[str, str]) -> TableColumns
     return TableColumns(name=given("name_column", ("name", "location"), True),
                         admin1=given("admin1_column", ("admin1",), False),
                         admin2=given("admin2_column", ("admin2",), False),
-                        name_ar=given("name_ar_column", ("name_ar",), False))
+                        name_ar=given("name_ar_column", ("name_ar",), False),
+                        admin3=given("admin3_column", ("admin3",), False),
+                        latitude=_point_column(given("latitude_column", (), False), "latitude_column",
+                                               given("longitude_column", (), False)),
+                        longitude=_point_column(given("longitude_column", (), False), "longitude_column",
+                                                given("latitude_column", (), False)))
+
+
+def _point_column(column: str | None, param: str, other: str | None) -> str | None:
+    """One of the two point columns; both or neither must be given."""
+    if (column is None) != (other is None):
+        missing = param if column is None else ("longitude_column" if param == "latitude_column" else "latitude_column")
+        raise ParamError(missing, "", "give both latitude_column and longitude_column, or neither")
+    return column
 
 
 #: distinct queries geocoded between two checks of a table job (a fraction of a second)
@@ -159,8 +176,13 @@ def geocode_table(geocoder: Any, frame: pd.DataFrame, columns: TableColumns, *, 
         kwargs["admin2"] = columns.admin2
     if columns.name_ar:
         kwargs["name_ar"] = columns.name_ar
+    if columns.admin3:
+        kwargs["admin3"] = columns.admin3
+    if columns.latitude and columns.longitude:
+        kwargs["latitude"], kwargs["longitude"] = columns.latitude, columns.longitude
     frame = frame.reset_index(drop=True)
-    keys = [c for c in (columns.name, columns.admin1, columns.admin2, columns.name_ar) if c]
+    keys = [c for c in (columns.name, columns.admin1, columns.admin2, columns.name_ar, columns.admin3,
+                        columns.latitude, columns.longitude) if c]
     for column in keys:
         if column not in frame.columns:  # geocode names the missing column
             return _plain(geocode(frame, **kwargs))

@@ -1,0 +1,144 @@
+"""``match_confidence``: how likely an answer is right, learned from the development sets.
+
+A logistic model over features of the answer (how it was found, its score, the margin to the best
+namesake elsewhere, whether the hints contain it, what the hand rules decided ...) gives each
+answer a confidence in [0, 1]; ``matched`` is ``confidence >= threshold``. Coefficients and the
+threshold are a small JSON file, ``conflictmap/data/match_confidence.json``, written by
+``benchmarks/train_confidence.py`` (``make models``: scikit-learn at build time only, trained on
+the three development sets, validated leave-one-source-out); here they are applied with numpy.
+
+Rules stay where they are better: an unresolved answer stays unresolved (confidence 0), a name
+spelt as a famous place abroad is never promoted to ``matched`` without a hint, and a query that
+names an admin area by its level ("Daraa province", "Idlib district": none in the development
+sets, which are points of places) keeps the rules' status.
+
+Examples
+--------
+>>> from conflictmap import Geocoder
+>>> m = Geocoder().resolve("Kansafra", admin1="Idlib")
+>>> m.status, 0.0 <= m.confidence <= 1.0, m.confidence >= Calibrator.bundled().threshold
+('matched', True, True)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from .._data import DATA_DIR
+from .matching import AREA_TYPES, STRONG_METHODS, Match, NameIndex, _elsewhere
+from .normalize import compact_key
+
+__all__ = ["Calibrator", "FEATURES", "features"]
+
+MODEL_FILE = DATA_DIR / "match_confidence.json"
+_HINT_NOTES = ("outside admin hint", "just outside admin hint", "just outside district hint", "outside box",
+               "far from context")
+MARGIN_CAP = 30.0
+
+#: the features, in the order of the model's coefficients
+FEATURES = (
+    "rule_matched", "exact_alias", "key_compact_prefix", "romanised_vowels", "fuzzy_skeleton", "other_method",
+    "score", "margin", "rivals_strong", "outside_hint", "hint_given", "single_source", "area", "population",
+    "near_or_part", "common_name", "script_both", "script_one", "city_not_named",
+    "name_count", "candidates", "spelling", "query_words",
+    # the same evidence read again for answers the hand rules matched: they weigh differently there
+    "rm_exact_alias", "rm_score", "rm_margin", "rm_rivals_strong", "rm_hint_given", "rm_script_both", "rm_spelling",
+)
+
+
+def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
+    """The feature vector of an answer with a point (see :data:`FEATURES`); ``hinted`` says whether
+    the row had an admin hint, a point or a context part that narrowed the search."""
+    method = match.method or ""
+    script, _, base = method.rpartition(":")
+    cands = match.candidates
+    top = next((c for c in cands if c.place_id == match.place_id), cands[0] if cands else None)
+    rivals = [c for c in cands if top is not None and c.place_id != top.place_id and _elsewhere(index, top, c)]
+    margin = MARGIN_CAP if top is None or not rivals else min(max(top.score - max(c.score for c in rivals), 0.0),
+                                                              MARGIN_CAP)
+    strong = sum(1 for c in rivals if c.method in STRONG_METHODS)
+    notes = top.notes if top is not None else ()
+    row = index.row_of.get(match.place_id)
+    single = bool(index.single_source[row]) if row is not None else False
+    pop = float(index.population[row]) if row is not None else 0.0
+    reason = match.reason or ""
+    names = float(index.name_count[row]) if row is not None else 1.0
+    spelling = fuzz.ratio(compact_key(match.query), compact_key(top.matched_name)) / 100.0 if top is not None else 0.0
+    words = min(len((match.query or "").split()), 6) / 6.0
+    rule = match.status == "matched"
+    return np.array([
+        rule,
+        base in ("exact", "alias"),
+        base in ("key", "compact", "prefix"),
+        base in ("romanised", "vowels"),
+        base in ("fuzzy", "skeleton"),
+        base not in ("exact", "alias", "key", "compact", "prefix", "romanised", "vowels", "fuzzy", "skeleton"),
+        min(match.score, 100.0) / 100.0,
+        margin / MARGIN_CAP,
+        min(strong, 5) / 5.0,
+        any(n in _HINT_NOTES for n in notes),
+        hinted,
+        single,
+        (match.feature_type or "") in AREA_TYPES,
+        min(math.log10(pop + 1.0), 6.0) / 6.0,
+        (match.geo_precision or 1) == 2,
+        "a common name" in reason,
+        script == "both",
+        script in ("latin", "arabic"),
+        "city not named" in notes,
+        min(names, 20.0) / 20.0,
+        min(len(cands), 10) / 10.0,
+        spelling,
+        words,
+        rule and base in ("exact", "alias"),
+        rule * min(match.score, 100.0) / 100.0,
+        rule * margin / MARGIN_CAP,
+        rule * min(strong, 5) / 5.0,
+        rule and hinted,
+        rule and script == "both",
+        rule * spelling,
+    ], dtype=float)
+
+
+class Calibrator:
+    """Logistic coefficients over :data:`FEATURES` and the ``matched`` threshold.
+
+    Parameters
+    ----------
+    coef, intercept : the model (one coefficient per feature)
+    threshold : ``matched`` when the confidence is at least this
+    """
+
+    def __init__(self, coef: Any, intercept: float, threshold: float, meta: dict | None = None):
+        self.coef = np.asarray(coef, dtype=float)
+        if self.coef.shape != (len(FEATURES),):
+            raise ValueError(f"the model has {self.coef.shape} coefficients; the features are {len(FEATURES)}")
+        self.intercept = float(intercept)
+        self.threshold = float(threshold)
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Calibrator":
+        """A model written by ``benchmarks/train_confidence.py`` (plain JSON, no pickle)."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError(f"{path}: its features {data['features']} are not {list(FEATURES)}; run `make models`")
+        return cls(data["coef"], data["intercept"], data["threshold"], data.get("meta"))
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def bundled(cls) -> "Calibrator":
+        """The model shipped with the package."""
+        return cls.load(MODEL_FILE)
+
+    def confidence(self, x: np.ndarray) -> float:
+        """The probability the answer is right."""
+        z = float(self.coef @ x) + self.intercept
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))

@@ -1,0 +1,143 @@
+"""match_confidence: a learned, calibrated confidence per answer; matched = confidence >= threshold."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import conflictmap
+from conflictmap import Geocoder
+from conflictmap.errors import InputError
+from conflictmap.geocoding.confidence import FEATURES, MODEL_FILE, Calibrator, features
+
+
+@pytest.fixture(scope="module")
+def geocoder():
+    return Geocoder()
+
+
+def _names(geocoder, n=300):
+    places = geocoder.gazetteer.places
+    names = places.loc[places["feature_type"] == "settlement", "name"].iloc[::37].head(n).tolist()
+    return names + [n[:-1] + "q" for n in names[:50]] + ["Kafr Nabl", "", "Nowhere-xyz", "Ruwayhah", "Paris"]
+
+
+def test_the_model_is_plain_json_with_its_features_and_figures():
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["features"] == list(FEATURES) and len(data["coef"]) == len(FEATURES)
+    assert 0.5 <= data["threshold"] < 1.0
+    figures = data["meta"]["figures"]
+    assert {"rules", "in-sample", "leave-one-source-out"} <= set(next(iter(figures.values())))
+    for run in figures.values():  # the threshold keeps the promise on every set it was chosen on
+        assert run["in-sample"]["matched wrong"] <= data["meta"]["max_wrong_percent"]
+
+
+def test_a_model_for_other_features_is_refused(tmp_path):
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="make models"):
+        Calibrator.load(path)
+
+
+def test_matched_is_confidence_at_or_above_the_threshold(geocoder):
+    threshold = geocoder.calibrator.threshold
+    seen = set()
+    for name in _names(geocoder):
+        m = geocoder.resolve(name)
+        assert 0.0 <= m.confidence <= 1.0
+        if m.point is None:
+            assert m.status == "unresolved" and m.confidence == 0.0
+            continue
+        foreign = "well-known place abroad" in m.reason or m.feature_type in ("admin1", "admin2", "admin3")
+        assert (m.status == "matched") == (m.confidence >= threshold and not foreign), (name, m.confidence, m.status)
+        seen.add(m.status)
+    assert seen == {"matched", "ambiguous"}
+
+
+def test_confidence_follows_the_evidence(geocoder):
+    exact = geocoder.resolve("Kansafrah", admin1="Idlib")
+    misspelt = geocoder.resolve("Kansafrqh", admin1="Idlib")
+    tied = geocoder.resolve("Ruwayhah")
+    assert exact.confidence > misspelt.confidence and exact.confidence > tied.confidence
+    assert exact.status == "matched" and tied.status == "ambiguous"
+
+
+def test_features_have_the_models_shape(geocoder):
+    m = Geocoder(confidence=None).resolve("Kafr Nabl", admin1="Idlib")
+    x = features(geocoder.index, m, True)
+    assert x.shape == (len(FEATURES),) and np.isfinite(x).all() and x.min() >= 0.0 and x.max() <= 1.0
+
+
+def test_min_confidence_picks_another_threshold(geocoder):
+    df = pd.DataFrame({"location": _names(geocoder, 60)})
+    default = conflictmap.geocode(df, geocoder=geocoder)
+    assert "match_confidence" in default.columns and len(default) == len(df)
+    assert (default.loc[default.match_status == "unresolved", "match_confidence"] == 0.0).all()
+    strict = conflictmap.geocode(df, geocoder=geocoder, min_confidence=1.0)
+    assert (strict.match_status != "matched").all()
+    loose = conflictmap.geocode(df, geocoder=geocoder, min_confidence=0.0)
+    has_point = loose.latitude.notna()
+    assert (loose.match_status[has_point] == "matched").sum() >= (default.match_status == "matched").sum()
+    assert (loose.match_status[has_point & (loose.location != "Paris")] == "matched").all()
+    with pytest.raises(InputError, match="min_confidence"):
+        conflictmap.geocode(df, geocoder=geocoder, min_confidence=1.5)
+    with pytest.raises(InputError, match="min_confidence"):
+        geocoder.resolve("Kafr Nabl", min_confidence="high")
+
+
+def test_without_the_model_the_rules_decide(geocoder):
+    rules = Geocoder(confidence=None)
+    m = rules.resolve("Kansafra", admin1="Idlib")
+    assert m.status == "matched" and m.confidence == 0.0
+
+
+def test_the_confidence_reaches_geopy_and_the_service(geocoder):
+    from conflictmap.service.lookup import LookupService, SearchQuery
+
+    loc = geocoder.geocode("Kansafra", admin1="Idlib")
+    assert loc.raw["match_confidence"] == geocoder.resolve("Kansafra", admin1="Idlib").confidence > 0.9
+    assert geocoder.reverse((35.6594, 36.4855)).raw["match_confidence"] is None
+    places = LookupService(geocoder).search(SearchQuery(text="Kansafra", admin1="Idlib", limit=1))
+    assert places[0].match_confidence == pytest.approx(loc.raw["match_confidence"])
+
+
+def test_an_admin_area_named_by_its_level_keeps_the_rules_status(geocoder):
+    rules = Geocoder(confidence=None)
+    for query in ("Daraa province", "Idlib governorate"):
+        m = geocoder.resolve(query)
+        assert m.feature_type == "admin1" and m.status == rules.resolve(query).status == "matched"
+        assert 0.0 < m.confidence < 1.0
+
+
+def test_the_threshold_is_the_lowest_that_keeps_every_main_run_at_most_that_wrong():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import train_confidence as T
+
+    rng = np.random.default_rng(0)
+    frames = []
+    for source in T.SOURCES:
+        for mode in T.MAIN_RUNS[source]:
+            n = 400
+            right = rng.random(n) < 0.8
+            frames.append(pd.DataFrame({"source": source, "mode": mode, "right": right, "has_point": True}))
+    rows = pd.concat(frames, ignore_index=True)
+    # wrong answers get low confidence except a few: the threshold must climb above those
+    conf = np.where(rows.right, 0.6 + 0.4 * rng.random(len(rows)), 0.5 * rng.random(len(rows)))
+    conf[np.flatnonzero(~rows.right.to_numpy())[:30]] = 0.97
+    t = T.choose_threshold(rows, conf, T.SOURCES, 2.0)
+    for source in T.SOURCES:
+        for run in T.main_runs(rows, source):
+            assert T.figures(run, conf[run.index] >= t)["matched wrong"] <= 2.0
+    lower = T.THRESHOLDS[T.THRESHOLDS < t]
+    if len(lower):
+        worse = [T.figures(run, conf[run.index] >= lower[-1])["matched wrong"]
+                 for s in T.SOURCES for run in T.main_runs(rows, s)]
+        assert max(worse) > 2.0

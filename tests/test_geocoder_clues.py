@@ -1,0 +1,216 @@
+"""Every clue a row carries: admin1 + admin2 + admin3 together, a direction inside a
+governorate, a point the row already has; ``match_reason`` says which clue decided.
+
+Namesakes are picked from the gazetteer itself (never from the development sets)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import conflictmap
+from conflictmap import Geocoder
+from conflictmap.errors import InputError
+from conflictmap.geocoding.matching import direction_share, haversine_km
+from conflictmap.geocoding.query import parse_location, split_direction
+
+
+@pytest.fixture(scope="module")
+def geocoder():
+    return Geocoder()
+
+
+@pytest.fixture(scope="module")
+def rules():
+    """The hand rules alone: the clues' effect on ranking and on the rules' status."""
+    return Geocoder(confidence=None)
+
+
+def _pairs(geocoder, same: str, differ: str, n: int = 4, min_km: float = 15.0) -> list[tuple[dict, dict]]:
+    """Names borne by exactly two settlements in the whole country, which share ``same`` and differ
+    in ``differ`` (admin columns), lie ``min_km`` apart and are found only by their exact name."""
+    places = geocoder.gazetteer.places
+    sett = places[places["feature_type"] == "settlement"]
+    counts = sett["name"].value_counts()
+    twice = sett[sett["name"].map(counts) == 2].sort_values(["name", "place_id"])
+    out = []
+    for name, grp in twice.groupby("name", sort=True):
+        a, b = grp.to_dict("records")
+        if a[same] != b[same] or a[differ] == b[differ] or not a[same] or not a[differ] or not b[differ]:
+            continue
+        if haversine_km(a["longitude"], a["latitude"], b["longitude"], b["latitude"]) < min_km:
+            continue
+        hits = {h.place_id for h in geocoder.index.lookup(name) if h.method in ("exact", "alias", "key", "compact")}
+        if hits != {a["place_id"], b["place_id"]}:
+            continue
+        out.append((a, b))
+        if len(out) == n:
+            break
+    if not out:
+        pytest.skip(f"no namesakes sharing {same} and differing in {differ}")
+    return out
+
+
+def test_a_district_hint_is_kept_when_a_governorate_hint_is_given_too(geocoder):
+    for a, b in _pairs(geocoder, "admin1_pcode", "admin2_pcode"):
+        for place in (a, b):
+            m = geocoder.resolve(place["name"], admin1=place["admin1"], admin2=place["admin2"])
+            assert m.status == "matched" and m.place_id == place["place_id"], (place["name"], m.reason)
+            assert m.reason == "the admin2 hint picks it among places of this name"
+
+
+def test_a_sub_district_hint_settles_namesakes_of_one_district(geocoder):
+    for a, b in _pairs(geocoder, "admin2_pcode", "admin3_pcode", min_km=8.0):
+        for place in (a, b):
+            m = geocoder.resolve(place["name"], admin1=place["admin1"], admin2=place["admin2"],
+                                 admin3=place["admin3"])
+            assert m.status == "matched" and m.place_id == place["place_id"], (place["name"], m.reason)
+            assert "admin3 hint" in m.reason
+            # alone, a sub-district hint is as strict as the others (a P-code works as well)
+            m = geocoder.resolve(place["name"], admin3=place["admin3_pcode"])
+            assert m.place_id == place["place_id"] and m.status == "matched"
+
+
+def test_a_sub_district_hint_that_disagrees_does_not_veto_a_lone_place(geocoder):
+    a, _ = _pairs(geocoder, "admin2_pcode", "admin3_pcode", n=1, min_km=8.0)[0]
+    areas = geocoder.gazetteer.areas(3)
+    other = areas[(areas["pcode"].str[:6] == a["admin2_pcode"]) & (areas["pcode"] != a["admin3_pcode"])]
+    # sources draw sub-district borders differently: the district and governorate still hold
+    m = geocoder.resolve(a["name"], admin1=a["admin1"], admin2=a["admin2"], admin3=other["pcode"].iloc[0])
+    assert m.place_id == a["place_id"]
+
+
+def test_unknown_admin3_hint_is_said(geocoder):
+    m = geocoder.resolve("Kansafra", admin3="Nowhere-subdistrict-xyz")
+    assert "admin3 hint 'Nowhere-subdistrict-xyz' names no sub-district; ignored" in m.reason
+
+
+def _north_south(geocoder):
+    """Namesakes of one governorate, one in its north, one in its south (by the governorate's box)."""
+    out = []
+    for a, b in _pairs(geocoder, "admin1_pcode", "admin2_pcode", n=60):
+        geom = geocoder.gazetteer.geometry(f"ocha:{a['admin1_pcode']}")
+        x0, y0, x1, y1 = geom.bounds
+        share = direction_share((0.0, 1.0, x0, y0, x1, y1), np.array([a["longitude"], b["longitude"]]),
+                                np.array([a["latitude"], b["latitude"]]))
+        if share.max() > 0.3 and share.min() < -0.3:
+            north, south = (a, b) if share[0] > share[1] else (b, a)
+            out.append((north, south))
+    if not out:
+        pytest.skip("no north/south namesakes")
+    return out[:3]
+
+
+def test_direction_words_are_read():
+    assert split_direction("southeast Idleb") == ("Idleb", "SE")
+    assert split_direction("northern Hama countryside") == ("Hama", "N")
+    assert split_direction("Hama") == ("Hama", "")
+    assert parse_location("Kafr Nabl, southern Idlib").bearings == (("Idlib", "S"),)
+    assert parse_location("Barissa west of Abu al-Duhur").bearings == ()  # a place west of another
+
+
+def test_a_direction_inside_the_governorate_narrows_the_candidates(geocoder, rules):
+    for north, south in _north_south(geocoder):
+        gov = north["admin1"]
+        m = rules.resolve(north["name"], admin1=f"northern {gov}")
+        assert m.place_id == north["place_id"] and m.status == "matched", m.reason
+        assert "direction 'northern" in m.reason
+        m = rules.resolve(f"{south['name']}, southern {gov} countryside")
+        assert m.place_id == south["place_id"] and m.status == "matched", m.reason
+        assert m.geo_precision == 1
+        # the model may ask for review, but the direction still picks the best guess
+        assert geocoder.resolve(f"{south['name']}, southern {gov} countryside").place_id == south["place_id"]
+        # without the direction the two tie
+        assert rules.resolve(north["name"], admin1=gov).status == "ambiguous"
+
+
+def test_a_point_the_row_carries_picks_the_namesake_near_it(geocoder):
+    for a, b in _pairs(geocoder, "admin1_pcode", "admin2_pcode", n=2, min_km=40.0):
+        for place in (a, b):
+            near = (place["latitude"] + 0.05, place["longitude"] - 0.05)  # a few km off
+            m = geocoder.resolve(place["name"], near=near)
+            assert m.place_id == place["place_id"] and m.status == "matched"
+            assert m.reason.startswith("the given point picks it")
+
+
+def test_batch_reads_admin3_and_point_columns(geocoder):
+    (a, b), = _pairs(geocoder, "admin1_pcode", "admin2_pcode", n=1, min_km=40.0)
+    df = pd.DataFrame({"loc": [a["name"], b["name"], a["name"], "Kansafra", a["name"]],
+                       "a3": [a["admin3"], b["admin3"], None, None, None],
+                       "lat": [None, None, b["latitude"], None, "north"],
+                       "lon": [None, None, b["longitude"], None, "east"]})
+    out = conflictmap.geocode(df, name="loc", admin3="a3", latitude="lat", longitude="lon", geocoder=geocoder)
+    assert len(out) == len(df) and out["loc"].tolist() == df["loc"].tolist()
+    assert out["place_id"].tolist()[:3] == [a["place_id"], b["place_id"], b["place_id"]]
+    assert out["match_status"].tolist()[:4] == ["matched"] * 4
+    assert out["match_status"].iat[4] == "unresolved" and "not a number" in out["match_reason"].iat[4]
+    # the input's lat/lon columns are kept as they are; the answer's point is geo_latitude there
+    with pytest.raises(InputError, match="both latitude"):
+        conflictmap.geocode(df, name="loc", latitude="lat")
+    with pytest.raises(InputError, match="no admin3 column"):
+        conflictmap.geocode(df, name="loc", admin3="nope")
+
+
+def _clue_frame(geocoder) -> pd.DataFrame:
+    (a, b), = _pairs(geocoder, "admin2_pcode", "admin3_pcode", n=1, min_km=8.0)
+    return pd.DataFrame({"place": [a["name"], b["name"], a["name"], None, b["name"]] * 3,
+                         "gov": [a["admin1"], b["admin1"], None, "Idlib", "SY07"] * 3,
+                         "district": [a["admin2"], b["admin2"], None, None, ""] * 3,
+                         "sub": [a["admin3"], b["admin3"], None, None, b["admin3_pcode"]] * 3,
+                         "y": [None, None, b["latitude"], 35.0, np.nan] * 3,
+                         "x": [None, None, b["longitude"], 36.0, np.nan] * 3})
+
+
+def test_dask_path_reads_admin3_and_point_columns(geocoder):
+    dd = pytest.importorskip("dask.dataframe")
+    import dask
+
+    df = _clue_frame(geocoder)
+    kw = dict(name="place", admin1="gov", admin2="district", admin3="sub", latitude="y", longitude="x")
+    expected = conflictmap.geocode(df, **kw)
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = dd.from_pandas(df, npartitions=3)
+    got = conflictmap.geocode(ddf, **kw).compute(scheduler="sync")
+    pd.testing.assert_frame_equal(got, expected)
+    assert expected["match_status"].tolist()[:3] == ["matched"] * 3
+
+
+def test_cli_admin3_and_point_columns(geocoder, tmp_path, capsys):
+    from conflictmap.cli import main
+
+    df = _clue_frame(geocoder)
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    df.to_csv(src, index=False)
+    code = main(["geocode", str(src), "-o", str(dst), "--name-column", "place", "--admin1-column", "gov",
+                 "--admin2-column", "district", "--admin3-column", "sub", "--latitude-column", "y",
+                 "--longitude-column", "x", "--no-progress"])
+    assert code == 0
+    out = pd.read_csv(dst, dtype=str, keep_default_na=False)
+    expected = conflictmap.geocode(pd.read_csv(src), name="place", admin1="gov", admin2="district", admin3="sub",
+                                   latitude="y", longitude="x")
+    assert len(out) == len(df) and out["place_id"].tolist() == expected["place_id"].fillna("").astype(str).tolist()
+
+
+def test_service_table_admin3_and_point_columns(geocoder):
+    from conflictmap.service.params import ParamError
+    from conflictmap.service.table import geocode_table, pick_columns
+
+    df = _clue_frame(geocoder).rename(columns={"sub": "admin3"})
+    columns = pick_columns(df, {"name_column": "place", "latitude_column": "y", "longitude_column": "x"})
+    assert (columns.admin3, columns.latitude, columns.longitude) == ("admin3", "y", "x")
+    out = geocode_table(geocoder, df, columns)
+    expected = conflictmap.geocode(df, name="place", admin3="admin3", latitude="y", longitude="x", geocoder=geocoder)
+    assert out["place_id"].tolist() == expected["place_id"].tolist()
+    with pytest.raises(ParamError, match="both latitude_column"):
+        pick_columns(df, {"name_column": "place", "latitude_column": "y"})
+
+
+def test_service_search_takes_an_admin3_hint(geocoder):
+    from conflictmap.service.lookup import LookupService, SearchQuery
+
+    (a, b), = _pairs(geocoder, "admin2_pcode", "admin3_pcode", n=1, min_km=8.0)
+    service = LookupService(geocoder)
+    for place in (a, b):
+        found = service.search(SearchQuery(text=place["name"], admin1=place["admin1"], admin3=place["admin3"], limit=1))
+        assert found and found[0].place_id == place["place_id"]
