@@ -328,3 +328,57 @@ def test_review_is_a_lazy_public_name():
             "assert cm.review.__module__ == 'conflictmap.reviewing.widget'; print(cm.Review.__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "Review"
+
+
+# ---------------------------------------------------------------------------- the corrections writer
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from conflictmap.geocoding.corrections import read_corrections  # noqa: E402
+from conflictmap.reviewing.store import write_corrections  # noqa: E402
+
+_NAMES = st.sampled_from(["Ruwayha", "Al Ruwayha", 'Tal "Abyad"', "Kafr, Nabl", "line\nbreak", " Ruwayha",
+                          "رويحة", "=cmd|' /C calc'!A0", "draft R1 0-5 Ruwayha"])
+_ROW = st.fixed_dictionaries({"name": _NAMES, "admin1": st.sampled_from(["", "Idlib", "Deir ez-Zor"]),
+                              "place_id": st.sampled_from(["", "gn:165178", "gn:165179"]),
+                              "note": st.sampled_from(["", "cm.review", "a, \"quoted\" note"])})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_ROW, min_size=1, max_size=3), min_size=1, max_size=6))
+def test_write_corrections_is_a_merge_by_name_and_admin1(tmp_path_factory, batches):
+    path = tmp_path_factory.mktemp("w") / "c.csv"
+    expected: dict[tuple[str, str], list[str]] = {}
+    for batch in batches:
+        write_corrections(path, batch)
+        for row in batch:
+            key = (row["name"], row["admin1"])
+            expected.pop(key, None)
+            expected[key] = [row["name"], row["admin1"], row["place_id"], row["note"]]
+    assert read_corrections(path).values.tolist() == list(expected.values())
+
+
+@pytest.mark.parametrize("text", [
+    "name,admin1,place_id,note\r\nRuwayha,,gn:165178,\r\n",           # Windows line ends
+    "\ufeffname,admin1,place_id,note\nRuwayha,,gn:165178,\n",          # a byte-order mark
+    "name,admin1,place_id,note\nRuwayha,,gn:165178,",                  # no final line end
+    "name,place_id\nRuwayha,gn:165178\n",                              # the short form
+    "place_id,name,note\ngn:165178,Ruwayha,x\n",                       # other column order
+])
+def test_write_corrections_keeps_files_written_elsewhere(tmp_path, text):
+    path = tmp_path / "c.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    write_corrections(path, [{"name": "Kafr Nabl", "admin1": "Idlib", "place_id": "gn:168661"}])
+    table = read_corrections(path)
+    assert table[["name", "place_id"]].values.tolist() == [["Ruwayha", "gn:165178"], ["Kafr Nabl", "gn:168661"]]
+    write_corrections(path, [{"name": "Ruwayha", "admin1": "", "place_id": "gn:165179"}])
+    assert read_corrections(path)[["name", "place_id"]].values.tolist() == [["Kafr Nabl", "gn:168661"],
+                                                                            ["Ruwayha", "gn:165179"]]
+    assert cm.Geocoder(corrections=path).resolve("Ruwayha").place_id == "gn:165179"
+
+
+def test_write_corrections_refuses_a_file_that_is_not_one(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("location,where\nx,y\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs a 'name' column"):
+        write_corrections(path, [{"name": "Ruwayha", "place_id": "gn:165178"}])
+    assert path.read_text(encoding="utf-8") == "location,where\nx,y\n"
