@@ -297,6 +297,18 @@ def test_widget_messages_do_what_the_keys_say(geocoded, tmp_path):
     assert w.result().loc[3, "place_id"] == "user:qqqzzx"
 
 
+def test_a_review_with_nothing_left_says_so(geocoded, tmp_path):
+    rv = Review(geocoded, corrections=tmp_path / "c.csv", admin1="governorate")
+    for index in list(rv.pending.index):
+        if rv.decision(index) is None:
+            rv.decide(index, reject=True)
+    w = cm.review(geocoded, corrections=tmp_path / "c.csv", admin1="governorate")
+    assert w.progress == {"decided": 0, "total": 0, "position": 0} and w.item == {}
+    assert w.message.startswith("Nothing to review")
+    w._on_msg(w, {"action": "choose", "n": 1, "position": 0}, [])  # ignored
+    assert w.pending.empty
+
+
 def test_widget_sends_data_strings_unchanged_for_the_script_to_write_as_text(tmp_path):
     table = cm.geocode(pd.DataFrame({"location": XSS}))
     w = cm.review(table, corrections=tmp_path / "c.csv")
