@@ -36,7 +36,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 START_TIMEOUT = 90  # s for JupyterLab to answer
-CELL_TIMEOUT = 60_000  # ms for the notebook to show the widget
+CELL_TIMEOUT = 90_000  # ms for the notebook to show the widget
+STEP_TIMEOUT = 60_000  # ms for one step in the page (a key press answered, a file written)
 
 GUARD = """import socket as _s, ipaddress as _ip
 _real = _s.socket.connect
@@ -159,7 +160,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _wait_for(check, timeout: float = 20.0):
+def _wait_for(check, timeout: float = STEP_TIMEOUT / 1000):
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -176,6 +177,7 @@ class LabPage:
     def __init__(self, browser, url: str, token: str, notebook: str, app: str = "lab"):
         self.url = url
         self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.page.set_default_timeout(STEP_TIMEOUT)  # the machine may be shared: generous, still bounded
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.outside: list[str] = []

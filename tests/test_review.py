@@ -177,7 +177,8 @@ def test_a_row_with_its_own_point_keeps_it(events, tmp_path):
     rv = Review(attached, corrections=fixes)
     assert rv.own_point(1) == (38.0, 34.5)
     w = ReviewWidget(rv)
-    assert w.item["distance_from"] == "the row's own point"
+    w._on_msg(w, {"action": "goto", "position": list(rv.pending.index).index(1)}, [])  # Kansafra may be pending too
+    assert w.item["text"] == "Ruwayha" and w.item["distance_from"] == "the row's own point"
     near = {c["place_id"]: c["km"] for c in w.item["candidates"]}
     rec = cm.get_gazetteer().get("gn:165178")  # Ruwayha, Idlib
     assert abs(near["gn:165178"] - 6371 * 0.017453 * ((rec["latitude"] - 34.5) ** 2 + (
@@ -233,7 +234,8 @@ def test_a_failed_write_keeps_the_old_file(geocoded, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         rv.decide(1, place_id="gn:165178")
     assert fixes.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["c.csv"]  # no temporary file left
+    # no temporary file left; the lock file (write_corrections: <file>.lock) stays for the next writer
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "c.csv.lock"]
 
 
 # ---------------------------------------------------------------------------- drafts
@@ -297,6 +299,18 @@ def test_widget_messages_do_what_the_keys_say(geocoded, tmp_path):
     assert w.result().loc[3, "place_id"] == "user:qqqzzx"
 
 
+def test_a_review_with_nothing_left_says_so(geocoded, tmp_path):
+    rv = Review(geocoded, corrections=tmp_path / "c.csv", admin1="governorate")
+    for index in list(rv.pending.index):
+        if rv.decision(index) is None:
+            rv.decide(index, reject=True)
+    w = cm.review(geocoded, corrections=tmp_path / "c.csv", admin1="governorate")
+    assert w.progress == {"decided": 0, "total": 0, "position": 0} and w.item == {}
+    assert w.message.startswith("Nothing to review")
+    w._on_msg(w, {"action": "choose", "n": 1, "position": 0}, [])  # ignored
+    assert w.pending.empty
+
+
 def test_widget_sends_data_strings_unchanged_for_the_script_to_write_as_text(tmp_path):
     table = cm.geocode(pd.DataFrame({"location": XSS}))
     w = cm.review(table, corrections=tmp_path / "c.csv")
@@ -328,3 +342,57 @@ def test_review_is_a_lazy_public_name():
             "assert cm.review.__module__ == 'conflictmap.reviewing.widget'; print(cm.Review.__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "Review"
+
+
+# ---------------------------------------------------------------------------- the corrections writer
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from conflictmap.geocoding.corrections import read_corrections  # noqa: E402
+from conflictmap.reviewing.store import write_corrections  # noqa: E402
+
+_NAMES = st.sampled_from(["Ruwayha", "Al Ruwayha", 'Tal "Abyad"', "Kafr, Nabl", "line\nbreak", " Ruwayha",
+                          "رويحة", "=cmd|' /C calc'!A0", "draft R1 0-5 Ruwayha"])
+_ROW = st.fixed_dictionaries({"name": _NAMES, "admin1": st.sampled_from(["", "Idlib", "Deir ez-Zor"]),
+                              "place_id": st.sampled_from(["", "gn:165178", "gn:165179"]),
+                              "note": st.sampled_from(["", "cm.review", "a, \"quoted\" note"])})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_ROW, min_size=1, max_size=3), min_size=1, max_size=6))
+def test_write_corrections_is_a_merge_by_name_and_admin1(tmp_path_factory, batches):
+    path = tmp_path_factory.mktemp("w") / "c.csv"
+    expected: dict[tuple[str, str], list[str]] = {}
+    for batch in batches:
+        write_corrections(path, batch)
+        for row in batch:
+            key = (row["name"], row["admin1"])
+            expected.pop(key, None)
+            expected[key] = [row["name"], row["admin1"], row["place_id"], row["note"]]
+    assert read_corrections(path).values.tolist() == list(expected.values())
+
+
+@pytest.mark.parametrize("text", [
+    "name,admin1,place_id,note\r\nRuwayha,,gn:165178,\r\n",           # Windows line ends
+    "\ufeffname,admin1,place_id,note\nRuwayha,,gn:165178,\n",          # a byte-order mark
+    "name,admin1,place_id,note\nRuwayha,,gn:165178,",                  # no final line end
+    "name,place_id\nRuwayha,gn:165178\n",                              # the short form
+    "place_id,name,note\ngn:165178,Ruwayha,x\n",                       # other column order
+])
+def test_write_corrections_keeps_files_written_elsewhere(tmp_path, text):
+    path = tmp_path / "c.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    write_corrections(path, [{"name": "Kafr Nabl", "admin1": "Idlib", "place_id": "gn:168661"}])
+    table = read_corrections(path)
+    assert table[["name", "place_id"]].values.tolist() == [["Ruwayha", "gn:165178"], ["Kafr Nabl", "gn:168661"]]
+    write_corrections(path, [{"name": "Ruwayha", "admin1": "", "place_id": "gn:165179"}])
+    assert read_corrections(path)[["name", "place_id"]].values.tolist() == [["Kafr Nabl", "gn:168661"],
+                                                                            ["Ruwayha", "gn:165179"]]
+    assert cm.Geocoder(corrections=path).resolve("Ruwayha").place_id == "gn:165179"
+
+
+def test_write_corrections_refuses_a_file_that_is_not_one(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("location,where\nx,y\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs a 'name' column"):
+        write_corrections(path, [{"name": "Ruwayha", "place_id": "gn:165178"}])
+    assert path.read_text(encoding="utf-8") == "location,where\nx,y\n"

@@ -13,8 +13,9 @@ Every decision is written as soon as it is made, atomically (:mod:`conflictmap._
   row is keyed ``draft <report_id> <span_start>-<span_end> <location>`` (a name no report text
   gives), with the place chosen or an empty ``place_id`` when the draft was rejected.
 
-:func:`write_corrections` is the review's one writer of the corrections file (read, replace the
-row of the same name and admin1, write atomically): a lock around concurrent writers wraps it.
+:func:`~conflictmap.geocoding.corrections.write_corrections` is the one writer of the corrections
+file (under its lock: read, replace the row of the same name and admin1, write atomically), the
+same that :func:`conflictmap.events.attach.save_corrections` goes through.
 
 Examples
 --------
@@ -45,8 +46,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .._atomic import atomic_write_text
-from ..errors import InputError
-from ..geocoding.corrections import CORRECTION_COLUMNS
+from ..geocoding.corrections import write_corrections
 
 log = logging.getLogger(__name__)
 
@@ -62,51 +62,6 @@ def _csv_text(rows: Iterable[Mapping[str, str]], columns: list[str]) -> str:
     writer.writerow(columns)
     writer.writerows([["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows])
     return out.getvalue()
-
-
-def _read_corrections_rows(path: Path) -> list[list[str]]:
-    """The rows of a corrections file as lists of text in ``CORRECTION_COLUMNS`` order."""
-    if not path.exists():
-        return []
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            for column in ("name", "place_id"):
-                if column not in header:
-                    raise InputError(f"corrections file needs a {column!r} column", source=str(path), column=column)
-            if header == CORRECTION_COLUMNS:  # the usual case: the rows as they are
-                return [row for row in reader if len(row) == 4]
-            at = [header.index(c) if c in header else None for c in CORRECTION_COLUMNS]
-            width = len(header)
-            return [[row[i] if i is not None and i < len(row) else "" for i in at]
-                    for row in reader if row and len(row) <= width]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read corrections: {exc}", source=str(path)) from None
-
-
-def write_corrections(path: str | os.PathLike, rows: Iterable[Mapping[str, str]]) -> Path:
-    """Add ``rows`` (``name, admin1, place_id, note``) to the corrections file, atomically.
-
-    A row for a (name, admin1) already in the file replaces it (and moves to the end); the other
-    rows keep their order. The file is created when it does not exist. The csv module, not
-    pandas: at 5,000 rows pandas took ~100 ms a decision, this ~15 ms (benchmarks/bench_review.py).
-    """
-    path = Path(path)
-    merged: dict[tuple[str, str], list[str]] = {(row[0], row[1]): row for row in _read_corrections_rows(path)}
-    for row in rows:
-        record = [str(row.get(c) or "") for c in CORRECTION_COLUMNS]
-        if not record[0].strip():
-            raise InputError("a correction needs a name", column="name", value=record[0])
-        key = (record[0], record[1])
-        merged.pop(key, None)  # a new decision goes to the end, replacing the old one
-        merged[key] = record
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CORRECTION_COLUMNS)
-    writer.writerows(merged.values())
-    atomic_write_text(path, out.getvalue())
-    return path
 
 
 def read_user_places(path: str | os.PathLike | None) -> list[dict[str, str]]:

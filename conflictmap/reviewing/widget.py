@@ -184,7 +184,7 @@ class ReviewWidget(anywidget.AnyWidget):
         self.position = position
         self.item = self._item(queue[position], position) if queue else {}
         self.progress = {"decided": decided, "total": total, "position": position}
-        self.message = ""
+        self.message = "" if queue else "Nothing to review: every row that needs a decision has one."
 
     def _item(self, label: Any, position: int) -> dict[str, Any]:
         rv = self.review

@@ -140,6 +140,7 @@ function render({ model, el }) {
 
   function drawText(it) {
     text.replaceChildren();
+    if (!it.kind) return; // nothing to review
     if (it.kind === "draft") {
       const s = it.sentence || "";
       const p = node("p", "cmr-sentence");
@@ -191,7 +192,9 @@ function render({ model, el }) {
       }
       cands.appendChild(li);
     }
-    if (!(it.candidates || []).length) cands.appendChild(node("li", "cmr-none", "no candidates: pick a point on the map, or x"));
+    if (it.kind && !(it.candidates || []).length) {
+      cands.appendChild(node("li", "cmr-none", "no candidates: pick a point on the map, or x"));
+    }
     reject.textContent = it.kind === "draft" ? "reject draft (x)" : "not a place (x)";
     picked = null;
     addPoint.disabled = true;
