@@ -73,6 +73,21 @@ def test_features_have_the_models_shape(geocoder):
     assert x.shape == (len(FEATURES),) and np.isfinite(x).all() and x.min() >= 0.0 and x.max() <= 1.0
 
 
+def test_own_name_feature_tells_the_place_s_own_names_from_its_aliases(geocoder):
+    rules = Geocoder(confidence=None)
+    own = FEATURES.index("own_name")
+    row = rules.index.row_of[rules.resolve("Kafranbel", admin1="Idlib").place_id]
+    arabic = rules.index.name_ar[row]
+    assert arabic  # the place has an Arabic name in the gazetteer
+    values = {}
+    for query in ("Kafranbel", "Kafr Nabl", arabic):
+        m = rules.resolve(query, admin1="Idlib")
+        assert rules.index.row_of[m.place_id] == row
+        values[query] = features(rules.index, m, True)[own]
+    # its Latin name and its Arabic name are its own; 'Kafr Nabl' reaches it through an alias
+    assert values == {"Kafranbel": 1.0, "Kafr Nabl": 0.0, arabic: 1.0}
+
+
 def test_min_confidence_picks_another_threshold(geocoder):
     df = pd.DataFrame({"location": _names(geocoder, 60)})
     default = conflictmap.geocode(df, geocoder=geocoder)
