@@ -40,7 +40,7 @@ SOURCES = ("airwars", "ucdp", "acled")
 #: the runs whose matched-but-wrong share the threshold must hold (what a user runs: every hint the table has)
 MAIN_RUNS = {"airwars": ("hint", "Latin+Arabic + hint"), "ucdp": ("hint",), "acled": ("hint",)}
 C = 1.0
-THRESHOLDS = np.round(np.arange(0.50, 0.995, 0.005), 3)
+THRESHOLDS = np.round(np.arange(0.50, 0.995, 0.001), 3)
 
 
 def collect(shared: Path) -> pd.DataFrame:

@@ -73,6 +73,21 @@ def test_features_have_the_models_shape(geocoder):
     assert x.shape == (len(FEATURES),) and np.isfinite(x).all() and x.min() >= 0.0 and x.max() <= 1.0
 
 
+def test_own_name_feature_tells_the_place_s_own_names_from_its_aliases(geocoder):
+    rules = Geocoder(confidence=None)
+    own = FEATURES.index("own_name")
+    row = rules.index.row_of[rules.resolve("Kafranbel", admin1="Idlib").place_id]
+    arabic = rules.index.name_ar[row]
+    assert arabic  # the place has an Arabic name in the gazetteer
+    values = {}
+    for query in ("Kafranbel", "Kafr Nabl", arabic):
+        m = rules.resolve(query, admin1="Idlib")
+        assert rules.index.row_of[m.place_id] == row
+        values[query] = features(rules.index, m, True)[own]
+    # its Latin name and its Arabic name are its own; 'Kafr Nabl' reaches it through an alias
+    assert values == {"Kafranbel": 1.0, "Kafr Nabl": 0.0, arabic: 1.0}
+
+
 def test_min_confidence_picks_another_threshold(geocoder):
     df = pd.DataFrame({"location": _names(geocoder, 60)})
     default = conflictmap.geocode(df, geocoder=geocoder)
@@ -141,3 +156,18 @@ def test_the_threshold_is_the_lowest_that_keeps_every_main_run_at_most_that_wron
         worse = [T.figures(run, conf[run.index] >= lower[-1])["matched wrong"]
                  for s in T.SOURCES for run in T.main_runs(rows, s)]
         assert max(worse) > 2.0
+
+
+def test_a_correction_is_matched_whatever_the_model_says(tmp_path):
+    """The analyst's own decision is never demoted by the confidence threshold (nor by min_confidence)."""
+    import conflictmap as cm
+
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text("name,admin1,place_id,note\ncountryside of Saraqib,Idlib,ocha:SY070003,checked\n", encoding="utf-8")
+    plain = cm.Geocoder().resolve("countryside of Saraqib", admin1="Idlib")
+    assert plain.status != "matched" or plain.confidence < 1.0  # the model alone is not sure
+    fixed = cm.Geocoder(corrections=fixes)
+    for min_confidence in (None, 0.999):
+        match = fixed.resolve("countryside of Saraqib", admin1="Idlib", min_confidence=min_confidence)
+        assert (match.status, match.method, match.place_id, match.confidence) == (
+            "matched", "correction", "ocha:SY070003", 1.0)

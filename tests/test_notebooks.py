@@ -135,11 +135,14 @@ def test_01_geocoding_runs(tmp_path, monkeypatch):
     assert len(out) == 10
     row = out[out["location"] == "al-Ruwayhah"].iloc[0]
     assert row["match_method"] == "correction" and row["admin1"] == "Deir-ez-Zor"
-    # "near Ayn Issa" (near a town) is below the match_confidence threshold: the review decided it
-    # (its best guess), "Qqqzzx" was marked not a place
+    # "near Ayn Issa" (near a town) and "countryside of Saraqib" (the town's alias Saraqib, not its own
+    # name) are below the match_confidence threshold: the review decided them by their best guesses,
+    # and "Qqqzzx" was marked not a place
     assert out["match_status"].value_counts().to_dict() == {"matched": 9, "unresolved": 1}
     near = out[out["location"] == "near Ayn Issa"].iloc[0]
     assert near["match_method"] == "correction" and near["latitude"] > 0
+    around = out[out["location"] == "countryside of Saraqib"].iloc[0]
+    assert around["match_method"] == "correction" and around["place_name"] == "Saraqab"
 
 
 @pytest.mark.slow

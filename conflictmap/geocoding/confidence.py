@@ -47,7 +47,7 @@ FEATURES = (
     "rule_matched", "exact_alias", "key_compact_prefix", "romanised_vowels", "fuzzy_skeleton", "other_method",
     "score", "margin", "rivals_strong", "outside_hint", "hint_given", "single_source", "area", "population",
     "near_or_part", "common_name", "script_both", "script_one", "city_not_named",
-    "name_count", "candidates", "spelling", "query_words",
+    "name_count", "candidates", "spelling", "query_words", "own_name",
     # the same evidence read again for answers the hand rules matched: they weigh differently there
     "rm_exact_alias", "rm_score", "rm_margin", "rm_rivals_strong", "rm_hint_given", "rm_script_both", "rm_spelling",
 )
@@ -70,7 +70,11 @@ def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
     pop = float(index.population[row]) if row is not None else 0.0
     reason = match.reason or ""
     names = float(index.name_count[row]) if row is not None else 1.0
-    spelling = fuzz.ratio(compact_key(match.query), compact_key(top.matched_name)) / 100.0 if top is not None else 0.0
+    matched_key = compact_key(top.matched_name) if top is not None else ""
+    spelling = fuzz.ratio(compact_key(match.query), matched_key) / 100.0 if top is not None else 0.0
+    # the place's own (primary) name matched, not one of its aliases or variant spellings
+    own_name = top is not None and (matched_key == compact_key(top.name)
+                                    or (row is not None and matched_key == compact_key(index.name_ar[row] or "")))
     words = min(len((match.query or "").split()), 6) / 6.0
     rule = match.status == "matched"
     return np.array([
@@ -97,6 +101,7 @@ def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
         min(len(cands), 10) / 10.0,
         spelling,
         words,
+        own_name,
         rule and base in ("exact", "alias"),
         rule * min(match.score, 100.0) / 100.0,
         rule * margin / MARGIN_CAP,

@@ -275,6 +275,8 @@ class Geocoder(_GeopyGeocoder):
         match = self._resolve_rules(query, name_ar, admin1, admin2, admin3, near, bbox, types)
         if self.calibrator is None or match.point is None:
             return match
+        if _is_correction(match):  # the analyst's own decision: no model second-guesses it
+            return _replace(match, confidence=1.0)
         from .confidence import features
 
         hinted = bool(admin1 or admin2 or admin3 or near or bbox)
@@ -463,12 +465,17 @@ def _with_note(match: Match, note: str, **changes: Any) -> Match:
     return _replace(match, reason="; ".join(r for r in (match.reason, note) if r), **changes)
 
 
+def _is_correction(match: Match) -> bool:
+    """An answer from the analyst's corrections file (``correction``, ``latin:correction`` ...)."""
+    return (match.method or "").rpartition(":")[2] == "correction"
+
+
 def _with_threshold(match: Match, threshold: float) -> Match:
     """``match`` with its status set by its confidence: ``matched`` at or above ``threshold``.
 
     The rules that stay: an answer with no point stays unresolved, and a famous name abroad is not
     matched to a Syrian look-alike without a hint."""
-    if match.point is None:
+    if match.point is None or _is_correction(match):
         return match
     rule_reason = match.reason or ""
     if match.confidence >= threshold:
