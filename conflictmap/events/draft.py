@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import hashlib
 import logging
@@ -127,8 +128,10 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
+    seen: set[str] = set()
     for m in mentions:
-        if all(o.match.place_id != m.match.place_id for o in out):
+        if m.match.place_id not in seen:
+            seen.add(m.match.place_id)
             out.append(m)
     return out
 
@@ -231,7 +234,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     paragraph_dates: dict[int, list[DateMention]] = {}
     last_group: dict[int, list[_Incident]] = {}  # the incidents of the paragraph's latest reporting sentence
     anchor: _dt.date | None = None  # the last day the text named
+    starts = [m.start for m in mentions]  # mentions are in text order
     for sentence in sentences:
+        own = mentions[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
         actors = find_actors(sentence.text)
         sentence_roles = assign_roles(sentence.text, actors)
         context = None if starts_new_incident(sentence.text) else paragraph_roles.get(sentence.paragraph)
@@ -242,7 +247,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         hedged = is_hedged(sentence.text)
         group: list[_Incident] = []
         previous: _Incident | None = None
-        for clause in _clauses(sentence, mentions):
+        for clause in _clauses(sentence, own):
             offset = clause.start - sentence.start
             c_actors = _shift(actors, offset, offset, offset + len(clause.text))
             roles = assign_roles(clause.text, c_actors)
@@ -254,7 +259,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             if dates:
                 anchor = max(d.day for d in _day_dates(dates) if d.precision == 1) if any(
                     d.precision == 1 for d in dates) else anchor
-            places, area_only = _places_for(clause, mentions)
+            places, area_only = _places_for(clause, own)
             if not hedged and not group:
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
@@ -385,9 +390,12 @@ def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
     """An incident placed only at an area ("fighting in southern Idlib") is the same incident as
     one of the same type at named places in its paragraph: give that one its actors and deaths and drop it."""
     kept: list[_Incident] = []
+    by_paragraph: dict[int, list[_Incident]] = {}
+    for inc in incidents:
+        by_paragraph.setdefault(inc.sentence.paragraph, []).append(inc)
     for inc in incidents:
         if inc.area_only:
-            partners = [o for o in incidents if o is not inc and not o.area_only
+            partners = [o for o in by_paragraph[inc.sentence.paragraph] if o is not inc and not o.area_only
                         and o.sentence.paragraph == inc.sentence.paragraph
                         and o.event.event_type == inc.event.event_type
                         and any(p.match.admin1_pcode == a.match.admin1_pcode for p in o.places for a in inc.places)]

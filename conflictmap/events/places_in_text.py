@@ -31,8 +31,10 @@ True
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
@@ -207,9 +209,29 @@ def _no_possessive(token: str, start: int, end: int) -> tuple[str, int, int]:
     return token, start, end
 
 
+class _Spans:
+    """Character spans, sorted, for "is this offset inside one?" in log time (texts may hold thousands)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        ends, top = [], -1
+        for _, b in self.spans:
+            top = max(top, b)
+            ends.append(top)
+        self.max_end = ends  # the farthest end among the spans up to each one
+
+    def covers(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.max_end[i] > pos
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.max_end[i] > start
+
+
 def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceMention]:
-    masked = [(m.start(), m.end()) for m in _URL.finditer(text)]
-    masked += [(a.start, a.end) for a in find_actors(text)]
+    masked = _Spans([(m.start(), m.end()) for m in _URL.finditer(text)] + [(a.start, a.end) for a in find_actors(text)])
     clashes = _english_clashes()
     generic = _text_words().get("generic", frozenset())
     mentions: list[PlaceMention] = []
@@ -217,16 +239,25 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
         title = _is_title_case(sentence.text)
         toks = [_no_possessive(m.group(0), sentence.start + m.start(), sentence.start + m.end())
                 for m in _TOKEN.finditer(sentence.text)]
-        toks = [t for t in toks if not any(a <= t[1] < b for a, b in masked)]
+        toks = [t for t in toks if not masked.covers(t[1])]
+        kinds = [_kind(w) for w, _, _ in toks]
+        # joined[j]: token j and the next may belong to one name (only a space or hyphen between them)
+        joined = [bool(_JOIN.match(text[toks[j][2]:toks[j + 1][1]])) for j in range(len(toks) - 1)]
+        # run[i]: how many tokens from i on are joined and none a plain lower-case word (a name's longest reach)
+        run = [0] * (len(toks) + 1)
+        for j in range(len(toks) - 1, -1, -1):
+            if kinds[j] != "lower":
+                run[j] = 1 + (run[j + 1] if j + 1 < len(toks) and joined[j] else 0)
         i = 0
         while i < len(toks):
             found = None
-            for n in range(min(MAX_WORDS, len(toks) - i), 0, -1):
+            if kinds[i] not in ("cap", "arabic", "particle"):
+                i += 1
+                continue
+            for n in range(min(MAX_WORDS, run[i]), 0, -1):
                 window = toks[i:i + n]
-                if any(not _JOIN.match(text[window[j][2]:window[j + 1][1]]) for j in range(n - 1)):
-                    continue
                 words = [w for w, _, _ in window]
-                if not _window_ok([_kind(w) for w in words], words):
+                if not _window_ok(kinds[i:i + n], words):
                     continue
                 start, end = window[0][1], window[-1][2]
                 surface = text[start:end]
@@ -260,22 +291,52 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
     return mentions
 
 
+_LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B and C")
+_CUE_WINDOW = 250  # characters before/after a mention its cues are read from (every cue is shorter)
+
+
+def _by_sentence(mentions: list[PlaceMention]) -> dict[int, list[PlaceMention]]:
+    out: dict[int, list[PlaceMention]] = defaultdict(list)
+    for m in mentions:
+        out[m.sentence].append(m)
+    return out
+
+
+def _before(text: str, start: int, pos: int) -> str:
+    """The text of a sentence before ``pos`` (from ``start``), at most ``_CUE_WINDOW`` characters.
+
+    A cut is marked with a NUL so that a cue anchored at the sentence start ("In X, ...") cannot match
+    inside the window and a cut word is not a whole word.
+    """
+    if pos - start <= _CUE_WINDOW:
+        return text[start:pos]
+    return "\x00" + text[pos - _CUE_WINDOW:pos]
+
+
+def _after(text: str, pos: int, end: int) -> str:
+    return text[pos:min(end, pos + _CUE_WINDOW)]
+
+
 def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
                       index: NameIndex) -> list[PlaceMention]:
     """Capitalised words listed with found places ("Kansafrah, Al-Ruwayha and Bayanin") or after
     "the village of" are looked up with spelling tolerance inside the governorates of the text."""
-    taken = [(m.start, m.end) for m in mentions]
+    taken = _Spans([(m.start, m.end) for m in mentions])
+    by_sentence = _by_sentence(mentions)
     pcodes = {c.admin1_pcode for m in mentions for c in m.candidates[:1] if c.admin1_pcode}
     extra: list[PlaceMention] = []
     name_re = re.compile(r"(?:(?:al|el|ad|ar|as|ash|at|az)-)?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ash|as|ad|ar|at|az)-)?[A-Z][\w'\u2019]+){0,2}")
     for s_no, sentence in enumerate(sentences):
-        in_sentence = [m for m in mentions if m.sentence == s_no]
+        in_sentence = by_sentence.get(s_no, [])
+        ends = [p.end for p in in_sentence]
         for m in name_re.finditer(sentence.text):
             start, end = sentence.start + m.start(), sentence.start + m.end()
-            if any(a < end and start < b for a, b in taken):
+            if taken.overlaps(start, end):
                 continue
             before = text[max(sentence.start, start - 60):start]
-            listed = any(_LIST_GAP.match(text[p.end:start]) for p in in_sentence if p.end <= start)
+            # a list gap is short: only the mentions just before can be listed with this name
+            k = bisect.bisect_right(ends, start)
+            listed = any(_LIST_GAP.match(text[p.end:start]) for p in in_sentence[max(0, k - _LIST_LOOKBACK):k])
             if not (listed or _SETTLEMENT_BEFORE.search(before)):
                 continue
             if m.group(0).lower() in _english_clashes() or find_actors(m.group(0)):
@@ -292,8 +353,8 @@ def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[Place
 def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> None:
     for i, m in enumerate(mentions):
         s = sentences[m.sentence]
-        before = text[s.start:m.start]
-        after = text[m.end:s.end]
+        before = _before(text, s.start, m.start)
+        after = _after(text, m.end, s.end)
         if _REFERENCE_BEFORE.search(before) or _KM_BEFORE.search(before):
             m.reference = True
             m.near = True
@@ -360,12 +421,14 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
     """Find "X district of Y" / "Y's X district": Y is the city (a settlement), the mentions inside X
     are its part (they must lie near Y, see :func:`_check_city_parts`)."""
     before_re, of_re, after_re = _part_patterns()
+    starts = [m.start for m in mentions]
     for j, city in enumerate(mentions):
         s = sentences[city.sentence]
-        before, after = text[s.start:city.start], text[city.end:s.end]
+        before, after = _before(text, s.start, city.start), _after(text, city.end, s.end)
+        base = city.start - len(before)  # the text offset of before[0]
         found = before_re.search(before) or of_re.search(before)
         if found:
-            span = (s.start + found.start("part"), s.start + found.end("part"))
+            span = (base + found.start("part"), base + found.end("part"))
         else:
             found = after_re.match(after)
             if not found:
@@ -374,7 +437,7 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
         city.area, city.admin_level = False, None
         city.extra["part_span"] = span
-        for m in mentions:
+        for m in mentions[bisect.bisect_left(starts, span[0]):bisect.bisect_right(starts, span[1])]:
             if span[0] <= m.start and m.end <= span[1]:
                 m.extra["part_of"] = j
                 m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
@@ -413,16 +476,30 @@ def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[Pl
     return [m for i, m in enumerate(mentions) if i not in dropped]
 
 
-def _evidence(mentions: list[PlaceMention], level: str, key: int) -> set[str]:
-    """Governorates named unambiguously in one sentence/paragraph/text."""
-    out: set[str] = set()
+def _evidence(mentions: list[PlaceMention], level: str) -> dict[int, set[str]]:
+    """Governorates named unambiguously, by sentence or paragraph number (``level``), or in the whole
+    text (``level`` "text", key 0)."""
+    out: dict[int, set[str]] = defaultdict(set)
     for m in mentions:
-        if level != "text" and getattr(m, level) != key:
-            continue
         pcodes = {c.admin1_pcode for c in m.candidates if c.admin1_pcode}
+        key = 0 if level == "text" else getattr(m, level)
         if len(pcodes) == 1:
-            out |= pcodes
+            out[key] |= pcodes
+        else:
+            out.setdefault(key, set())
     return out
+
+
+_MAX_ANCHORS = 40  # distinct places of a sentence that may help choose among a mention's namesakes
+
+
+def _anchors(points: dict[tuple[float, float], int], position: int) -> tuple[tuple[float, float, float], ...]:
+    """The distinct points of a sentence's resolved places as anchors; in a sentence naming more than
+    ``_MAX_ANCHORS`` distinct places, the ones named closest to ``position``."""
+    chosen = list(points)
+    if len(chosen) > _MAX_ANCHORS:
+        chosen = sorted(chosen, key=lambda p: abs(points[p] - position))[:_MAX_ANCHORS]
+    return tuple((lon, lat, NEARBY_KM) for lon, lat in chosen)
 
 
 _AREA_ORDER = ("admin1", "admin2", "admin3", "region")
@@ -442,11 +519,18 @@ def _area_candidates(m: PlaceMention) -> list[Candidate]:
     return m.candidates
 
 
+def _is_point(m: PlaceMention) -> bool:
+    return m.match is not None and m.match.status == "matched" and m.match.feature_type not in (*ADMIN_TYPES, "region")
+
+
 def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:
     hint = admin1_pcode(admin1, index) if admin1 else None
-    by_sentence = {m.sentence: _evidence(mentions, "sentence", m.sentence) for m in mentions}
-    by_paragraph = {m.paragraph: _evidence(mentions, "paragraph", m.paragraph) for m in mentions}
-    whole = _evidence(mentions, "text", 0)
+    by_sentence = _evidence(mentions, "sentence")
+    by_paragraph = _evidence(mentions, "paragraph")
+    whole = _evidence(mentions, "text")[0] if mentions else set()
+    # the points of each sentence's resolved places (anchors for the others), with where each was named;
+    # the minimum distance to any anchor is what counts, so one point stands for all its mentions
+    points: dict[int, dict[tuple[float, float], int]] = defaultdict(dict)
     # first the mentions that have one possible governorate, then the others with their help
     order = sorted(range(len(mentions)), key=lambda i: len({c.admin1_pcode for c in mentions[i].candidates}))
     for i in order:
@@ -457,28 +541,25 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
             if level & options:
                 pcodes = level & options
                 break
-        anchors = []
-        for other in mentions:
-            if other is m or other.match is None or other.match.status != "matched":
-                continue
-            if other.sentence == m.sentence and other.match.feature_type not in (*ADMIN_TYPES, "region"):
-                anchors.append((other.match.longitude, other.match.latitude, NEARBY_KM))
-        context = Context(admin1_pcodes=frozenset(pcodes), anchors=tuple(anchors),
+        anchors = _anchors(points[m.sentence], m.start)
+        context = Context(admin1_pcodes=frozenset(pcodes), anchors=anchors,
                           prefer_admin_level=m.admin_level, strict_admin=bool(pcodes))
         ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
                       type_hint=m.type_hint)
         m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+        if _is_point(m):
+            points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
     # a second pass lets a mention resolved later help one resolved earlier
     for m in mentions:
         if m.match is not None and m.match.status == "ambiguous":
-            anchors = tuple((o.match.longitude, o.match.latitude, NEARBY_KM) for o in mentions
-                            if o is not m and o.sentence == m.sentence and o.match is not None
-                            and o.match.status == "matched" and o.match.feature_type not in (*ADMIN_TYPES, "region"))
+            anchors = _anchors(points[m.sentence], m.start)
             if anchors:
                 context = Context(anchors=anchors, prefer_admin_level=m.admin_level)
                 ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
                               type_hint=m.type_hint)
                 m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+                if _is_point(m):
+                    points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
 
 
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
@@ -497,7 +578,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions = _scan(text, sentences, index)
     mentions += _fuzzy_list_items(text, sentences, mentions, index)
     # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
-    mentions = [m for m in mentions if not _POLITICAL_AFTER.match(text[m.end:sentences[m.sentence].end])]
+    mentions = [m for m in mentions if not _POLITICAL_AFTER.match(_after(text, m.end, sentences[m.sentence].end))]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
