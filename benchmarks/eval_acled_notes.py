@@ -135,7 +135,7 @@ def _agree(exp: dict[str, Any], d: pd.Series) -> dict[str, bool]:
 def score_case(case: dict[str, Any], drafts: pd.DataFrame) -> dict[str, Any]:
     """Recall, precision and the fields of the found events of one case."""
     pts = [(d.longitude, d.latitude) for d in drafts.itertuples()] if len(drafts) else []
-    found: list[tuple[dict[str, Any], dict[str, bool] | None]] = []
+    found: list[tuple[dict[str, Any], dict[str, bool] | None, pd.Series | None]] = []
     for exp in case["events"]:
         if exp["geo_precision"] != 1:
             continue
@@ -147,7 +147,8 @@ def score_case(case: dict[str, Any], drafts: pd.DataFrame) -> dict[str, Any]:
             if km <= RADIUS_KM:
                 agree = _agree(exp, drafts.iloc[j])
                 options.append((round(km, 1), -sum(agree.values()), j, agree))
-        found.append((exp, min(options, key=lambda o: o[:3])[3] if options else None))
+        best = min(options, key=lambda o: o[:3]) if options else None
+        found.append((exp, best[3] if best else None, drafts.iloc[best[2]] if best else None))
     good = 0
     for lon, lat in pts:
         if not pd.isna(lon) and any(haversine_km(lon, lat, e["longitude"], e["latitude"]) <= RADIUS_KM
@@ -177,7 +178,7 @@ def evaluate(cases: list[dict[str, Any]], *, errors: list[str] | None = None) ->
             g["cases"] += 1
             g["drafts"] += result["drafts"]
             g["good_drafts"] += result["good_drafts"]
-        for exp, agree in result["found"]:
+        for exp, agree, got in result["found"]:
             for name in ("all", f"month {case['event_date'][:7]}", f"type {exp['event_type']}"):
                 g = groups.setdefault(name, _empty())
                 g["coded"] += 1
@@ -190,7 +191,9 @@ def evaluate(cases: list[dict[str, Any]], *, errors: list[str] | None = None) ->
                     errors.append(f"MISSED {exp['location']!r} [{exp['event_type']}] in: {case['notes']}")
                 elif not all(agree.values()):
                     errors.append(f"WRONG {','.join(k for k, v in agree.items() if not v)} at {exp['location']!r} "
-                                  f"[{exp['event_type']} / {exp['actor1']} / {exp['fatalities']}] in: {case['notes']}")
+                                  f"[{exp['event_type']} | {exp['actor1']} | {exp['fatalities']}] drafted "
+                                  f"[{got.event_type}: {got.sub_event_type} | {got.actor1} | {got.fatalities}] "
+                                  f"in: {case['notes']}")
         if errors is not None and result["good_drafts"] < result["drafts"]:
             bad = [f"{d.location} ({d.place_name})" for d in drafts.itertuples()
                    if not any(haversine_km(d.longitude, d.latitude, e["longitude"], e["latitude"]) <= RADIUS_KM

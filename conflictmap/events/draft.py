@@ -95,6 +95,7 @@ class _Incident:
     fatality_place: int = 0  # index in places of the place the deaths are counted at
     notes: list[str] = field(default_factory=list)
     actor_words: list[str] = field(default_factory=list)
+    unnamed_actor1: bool = False  # actor1 is ACLED's stand-in for a perpetrator the text does not name
 
 
 def _is_area(m: PlaceMention) -> bool:
@@ -307,9 +308,17 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             if event.event_type == "Violence against civilians" and roles.actor2 is None:
                 roles.actor2 = "Civilians (Syria)"  # ACLED: the targets of violence against civilians
                 notes.append("actor2: civilians, the targets of violence against civilians")
+            unnamed = False
+            if roles.actor1 is None and event.event_type == "Explosions/Remote violence":
+                holder = _fired_from_holder(clause.text)
+                if holder is not None and holder.actor != roles.actor2:
+                    roles.actor1, roles.inter1 = holder.actor, holder.inter
+                    roles.mentions = roles.mentions + [holder]
+                    notes.append("actor1: the side holding the place fired from")
             if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
-                notes.append("no perpetrator named: ACLED's unidentified armed group")
+                unnamed = True
+                notes.append(f"no perpetrator named: ACLED's {roles.actor1}")
             if dates:
                 basis = "date from the sentence"
                 dates = _day_dates(dates)
@@ -322,13 +331,29 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 dates = [DateMention(published, 2, -1, -1, "")]
                 basis = "no date given: report date, week precision"
             inc = _Incident(sentence, clause, event, roles, dates, basis, places, area_only,
-                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles))
+                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles),
+                            unnamed_actor1=unnamed)
             group.append(inc)
             previous = inc
         if group:
             incidents += group
             last_group[sentence.paragraph] = group
     return _absorb_area_incidents(incidents)
+
+
+_HELD_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:positions\s+of\s+)?(?P<side>[\w'-]+?)-(?:held|controlled)\b",
+                          re.IGNORECASE)
+
+
+def _fired_from_holder(text: str) -> ActorMention | None:
+    """The actor holding the place a strike came from: "artillery fired from government-held X"."""
+    m = _HELD_ORIGIN.search(text)
+    if m is None:
+        return None
+    found = [a for a in find_actors(f"{m.group('side')} forces") if a.inter != _CIVILIAN]
+    if not found:
+        return None
+    return replace(found[0], text=m.group(0), start=m.start(), end=m.end())
 
 
 def _followup(event: EventType | None, places: list[PlaceMention], group: list[_Incident],
@@ -372,8 +397,9 @@ def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | No
     named = roles.actor1 if not deaths_only else None
     for inc in targets:
         victim = roles.actor2 or (roles.actor1 if deaths_only else None)
-        if named and inc.roles.actor1 is None and named != inc.roles.actor2 and named != "Civilians (Syria)":
-            inc.roles.actor1 = named
+        if named and (inc.roles.actor1 is None or inc.unnamed_actor1) and named != inc.roles.actor2 \
+                and named != "Civilians (Syria)":
+            inc.roles.actor1, inc.unnamed_actor1 = named, False
             inc.notes.append("actor1 from the next sentence")
             inc.actor_words.append(f"{named} -> actor1 (next sentence)")
         elif named and victim is None:
