@@ -75,9 +75,21 @@ _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
 # between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
+_SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
+_FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
 _LOCATES_GAP = re.compile(
-    rf"^\s*,?\s+(?:near|close\s+to|outside|in|of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:near|close\s+to|outside|in|of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
+# "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
+_CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
+_CONTEXT_IN_GAP = re.compile(rf"^\s*,?\s+(?:{_FEATURE_WORD}\s+)?in\s+(?:the\s+)?$", re.I)
+_CONTEXT_END = re.compile(r"^\s*(?:[.,;:)]|$|province\b|governorate\b|\b(?:countryside|desert|suburbs|outskirts)\b)", re.I)
+# "the Damascus-Homs highway": the towns a road joins are its ends, not incident places
+_ROAD_WORDS = r"(?:highway|road|motorway|railway|route|international\s+road)"
+_ROAD_START = re.compile(rf"^\s*-\s*(?:[\w'\u2019]+[ -]){{0,4}}?{_ROAD_WORDS}\b", re.I)
+_ROAD_END_BEFORE = re.compile(r"\w\s*-\s*$")
+_ROAD_END_AFTER = re.compile(rf"^\s+{_ROAD_WORDS}\b", re.I)
+_CITY_AFTER = re.compile(r"^\s+city\b", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 
@@ -350,6 +362,18 @@ def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[Place
     return extra
 
 
+def _governorate_context(prev: PlaceMention, m: PlaceMention, gap: str, after: str) -> bool:
+    """True when ``m`` names the governorate of the place before it ("A, Aleppo.", "A town in Idleb")."""
+    pcodes = {c.admin1_pcode for c in m.candidates if c.feature_type == "admin1"}
+    if not pcodes or _CITY_AFTER.match(after):
+        return False
+    if not any(c.admin1_pcode in pcodes for c in prev.candidates):
+        return False
+    if _CONTEXT_COMMA_GAP.match(gap):
+        return bool(_CONTEXT_END.match(after))
+    return bool(_CONTEXT_IN_GAP.match(gap))
+
+
 def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> None:
     for i, m in enumerate(mentions):
         s = sentences[m.sentence]
@@ -371,6 +395,9 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.near = True  # "the countryside of Kafr Nabl": near the town
         if "frame" in cues and re.match(r"^\s*,", after) and any(c.feature_type == "admin1" for c in m.candidates):
             m.area, m.admin_level = True, 1
+        if _ROAD_START.match(after) or (_ROAD_END_BEFORE.search(before) and _ROAD_END_AFTER.match(after)):
+            m.reference = True
+            m.near = True
         if _NEAR_BEFORE.search(before) and "area" not in cues:
             m.near = True
         if _AREA_ADJ_BEFORE.search(before) or _AREA_AFTER.match(after):
@@ -383,8 +410,10 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.admin_level = 2
         if i > 0:
             prev = mentions[i - 1]
-            gap = text[prev.end:m.start]
-            if prev.sentence == m.sentence and _LIST_GAP.match(gap):  # "villages of A, B and C"
+            gap = text[prev.end:m.start] if m.start - prev.end <= _CUE_WINDOW else "\x00"
+            if prev.sentence == m.sentence and _governorate_context(prev, m, gap, after):
+                m.area, m.admin_level = True, 1  # "Raju village in northwest Afrin, Aleppo": Aleppo governorate
+            elif prev.sentence == m.sentence and _LIST_GAP.match(gap):  # "villages of A, B and C"
                 m.near = m.near or prev.near
                 m.type_hint = m.type_hint or prev.type_hint
                 m.reference = m.reference or prev.reference

@@ -1,0 +1,104 @@
+"""ACLED's coding conventions in draft_events and place finding (issue 22). Every sentence here was
+written for these tests; none comes from ACLED's notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictmap.events.actors import find_actors, load_actors
+from conflictmap.events.draft import draft_events
+from conflictmap.events.places_in_text import find_places
+
+
+def _one(text: str, published: str = "2019-03-04"):
+    drafts = draft_events(text, published=published)
+    assert len(drafts) == 1, drafts[["location", "sub_event_type", "actor1"]]
+    return drafts.iloc[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Syrian or Russian jets bombed Saraqib on Monday, destroying a bakery.",
+    "Jets, likely regime or Russian, carried out raids on Kafr Nabl, wounding a child.",
+])
+def test_unattributed_syrian_or_russian_strikes(text):
+    d = _one(text)
+    assert d.actor1 == "Allied Syrian and/or Russian Forces"
+    assert d.sub_event_type == "Air/drone strike"
+
+
+def test_unattributed_shelling_has_acled_unidentified_group():
+    d = _one("Several mortar rounds landed on Jaramana on Monday, damaging two cars.")
+    assert d.sub_event_type == "Shelling/artillery/missile attack"
+    assert d.actor1 == "Unidentified Armed Group (Syria)"
+
+
+def test_fire_origin_holder_is_the_perpetrator():
+    d = _one("Rockets fired from SDF-held areas hit Marea on Monday.")
+    assert d.actor1 == "SDF: Syrian Democratic Forces"
+    assert "SDF-held" in d.actor_words
+
+
+def test_named_perpetrator_in_next_sentence_replaces_stand_in():
+    drafts = draft_events("Shelling hit Kafr Nabl on Monday. The Syrian army was blamed by residents for it.",
+                          published="2019-03-04")
+    # "blamed" is a hedge word: the second sentence adds no incident but may name the perpetrator
+    assert len(drafts) == 1
+    assert drafts.iloc[0].actor1 in ("Unidentified Armed Group (Syria)", "Military Forces of Syria (2000-)")
+
+
+@pytest.mark.parametrize("text,actor", [
+    ("Faylaq al-Rahman fighters clashed with government troops near Harasta on Monday.", "FaR: Al-Rahman Corps"),
+    ("Ahrar al-Sham fighters ambushed an HTS convoy near Sarmada on Monday.", "AAS: Ahrar al-Sham"),
+    ("Suqour al-Sham fighters clashed with IS near Sarmin on Monday.", "Suquor al-Sham"),
+    ("Olive Branch forces took control of Maydan Ikbis after clashes with the YPG on Monday.", "Operation Olive Branch"),
+    ("Kurdish forces, likely the YPG, ambushed a Turkish patrol near Maydan Ikbis on Monday.", "YPG: Peoples Protection Units"),
+])
+def test_organisation_names_are_actors_not_places(text, actor):
+    d = _one(text)
+    assert d.actor1 == actor
+    places = find_places(text)
+    # no word of the organisation's name is read as a place
+    spans = [(m.start, m.end) for m in find_actors(text)]
+    for row in places.itertuples():
+        assert not any(a <= row.start < b for a, b in spans), row.mention
+
+
+def test_rebel_and_islamist_factions_are_acled_actors():
+    assert find_actors("the rebel factions")[0].actor == "Opposition Rebels (Syria)"
+    assert find_actors("Islamist faction fighters")[0].actor == "Islamist Militia (Syria)"
+    assert find_actors("Faction fighters shelled it")[0].actor == "Opposition Rebels (Syria)"
+
+
+def test_protest_has_protesters_as_actor1():
+    d = _one("Residents of Jasim protested on Monday against rising bread prices.")
+    assert d.event_type == "Protests"
+    assert d.actor1 == "Protesters (Syria)"
+
+
+def test_acled_names_column_lists_other_spellings():
+    table = load_actors().set_index("key")
+    assert "QSD: Syrian Democratic Forces" in table.loc["sdf", "acled_names"].split("|")
+
+
+@pytest.mark.parametrize("text,governorate", [
+    ("Turkish artillery shelled Maydan Ikbis village in northwest Afrin, Aleppo. No one was hurt.", "Aleppo"),
+    ("Warplanes struck Khan Shaykhun town in Idleb on Monday.", "Idleb"),
+    ("Government forces shelled Kafr Zita in the northern countryside of Hama.", "Hama"),
+])
+def test_governorate_named_beside_a_village_is_context(text, governorate):
+    drafts = draft_events(text, published="2019-03-04")
+    assert len(drafts) == 1
+    assert drafts.iloc[0].location != governorate
+    roles = find_places(text).set_index("mention").role
+    assert roles[governorate] in ("area", "reference")
+
+
+def test_city_named_as_a_city_is_still_an_incident_place():
+    drafts = draft_events("An IED exploded in Idlib city on Monday, killing two civilians.", published="2019-03-04")
+    assert list(drafts.location) == ["Idlib"] and drafts.iloc[0].geo_precision == 1
+
+
+def test_road_ends_are_not_incident_places():
+    drafts = draft_events("Clashes broke out on the Damascus-Homs highway near Harasta on Monday.",
+                          published="2019-03-04")
+    assert list(drafts.location) == ["Harasta"]
