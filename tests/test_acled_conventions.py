@@ -102,3 +102,15 @@ def test_road_ends_are_not_incident_places():
     drafts = draft_events("Clashes broke out on the Damascus-Homs highway near Harasta on Monday.",
                           published="2019-03-04")
     assert list(drafts.location) == ["Harasta"]
+
+
+@pytest.mark.parametrize("text,sub_event_type", [
+    # the event word ends a built actor name ("Turkish airstrikes"): it still says what happened
+    ("Turkish airstrikes hit Maydan Ikbis on Monday.", "Air/drone strike"),
+    ("Government forces gained full control of Kansafrah on Monday.", "Government regains territory"),
+    ("The SNA announced the capture of Maydan Ikbis from the YPG on Monday.", "Non-state actor overtakes territory"),
+    # ACLED: an exchange of shelling between two forces is a battle
+    ("Government forces and HTS exchanged artillery fire around Kafr Nabl on Monday.", "Armed clash"),
+])
+def test_event_words(text, sub_event_type):
+    assert _one(text).sub_event_type == sub_event_type

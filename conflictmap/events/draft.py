@@ -40,6 +40,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -51,7 +52,7 @@ from .actors import ActorMention, Roles, assign_roles, find_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
-from .schema import validate_events
+from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
 from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
                     is_hedged,
@@ -178,6 +179,29 @@ def _subjectless(text: str, actors: list[ActorMention]) -> bool:
     return bool(_LEAD_WORDS.fullmatch(lead))
 
 
+@lru_cache(maxsize=1)
+def _event_force_words() -> tuple[str, ...]:
+    """Force words of ``actor_words.csv`` that are event words too ("Turkish airstrikes", "regime shelling")."""
+    table = read_data_csv("actor_words.csv")
+    words = [w for w in table.loc[table.kind == "force", "word"] if classify(w) is not None]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _name_spans(actors: list[ActorMention]) -> list[tuple[int, int]]:
+    """The spans of actor names that event words inside them do not count from ("5th Assault Corps"),
+    less a final force word that says what happened ("Turkish airstrikes": the strikes count)."""
+    spans = []
+    for a in actors:
+        end = a.end
+        low = a.text.lower()
+        for word in _event_force_words():
+            if low.endswith(" " + word.lower()):
+                end = a.end - len(word)
+                break
+        spans.append((a.start, end))
+    return spans
+
+
 def _shift(actors: list[ActorMention], offset: int, start: int, end: int) -> list[ActorMention]:
     return [replace(a, start=a.start - offset, end=a.end - offset) for a in actors if start <= a.start < end]
 
@@ -253,7 +277,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             c_actors = _shift(actors, offset, offset, offset + len(clause.text))
             roles = assign_roles(clause.text, c_actors)
             event = classify(clause.text, state_actor=roles.inter1 == 1,
-                             ignore=[(a.start, a.end) for a in c_actors])
+                             ignore=_name_spans(c_actors))
             if event is None and previous is not None and has_action(clause.text):
                 event = previous.event  # "shelled A and struck B": the same kind of attack
             dates = find_dates(clause.text, published, anchor)
@@ -301,7 +325,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                         notes.append("actor2 from the clause before")
             notes += _fill_actors(roles, context)
             if roles.inter1 == 1 and event.sub_event_type == "Non-state actor overtakes territory":
-                event = classify(clause.text, state_actor=True, ignore=[(a.start, a.end) for a in c_actors]) or event
+                event = classify(clause.text, state_actor=True, ignore=_name_spans(c_actors)) or event
             event, why = _retype(event, roles)
             if why:
                 notes.append(why)
