@@ -114,3 +114,16 @@ def test_road_ends_are_not_incident_places():
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
+
+
+def test_village_the_gazetteer_cannot_place_is_drafted_at_its_governorate():
+    text = "Government forces shelled Qurtubil Wusta village in Hama countryside on Monday."
+    d = _one(text)
+    assert d.location == "Qurtubil Wusta"  # the name as written
+    assert d.match_status == "unresolved" and d.geo_precision == 3
+    assert d.place_name == "Hama" and "not in the gazetteer" in d.match_reason
+
+
+def test_unplaced_village_needs_an_area_beside_it():
+    # no governorate or district named beside the unknown village: nothing to place it at
+    assert draft_events("Government forces shelled Qurtubil Wusta village on Monday.", published="2019-03-04").empty

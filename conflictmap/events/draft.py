@@ -100,7 +100,7 @@ class _Incident:
 
 
 def _is_area(m: PlaceMention) -> bool:
-    return m.match is not None and m.match.feature_type in (*ADMIN_TYPES, "region")
+    return not m.extra.get("unplaced") and m.match is not None and m.match.feature_type in (*ADMIN_TYPES, "region")
 
 
 def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[PlaceMention], bool]:
@@ -130,10 +130,11 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for m in mentions:
-        if m.match.place_id not in seen:
-            seen.add(m.match.place_id)
+        key = (m.match.place_id, m.mention.lower() if m.extra.get("unplaced") else "")
+        if key not in seen:
+            seen.add(key)
             out.append(m)
     return out
 

@@ -119,6 +119,8 @@ class PlaceMention:
 
     @property
     def role(self) -> str:
+        if self.extra.get("unplaced"):
+            return "location"  # a village the gazetteer does not know, placed at the area named beside it
         if self.reference:
             return "reference"
         if self.match is not None and self.match.feature_type in (*ADMIN_TYPES, "region") and (
@@ -591,6 +593,46 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
                     points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
 
 
+_NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
+_UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b")
+_AREA_NEAR = 90  # characters after a village within which the area named beside it must begin
+
+
+def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Villages named as such ("the village of X", "X town") that the gazetteer cannot place, drafted
+    at the governorate or district named just after them ("X town in Hama countryside"), precision 3,
+    status ``unresolved``, so that the analyst sees the incident; never moved to a place of another name."""
+    taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
+    clashes = _english_clashes()
+    stop = _text_words().get("stopword", frozenset())
+    by_sentence = _by_sentence(mentions)
+    out: list[PlaceMention] = []
+    for s_no, sentence in enumerate(sentences):
+        if "village" not in sentence.text.lower() and "town" not in sentence.text.lower() \
+                and "hamlet" not in sentence.text.lower():
+            continue
+        for found in _UNPLACED.finditer(sentence.text):
+            group = "a" if found.group("a") else "b"
+            name = found.group(group)
+            start, end = sentence.start + found.start(group), sentence.start + found.end(group)
+            first = name.split()[0].split("-")[0].lower()
+            if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
+                continue
+            areas = [m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
+                     and m.match is not None and m.match.place_id and m.role == "area"]
+            if not areas:
+                continue
+            area = areas[0].match
+            match = Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
+                          longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
+                          admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
+                          admin2_pcode=area.admin2_pcode, geo_precision=3, method="area beside it",
+                          reason=f"not in the gazetteer; placed at the area named beside it ({area.name})")
+            out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
+                                    extra={"unplaced": True}))
+    return out
+
+
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
                         sentences: list[Sentence] | None = None) -> list[PlaceMention]:
     """The :class:`PlaceMention` objects behind :func:`find_places`, in text order."""
@@ -612,7 +654,10 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
-    return _check_city_parts(index, mentions)
+    mentions = _check_city_parts(index, mentions)
+    mentions += _unplaced_villages(text, sentences, mentions)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
 
 
 def find_places(text: str, *, gazetteer: Any = None, admin1: str | None = None) -> pd.DataFrame:
