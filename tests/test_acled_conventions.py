@@ -127,3 +127,17 @@ def test_village_the_gazetteer_cannot_place_is_drafted_at_its_governorate():
 def test_unplaced_village_needs_an_area_beside_it():
     # no governorate or district named beside the unknown village: nothing to place it at
     assert draft_events("Government forces shelled Qurtubil Wusta village on Monday.", published="2019-03-04").empty
+
+
+def test_governorate_named_as_context_decides_among_namesakes():
+    # "Qantara" names villages in several governorates; the one in the governorate named beside it wins
+    found = find_places("Government shelling hit Qantara village in Hama countryside on Monday.")
+    row = found.set_index("mention").loc["Qantara"]
+    assert row.admin1_pcode == "SY05"
+
+
+def test_places_on_the_outskirts_of_a_city_and_sub_districts():
+    drafts = draft_events("Shells fell on Jaramana on the outskirts of Damascus city on Monday.", published="2019-03-04")
+    assert list(drafts.location) == ["Jaramana"]
+    roles = find_places("Turkish forces shelled villages in Bulbul sub-district on Monday.").set_index("mention").role
+    assert roles["Bulbul"] == "area"

@@ -72,13 +72,14 @@ _SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
 _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s+)?$", re.I)
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
+_SUBDISTRICT_AFTER = re.compile(r"^\s+(?:sub-?district|township|nahiya)\b", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
 # between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
 _SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
 _FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
 _LOCATES_GAP = re.compile(
-    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:near|close\s+to|outside|in|of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
@@ -410,6 +411,8 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.admin_level = 1
         elif _DISTRICT_AFTER.match(after) and not re.match(r"^\s+district\s+of\b", after, re.I):
             m.admin_level = 2
+        elif _SUBDISTRICT_AFTER.match(after):
+            m.admin_level, m.area = 3, True  # "the Bulbul sub-district", "Raju township": the area
         if i > 0:
             prev = mentions[i - 1]
             gap = text[prev.end:m.start] if m.start - prev.end <= _CUE_WINDOW else "\x00"
@@ -513,6 +516,8 @@ def _evidence(mentions: list[PlaceMention], level: str) -> dict[int, set[str]]:
     out: dict[int, set[str]] = defaultdict(set)
     for m in mentions:
         pcodes = {c.admin1_pcode for c in m.candidates if c.admin1_pcode}
+        if m.admin_level == 1 or m.area:  # "Hama countryside", "A, Aleppo.": the governorate, not a namesake
+            pcodes = {c.admin1_pcode for c in m.candidates if c.feature_type == "admin1" and c.admin1_pcode} or pcodes
         key = 0 if level == "text" else getattr(m, level)
         if len(pcodes) == 1:
             out[key] |= pcodes
