@@ -141,3 +141,12 @@ def test_places_on_the_outskirts_of_a_city_and_sub_districts():
     assert list(drafts.location) == ["Jaramana"]
     roles = find_places("Turkish forces shelled villages in Bulbul sub-district on Monday.").set_index("mention").role
     assert roles["Bulbul"] == "area"
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("A shepherd was killed by a landmine near Kishkiyeh on Monday.", 1),
+    ("Government shelling on Saqba on Monday led to the killing of 3 people and the injury of several others.", 3),
+    ("Shelling hit Saqba on Monday, leading to the death of an old woman.", 1),
+])
+def test_fatalities_as_acled_counts_them(text, deaths):
+    assert int(_one(text).fatalities) == deaths
