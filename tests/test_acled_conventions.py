@@ -150,3 +150,12 @@ def test_places_on_the_outskirts_of_a_city_and_sub_districts():
 ])
 def test_fatalities_as_acled_counts_them(text, deaths):
     assert int(_one(text).fatalities) == deaths
+
+
+def test_second_attack_on_the_same_town_is_its_own_event():
+    drafts = draft_events("Syrian or Russian jets carried out raids on Saqba, as government forces shelled the town "
+                          "on Monday.", published="2019-03-04")
+    got = sorted(zip(drafts.sub_event_type, drafts.actor1))
+    assert got == [("Air/drone strike", "Allied Syrian and/or Russian Forces"),
+                   ("Shelling/artillery/missile attack", "Military Forces of Syria (2000-)")]
+    assert set(drafts.location) == {"Saqba"}

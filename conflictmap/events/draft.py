@@ -152,7 +152,9 @@ def _clauses(sentence: Sentence, mentions: list[PlaceMention]) -> list[_Clause]:
     own = [m for m in mentions if sentence.start <= m.start < sentence.end]
 
     def named(a: int, b: int) -> bool:
-        return any(sentence.start + a <= m.start < sentence.start + b for m in own)
+        # a place named, or one pointed back to ("..., as regime forces shelled the town")
+        return any(sentence.start + a <= m.start < sentence.start + b for m in own) or (
+            a > 0 and refers_back(text[a:b]))
 
     merged: list[list[int]] = []
     for a, b in pieces:
@@ -295,7 +297,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 if dates:
                     paragraph_dates[sentence.paragraph] = _day_dates(dates)
                 continue
-            if not places and refers_back(clause.text) and last_group.get(sentence.paragraph):
+            if not places and group and refers_back(clause.text):
+                places, area_only = list(group[-1].places), group[-1].area_only  # "..., as X shelled the town"
+            elif not places and refers_back(clause.text) and last_group.get(sentence.paragraph):
                 places = [p for inc in last_group[sentence.paragraph][:1] for p in inc.places]
                 area_only = last_group[sentence.paragraph][0].area_only
             if not places:
