@@ -159,3 +159,17 @@ def test_second_attack_on_the_same_town_is_its_own_event():
     assert got == [("Air/drone strike", "Allied Syrian and/or Russian Forces"),
                    ("Shelling/artillery/missile attack", "Military Forces of Syria (2000-)")]
     assert set(drafts.location) == {"Saqba"}
+
+
+@pytest.mark.parametrize("text,location,precision", [
+    # ACLED's current notes put the district and governorate in brackets after the place
+    ("On 9 May 2020, government forces shelled Kansafrah (Ariha, Idleb). No fatalities were reported.",
+     "Kansafrah", 1),
+    ("On 9 May 2020, an IED exploded in Jandairis (Afrin, Aleppo), wounding two fighters.", "Jandairis", 1),
+    # an unknown village named in that form is placed at the district in brackets
+    ("On 9 May 2020, government forces shelled Qurtubil Wusta (Ariha, Idleb).", "Qurtubil Wusta", 3),
+])
+def test_current_acled_notes_with_areas_in_brackets(text, location, precision):
+    d = _one(text, published="2020-05-10")
+    assert d.location == location and int(d.geo_precision) == precision
+    assert str(d.event_date.date()) == "2020-05-09"

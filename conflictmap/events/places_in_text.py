@@ -90,6 +90,9 @@ _ROAD_WORDS = r"(?:highway|road|motorway|railway|route|international\s+road)"
 _ROAD_START = re.compile(rf"^\s*-\s*(?:[\w'\u2019]+[ -]){{0,4}}?{_ROAD_WORDS}\b", re.I)
 _ROAD_END_BEFORE = re.compile(r"\w\s*-\s*$")
 _ROAD_END_AFTER = re.compile(rf"^\s+{_ROAD_WORDS}\b", re.I)
+# "Jandairis (Afrin, Aleppo)": the district and governorate ACLED's notes put in brackets after a place
+_BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
+_BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
 _CITY_AFTER = re.compile(r"^\s+city\b", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
@@ -398,6 +401,9 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.near = True  # "the countryside of Kafr Nabl": near the town
         if "frame" in cues and re.match(r"^\s*,", after) and any(c.feature_type == "admin1" for c in m.candidates):
             m.area, m.admin_level = True, 1
+        if _BRACKET_BEFORE.search(before) and _BRACKET_AFTER.match(after) \
+                and any(c.feature_type in (*ADMIN_TYPES, "region") for c in m.candidates):
+            m.area, m.extra["bracket"] = True, True  # the area the place before it lies in
         if _ROAD_START.match(after) or (_ROAD_END_BEFORE.search(before) and _ROAD_END_AFTER.match(after)):
             m.reference = True
             m.near = True
@@ -416,7 +422,9 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
         if i > 0:
             prev = mentions[i - 1]
             gap = text[prev.end:m.start] if m.start - prev.end <= _CUE_WINDOW else "\x00"
-            if prev.sentence == m.sentence and _governorate_context(prev, m, gap, after):
+            if m.extra.get("bracket"):
+                pass
+            elif prev.sentence == m.sentence and _governorate_context(prev, m, gap, after):
                 m.area, m.admin_level = True, 1  # "Raju village in northwest Afrin, Aleppo": Aleppo governorate
             elif prev.sentence == m.sentence and _LIST_GAP.match(gap):  # "villages of A, B and C"
                 m.near = m.near or prev.near
@@ -599,7 +607,8 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
 
 
 _NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
-_UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b")
+_UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
+                       rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))")
 _AREA_NEAR = 90  # characters after a village within which the area named beside it must begin
 
 
@@ -613,11 +622,11 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     by_sentence = _by_sentence(mentions)
     out: list[PlaceMention] = []
     for s_no, sentence in enumerate(sentences):
-        if "village" not in sentence.text.lower() and "town" not in sentence.text.lower() \
-                and "hamlet" not in sentence.text.lower():
+        low = sentence.text.lower()
+        if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low:
             continue
         for found in _UNPLACED.finditer(sentence.text):
-            group = "a" if found.group("a") else "b"
+            group = "a" if found.group("a") else ("b" if found.group("b") else "c")
             name = found.group(group)
             start, end = sentence.start + found.start(group), sentence.start + found.end(group)
             first = name.split()[0].split("-")[0].lower()
