@@ -173,3 +173,9 @@ def test_current_acled_notes_with_areas_in_brackets(text, location, precision):
     d = _one(text, published="2020-05-10")
     assert d.location == location and int(d.geo_precision) == precision
     assert str(d.event_date.date()) == "2020-05-09"
+
+
+def test_unattributed_air_strike_has_acled_unidentified_military_forces():
+    d = _one("Airstrikes hit the outskirts of Kafr Nabl on Monday, damaging a school.")
+    assert d.sub_event_type == "Air/drone strike"
+    assert d.actor1 == "Unidentified Military Forces (Syria)"

@@ -230,7 +230,9 @@ def unnamed_actor1(sub_event_type: str) -> str | None:
     --------
     >>> unnamed_actor1("Remote explosive/landmine/IED")
     'Unidentified Armed Group (Syria)'
-    >>> unnamed_actor1("Air/drone strike") is None
+    >>> unnamed_actor1("Air/drone strike")
+    'Unidentified Military Forces (Syria)'
+    >>> unnamed_actor1("Armed clash") is None
     True
     """
     for _, row in _compiled().get("unnamed_actor1", []):
