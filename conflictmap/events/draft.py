@@ -34,11 +34,13 @@ True
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import hashlib
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -50,7 +52,7 @@ from .actors import ActorMention, Roles, assign_roles, find_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
-from .schema import validate_events
+from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
 from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
                     is_hedged,
@@ -94,10 +96,11 @@ class _Incident:
     fatality_place: int = 0  # index in places of the place the deaths are counted at
     notes: list[str] = field(default_factory=list)
     actor_words: list[str] = field(default_factory=list)
+    unnamed_actor1: bool = False  # actor1 is ACLED's stand-in for a perpetrator the text does not name
 
 
 def _is_area(m: PlaceMention) -> bool:
-    return m.match is not None and m.match.feature_type in (*ADMIN_TYPES, "region")
+    return not m.extra.get("unplaced") and m.match is not None and m.match.feature_type in (*ADMIN_TYPES, "region")
 
 
 def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[PlaceMention], bool]:
@@ -127,8 +130,11 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
+    seen: set[tuple[str, str]] = set()
     for m in mentions:
-        if all(o.match.place_id != m.match.place_id for o in out):
+        key = (m.match.place_id, m.mention.lower() if m.extra.get("unplaced") else "")
+        if key not in seen:
+            seen.add(key)
             out.append(m)
     return out
 
@@ -146,7 +152,9 @@ def _clauses(sentence: Sentence, mentions: list[PlaceMention]) -> list[_Clause]:
     own = [m for m in mentions if sentence.start <= m.start < sentence.end]
 
     def named(a: int, b: int) -> bool:
-        return any(sentence.start + a <= m.start < sentence.start + b for m in own)
+        # a place named, or one pointed back to ("..., as regime forces shelled the town")
+        return any(sentence.start + a <= m.start < sentence.start + b for m in own) or (
+            a > 0 and refers_back(text[a:b]))
 
     merged: list[list[int]] = []
     for a, b in pieces:
@@ -172,6 +180,29 @@ def _subjectless(text: str, actors: list[ActorMention]) -> bool:
     for d in find_dates(lead, _dt.date(2000, 1, 1)):
         lead = lead.replace(d.phrase, " ")
     return bool(_LEAD_WORDS.fullmatch(lead))
+
+
+@lru_cache(maxsize=1)
+def _event_force_words() -> tuple[str, ...]:
+    """Force words of ``actor_words.csv`` that are event words too ("Turkish airstrikes", "regime shelling")."""
+    table = read_data_csv("actor_words.csv")
+    words = [w for w in table.loc[table.kind == "force", "word"] if classify(w) is not None]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _name_spans(actors: list[ActorMention]) -> list[tuple[int, int]]:
+    """The spans of actor names that event words inside them do not count from ("5th Assault Corps"),
+    less a final force word that says what happened ("Turkish airstrikes": the strikes count)."""
+    spans = []
+    for a in actors:
+        end = a.end
+        low = a.text.lower()
+        for word in _event_force_words():
+            if low.endswith(" " + word.lower()):
+                end = a.end - len(word)
+                break
+        spans.append((a.start, end))
+    return spans
 
 
 def _shift(actors: list[ActorMention], offset: int, start: int, end: int) -> list[ActorMention]:
@@ -231,7 +262,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     paragraph_dates: dict[int, list[DateMention]] = {}
     last_group: dict[int, list[_Incident]] = {}  # the incidents of the paragraph's latest reporting sentence
     anchor: _dt.date | None = None  # the last day the text named
+    starts = [m.start for m in mentions]  # mentions are in text order
     for sentence in sentences:
+        own = mentions[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
         actors = find_actors(sentence.text)
         sentence_roles = assign_roles(sentence.text, actors)
         context = None if starts_new_incident(sentence.text) else paragraph_roles.get(sentence.paragraph)
@@ -242,19 +275,19 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         hedged = is_hedged(sentence.text)
         group: list[_Incident] = []
         previous: _Incident | None = None
-        for clause in _clauses(sentence, mentions):
+        for clause in _clauses(sentence, own):
             offset = clause.start - sentence.start
             c_actors = _shift(actors, offset, offset, offset + len(clause.text))
             roles = assign_roles(clause.text, c_actors)
             event = classify(clause.text, state_actor=roles.inter1 == 1,
-                             ignore=[(a.start, a.end) for a in c_actors])
+                             ignore=_name_spans(c_actors))
             if event is None and previous is not None and has_action(clause.text):
                 event = previous.event  # "shelled A and struck B": the same kind of attack
             dates = find_dates(clause.text, published, anchor)
             if dates:
                 anchor = max(d.day for d in _day_dates(dates) if d.precision == 1) if any(
                     d.precision == 1 for d in dates) else anchor
-            places, area_only = _places_for(clause, mentions)
+            places, area_only = _places_for(clause, own)
             if not hedged and not group:
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
@@ -264,7 +297,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 if dates:
                     paragraph_dates[sentence.paragraph] = _day_dates(dates)
                 continue
-            if not places and refers_back(clause.text) and last_group.get(sentence.paragraph):
+            if not places and group and refers_back(clause.text):
+                places, area_only = list(group[-1].places), group[-1].area_only  # "..., as X shelled the town"
+            elif not places and refers_back(clause.text) and last_group.get(sentence.paragraph):
                 places = [p for inc in last_group[sentence.paragraph][:1] for p in inc.places]
                 area_only = last_group[sentence.paragraph][0].area_only
             if not places:
@@ -295,16 +330,24 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                         notes.append("actor2 from the clause before")
             notes += _fill_actors(roles, context)
             if roles.inter1 == 1 and event.sub_event_type == "Non-state actor overtakes territory":
-                event = classify(clause.text, state_actor=True, ignore=[(a.start, a.end) for a in c_actors]) or event
+                event = classify(clause.text, state_actor=True, ignore=_name_spans(c_actors)) or event
             event, why = _retype(event, roles)
             if why:
                 notes.append(why)
             if event.event_type == "Violence against civilians" and roles.actor2 is None:
                 roles.actor2 = "Civilians (Syria)"  # ACLED: the targets of violence against civilians
                 notes.append("actor2: civilians, the targets of violence against civilians")
+            unnamed = False
+            if roles.actor1 is None and event.event_type == "Explosions/Remote violence":
+                holder = _fired_from_holder(clause.text)
+                if holder is not None and holder.actor != roles.actor2:
+                    roles.actor1, roles.inter1 = holder.actor, holder.inter
+                    roles.mentions = roles.mentions + [holder]
+                    notes.append("actor1: the side holding the place fired from")
             if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
-                notes.append("no perpetrator named: ACLED's unidentified armed group")
+                unnamed = True
+                notes.append(f"no perpetrator named: ACLED's {roles.actor1}")
             if dates:
                 basis = "date from the sentence"
                 dates = _day_dates(dates)
@@ -317,13 +360,29 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 dates = [DateMention(published, 2, -1, -1, "")]
                 basis = "no date given: report date, week precision"
             inc = _Incident(sentence, clause, event, roles, dates, basis, places, area_only,
-                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles))
+                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles),
+                            unnamed_actor1=unnamed)
             group.append(inc)
             previous = inc
         if group:
             incidents += group
             last_group[sentence.paragraph] = group
     return _absorb_area_incidents(incidents)
+
+
+_HELD_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:positions\s+of\s+)?(?P<side>[\w'-]+?)-(?:held|controlled)\b",
+                          re.IGNORECASE)
+
+
+def _fired_from_holder(text: str) -> ActorMention | None:
+    """The actor holding the place a strike came from: "artillery fired from government-held X"."""
+    m = _HELD_ORIGIN.search(text)
+    if m is None:
+        return None
+    found = [a for a in find_actors(f"{m.group('side')} forces") if a.inter != _CIVILIAN]
+    if not found:
+        return None
+    return replace(found[0], text=m.group(0), start=m.start(), end=m.end())
 
 
 def _followup(event: EventType | None, places: list[PlaceMention], group: list[_Incident],
@@ -367,8 +426,9 @@ def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | No
     named = roles.actor1 if not deaths_only else None
     for inc in targets:
         victim = roles.actor2 or (roles.actor1 if deaths_only else None)
-        if named and inc.roles.actor1 is None and named != inc.roles.actor2 and named != "Civilians (Syria)":
-            inc.roles.actor1 = named
+        if named and (inc.roles.actor1 is None or inc.unnamed_actor1) and named != inc.roles.actor2 \
+                and named != "Civilians (Syria)":
+            inc.roles.actor1, inc.unnamed_actor1 = named, False
             inc.notes.append("actor1 from the next sentence")
             inc.actor_words.append(f"{named} -> actor1 (next sentence)")
         elif named and victim is None:
@@ -385,9 +445,12 @@ def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
     """An incident placed only at an area ("fighting in southern Idlib") is the same incident as
     one of the same type at named places in its paragraph: give that one its actors and deaths and drop it."""
     kept: list[_Incident] = []
+    by_paragraph: dict[int, list[_Incident]] = {}
+    for inc in incidents:
+        by_paragraph.setdefault(inc.sentence.paragraph, []).append(inc)
     for inc in incidents:
         if inc.area_only:
-            partners = [o for o in incidents if o is not inc and not o.area_only
+            partners = [o for o in by_paragraph[inc.sentence.paragraph] if o is not inc and not o.area_only
                         and o.sentence.paragraph == inc.sentence.paragraph
                         and o.event.event_type == inc.event.event_type
                         and any(p.match.admin1_pcode == a.match.admin1_pcode for p in o.places for a in inc.places)]

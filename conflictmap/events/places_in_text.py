@@ -31,8 +31,10 @@ True
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
@@ -70,12 +72,28 @@ _SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
 _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s+)?$", re.I)
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
+_SUBDISTRICT_AFTER = re.compile(r"^\s+(?:sub-?district|township|nahiya)\b", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
 # between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
+_SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
+_FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
 _LOCATES_GAP = re.compile(
-    rf"^\s*,?\s+(?:near|close\s+to|outside|in|of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
+# "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
+_CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
+_CONTEXT_IN_GAP = re.compile(rf"^\s*,?\s+(?:{_FEATURE_WORD}\s+)?in\s+(?:the\s+)?$", re.I)
+_CONTEXT_END = re.compile(r"^\s*(?:[.,;:)]|$|province\b|governorate\b|\b(?:countryside|desert|suburbs|outskirts)\b)", re.I)
+# "the Damascus-Homs highway": the towns a road joins are its ends, not incident places
+_ROAD_WORDS = r"(?:highway|road|motorway|railway|route|international\s+road)"
+_ROAD_START = re.compile(rf"^\s*-\s*(?:[\w'\u2019]+[ -]){{0,4}}?{_ROAD_WORDS}\b", re.I)
+_ROAD_END_BEFORE = re.compile(r"\w\s*-\s*$")
+_ROAD_END_AFTER = re.compile(rf"^\s+{_ROAD_WORDS}\b", re.I)
+# "Jandairis (Afrin, Aleppo)": the district and governorate ACLED's notes put in brackets after a place
+_BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
+_BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
+_CITY_AFTER = re.compile(r"^\s+city\b", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 
@@ -105,6 +123,8 @@ class PlaceMention:
 
     @property
     def role(self) -> str:
+        if self.extra.get("unplaced"):
+            return "location"  # a village the gazetteer does not know, placed at the area named beside it
         if self.reference:
             return "reference"
         if self.match is not None and self.match.feature_type in (*ADMIN_TYPES, "region") and (
@@ -207,9 +227,29 @@ def _no_possessive(token: str, start: int, end: int) -> tuple[str, int, int]:
     return token, start, end
 
 
+class _Spans:
+    """Character spans, sorted, for "is this offset inside one?" in log time (texts may hold thousands)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        ends, top = [], -1
+        for _, b in self.spans:
+            top = max(top, b)
+            ends.append(top)
+        self.max_end = ends  # the farthest end among the spans up to each one
+
+    def covers(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.max_end[i] > pos
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.max_end[i] > start
+
+
 def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceMention]:
-    masked = [(m.start(), m.end()) for m in _URL.finditer(text)]
-    masked += [(a.start, a.end) for a in find_actors(text)]
+    masked = _Spans([(m.start(), m.end()) for m in _URL.finditer(text)] + [(a.start, a.end) for a in find_actors(text)])
     clashes = _english_clashes()
     generic = _text_words().get("generic", frozenset())
     mentions: list[PlaceMention] = []
@@ -217,16 +257,25 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
         title = _is_title_case(sentence.text)
         toks = [_no_possessive(m.group(0), sentence.start + m.start(), sentence.start + m.end())
                 for m in _TOKEN.finditer(sentence.text)]
-        toks = [t for t in toks if not any(a <= t[1] < b for a, b in masked)]
+        toks = [t for t in toks if not masked.covers(t[1])]
+        kinds = [_kind(w) for w, _, _ in toks]
+        # joined[j]: token j and the next may belong to one name (only a space or hyphen between them)
+        joined = [bool(_JOIN.match(text[toks[j][2]:toks[j + 1][1]])) for j in range(len(toks) - 1)]
+        # run[i]: how many tokens from i on are joined and none a plain lower-case word (a name's longest reach)
+        run = [0] * (len(toks) + 1)
+        for j in range(len(toks) - 1, -1, -1):
+            if kinds[j] != "lower":
+                run[j] = 1 + (run[j + 1] if j + 1 < len(toks) and joined[j] else 0)
         i = 0
         while i < len(toks):
             found = None
-            for n in range(min(MAX_WORDS, len(toks) - i), 0, -1):
+            if kinds[i] not in ("cap", "arabic", "particle"):
+                i += 1
+                continue
+            for n in range(min(MAX_WORDS, run[i]), 0, -1):
                 window = toks[i:i + n]
-                if any(not _JOIN.match(text[window[j][2]:window[j + 1][1]]) for j in range(n - 1)):
-                    continue
                 words = [w for w, _, _ in window]
-                if not _window_ok([_kind(w) for w in words], words):
+                if not _window_ok(kinds[i:i + n], words):
                     continue
                 start, end = window[0][1], window[-1][2]
                 surface = text[start:end]
@@ -260,22 +309,52 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
     return mentions
 
 
+_LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B and C")
+_CUE_WINDOW = 250  # characters before/after a mention its cues are read from (every cue is shorter)
+
+
+def _by_sentence(mentions: list[PlaceMention]) -> dict[int, list[PlaceMention]]:
+    out: dict[int, list[PlaceMention]] = defaultdict(list)
+    for m in mentions:
+        out[m.sentence].append(m)
+    return out
+
+
+def _before(text: str, start: int, pos: int) -> str:
+    """The text of a sentence before ``pos`` (from ``start``), at most ``_CUE_WINDOW`` characters.
+
+    A cut is marked with a NUL so that a cue anchored at the sentence start ("In X, ...") cannot match
+    inside the window and a cut word is not a whole word.
+    """
+    if pos - start <= _CUE_WINDOW:
+        return text[start:pos]
+    return "\x00" + text[pos - _CUE_WINDOW:pos]
+
+
+def _after(text: str, pos: int, end: int) -> str:
+    return text[pos:min(end, pos + _CUE_WINDOW)]
+
+
 def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
                       index: NameIndex) -> list[PlaceMention]:
     """Capitalised words listed with found places ("Kansafrah, Al-Ruwayha and Bayanin") or after
     "the village of" are looked up with spelling tolerance inside the governorates of the text."""
-    taken = [(m.start, m.end) for m in mentions]
+    taken = _Spans([(m.start, m.end) for m in mentions])
+    by_sentence = _by_sentence(mentions)
     pcodes = {c.admin1_pcode for m in mentions for c in m.candidates[:1] if c.admin1_pcode}
     extra: list[PlaceMention] = []
     name_re = re.compile(r"(?:(?:al|el|ad|ar|as|ash|at|az)-)?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ash|as|ad|ar|at|az)-)?[A-Z][\w'\u2019]+){0,2}")
     for s_no, sentence in enumerate(sentences):
-        in_sentence = [m for m in mentions if m.sentence == s_no]
+        in_sentence = by_sentence.get(s_no, [])
+        ends = [p.end for p in in_sentence]
         for m in name_re.finditer(sentence.text):
             start, end = sentence.start + m.start(), sentence.start + m.end()
-            if any(a < end and start < b for a, b in taken):
+            if taken.overlaps(start, end):
                 continue
             before = text[max(sentence.start, start - 60):start]
-            listed = any(_LIST_GAP.match(text[p.end:start]) for p in in_sentence if p.end <= start)
+            # a list gap is short: only the mentions just before can be listed with this name
+            k = bisect.bisect_right(ends, start)
+            listed = any(_LIST_GAP.match(text[p.end:start]) for p in in_sentence[max(0, k - _LIST_LOOKBACK):k])
             if not (listed or _SETTLEMENT_BEFORE.search(before)):
                 continue
             if m.group(0).lower() in _english_clashes() or find_actors(m.group(0)):
@@ -289,11 +368,23 @@ def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[Place
     return extra
 
 
+def _governorate_context(prev: PlaceMention, m: PlaceMention, gap: str, after: str) -> bool:
+    """True when ``m`` names the governorate of the place before it ("A, Aleppo.", "A town in Idleb")."""
+    pcodes = {c.admin1_pcode for c in m.candidates if c.feature_type == "admin1"}
+    if not pcodes or _CITY_AFTER.match(after):
+        return False
+    if not any(c.admin1_pcode in pcodes for c in prev.candidates):
+        return False
+    if _CONTEXT_COMMA_GAP.match(gap):
+        return bool(_CONTEXT_END.match(after))
+    return bool(_CONTEXT_IN_GAP.match(gap))
+
+
 def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> None:
     for i, m in enumerate(mentions):
         s = sentences[m.sentence]
-        before = text[s.start:m.start]
-        after = text[m.end:s.end]
+        before = _before(text, s.start, m.start)
+        after = _after(text, m.end, s.end)
         if _REFERENCE_BEFORE.search(before) or _KM_BEFORE.search(before):
             m.reference = True
             m.near = True
@@ -310,6 +401,12 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.near = True  # "the countryside of Kafr Nabl": near the town
         if "frame" in cues and re.match(r"^\s*,", after) and any(c.feature_type == "admin1" for c in m.candidates):
             m.area, m.admin_level = True, 1
+        if _BRACKET_BEFORE.search(before) and _BRACKET_AFTER.match(after) \
+                and any(c.feature_type in (*ADMIN_TYPES, "region") for c in m.candidates):
+            m.area, m.extra["bracket"] = True, True  # the area the place before it lies in
+        if _ROAD_START.match(after) or (_ROAD_END_BEFORE.search(before) and _ROAD_END_AFTER.match(after)):
+            m.reference = True
+            m.near = True
         if _NEAR_BEFORE.search(before) and "area" not in cues:
             m.near = True
         if _AREA_ADJ_BEFORE.search(before) or _AREA_AFTER.match(after):
@@ -320,10 +417,16 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.admin_level = 1
         elif _DISTRICT_AFTER.match(after) and not re.match(r"^\s+district\s+of\b", after, re.I):
             m.admin_level = 2
+        elif _SUBDISTRICT_AFTER.match(after):
+            m.admin_level, m.area = 3, True  # "the Bulbul sub-district", "Raju township": the area
         if i > 0:
             prev = mentions[i - 1]
-            gap = text[prev.end:m.start]
-            if prev.sentence == m.sentence and _LIST_GAP.match(gap):  # "villages of A, B and C"
+            gap = text[prev.end:m.start] if m.start - prev.end <= _CUE_WINDOW else "\x00"
+            if m.extra.get("bracket"):
+                pass
+            elif prev.sentence == m.sentence and _governorate_context(prev, m, gap, after):
+                m.area, m.admin_level = True, 1  # "Raju village in northwest Afrin, Aleppo": Aleppo governorate
+            elif prev.sentence == m.sentence and _LIST_GAP.match(gap):  # "villages of A, B and C"
                 m.near = m.near or prev.near
                 m.type_hint = m.type_hint or prev.type_hint
                 m.reference = m.reference or prev.reference
@@ -360,12 +463,14 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
     """Find "X district of Y" / "Y's X district": Y is the city (a settlement), the mentions inside X
     are its part (they must lie near Y, see :func:`_check_city_parts`)."""
     before_re, of_re, after_re = _part_patterns()
+    starts = [m.start for m in mentions]
     for j, city in enumerate(mentions):
         s = sentences[city.sentence]
-        before, after = text[s.start:city.start], text[city.end:s.end]
+        before, after = _before(text, s.start, city.start), _after(text, city.end, s.end)
+        base = city.start - len(before)  # the text offset of before[0]
         found = before_re.search(before) or of_re.search(before)
         if found:
-            span = (s.start + found.start("part"), s.start + found.end("part"))
+            span = (base + found.start("part"), base + found.end("part"))
         else:
             found = after_re.match(after)
             if not found:
@@ -374,7 +479,7 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
         city.area, city.admin_level = False, None
         city.extra["part_span"] = span
-        for m in mentions:
+        for m in mentions[bisect.bisect_left(starts, span[0]):bisect.bisect_right(starts, span[1])]:
             if span[0] <= m.start and m.end <= span[1]:
                 m.extra["part_of"] = j
                 m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
@@ -413,16 +518,32 @@ def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[Pl
     return [m for i, m in enumerate(mentions) if i not in dropped]
 
 
-def _evidence(mentions: list[PlaceMention], level: str, key: int) -> set[str]:
-    """Governorates named unambiguously in one sentence/paragraph/text."""
-    out: set[str] = set()
+def _evidence(mentions: list[PlaceMention], level: str) -> dict[int, set[str]]:
+    """Governorates named unambiguously, by sentence or paragraph number (``level``), or in the whole
+    text (``level`` "text", key 0)."""
+    out: dict[int, set[str]] = defaultdict(set)
     for m in mentions:
-        if level != "text" and getattr(m, level) != key:
-            continue
         pcodes = {c.admin1_pcode for c in m.candidates if c.admin1_pcode}
+        if m.admin_level == 1 or m.area:  # "Hama countryside", "A, Aleppo.": the governorate, not a namesake
+            pcodes = {c.admin1_pcode for c in m.candidates if c.feature_type == "admin1" and c.admin1_pcode} or pcodes
+        key = 0 if level == "text" else getattr(m, level)
         if len(pcodes) == 1:
-            out |= pcodes
+            out[key] |= pcodes
+        else:
+            out.setdefault(key, set())
     return out
+
+
+_MAX_ANCHORS = 40  # distinct places of a sentence that may help choose among a mention's namesakes
+
+
+def _anchors(points: dict[tuple[float, float], int], position: int) -> tuple[tuple[float, float, float], ...]:
+    """The distinct points of a sentence's resolved places as anchors; in a sentence naming more than
+    ``_MAX_ANCHORS`` distinct places, the ones named closest to ``position``."""
+    chosen = list(points)
+    if len(chosen) > _MAX_ANCHORS:
+        chosen = sorted(chosen, key=lambda p: abs(points[p] - position))[:_MAX_ANCHORS]
+    return tuple((lon, lat, NEARBY_KM) for lon, lat in chosen)
 
 
 _AREA_ORDER = ("admin1", "admin2", "admin3", "region")
@@ -442,11 +563,18 @@ def _area_candidates(m: PlaceMention) -> list[Candidate]:
     return m.candidates
 
 
+def _is_point(m: PlaceMention) -> bool:
+    return m.match is not None and m.match.status == "matched" and m.match.feature_type not in (*ADMIN_TYPES, "region")
+
+
 def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:
     hint = admin1_pcode(admin1, index) if admin1 else None
-    by_sentence = {m.sentence: _evidence(mentions, "sentence", m.sentence) for m in mentions}
-    by_paragraph = {m.paragraph: _evidence(mentions, "paragraph", m.paragraph) for m in mentions}
-    whole = _evidence(mentions, "text", 0)
+    by_sentence = _evidence(mentions, "sentence")
+    by_paragraph = _evidence(mentions, "paragraph")
+    whole = _evidence(mentions, "text")[0] if mentions else set()
+    # the points of each sentence's resolved places (anchors for the others), with where each was named;
+    # the minimum distance to any anchor is what counts, so one point stands for all its mentions
+    points: dict[int, dict[tuple[float, float], int]] = defaultdict(dict)
     # first the mentions that have one possible governorate, then the others with their help
     order = sorted(range(len(mentions)), key=lambda i: len({c.admin1_pcode for c in mentions[i].candidates}))
     for i in order:
@@ -457,28 +585,66 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
             if level & options:
                 pcodes = level & options
                 break
-        anchors = []
-        for other in mentions:
-            if other is m or other.match is None or other.match.status != "matched":
-                continue
-            if other.sentence == m.sentence and other.match.feature_type not in (*ADMIN_TYPES, "region"):
-                anchors.append((other.match.longitude, other.match.latitude, NEARBY_KM))
-        context = Context(admin1_pcodes=frozenset(pcodes), anchors=tuple(anchors),
+        anchors = _anchors(points[m.sentence], m.start)
+        context = Context(admin1_pcodes=frozenset(pcodes), anchors=anchors,
                           prefer_admin_level=m.admin_level, strict_admin=bool(pcodes))
         ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
                       type_hint=m.type_hint)
         m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+        if _is_point(m):
+            points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
     # a second pass lets a mention resolved later help one resolved earlier
     for m in mentions:
         if m.match is not None and m.match.status == "ambiguous":
-            anchors = tuple((o.match.longitude, o.match.latitude, NEARBY_KM) for o in mentions
-                            if o is not m and o.sentence == m.sentence and o.match is not None
-                            and o.match.status == "matched" and o.match.feature_type not in (*ADMIN_TYPES, "region"))
+            anchors = _anchors(points[m.sentence], m.start)
             if anchors:
                 context = Context(anchors=anchors, prefer_admin_level=m.admin_level)
                 ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
                               type_hint=m.type_hint)
                 m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+                if _is_point(m):
+                    points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
+
+
+_NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
+_UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
+                       rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))")
+_AREA_NEAR = 90  # characters after a village within which the area named beside it must begin
+
+
+def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Villages named as such ("the village of X", "X town") that the gazetteer cannot place, drafted
+    at the governorate or district named just after them ("X town in Hama countryside"), precision 3,
+    status ``unresolved``, so that the analyst sees the incident; never moved to a place of another name."""
+    taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
+    clashes = _english_clashes()
+    stop = _text_words().get("stopword", frozenset())
+    by_sentence = _by_sentence(mentions)
+    out: list[PlaceMention] = []
+    for s_no, sentence in enumerate(sentences):
+        low = sentence.text.lower()
+        if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low:
+            continue
+        for found in _UNPLACED.finditer(sentence.text):
+            group = "a" if found.group("a") else ("b" if found.group("b") else "c")
+            name = found.group(group)
+            start, end = sentence.start + found.start(group), sentence.start + found.end(group)
+            first = name.split()[0].split("-")[0].lower()
+            if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
+                continue
+            areas = [m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
+                     and m.match is not None and m.match.place_id and m.role == "area"]
+            if not areas:
+                continue
+            area = areas[0].match
+            match = Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
+                          longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
+                          admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
+                          admin2_pcode=area.admin2_pcode, geo_precision=3, method="area beside it",
+                          reason=f"not in the gazetteer; placed at the area named beside it ({area.name})")
+            out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
+                                    extra={"unplaced": True}))
+    return out
 
 
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
@@ -497,12 +663,15 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions = _scan(text, sentences, index)
     mentions += _fuzzy_list_items(text, sentences, mentions, index)
     # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
-    mentions = [m for m in mentions if not _POLITICAL_AFTER.match(text[m.end:sentences[m.sentence].end])]
+    mentions = [m for m in mentions if not _POLITICAL_AFTER.match(_after(text, m.end, sentences[m.sentence].end))]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
-    return _check_city_parts(index, mentions)
+    mentions = _check_city_parts(index, mentions)
+    mentions += _unplaced_villages(text, sentences, mentions)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
 
 
 def find_places(text: str, *, gazetteer: Any = None, admin1: str | None = None) -> pd.DataFrame:

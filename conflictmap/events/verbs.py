@@ -230,7 +230,9 @@ def unnamed_actor1(sub_event_type: str) -> str | None:
     --------
     >>> unnamed_actor1("Remote explosive/landmine/IED")
     'Unidentified Armed Group (Syria)'
-    >>> unnamed_actor1("Air/drone strike") is None
+    >>> unnamed_actor1("Air/drone strike")
+    'Unidentified Military Forces (Syria)'
+    >>> unnamed_actor1("Armed clash") is None
     True
     """
     for _, row in _compiled().get("unnamed_actor1", []):
@@ -261,6 +263,12 @@ def refers_back(text: str) -> bool:
     return any(p.search(text) for p, _ in _compiled().get("anaphora", []))
 
 
+# "a child was killed", "a young man died": one person, the subject of a death verb
+_ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?"
+                       r"(?:killed|shot\s+dead|executed|assassinated|found\s+dead)\b|^\s+(?:[\w'-]+\s+){1,3}?"
+                       r"(?:died|succumbed)\b", re.I)
+
+
 def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     """Deaths a sentence reports: the sum of the figures next to a death word, or None.
 
@@ -288,6 +296,10 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     (1, 12)
     >>> count_fatalities("a car bomb killed two guards and a civilian")
     3
+    >>> count_fatalities("a shepherd was killed by a mine"), count_fatalities("killing 1 person")
+    (1, 1)
+    >>> count_fatalities("the killing of 4 people and the injury of several others")
+    4
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
@@ -315,7 +327,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         near_fatal = min((distance(s) for s in fatal), default=10**6)
         near_other = min((distance(s) for s in others), default=10**6)
         listed = previous_value is not None and re.search(r"(?:,|\band)\s+$", sentence[previous_end:m.start()])
-        if article and not any(0 <= m.start() - e <= 2 for _, e in fatal) and not listed:
+        if article and not any(0 <= m.start() - e <= 2 for _, e in fatal) and not listed \
+                and not _ONE_DIED.match(sentence[m.end():]):
             continue  # "a" is one person right after the death word ("killing a commander") or in a list
             # of figures ("killing two guards and a civilian")
         if near_fatal <= window and near_fatal <= near_other:

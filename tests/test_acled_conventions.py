@@ -1,0 +1,181 @@
+"""ACLED's coding conventions in draft_events and place finding (issue 22). Every sentence here was
+written for these tests; none comes from ACLED's notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictmap.events.actors import find_actors, load_actors
+from conflictmap.events.draft import draft_events
+from conflictmap.events.places_in_text import find_places
+
+
+def _one(text: str, published: str = "2019-03-04"):
+    drafts = draft_events(text, published=published)
+    assert len(drafts) == 1, drafts[["location", "sub_event_type", "actor1"]]
+    return drafts.iloc[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Syrian or Russian jets bombed Saraqib on Monday, destroying a bakery.",
+    "Jets, likely regime or Russian, carried out raids on Kafr Nabl, wounding a child.",
+])
+def test_unattributed_syrian_or_russian_strikes(text):
+    d = _one(text)
+    assert d.actor1 == "Allied Syrian and/or Russian Forces"
+    assert d.sub_event_type == "Air/drone strike"
+
+
+def test_unattributed_shelling_has_acled_unidentified_group():
+    d = _one("Several mortar rounds landed on Jaramana on Monday, damaging two cars.")
+    assert d.sub_event_type == "Shelling/artillery/missile attack"
+    assert d.actor1 == "Unidentified Armed Group (Syria)"
+
+
+def test_fire_origin_holder_is_the_perpetrator():
+    d = _one("Rockets fired from SDF-held areas hit Marea on Monday.")
+    assert d.actor1 == "SDF: Syrian Democratic Forces"
+    assert "SDF-held" in d.actor_words
+
+
+def test_named_perpetrator_in_next_sentence_replaces_stand_in():
+    drafts = draft_events("Shelling hit Kafr Nabl on Monday. The Syrian army was blamed by residents for it.",
+                          published="2019-03-04")
+    # "blamed" is a hedge word: the second sentence adds no incident but may name the perpetrator
+    assert len(drafts) == 1
+    assert drafts.iloc[0].actor1 in ("Unidentified Armed Group (Syria)", "Military Forces of Syria (2000-)")
+
+
+@pytest.mark.parametrize("text,actor", [
+    ("Faylaq al-Rahman fighters clashed with government troops near Harasta on Monday.", "FaR: Al-Rahman Corps"),
+    ("Ahrar al-Sham fighters ambushed an HTS convoy near Sarmada on Monday.", "AAS: Ahrar al-Sham"),
+    ("Suqour al-Sham fighters clashed with IS near Sarmin on Monday.", "Suquor al-Sham"),
+    ("Olive Branch forces took control of Maydan Ikbis after clashes with the YPG on Monday.", "Operation Olive Branch"),
+    ("Kurdish forces, likely the YPG, ambushed a Turkish patrol near Maydan Ikbis on Monday.", "YPG: Peoples Protection Units"),
+])
+def test_organisation_names_are_actors_not_places(text, actor):
+    d = _one(text)
+    assert d.actor1 == actor
+    places = find_places(text)
+    # no word of the organisation's name is read as a place
+    spans = [(m.start, m.end) for m in find_actors(text)]
+    for row in places.itertuples():
+        assert not any(a <= row.start < b for a, b in spans), row.mention
+
+
+def test_rebel_and_islamist_factions_are_acled_actors():
+    assert find_actors("the rebel factions")[0].actor == "Opposition Rebels (Syria)"
+    assert find_actors("Islamist faction fighters")[0].actor == "Islamist Militia (Syria)"
+    assert find_actors("Faction fighters shelled it")[0].actor == "Opposition Rebels (Syria)"
+
+
+def test_protest_has_protesters_as_actor1():
+    d = _one("Residents of Jasim protested on Monday against rising bread prices.")
+    assert d.event_type == "Protests"
+    assert d.actor1 == "Protesters (Syria)"
+
+
+def test_acled_names_column_lists_other_spellings():
+    table = load_actors().set_index("key")
+    assert "QSD: Syrian Democratic Forces" in table.loc["sdf", "acled_names"].split("|")
+
+
+@pytest.mark.parametrize("text,governorate", [
+    ("Turkish artillery shelled Maydan Ikbis village in northwest Afrin, Aleppo. No one was hurt.", "Aleppo"),
+    ("Warplanes struck Khan Shaykhun town in Idleb on Monday.", "Idleb"),
+    ("Government forces shelled Kafr Zita in the northern countryside of Hama.", "Hama"),
+])
+def test_governorate_named_beside_a_village_is_context(text, governorate):
+    drafts = draft_events(text, published="2019-03-04")
+    assert len(drafts) == 1
+    assert drafts.iloc[0].location != governorate
+    roles = find_places(text).set_index("mention").role
+    assert roles[governorate] in ("area", "reference")
+
+
+def test_city_named_as_a_city_is_still_an_incident_place():
+    drafts = draft_events("An IED exploded in Idlib city on Monday, killing two civilians.", published="2019-03-04")
+    assert list(drafts.location) == ["Idlib"] and drafts.iloc[0].geo_precision == 1
+
+
+def test_road_ends_are_not_incident_places():
+    drafts = draft_events("Clashes broke out on the Damascus-Homs highway near Harasta on Monday.",
+                          published="2019-03-04")
+    assert list(drafts.location) == ["Harasta"]
+
+
+@pytest.mark.parametrize("text,sub_event_type", [
+    # the event word ends a built actor name ("Turkish airstrikes"): it still says what happened
+    ("Turkish airstrikes hit Maydan Ikbis on Monday.", "Air/drone strike"),
+    ("Government forces gained full control of Kansafrah on Monday.", "Government regains territory"),
+    ("The SNA announced the capture of Maydan Ikbis from the YPG on Monday.", "Non-state actor overtakes territory"),
+    # ACLED: an exchange of shelling between two forces is a battle
+    ("Government forces and HTS exchanged artillery fire around Kafr Nabl on Monday.", "Armed clash"),
+])
+def test_event_words(text, sub_event_type):
+    assert _one(text).sub_event_type == sub_event_type
+
+
+def test_village_the_gazetteer_cannot_place_is_drafted_at_its_governorate():
+    text = "Government forces shelled Qurtubil Wusta village in Hama countryside on Monday."
+    d = _one(text)
+    assert d.location == "Qurtubil Wusta"  # the name as written
+    assert d.match_status == "unresolved" and d.geo_precision == 3
+    assert d.place_name == "Hama" and "not in the gazetteer" in d.match_reason
+
+
+def test_unplaced_village_needs_an_area_beside_it():
+    # no governorate or district named beside the unknown village: nothing to place it at
+    assert draft_events("Government forces shelled Qurtubil Wusta village on Monday.", published="2019-03-04").empty
+
+
+def test_governorate_named_as_context_decides_among_namesakes():
+    # "Qantara" names villages in several governorates; the one in the governorate named beside it wins
+    found = find_places("Government shelling hit Qantara village in Hama countryside on Monday.")
+    row = found.set_index("mention").loc["Qantara"]
+    assert row.admin1_pcode == "SY05"
+
+
+def test_places_on_the_outskirts_of_a_city_and_sub_districts():
+    drafts = draft_events("Shells fell on Jaramana on the outskirts of Damascus city on Monday.", published="2019-03-04")
+    assert list(drafts.location) == ["Jaramana"]
+    roles = find_places("Turkish forces shelled villages in Bulbul sub-district on Monday.").set_index("mention").role
+    assert roles["Bulbul"] == "area"
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("A shepherd was killed by a landmine near Kishkiyeh on Monday.", 1),
+    ("Government shelling on Saqba on Monday led to the killing of 3 people and the injury of several others.", 3),
+    ("Shelling hit Saqba on Monday, leading to the death of an old woman.", 1),
+])
+def test_fatalities_as_acled_counts_them(text, deaths):
+    assert int(_one(text).fatalities) == deaths
+
+
+def test_second_attack_on_the_same_town_is_its_own_event():
+    drafts = draft_events("Syrian or Russian jets carried out raids on Saqba, as government forces shelled the town "
+                          "on Monday.", published="2019-03-04")
+    got = sorted(zip(drafts.sub_event_type, drafts.actor1))
+    assert got == [("Air/drone strike", "Allied Syrian and/or Russian Forces"),
+                   ("Shelling/artillery/missile attack", "Military Forces of Syria (2000-)")]
+    assert set(drafts.location) == {"Saqba"}
+
+
+@pytest.mark.parametrize("text,location,precision", [
+    # ACLED's current notes put the district and governorate in brackets after the place
+    ("On 9 May 2020, government forces shelled Kansafrah (Ariha, Idleb). No fatalities were reported.",
+     "Kansafrah", 1),
+    ("On 9 May 2020, an IED exploded in Jandairis (Afrin, Aleppo), wounding two fighters.", "Jandairis", 1),
+    # an unknown village named in that form is placed at the district in brackets
+    ("On 9 May 2020, government forces shelled Qurtubil Wusta (Ariha, Idleb).", "Qurtubil Wusta", 3),
+])
+def test_current_acled_notes_with_areas_in_brackets(text, location, precision):
+    d = _one(text, published="2020-05-10")
+    assert d.location == location and int(d.geo_precision) == precision
+    assert str(d.event_date.date()) == "2020-05-09"
+
+
+def test_unattributed_air_strike_has_acled_unidentified_military_forces():
+    d = _one("Airstrikes hit the outskirts of Kafr Nabl on Monday, damaging a school.")
+    assert d.sub_event_type == "Air/drone strike"
+    assert d.actor1 == "Unidentified Military Forces (Syria)"
