@@ -248,7 +248,8 @@ def test_conflict_map_other_arguments_run_nothing(name, tmp_path):
 def test_tiles_with_template_syntax_are_refused_and_url_templates_kept():
     from conflictmap.errors import InputError
 
-    for tiles in ("{{7*7}}", "https://t.example.org/{{z}}/{x}/{y}.png", "https://t.example.org/{%z%}.png"):
+    for tiles in ("{{7*7}}", "https://t.example.org/{{z}}/{x}/{y}.png", "https://t.example.org/{%z%}.png",
+                  "javascript:alert(1)", "data:text/html,x", "//t.example.org/{z}/{x}/{y}.png"):
         with pytest.raises(InputError, match="tiles"):
             conflict_map(_events(["a"]), basemap=False, gazetteer=False, labels=False, tiles=tiles)
     m = conflict_map(_events(["a"]), basemap=False, gazetteer=False, labels=False, tiles="OpenStreetMap")

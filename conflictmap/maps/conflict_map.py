@@ -85,7 +85,9 @@ class MapTitle(LiteralMacroElement):
 
 def _tile_layer(tiles: str) -> folium.TileLayer:
     """folium's tile layer for a provider name or an ``http(s)`` URL template, checked first."""
-    if not isinstance(tiles, str) or has_template_syntax(tiles) or any(ch in tiles for ch in "<>\"'`\r\n"):
+    url_like = isinstance(tiles, str) and (":" in tiles or "/" in tiles)
+    if (not isinstance(tiles, str) or has_template_syntax(tiles) or any(ch in tiles for ch in "<>\"'`\r\n")
+            or (url_like and not tiles.lower().startswith(("http://", "https://")))):
         raise InputError("tiles must be a provider name (e.g. OpenStreetMap) or an http(s) URL template "
                          "such as https://tile.example.org/{z}/{x}/{y}.png", column="tiles", value=tiles)
     try:
