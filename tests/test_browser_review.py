@@ -16,7 +16,6 @@ import csv
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,14 +26,11 @@ from pathlib import Path
 
 import pytest
 
+from test_browser_maps import ARTIFACTS, browser  # noqa: F401 - the fixture is used by name
 from test_security import XSS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 START_TIMEOUT = 90  # s for JupyterLab to answer
 CELL_TIMEOUT = 90_000  # ms for the notebook to show the widget
 STEP_TIMEOUT = 60_000  # ms for one step in the page (a key press answered, a file written)
@@ -140,17 +136,6 @@ def lab(tmp_path_factory):
                 pass
             proc.wait(timeout=10)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -37,7 +37,7 @@ from .._data import data_rows
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DateForm", "ParsedDates", "DateProblem", "date_forms", "parse_date_column"]
+__all__ = ["DateForm", "ParsedDates", "DateProblem", "date_forms", "parse_date_column", "is_blank"]
 
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december"]
@@ -116,7 +116,12 @@ def date_forms() -> tuple[DateForm, ...]:
     return tuple(DateForm(r["name"], r["example"], re.compile(r["pattern"])) for r in data_rows("date_formats.csv"))
 
 
-def _is_missing(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """True for None, NA, NaT, NaN and text that is empty or white space (an empty cell).
+
+    >>> [is_blank(v) for v in (None, float("nan"), " ", "9-May-20", 0)]
+    [True, True, True, False, False]
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -176,7 +181,7 @@ def parse_date_column(values: pd.Series, *, column: str = "event_date") -> Parse
     why: dict[int, str] = {}
     texts: dict[int, str] = {}
     for u, value in enumerate(uniques):
-        if _is_missing(value):
+        if is_blank(value):
             continue
         if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
             stamp = _as_day(value)

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .date_column import parse_date_column
+from .date_column import is_blank, parse_date_column
 from .old_types import OLD_TYPE_COLUMN, old_event_type
 
 log = logging.getLogger(__name__)
@@ -180,14 +180,6 @@ def disorder_type(sub_event_type: str | None, event_type: str | None = None) -> 
     return found or (table.get(event_type) if isinstance(event_type, str) else None)
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def parse_event_date(value: Any) -> tuple[pd.Timestamp, int]:
     """Parse an event date and infer its ACLED time precision (1 day, 3 month).
 
@@ -230,7 +222,7 @@ def parse_fatalities(value: Any) -> int | None:
     ...
     ValueError: fatalities cannot be negative
     """
-    if _is_missing(value):
+    if is_blank(value):
         return None
     if isinstance(value, (bool, np.bool_)):
         raise ValueError("fatalities must be a whole number")
@@ -289,7 +281,7 @@ def _check_int(series: pd.Series, column: str, allowed: Iterable[int] | None, pr
     out: list[Any] = []
     allowed_set = set(allowed) if allowed is not None else None
     for label, value in series.items():
-        if _is_missing(value):
+        if is_blank(value):
             out.append(pd.NA)
             continue
         try:
@@ -312,7 +304,7 @@ def _check_int(series: pd.Series, column: str, allowed: Iterable[int] | None, pr
 def _check_float(series: pd.Series, column: str, low: float, high: float, problems: list[Problem]) -> pd.Series:
     out: list[float] = []
     for label, value in series.items():
-        if _is_missing(value):
+        if is_blank(value):
             out.append(np.nan)
             continue
         try:
@@ -333,7 +325,7 @@ def _as_text(series: pd.Series) -> pd.Series:
     """Each cell as stripped text, missing and blank cells as NA; every distinct value is
     handled once (a column repeats a few actors, places and types)."""
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    texts = np.array([pd.NA if _is_missing(v) else _clean_text(v) for v in uniques] + [pd.NA], dtype=object)
+    texts = np.array([pd.NA if is_blank(v) else _clean_text(v) for v in uniques] + [pd.NA], dtype=object)
     return pd.Series(texts[codes], index=series.index, dtype="string")
 
 
@@ -405,7 +397,7 @@ def validate_events(
 
     for column in required_columns():
         for label, value in df[column].items():
-            if _is_missing(value):
+            if is_blank(value):
                 problems.append(Problem(label, column, value, "a value is required"))
 
     # dates: the column's form is chosen once (date_column.py), every distinct value read once
@@ -427,9 +419,9 @@ def validate_events(
     inter1 = df["inter1"] if "inter1" in df.columns else None
     for label, value in df["event_type"].items():
         sub_value = df.at[label, "sub_event_type"] if has_sub else None
-        if _is_missing(value):
+        if is_blank(value):
             types.append(pd.NA)
-            subs.append(pd.NA if _is_missing(sub_value) else sub_value)
+            subs.append(pd.NA if is_blank(sub_value) else sub_value)
             continue
         canonical = canonical_event_type(value)
         if canonical is None:
@@ -442,14 +434,14 @@ def validate_events(
             if mapped is None:
                 problems.append(Problem(label, "event_type", value, message))
                 types.append(value)
-                subs.append(pd.NA if _is_missing(sub_value) else sub_value)
+                subs.append(pd.NA if is_blank(sub_value) else sub_value)
                 continue
             original[label] = value
             canonical, implied = mapped
-            if _is_missing(sub_value) and implied is not None:
+            if is_blank(sub_value) and implied is not None:
                 sub_value = implied
         types.append(canonical)
-        if _is_missing(sub_value):
+        if is_blank(sub_value):
             subs.append(pd.NA)
             continue
         sub = canonical_sub_event_type(canonical, sub_value)
