@@ -299,9 +299,9 @@ def _attach_partition(part: pd.DataFrame, offsets: tuple, duplicates: frozenset,
 def _fill_ids(part: pd.DataFrame, offset: int, id_prefix: str) -> pd.DataFrame:
     """Generated event ids numbered by position in the whole table (as the pandas path does)."""
     if "event_id_cnty" in part.columns:
-        from .events.schema import _is_missing
+        from .events.date_column import is_blank
 
-        missing = [_is_missing(v) or not str(v).strip() for v in part["event_id_cnty"]]
+        missing = [is_blank(v) or not str(v).strip() for v in part["event_id_cnty"]]
         if not any(missing):
             return part
         values = [f"{id_prefix}{offset + i + 1:06d}" if miss else v
