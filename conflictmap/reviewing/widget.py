@@ -27,7 +27,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import math
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -36,8 +35,9 @@ import pandas as pd
 
 from .._optional import import_optional
 from ..errors import InputError
+from ..geocoding.matching import haversine_km
 from .basemap import basemap, nearby_places, project
-from .decisions import Review, _text
+from .decisions import Review, _num, _text
 
 anywidget = import_optional("anywidget", extra="review", purpose="the review widget (cm.review)")
 traitlets = import_optional("traitlets", extra="review", purpose="the review widget (cm.review)")
@@ -194,16 +194,16 @@ class ReviewWidget(anywidget.AnyWidget):
         cands = []
         for n, cand in enumerate(rv.candidates(label), start=1):
             rec = gz.get(cand["place_id"]) if cand["place_id"] in gz else {}
-            lon, lat = _float(cand.get("longitude")), _float(cand.get("latitude"))
+            lon, lat = _num(cand.get("longitude")), _num(cand.get("latitude"))
             cands.append({"n": n, "place_id": str(cand["place_id"]), "name": _text(cand.get("name")),
                           "feature_type": _text(cand.get("feature_type") or rec.get("feature_type")),
                           "admin": [_text(rec.get(a) or (cand.get(a) if a == "admin1" else "")) for a in
                                     ("admin1", "admin2", "admin3")],
                           "lon": lon, "lat": lat, "xy": list(project(lon, lat)) if lon is not None else None,
-                          "score": _float(cand.get("score"))})
+                          "score": _num(cand.get("score"))})
         origin = ref or ((cands[0]["lon"], cands[0]["lat"]) if cands and cands[0]["lon"] is not None else None)
         for cand in cands:
-            cand["km"] = (round(_km(origin, (cand["lon"], cand["lat"])), 1)
+            cand["km"] = (round(float(haversine_km(*origin, cand["lon"], cand["lat"])), 1)
                           if origin and cand["lon"] is not None and (ref or cand["n"] > 1) else None)
         decision = rv.decision(label)
         chosen = None
@@ -238,18 +238,6 @@ class ReviewWidget(anywidget.AnyWidget):
 
 
 # ---------------------------------------------------------------------------- helpers
-def _float(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _view(points: list[tuple[float, float]], country: tuple[float, float, float, float]) -> tuple[float, ...]:
