@@ -1,11 +1,13 @@
 """``match_confidence``: how likely an answer is right, learned from the development sets.
 
-A logistic model over features of the answer (how it was found, its score, the margin to the best
-namesake elsewhere, whether the hints contain it, what the hand rules decided ...) gives each
-answer a confidence in [0, 1]; ``matched`` is ``confidence >= threshold``. Coefficients and the
-threshold are a small JSON file, ``conflictmap/data/match_confidence.json``, written by
+Gradient-boosted trees over features of the answer (how it was found, its score, the margin to
+the best namesake elsewhere, whether the hints contain it, what the hand rules decided ...) give
+each answer a confidence in [0, 1]; ``matched`` is ``confidence >= threshold``. The trees and the
+threshold are a JSON file, ``conflictmap/data/match_confidence.json``, written by
 ``benchmarks/train_confidence.py`` (``make models``: scikit-learn at build time only, trained on
-the three development sets, validated leave-one-source-out); here they are applied with numpy.
+the three development sets; the threshold is chosen on cross-validated confidences, so the
+promise holds on rows the model never saw; validated leave-one-source-out too); here they are
+applied with numpy (:mod:`conflictmap.geocoding.boosted_trees`).
 
 Rules stay where they are better: an unresolved answer stays unresolved (confidence 0), a name
 spelt as a famous place abroad is never promoted to ``matched`` without a hint, and a query that
@@ -32,6 +34,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .._data import DATA_DIR
+from .boosted_trees import BoostedTrees
 from .matching import AREA_TYPES, STRONG_METHODS, Match, NameIndex, _elsewhere
 from .normalize import compact_key
 
@@ -113,29 +116,54 @@ def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
 
 
 class Calibrator:
-    """Logistic coefficients over :data:`FEATURES` and the ``matched`` threshold.
+    """The confidence model over :data:`FEATURES` and the ``matched`` threshold.
+
+    Two kinds, as ``benchmarks/train_confidence.py`` writes them: gradient-boosted trees
+    (``kind: "trees"``, applied by :class:`~conflictmap.geocoding.boosted_trees.BoostedTrees`)
+    or a logistic regression (``kind: "logistic"``: one coefficient per feature).
 
     Parameters
     ----------
-    coef, intercept : the model (one coefficient per feature)
     threshold : ``matched`` when the confidence is at least this
+    coef, intercept : a logistic model
+    trees, baseline : a trees model (its trees as JSON lists, its starting log-odds)
+    meta : what the training script recorded (data, figures)
     """
 
-    def __init__(self, coef: Any, intercept: float, threshold: float, meta: dict | None = None):
-        self.coef = np.asarray(coef, dtype=float)
-        if self.coef.shape != (len(FEATURES),):
-            raise ValueError(f"the model has {self.coef.shape} coefficients; the features are {len(FEATURES)}")
-        self.intercept = float(intercept)
+    def __init__(self, threshold: float, *, coef: Any = None, intercept: float = 0.0,
+                 trees: Any = None, baseline: float = 0.0, meta: dict | None = None):
         self.threshold = float(threshold)
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"the threshold {threshold!r} is not a probability above 0")
         self.meta = meta or {}
+        self.trees: BoostedTrees | None = None
+        self.coef: np.ndarray | None = None
+        self.intercept = float(intercept)
+        if trees is not None:
+            self.trees = BoostedTrees(trees, baseline, len(FEATURES))
+        else:
+            self.coef = np.asarray(coef, dtype=float)
+            if self.coef.shape != (len(FEATURES),):
+                raise ValueError(f"the model has {self.coef.shape} coefficients; the features are {len(FEATURES)}")
 
     @classmethod
     def load(cls, path: str | Path) -> "Calibrator":
         """A model written by ``benchmarks/train_confidence.py`` (plain JSON, no pickle)."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if list(data["features"]) != list(FEATURES):
-            raise ValueError(f"{path}: its features {data['features']} are not {list(FEATURES)}; run `make models`")
-        return cls(data["coef"], data["intercept"], data["threshold"], data.get("meta"))
+        return cls.load_dict(json.loads(Path(path).read_text(encoding="utf-8")), source=str(path))
+
+    @classmethod
+    def load_dict(cls, data: dict[str, Any], source: str = "the model") -> "Calibrator":
+        """A model from its JSON mapping (what :meth:`load` reads from the file)."""
+        path = source
+        if not isinstance(data, dict) or list(data.get("features", ())) != list(FEATURES):
+            found = data.get("features") if isinstance(data, dict) else data
+            raise ValueError(f"{path}: its features {found} are not {list(FEATURES)}; run `make models`")
+        kind = data.get("kind", "logistic")
+        if kind == "trees":
+            return cls(data["threshold"], trees=data["trees"], baseline=data["baseline"], meta=data.get("meta"))
+        if kind == "logistic":
+            return cls(data["threshold"], coef=data["coef"], intercept=data["intercept"], meta=data.get("meta"))
+        raise ValueError(f"{path}: model kind {kind!r} is neither 'trees' nor 'logistic'; run `make models`")
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -145,5 +173,5 @@ class Calibrator:
 
     def confidence(self, x: np.ndarray) -> float:
         """The probability the answer is right."""
-        z = float(self.coef @ x) + self.intercept
+        z = self.trees.raw(x) if self.trees is not None else float(self.coef @ x) + self.intercept
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))

@@ -286,6 +286,10 @@ class Geocoder(_GeopyGeocoder):
             # "Daraa province": a query that names an admin area by its level; the development sets
             # (points of places) hold none, so the model knows nothing of them and the rules decide
             return match
+        if near is not None and match.reason.startswith("the given point"):
+            # a point the row carries set the answer apart from its namesakes: no development set
+            # carries one, so the model has never seen that evidence and the rules decide
+            return match
         return _with_threshold(match, self.calibrator.threshold)
 
     def _resolve_rules(self, query: str, name_ar: str, admin1: str, admin2: str, admin3: str, near: tuple | None,
