@@ -79,29 +79,35 @@ class BoostedTrees:
         return out
 
 
-def _check(i: int, tree: dict[str, Any], n_features: int) -> int:
+def _check(i: int, tree: Any, n_features: int) -> int:
     """Refuse a tree whose lists disagree or whose indices leave it; return its depth."""
     if not isinstance(tree, dict):
         raise ValueError(f"tree {i}: must be a mapping of the lists {', '.join(_FIELDS)}")
     try:
-        cols = {name: list(tree[name]) for name in _FIELDS}
-    except (KeyError, TypeError) as exc:
+        cols = {name: np.asarray(tree[name], dtype=float) for name in _FIELDS}
+    except KeyError as exc:
         raise ValueError(f"tree {i}: needs the lists {', '.join(_FIELDS)}") from exc
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"tree {i}: holds something that is not a finite number") from exc
     size = len(cols["value"])
-    if size == 0 or any(len(c) != size for c in cols.values()):
+    if size == 0 or any(c.ndim != 1 or len(c) != size for c in cols.values()):
         raise ValueError(f"tree {i}: its lists {', '.join(_FIELDS)} must have one, equal, length")
-    for name in _FIELDS:
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in cols[name]):
-            raise ValueError(f"tree {i}: {name} holds something that is not a finite number")
+    if not all(np.isfinite(c).all() for c in cols.values()):
+        raise ValueError(f"tree {i}: holds something that is not a finite number")
+    left, right, feature = cols["left"], cols["right"], cols["feature"]
+    split = (left != -1) | (right != -1)
+    node = np.arange(size)
+    for name, child in (("left", left), ("right", right)):
+        bad = split & ((child <= node) | (child >= size) | (child != np.round(child)))
+        if bad.any():
+            at = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"tree {i}, node {at}: children {left[at]:g}, {right[at]:g} must come after it, "
+                             "inside the tree")
+    bad = split & ((feature < 0) | (feature >= n_features) | (feature != np.round(feature)))
+    if bad.any():
+        at = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"tree {i}, node {at}: feature {feature[at]:g} is not one of the {n_features}")
     depth = np.zeros(size, dtype=np.int64)
-    for node in range(size):
-        left, right = cols["left"][node], cols["right"][node]
-        if left == -1 and right == -1:
-            continue
-        if not (node < left < size and node < right < size and left == int(left) and right == int(right)):
-            raise ValueError(f"tree {i}, node {node}: children {left}, {right} must come after it, inside the tree")
-        feature = cols["feature"][node]
-        if not (feature == int(feature) and 0 <= feature < n_features):
-            raise ValueError(f"tree {i}, node {node}: feature {feature} is not one of the {n_features}")
-        depth[int(left)] = depth[int(right)] = depth[node] + 1
+    for at in np.flatnonzero(split):  # parents come first: one pass gives every depth
+        depth[int(left[at])] = depth[int(right[at])] = depth[at] + 1
     return int(depth.max())
