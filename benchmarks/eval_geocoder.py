@@ -114,7 +114,8 @@ def evaluate(g: Geocoder, df: pd.DataFrame, name_col: str | None, hint_col: str 
             if m.feature_type in AREA_TYPES:  # an area answer is right when the point lies in it
                 d = min(d, _km_outside(g, m.place_id, rec.longitude, rec.latitude))
         rows.append((m.status, d, tol, m.name, m.admin1, m.method, m.score, m.reason,
-                     getattr(m, "confidence", np.nan), m if keep_matches else None, bool(any(kw.values()))))
+                     getattr(m, "confidence", np.nan), m if keep_matches else None,
+                     3 if kw.get("admin3") else 2 if kw.get("admin2") else int(any(kw.values()))))
     out = pd.DataFrame(rows, columns=["status", "km", "tol", "got", "got_admin1", "method", "score", "reason",
                                       "confidence", "match", "hinted"], index=df.index)
     if not keep_matches:

@@ -52,6 +52,13 @@ MAIN_RUNS = {"airwars": ("hint", "Latin+Arabic + hint"), "ucdp": ("hint",), "acl
 C = 1.0
 #: the boosted trees (chosen by cross-validated matched-and-right at 2 % wrong on every set; see README)
 TREES = {"max_iter": 100, "learning_rate": 0.05, "max_depth": 4, "min_samples_leaf": 50}
+#: the trees may only raise the confidence with these features (1) or only lower it (-1): evidence
+#: counts the same way on a source the model never saw (leave-one-source-out: Airwars 4.3% -> 2.9% wrong)
+MONOTONE = {**dict.fromkeys(("score", "margin", "name_spelling", "own_name", "exact_alias", "rule_matched", "population",
+                             "script_both", "rm_exact_alias", "rm_score", "rm_margin", "rm_name_spelling",
+                             "rm_script_both"), 1),
+            **dict.fromkeys(("rivals_strong", "outside_hint", "fuzzy_skeleton", "common_name", "city_not_named",
+                             "single_source", "rm_rivals_strong"), -1)}
 SEED = 0
 FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.50, 0.995, 0.001), 3)
@@ -71,7 +78,7 @@ def collect(shared: Path) -> pd.DataFrame:
             x = np.zeros((len(res), len(FEATURES)))
             for i, (m, hinted) in enumerate(zip(res["match"], res["hinted"])):
                 if m.point is not None:
-                    x[i] = features(g.index, m, bool(hinted))
+                    x[i] = features(g.index, m, int(hinted))
             frame = pd.DataFrame(x, columns=list(FEATURES))
             frame["source"], frame["mode"] = source, mode
             frame["has_point"] = has_point.to_numpy()
@@ -91,7 +98,8 @@ def fit(rows: pd.DataFrame, kind: str = "trees") -> Any:
     if kind == "logistic":
         model = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
     else:
-        model = HistGradientBoostingClassifier(**TREES, early_stopping=False, random_state=SEED)
+        model = HistGradientBoostingClassifier(**TREES, early_stopping=False, random_state=SEED,
+                                               monotonic_cst=[MONOTONE.get(f, 0) for f in FEATURES])
     model.fit(train[list(FEATURES)].to_numpy(), train.right.to_numpy().astype(int))
     return model
 

@@ -37,6 +37,7 @@ from .._data import DATA_DIR
 from .boosted_trees import BoostedTrees
 from .matching import AREA_TYPES, STRONG_METHODS, Match, NameIndex, _elsewhere
 from .normalize import compact_key
+from .query import parse_location
 
 __all__ = ["Calibrator", "FEATURES", "features"]
 
@@ -50,15 +51,16 @@ FEATURES = (
     "rule_matched", "exact_alias", "key_compact_prefix", "romanised_vowels", "fuzzy_skeleton", "other_method",
     "score", "margin", "rivals_strong", "outside_hint", "hint_given", "single_source", "area", "population",
     "near_or_part", "common_name", "script_both", "script_one", "city_not_named",
-    "name_count", "candidates", "spelling", "query_words", "own_name",
+    "name_count", "candidates", "name_spelling", "query_words", "own_name", "hint_depth",
     # the same evidence read again for answers the hand rules matched: they weigh differently there
-    "rm_exact_alias", "rm_score", "rm_margin", "rm_rivals_strong", "rm_hint_given", "rm_script_both", "rm_spelling",
+    "rm_exact_alias", "rm_score", "rm_margin", "rm_rivals_strong", "rm_hint_given", "rm_script_both", "rm_name_spelling",
 )
 
 
-def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
-    """The feature vector of an answer with a point (see :data:`FEATURES`); ``hinted`` says whether
-    the row had an admin hint, a point or a context part that narrowed the search."""
+def features(index: NameIndex, match: Match, hinted: int) -> np.ndarray:
+    """The feature vector of an answer with a point (see :data:`FEATURES`); ``hinted`` is the finest
+    hint the row gave: 0 none, 1 a governorate, a point or a box, 2 a district, 3 a sub-district
+    (``True`` counts as 1)."""
     method = match.method or ""
     script, _, base = method.rpartition(":")
     cands = match.candidates
@@ -74,7 +76,11 @@ def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
     reason = match.reason or ""
     names = float(index.name_count[row]) if row is not None else 1.0
     matched_key = compact_key(top.matched_name) if top is not None else ""
-    spelling = fuzz.ratio(compact_key(match.query), matched_key) / 100.0 if top is not None else 0.0
+    # the name the query gives, without its qualifiers and context parts ("Afrin town", "Kansafra,
+    # Jabal al-Zawiya, south of Idlib"), against the name matched: those words are no misspelling
+    parsed = parse_location(match.query or "")
+    given = [n for n in (parsed.name, *parsed.alternatives) if n] or [match.query or ""]
+    spelling = max(fuzz.ratio(compact_key(n), matched_key) for n in given) / 100.0 if top is not None else 0.0
     # the place's own (primary) name matched, not one of its aliases or variant spellings
     own_name = top is not None and (matched_key == compact_key(top.name)
                                     or (row is not None and matched_key == compact_key(index.name_ar[row] or "")))
@@ -91,7 +97,7 @@ def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
         margin / MARGIN_CAP,
         min(strong, 5) / 5.0,
         any(n in _HINT_NOTES for n in notes),
-        hinted,
+        hinted > 0,
         single,
         (match.feature_type or "") in AREA_TYPES,
         min(math.log10(pop + 1.0), 6.0) / 6.0,
@@ -105,11 +111,12 @@ def features(index: NameIndex, match: Match, hinted: bool) -> np.ndarray:
         spelling,
         words,
         own_name,
+        min(int(hinted), 3) / 3.0,
         rule and base in ("exact", "alias"),
         rule * min(match.score, 100.0) / 100.0,
         rule * margin / MARGIN_CAP,
         rule * min(strong, 5) / 5.0,
-        rule and hinted,
+        rule and hinted > 0,
         rule and script == "both",
         rule * spelling,
     ], dtype=float)

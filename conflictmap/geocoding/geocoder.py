@@ -279,7 +279,7 @@ class Geocoder(_GeopyGeocoder):
             return _replace(match, confidence=1.0)
         from .confidence import features
 
-        hinted = bool(admin1 or admin2 or admin3 or near or bbox)
+        hinted = 3 if admin3 else 2 if admin2 else int(bool(admin1 or near or bbox))
         conf = round(self.calibrator.confidence(features(self.index, match, hinted)), 4)
         match = _replace(match, confidence=conf)
         if match.feature_type in ADMIN_TYPES and parse_location(query).admin_level is not None:
