@@ -35,7 +35,7 @@ def rows(path: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def geocoded():
     names = ["Kafr Nabl", "Ruwayha", "Ruwayhah", "Qqqzzx", "Ruwayha", "Ruwayha"]
-    hints = ["Idlib", "", "", "", "Deir ez-Zor", ""]
+    hints = ["Idlib", "", "", "", "Idlib", ""]  # row 4: the governorate settles the name
     return cm.geocode(pd.DataFrame({"location": names, "governorate": hints}), admin1="governorate")
 
 
@@ -122,7 +122,7 @@ def test_result_applies_every_decision(geocoded, tmp_path):
         assert out.loc[i, "geometry"].x == rec["longitude"]
     assert out.loc[3, ["match_status", "match_reason"]].tolist() == ["unresolved", "not a place (correction)"]
     assert out.loc[0].equals(geocoded.loc[0])  # a matched row is untouched
-    assert out.loc[4, "match_status"] == geocoded.loc[4, "match_status"]  # undecided (Deir ez-Zor hint)
+    assert geocoded.loc[4, "match_status"] == "matched" and out.loc[4].equals(geocoded.loc[4])  # its hint settled it
 
 
 # ---------------------------------------------------------------------------- the files are the geocoder's
