@@ -45,38 +45,34 @@ class BoostedTrees:
             raise ValueError("the model has no trees")
         depths = [_check(i, tree, n_features) for i, tree in enumerate(trees)]
         self.sizes = [len(tree["value"]) for tree in trees]
-        n, width = len(trees), max(self.sizes)
-        self.feature = np.zeros((n, width), dtype=np.int64)
-        self.threshold = np.zeros((n, width))
-        self.left = np.full((n, width), -1, dtype=np.int64)
-        self.right = np.full((n, width), -1, dtype=np.int64)
-        self.value = np.zeros((n, width))
-        for i, (tree, size) in enumerate(zip(trees, self.sizes)):
-            for name in _FIELDS:
-                getattr(self, name)[i, :size] = tree[name]
-        self.leaf = self.left < 0
-        self.feature[self.leaf] = 0  # never read: a leaf does not split
-        self.depth = max(depths)
         self.baseline = float(baseline)
         self.n_features = int(n_features)
-        self._rows = np.arange(n)
+        self.depth = max(depths)
+        self._trees = [{name: [float(v) for v in tree[name]] for name in _FIELDS} for tree in trees]
+        # every tree's nodes in one flat array; a leaf points to itself, so ``depth`` steps from
+        # each root land every tree on a leaf
+        starts = np.cumsum([0, *self.sizes[:-1]]).astype(np.int64)
+        cols = {name: np.concatenate([np.asarray(t[name], dtype=float) for t in self._trees]) for name in _FIELDS}
+        leaf = cols["left"] < 0
+        offset = np.repeat(starts, self.sizes)
+        here = np.arange(len(leaf))
+        self._feature = np.where(leaf, 0, cols["feature"]).astype(np.int64)
+        self._threshold = np.where(leaf, np.inf, cols["threshold"])
+        self._left = np.where(leaf, here, cols["left"] + offset).astype(np.int64)
+        self._right = np.where(leaf, here, cols["right"] + offset).astype(np.int64)
+        self._value = cols["value"]
+        self._roots = starts
 
     def raw(self, x: np.ndarray) -> float:
         """The log-odds of one feature vector: the baseline plus the leaf each tree sends it to."""
-        node = np.zeros(len(self._rows), dtype=np.int64)
-        rows = self._rows
+        node = self._roots
         for _ in range(self.depth):
-            go_left = x[self.feature[rows, node]] <= self.threshold[rows, node]
-            step = np.where(go_left, self.left[rows, node], self.right[rows, node])
-            node = np.where(self.leaf[rows, node], node, step)
-        return self.baseline + float(self.value[rows, node].sum())
+            node = np.where(x[self._feature[node]] <= self._threshold[node], self._left[node], self._right[node])
+        return self.baseline + float(self._value[node].sum())
 
     def as_json(self) -> list[dict[str, list]]:
         """The trees as :class:`BoostedTrees` reads them (for the training script)."""
-        out = []
-        for i, size in enumerate(self.sizes):
-            out.append({name: getattr(self, name)[i, :size].tolist() for name in _FIELDS})
-        return out
+        return [dict(tree) for tree in self._trees]
 
 
 def _check(i: int, tree: Any, n_features: int) -> int:

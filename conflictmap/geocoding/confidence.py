@@ -78,9 +78,8 @@ def features(index: NameIndex, match: Match, hinted: int) -> np.ndarray:
     matched_key = compact_key(top.matched_name) if top is not None else ""
     # the name the query gives, without its qualifiers and context parts ("Afrin town", "Kansafra,
     # Jabal al-Zawiya, south of Idlib"), against the name matched: those words are no misspelling
-    parsed = parse_location(match.query or "")
-    given = [n for n in (parsed.name, *parsed.alternatives) if n] or [match.query or ""]
-    spelling = max(fuzz.ratio(compact_key(n), matched_key) for n in given) / 100.0 if top is not None else 0.0
+    given = _given_keys(match.query or "")
+    spelling = max(fuzz.ratio(k, matched_key) for k in given) / 100.0 if top is not None else 0.0
     # the place's own (primary) name matched, not one of its aliases or variant spellings
     own_name = top is not None and (matched_key == compact_key(top.name)
                                     or (row is not None and matched_key == compact_key(index.name_ar[row] or "")))
@@ -120,6 +119,14 @@ def features(index: NameIndex, match: Match, hinted: int) -> np.ndarray:
         rule and script == "both",
         rule * spelling,
     ], dtype=float)
+
+
+@functools.lru_cache(maxsize=65536)
+def _given_keys(query: str) -> tuple[str, ...]:
+    """The compact keys of the names a query gives (its name and alternatives, without qualifiers
+    and context parts)."""
+    parsed = parse_location(query)
+    return tuple(compact_key(n) for n in (parsed.name, *parsed.alternatives) if n) or (compact_key(query),)
 
 
 class Calibrator:
