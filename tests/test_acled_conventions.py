@@ -156,7 +156,8 @@ def test_second_attack_on_the_same_town_is_its_own_event():
     drafts = draft_events("Syrian or Russian jets carried out raids on Saqba, as government forces shelled the town "
                           "on Monday.", published="2019-03-04")
     got = sorted(zip(drafts.sub_event_type, drafts.actor1))
-    assert got == [("Air/drone strike", "Allied Syrian and/or Russian Forces"),
+    # the government's own forces act in the same report: ACLED codes the either-or strike to them
+    assert got == [("Air/drone strike", "Military Forces of Syria (2000-)"),
                    ("Shelling/artillery/missile attack", "Military Forces of Syria (2000-)")]
     assert set(drafts.location) == {"Saqba"}
 
@@ -179,3 +180,61 @@ def test_unattributed_air_strike_has_acled_unidentified_military_forces():
     d = _one("Airstrikes hit the outskirts of Kafr Nabl on Monday, damaging a school.")
     assert d.sub_event_type == "Air/drone strike"
     assert d.actor1 == "Unidentified Military Forces (Syria)"
+
+
+# --- actors and fatalities as ACLED codes them (issue 22, second pass) ---
+
+def test_coded_figure_in_the_next_sentence_is_the_fatalities():
+    d = _one("Government forces clashed with HTS fighters in Kafr Nabl on Monday. "
+             "An unknown number of fatalities coded as 10.")
+    assert int(d.fatalities) == 10
+
+
+def test_coded_figure_is_split_over_the_places_before_it():
+    drafts = draft_events("Regime forces shelled Saraqib, Binnish and Taftanaz on Monday with casualties reported. "
+                          "Unknown number of fatalities coded to 10 and split across the events.", published="2019-03-05")
+    assert list(drafts.location) == ["Saraqib", "Binnish", "Taftanaz"]
+    assert list(drafts.fatalities) == [4, 3, 3]
+
+
+def test_coded_figure_for_the_attacker_in_a_current_note():
+    d = _one("On 9 May 2020, HTS fighters detonated a car bomb at a regime checkpoint near Kafr Nabl. "
+             "No casualties were reported, but fatalities are coded as 1 for the driver.")
+    assert int(d.fatalities) == 1
+
+
+def test_deaths_of_one_attack_on_three_places_are_split_evenly():
+    drafts = draft_events("Government forces shelled Saraqib, Binnish and Taftanaz on Monday, killing 7 civilians.",
+                          published="2019-03-05")
+    assert list(drafts.fatalities) == [3, 2, 2]
+
+
+def test_deaths_of_one_attack_on_two_places_stay_at_the_first():
+    drafts = draft_events("Government forces shelled Saraqib and Binnish on Monday, killing 5 civilians.",
+                          published="2019-03-05")
+    assert list(drafts.fatalities) == [5, 0]
+
+
+def test_bare_figure_after_a_death_verb():
+    assert int(_one("Regime artillery hit Saraqib on Monday, killing three and injuring nine.").fatalities) == 3
+
+
+def test_either_or_strike_goes_to_the_force_acting_beside_it():
+    drafts = draft_events("Syrian or Russian warplanes struck Kafr Nabl on Monday while regime helicopters dropped "
+                          "barrel bombs on the town.", published="2019-03-05")
+    assert set(drafts.actor1) == {"Military Forces of Syria (2000-)"}
+    assert drafts.actor2.isna().all()  # the regime's helicopters are not the target
+    assert "named acting in the report" in drafts.iloc[0].notes
+
+
+def test_opening_phrase_names_the_opponent():
+    d = _one("Following clashes with rebel factions, regime forces took control of Abu al-Duhur on Monday.")
+    assert (d.actor1, d.actor2) == ("Military Forces of Syria (2000-)", "Opposition Rebels (Syria)")
+    assert d.sub_event_type == "Government regains territory"
+
+
+def test_joint_force_is_led_by_its_state_army():
+    d = _one("Rebel factions and Turkish troops captured Maydan Ikbis from the YPG on Monday.")
+    assert d.actor1 == "Military Forces of Turkey (2016-)"
+    assert d.assoc_actor_1 == "Opposition Rebels (Syria)"
+    assert d.actor2 == "YPG: Peoples Protection Units"

@@ -48,14 +48,14 @@ import pandas as pd
 
 from ..errors import InputError
 from ..geocoding.matching import ADMIN_TYPES
-from .actors import ActorMention, Roles, assign_roles, find_actors
+from .actors import ActorMention, Roles, assign_roles, find_actors, load_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
-from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
-                    is_hedged,
+from .verbs import (EventType, classify, clause_breaks, coded_fatalities, count_fatalities, first_action,
+                    has_action, is_hedged, split_fatalities,
                     refers_back,
                     starts_new_incident, unnamed_actor1)
 
@@ -93,7 +93,8 @@ class _Incident:
     places: list[PlaceMention]
     area_only: bool
     fatalities: int | None
-    fatality_place: int = 0  # index in places of the place the deaths are counted at
+    fatality_place: int | None = None  # index in places of the place the deaths are counted at (None: split)
+    place_deaths: list[int] | None = None  # deaths per place when a coder's figure was split over a note
     notes: list[str] = field(default_factory=list)
     actor_words: list[str] = field(default_factory=list)
     unnamed_actor1: bool = False  # actor1 is ACLED's stand-in for a perpetrator the text does not name
@@ -246,6 +247,30 @@ def _retype(event: EventType, roles: Roles) -> tuple[EventType, str | None]:
     return event, None
 
 
+@lru_cache(maxsize=1)
+def _resolved_attributions() -> dict[str, str]:
+    """Keys of ACLED's either-or attributions and the key they resolve to (``resolves`` rows of actor_words.csv)."""
+    table = read_data_csv("actor_words.csv")
+    return {w: k for w, k in zip(table.loc[table.kind == "resolves", "word"], table.loc[table.kind == "resolves", "key"])}
+
+
+def _resolve_attribution(roles: Roles, named_keys: set[str]) -> str | None:
+    """"Syrian or Russian warplanes bombed while regime forces shelled the town": one side of the either-or
+    acts in the same report, and ACLED codes the bombardment to it."""
+    first = next((m for m in roles.mentions if m.actor == roles.actor1), None)
+    if first is None:
+        return None
+    target = _resolved_attributions().get(first.key)
+    if target is None or target not in named_keys:
+        return None
+    row = load_actors().set_index("key").loc[target]
+    roles.actor1, roles.inter1 = str(row["actor"]), int(row["inter"])
+    roles.mentions = roles.mentions + [replace(first, actor=roles.actor1, key=target, inter=roles.inter1)]
+    if roles.actor2 == roles.actor1:
+        roles.actor2, roles.assoc_actor_2 = None, []  # its ground forces were named beside it, not hit
+    return f"actor1: {first.text!r} with {roles.actor1} named acting in the report"
+
+
 def _words(roles: Roles) -> list[str]:
     return [f"{m.text} -> {'actor1' if m.actor == roles.actor1 else 'actor2'}" for m in roles.mentions
             if m.actor in (roles.actor1, roles.actor2)]
@@ -263,9 +288,12 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     last_group: dict[int, list[_Incident]] = {}  # the incidents of the paragraph's latest reporting sentence
     anchor: _dt.date | None = None  # the last day the text named
     starts = [m.start for m in mentions]  # mentions are in text order
-    for sentence in sentences:
+    sentence_actors = [find_actors(sentence.text) for sentence in sentences]
+    paragraph_keys: dict[int, set[str]] = {}  # the actors each paragraph names
+    for sentence, actors in zip(sentences, sentence_actors):
+        paragraph_keys.setdefault(sentence.paragraph, set()).update(a.key for a in actors)
+    for sentence, actors in zip(sentences, sentence_actors):
         own = mentions[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
-        actors = find_actors(sentence.text)
         sentence_roles = assign_roles(sentence.text, actors)
         context = None if starts_new_incident(sentence.text) else paragraph_roles.get(sentence.paragraph)
         if sentence_roles.actor1 or sentence_roles.actor2:
@@ -291,7 +319,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             if not hedged and not group:
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
-                    _apply_followup(followup, roles, count_fatalities(clause.text), places, event)
+                    _apply_followup(followup, roles, count_fatalities(clause.text), places, event,
+                                    coded=coded_fatalities(clause.text))
                     continue
             if event is None or hedged:
                 if dates:
@@ -348,6 +377,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
                 unnamed = True
                 notes.append(f"no perpetrator named: ACLED's {roles.actor1}")
+            why = _resolve_attribution(roles, paragraph_keys.get(sentence.paragraph, set()))
+            if why:
+                notes.append(why)
             if dates:
                 basis = "date from the sentence"
                 dates = _day_dates(dates)
@@ -359,9 +391,12 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             else:
                 dates = [DateMention(published, 2, -1, -1, "")]
                 basis = "no date given: report date, week precision"
+            coded = coded_fatalities(clause.text)
+            if coded is not None:
+                notes.append(f"deaths: the figure the text says was coded ({coded})")
             inc = _Incident(sentence, clause, event, roles, dates, basis, places, area_only,
-                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles),
-                            unnamed_actor1=unnamed)
+                            coded if coded is not None else count_fatalities(clause.text), notes=notes,
+                            actor_words=_words(roles), unnamed_actor1=unnamed)
             group.append(inc)
             previous = inc
         if group:
@@ -410,10 +445,23 @@ def _followup(event: EventType | None, places: list[PlaceMention], group: list[_
 
 
 def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | None,
-                    places: list[PlaceMention], event: EventType | None) -> None:
+                    places: list[PlaceMention], event: EventType | None, *, coded: int | None = None) -> None:
     ids = {p.match.place_id for p in places}
     first = targets[0]
-    if fatalities and not first.fatalities:
+    if coded is not None:
+        # "Unknown number of fatalities coded as 10": the coder's figure for the incidents before, split
+        # over their places as ACLED splits it over the events of a note
+        slots = [(inc, i) for inc in targets for i in range(len(inc.places))]
+        shares = split_fatalities(coded, len(slots))
+        for inc in targets:
+            inc.place_deaths = [0] * len(inc.places)
+            inc.fatalities = 0
+        for (inc, i), share in zip(slots, shares):
+            inc.place_deaths[i] = share
+            inc.fatalities = (inc.fatalities or 0) + share
+        for inc in targets:
+            inc.notes.append(f"deaths: the figure the next sentence says was coded ({coded}), split over the places")
+    elif fatalities and not first.fatalities:
         first.fatalities = fatalities
         if ids:
             first.fatality_place = next((i for i, p in enumerate(first.places) if p.match.place_id in ids), 0)
@@ -463,6 +511,23 @@ def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
                 continue
         kept.append(inc)
     return kept
+
+
+# ACLED splits one figure over the events of a note ("Shelling on A, B and C killed 7": 3, 2, 2); with two
+# places reports mostly count the deaths where the incident happened first (our corpus), so the split starts at 3
+_SPLIT_FROM = 3
+
+
+def _place_deaths(inc: _Incident) -> list[int]:
+    """Deaths per place of an incident: at the place a sentence named for them, at the first of two places,
+    else ACLED's even split over three or more (``verbs.split_fatalities``)."""
+    n = len(inc.places)
+    if inc.place_deaths is not None and len(inc.place_deaths) == n:
+        return list(inc.place_deaths)
+    total = inc.fatalities or 0
+    if inc.fatality_place is not None or n < _SPLIT_FROM:
+        return [total if i == (inc.fatality_place or 0) else 0 for i in range(n)]
+    return split_fatalities(total, n)
 
 
 def _note(inc: _Incident, place: PlaceMention) -> str:
@@ -539,11 +604,12 @@ def draft_events(
     mentions = find_place_mentions(text, gazetteer=gazetteer, admin1=admin1, sentences=sentences)
     rows: list[dict[str, Any]] = []
     for inc in _incidents(text, pub, sentences, mentions):
+        deaths = _place_deaths(inc)
         for p_no, place in enumerate(inc.places):
             match = place.match
             for d_no, date in enumerate(inc.dates):
-                counted = p_no == inc.fatality_place and d_no == 0
-                fatalities = (inc.fatalities or 0) if counted else 0
+                counted = d_no == 0 and deaths[p_no] > 0
+                fatalities = deaths[p_no] if d_no == 0 else 0
                 geo_precision = match.geo_precision
                 if place.role == "reference" and geo_precision == 1:
                     geo_precision = 2  # drafted near a reference point
@@ -565,7 +631,8 @@ def draft_events(
                     "fatalities": fatalities,
                     "source": source,
                     "source_url": source_url,
-                    "notes": _note(inc, place) + (" Deaths counted at this place and day."
+                    "notes": _note(inc, place) + (f" {fatalities} of the incident's {inc.fatalities} deaths counted "
+                                                  "at this place and day."
                                                   if counted and (len(inc.places) > 1 or len(inc.dates) > 1)
                                                   and inc.fatalities else ""),
                     "place_id": match.place_id,

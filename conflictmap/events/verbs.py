@@ -35,7 +35,7 @@ from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
            "unnamed_actor1", "refers_back", "starts_new_incident", "fatal_spans", "first_action",
-           "load_event_verbs"]
+           "load_event_verbs", "coded_fatalities", "split_fatalities"]
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def load_event_verbs() -> pd.DataFrame:
 
     Examples
     --------
-    >>> sorted(load_event_verbs().kind.unique())[:6]
-    ['anaphora', 'background', 'capture', 'clause_break', 'clause_verb', 'event']
+    >>> sorted(load_event_verbs().kind.unique())[:5]
+    ['anaphora', 'background', 'capture', 'clause_break', 'clause_verb']
     """
     table = read_data_csv("event_verbs.csv")
     table["priority"] = pd.to_numeric(table["priority"], errors="coerce").fillna(0)
@@ -269,6 +269,12 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:was|has\s+been|had\s+been)\s
                        r"(?:died|succumbed)\b", re.I)
 
 
+# what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
+_BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
+# between a death word and "a" that is one person: "killing a commander", "the killing of a man"
+_ARTICLE_GAP = re.compile(r"\s{1,2}(?:of\s+)?", re.I)
+
+
 def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     """Deaths a sentence reports: the sum of the figures next to a death word, or None.
 
@@ -300,6 +306,10 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     (1, 1)
     >>> count_fatalities("the killing of 4 people and the injury of several others")
     4
+    >>> count_fatalities("rockets hit the market, killing three and injuring nine")
+    3
+    >>> count_fatalities("which led to the killing of a commander"), count_fatalities("Two fatalities were reported.")
+    (1, 2)
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
@@ -313,7 +323,9 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     for m in number_re.finditer(sentence):
         article = m.group("word") is not None and m.group("word").lower() in ("a", "an")
         following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
-        if not any(p.fullmatch(word) for word in following for p in persons):
+        # "killing three and injuring nine": a bare figure right after the death verb counts people
+        bare = not article and any(0 <= m.start() - e <= 1 for _, e in fatal) and _BARE_END.match(sentence[m.end():])
+        if not bare and not any(p.fullmatch(word) for word in following for p in persons):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]
         if any(0 <= m.start() - end <= 3 for end in subsets):
@@ -327,7 +339,7 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         near_fatal = min((distance(s) for s in fatal), default=10**6)
         near_other = min((distance(s) for s in others), default=10**6)
         listed = previous_value is not None and re.search(r"(?:,|\band)\s+$", sentence[previous_end:m.start()])
-        if article and not any(0 <= m.start() - e <= 2 for _, e in fatal) and not listed \
+        if article and not any(_ARTICLE_GAP.fullmatch(sentence[e:m.start()]) for _, e in fatal) and not listed \
                 and not _ONE_DIED.match(sentence[m.end():]):
             continue  # "a" is one person right after the death word ("killing a commander") or in a list
             # of figures ("killing two guards and a civilian")
@@ -340,3 +352,46 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
             counted = True
             previous_end, previous_value = m.end(), value
     return total if counted else None
+
+
+def coded_fatalities(sentence: str) -> int | None:
+    """The figure a coder's note says was recorded ("Unknown number of fatalities coded as 10"), or None.
+
+    ACLED's notes state the figure they coded when a report gives none ("fatalities coded to 10") or
+    counts an attacker ("coding fatalities to one to account for the driver"); the ``coded_total``
+    patterns of ``event_verbs.csv`` read it.
+
+    Examples
+    --------
+    >>> coded_fatalities("Casualties on both sides; an unknown number of fatalities coded as 10.")
+    10
+    >>> coded_fatalities("No victims reported, but coding fatalities to one for the bomber.")
+    1
+    >>> coded_fatalities("Four soldiers were killed.") is None
+    True
+    """
+    _, words = _numbers()
+    for pattern, _ in _compiled().get("coded_total", []):
+        m = pattern.search(sentence)
+        if m is None:
+            continue
+        n = m.group("n").lower()
+        if n.isdigit():
+            return int(n)
+        if n in words and n not in ("a", "an"):
+            return words[n]
+    return None
+
+
+def split_fatalities(total: int, parts: int) -> list[int]:
+    """ACLED's split of one figure over the events of a note: even shares, the remainder to the first.
+
+    Examples
+    --------
+    >>> split_fatalities(10, 4), split_fatalities(1, 3), split_fatalities(0, 2)
+    ([3, 3, 2, 2], [1, 0, 0], [0, 0])
+    """
+    if parts <= 0:
+        return []
+    share, rest = divmod(max(total, 0), parts)
+    return [share + (1 if i < rest else 0) for i in range(parts)]
