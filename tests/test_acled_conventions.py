@@ -111,6 +111,17 @@ def test_road_ends_are_not_incident_places():
     ("The SNA announced the capture of Maydan Ikbis from the YPG on Monday.", "Non-state actor overtakes territory"),
     # ACLED: an exchange of shelling between two forces is a battle
     ("Government forces and HTS exchanged artillery fire around Kafr Nabl on Monday.", "Armed clash"),
+    # ACLED codes one battle when clashes come with the shelling or strikes that back them
+    ("Government forces clashed with HTS fighters in Kafr Nabl amid heavy shelling and air strikes on Monday.",
+     "Armed clash"),
+    # territory taken under shelling is the territory change
+    ("Regime forces captured Abu al-Duhur amid intensive shelling on Monday.", "Government regains territory"),
+    ("Regime helicopters dropped explosive barrels on Kafr Nabl on Monday.", "Air/drone strike"),
+    ("Warplanes raided Saraqib on Monday, causing material damage.", "Air/drone strike"),
+    # an attack of unstated means on a town, nobody killed: ACLED's shelling, not a clash read from "casualties"
+    ("Regime forces targeted Kafr Nabl on Monday, with no casualties reported.", "Shelling/artillery/missile attack"),
+    ("An explosion of unknown origin hit a depot in Azaz on Monday, killing 4 fighters.",
+     "Remote explosive/landmine/IED"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type

@@ -98,6 +98,10 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+# "no casualties were reported", "neither injuries nor fatalities": a death word that says nobody died
+_NEGATED = re.compile(r"\b(?:no|nor|neither|without|zero)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
 def classify(sentence: str, *, state_actor: bool = False,
              ignore: Sequence[tuple[int, int]] = ()) -> EventType | None:
     """The ACLED event and sub-event type a sentence's words suggest, or None.
@@ -125,13 +129,17 @@ def classify(sentence: str, *, state_actor: bool = False,
     'Air/drone strike'
     >>> classify("The army regained control of the village after local gunmen withdrew.").sub_event_type
     'Non-state actor overtakes territory'
+    >>> classify("No casualties were reported.") is None
+    True
     """
     best: tuple[float, int, EventType] | None = None
     background = min((m.start() for p, _ in _compiled().get("background", []) for m in p.finditer(sentence)),
                      default=len(sentence) + 1)
     for kind in ("event", "fatal"):
         for pattern, row in _compiled().get(kind, []):
-            m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)), None)
+            m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)
+                      and not (kind == "fatal" and _NEGATED.search(sentence[max(0, m.start() - 40):m.start()]))),
+                     None)
             if m is None:
                 continue
             sub = row["state_sub_event_type"] if (state_actor and row["state_sub_event_type"]) else row["sub_event_type"]
