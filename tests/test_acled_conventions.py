@@ -226,6 +226,14 @@ def test_deaths_of_one_attack_on_two_places_stay_at_the_first():
     assert list(drafts.fatalities) == [5, 0]
 
 
+@pytest.mark.parametrize("text,deaths", [
+    ("HTS executed two men in Saraqib on Monday.", 2),
+    ("Regime forces shelled Saraqib on Monday, leading to the later death of a woman from her injuries.", 1),
+])
+def test_execution_and_later_death_are_deaths(text, deaths):
+    assert int(_one(text).fatalities) == deaths
+
+
 def test_bare_figure_after_a_death_verb():
     assert int(_one("Regime artillery hit Saraqib on Monday, killing three and injuring nine.").fatalities) == 3
 
