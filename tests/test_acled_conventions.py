@@ -257,3 +257,27 @@ def test_joint_force_is_led_by_its_state_army():
     assert d.actor1 == "Military Forces of Turkey (2016-)"
     assert d.assoc_actor_1 == "Opposition Rebels (Syria)"
     assert d.actor2 == "YPG: Peoples Protection Units"
+
+
+def test_barrel_bombs_name_the_syrian_air_force():
+    d = _one("Helicopters dropped barrel bombs on Saraqib on Monday.")
+    assert d.actor1 == "Military Forces of Syria (2000-)"
+    assert "barrel bombs" in d.notes
+
+
+def test_ally_strike_in_one_clause_with_the_regime_goes_to_the_regime():
+    d = _one("Russian jets bombed while regime artillery shelled the town of Saraqib on Monday.")
+    assert d.actor1 == "Military Forces of Syria (2000-)"
+    # alone, or in a clause of its own, the ally keeps its strike
+    assert _one("Russian warplanes struck Saraqib on Monday.").actor1 == "Military Forces of Russia (2000-)"
+
+
+def test_opening_phrase_with_a_list_of_opponents():
+    d = _one("Following clashes with HTS, the TIP, and rebel factions, regime forces and allied militias "
+             "advanced to take control of Abu al-Duhur on Monday.")
+    assert (d.actor1, d.actor2) == ("Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al-Sham")
+
+
+def test_syrian_air_forces_is_the_government():
+    assert _one("The Syrian air forces conducted air strikes on Saraqib on Monday.").actor1 == \
+        "Military Forces of Syria (2000-)"

@@ -210,6 +210,10 @@ _INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.
 _INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 # a sentence that opens with what came before the event ("Following clashes with X, ...", "After ...")
+# an actor that is the subject of the main clause after an opening phrase ("..., regime forces advanced")
+_SUBJECT = re.compile(r"^(?:\s+[\w'/-]+){0,7}?\s+(?:advanced|took|captured|seized|regained|retook|recaptured|"
+                      r"established|shelled|clashed|attacked|managed|stormed|entered|repelled|launched|targeted|"
+                      r"withdrew|imposed|gained|struck|bombed)\b", re.IGNORECASE)
 _OPENING = re.compile(r"^\s*(?:following|after|amid)\b[^;]*$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
 
@@ -226,7 +230,8 @@ def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]
             between = _BETWEEN.search(text[:groups[-1][0].start]) is not None and len(groups[-1]) == 1
             # "Following clashes with rebels, regime forces took control": the comma closes the opening phrase
             before = text[:groups[-1][0].start]
-            opening = "," in gap and _OPENING.match(before) is not None and _TARGET_CUE.search(before) is not None
+            opening = "," in gap and _OPENING.match(before) is not None and _TARGET_CUE.search(before) is not None \
+                and _SUBJECT.match(text[mention.end:]) is not None
             if _SAME_SIDE.match(gap) and not between and not opening:
                 groups[-1].append(mention)
                 continue

@@ -247,20 +247,22 @@ def _retype(event: EventType, roles: Roles) -> tuple[EventType, str | None]:
     return event, None
 
 
-@lru_cache(maxsize=1)
-def _resolved_attributions() -> dict[str, str]:
-    """Keys of ACLED's either-or attributions and the key they resolve to (``resolves`` rows of actor_words.csv)."""
+@lru_cache(maxsize=4)
+def _resolved_attributions(kind: str) -> dict[str, str]:
+    """Keys of ACLED's either-or attributions (``resolves``) or allies (``joins``) and the key they resolve to."""
     table = read_data_csv("actor_words.csv")
-    return {w: k for w, k in zip(table.loc[table.kind == "resolves", "word"], table.loc[table.kind == "resolves", "key"])}
+    rows = table[table.kind == kind]
+    return dict(zip(rows.word, rows.key))
 
 
-def _resolve_attribution(roles: Roles, named_keys: set[str]) -> str | None:
+def _resolve_attribution(roles: Roles, named_keys: set[str], kind: str = "resolves") -> str | None:
     """"Syrian or Russian warplanes bombed while regime forces shelled the town": one side of the either-or
-    acts in the same report, and ACLED codes the bombardment to it."""
+    acts in the same report (``resolves``) or the ally's partner in the same clause (``joins``), and ACLED
+    codes the bombardment to it."""
     first = next((m for m in roles.mentions if m.actor == roles.actor1), None)
     if first is None:
         return None
-    target = _resolved_attributions().get(first.key)
+    target = _resolved_attributions(kind).get(first.key)
     if target is None or target not in named_keys:
         return None
     row = load_actors().set_index("key").loc[target]
@@ -269,6 +271,30 @@ def _resolve_attribution(roles: Roles, named_keys: set[str]) -> str | None:
     if roles.actor2 == roles.actor1:
         roles.actor2, roles.assoc_actor_2 = None, []  # its ground forces were named beside it, not hit
     return f"actor1: {first.text!r} with {roles.actor1} named acting in the report"
+
+
+@lru_cache(maxsize=1)
+def _weapons() -> list[tuple[re.Pattern[str], str]]:
+    table = read_data_csv("actor_words.csv")
+    rows = table[table.kind == "weapon"]
+    return [(re.compile(r"(?<![\w-])(?:" + w + r")(?![\w-])", re.IGNORECASE), k) for w, k in zip(rows.word, rows.key)]
+
+
+def _weapon_user(roles: Roles, text: str) -> str | None:
+    """"Helicopters dropped barrel bombs on X" names no perpetrator, but only one force uses the weapon
+    (``weapon`` rows of actor_words.csv)."""
+    for pattern, key in _weapons():
+        m = pattern.search(text)
+        if m is None:
+            continue
+        row = load_actors().set_index("key").loc[key]
+        roles.actor1, roles.inter1 = str(row["actor"]), int(row["inter"])
+        roles.mentions = roles.mentions + [ActorMention(roles.actor1, key, str(row["side"]), roles.inter1,
+                                                        m.group(0), m.start(), m.end())]
+        if roles.actor2 == roles.actor1:
+            roles.actor2, roles.assoc_actor_2 = None, []
+        return f"actor1: {m.group(0)!r} are used by {roles.actor1} only"
+    return None
 
 
 def _words(roles: Roles) -> list[str]:
@@ -373,11 +399,16 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                     roles.actor1, roles.inter1 = holder.actor, holder.inter
                     roles.mentions = roles.mentions + [holder]
                     notes.append("actor1: the side holding the place fired from")
+            if roles.actor1 is None:
+                why = _weapon_user(roles, clause.text)
+                if why:
+                    notes.append(why)
             if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
                 unnamed = True
                 notes.append(f"no perpetrator named: ACLED's {roles.actor1}")
-            why = _resolve_attribution(roles, paragraph_keys.get(sentence.paragraph, set()))
+            why = _resolve_attribution(roles, paragraph_keys.get(sentence.paragraph, set())) or \
+                _resolve_attribution(roles, {a.key for a in c_actors if a.actor != roles.actor1}, "joins")
             if why:
                 notes.append(why)
             if dates:
