@@ -281,3 +281,17 @@ def test_opening_phrase_with_a_list_of_opponents():
 def test_syrian_air_forces_is_the_government():
     assert _one("The Syrian air forces conducted air strikes on Saraqib on Monday.").actor1 == \
         "Military Forces of Syria (2000-)"
+
+
+def test_deaths_distributed_over_the_places_a_note_lists():
+    drafts = draft_events("Government forces shelled Saraqib, Binnish and Taftanaz on Monday, killing 4 civilians. "
+                          "Distributed fatalities over the activities in Binnish and Taftanaz.", published="2019-03-05")
+    assert dict(zip(drafts.location, drafts.fatalities)) == {"Saraqib": 0, "Binnish": 2, "Taftanaz": 2}
+
+
+def test_coded_figure_distributed_over_a_list_with_a_place_not_drafted():
+    drafts = draft_events("Regime forces clashed with rebels in Saraqib and Binnish on Monday. Unknown fatalities "
+                          "coded as 10. Distributed fatalities over the activities in Sarmin, Saraqib and Binnish.",
+                          published="2019-03-05")
+    # 10 over the three places listed: 4 to Sarmin (not drafted), 3 each here
+    assert dict(zip(drafts.location, drafts.fatalities)) == {"Saraqib": 3, "Binnish": 3}

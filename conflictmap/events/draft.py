@@ -54,8 +54,8 @@ from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
-from .verbs import (EventType, classify, clause_breaks, coded_fatalities, count_fatalities, first_action,
-                    has_action, is_hedged, split_fatalities,
+from .verbs import (EventType, classify, clause_breaks, coded_fatalities, count_fatalities, distributed_over,
+                    first_action, has_action, is_hedged, split_fatalities,
                     refers_back,
                     starts_new_incident, unnamed_actor1)
 
@@ -433,6 +433,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         if group:
             incidents += group
             last_group[sentence.paragraph] = group
+        listed = distributed_over(sentence.text)
+        if listed:
+            _distribute([inc for inc in incidents if inc.sentence.paragraph == sentence.paragraph], listed)
     return _absorb_area_incidents(incidents)
 
 
@@ -547,6 +550,35 @@ def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
 # ACLED splits one figure over the events of a note ("Shelling on A, B and C killed 7": 3, 2, 2); with two
 # places reports mostly count the deaths where the incident happened first (our corpus), so the split starts at 3
 _SPLIT_FROM = 3
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"^(?:al|el|ar|as|ad|ash|an|at|az)(?=[a-z]{3})", "", re.sub(r"[^a-z]", "", name.lower()))
+
+
+def _distribute(incs: list[_Incident], listed: list[str]) -> None:
+    """"Distributed fatalities over the activities in A, B and C": the paragraph's deaths split evenly over
+    the places listed, in the list's order (``verbs.split_fatalities``); places not listed get none."""
+    total = sum(sum(_place_deaths(inc)) for inc in incs)
+    if not total:
+        return
+    shares = split_fatalities(total, len(listed))
+    keys = [_name_key(n) for n in listed]
+    given = [[0] * len(inc.places) for inc in incs]
+    used: set[int] = set()
+    for inc, deaths in zip(incs, given):
+        for i, place in enumerate(inc.places):
+            for j, key in enumerate(keys):
+                names = {_name_key(place.mention), _name_key(place.match.name or "")} - {""}
+                if j not in used and key and any(key in n or n in key for n in names):
+                    deaths[i] = shares[j]
+                    used.add(j)
+                    break
+    if not used:
+        return  # none of the places listed was drafted: keep the deaths as they were
+    for inc, deaths in zip(incs, given):
+        inc.place_deaths, inc.fatalities = deaths, sum(deaths)
+        inc.notes.append("deaths split over the places the text lists")
 
 
 def _place_deaths(inc: _Incident) -> list[int]:

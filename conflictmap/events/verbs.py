@@ -35,7 +35,7 @@ from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
            "unnamed_actor1", "refers_back", "starts_new_incident", "fatal_spans", "first_action",
-           "load_event_verbs", "coded_fatalities", "split_fatalities"]
+           "load_event_verbs", "coded_fatalities", "split_fatalities", "distributed_over"]
 
 
 @dataclass(frozen=True)
@@ -383,6 +383,8 @@ def coded_fatalities(sentence: str) -> int | None:
         m = pattern.search(sentence)
         if m is None:
             continue
+        if m.group("n") is None:
+            continue
         n = m.group("n").lower()
         if n.isdigit():
             return int(n)
@@ -403,3 +405,22 @@ def split_fatalities(total: int, parts: int) -> list[int]:
         return []
     share, rest = divmod(max(total, 0), parts)
     return [share + (1 if i < rest else 0) for i in range(parts)]
+
+
+def distributed_over(sentence: str) -> list[str] | None:
+    """The places a coder's note says the deaths were split over, in its order, or None.
+
+    Examples
+    --------
+    >>> distributed_over("Distributed fatalities over the activities in Binnish, Sarmin and Taftanaz.")
+    ['Binnish', 'Sarmin', 'Taftanaz']
+    >>> distributed_over("Five civilians were killed.") is None
+    True
+    """
+    for pattern, _ in _compiled().get("distribute", []):
+        m = pattern.search(sentence)
+        if m is None:
+            continue
+        names = [n.strip(" \t\"'") for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("places"))]
+        return [n for n in names if n] or None
+    return None
