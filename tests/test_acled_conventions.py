@@ -295,3 +295,24 @@ def test_coded_figure_distributed_over_a_list_with_a_place_not_drafted():
                           published="2019-03-05")
     # 10 over the three places listed: 4 to Sarmin (not drafted), 3 each here
     assert dict(zip(drafts.location, drafts.fatalities)) == {"Saraqib": 3, "Binnish": 3}
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("Regime forces shelled Saraqib, Binnish and Taftanaz on Monday, killing 7 civilians, with 3 allocated to "
+     "Binnish and 2 each allocated to Saraqib and Taftanaz.", {"Saraqib": 2, "Binnish": 3, "Taftanaz": 2}),
+    ("Regime forces shelled Saraqib, Binnish and Taftanaz on Monday. 8 civilians were killed, with Taftanaz "
+     "allocated 4 fatalities and all other locations allocated 2 each.", {"Saraqib": 2, "Binnish": 2, "Taftanaz": 4}),
+])
+def test_deaths_as_a_note_allocates_them(text, deaths):
+    drafts = draft_events(text, published="2019-03-05")
+    assert dict(zip(drafts.location, drafts.fatalities)) == deaths
+
+
+@pytest.mark.parametrize("text,deaths", [
+    # the figures after "including" are part of the first
+    ("Air strikes on Saraqib on Monday killed 30 civilians, including 12 women and 6 children.", 30),
+    # "several civilians were injured": the figure's own verb is an injury
+    ("A child was killed and several civilians were injured by regime shelling of Saraqib on Monday.", 1),
+])
+def test_figures_that_are_not_more_deaths(text, deaths):
+    assert int(_one(text).fatalities) == deaths

@@ -54,7 +54,8 @@ from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
-from .verbs import (EventType, classify, clause_breaks, coded_fatalities, count_fatalities, distributed_over,
+from .verbs import (EventType, allocated_deaths, classify, clause_breaks, coded_fatalities, count_fatalities,
+                    distributed_over,
                     first_action, has_action, is_hedged, split_fatalities,
                     refers_back,
                     starts_new_incident, unnamed_actor1)
@@ -436,6 +437,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         listed = distributed_over(sentence.text)
         if listed:
             _distribute([inc for inc in incidents if inc.sentence.paragraph == sentence.paragraph], listed)
+        allocation = allocated_deaths(sentence.text)
+        if allocation:
+            _allocate([inc for inc in incidents if inc.sentence.paragraph == sentence.paragraph], allocation)
     return _absorb_area_incidents(incidents)
 
 
@@ -579,6 +583,30 @@ def _distribute(incs: list[_Incident], listed: list[str]) -> None:
     for inc, deaths in zip(incs, given):
         inc.place_deaths, inc.fatalities = deaths, sum(deaths)
         inc.notes.append("deaths split over the places the text lists")
+
+
+_OTHERS = re.compile(r"\b(?:all\s+)?(?:the\s+)?other\s+(?:locations|places|events|areas|towns|villages)\b", re.I)
+
+
+def _allocate(incs: list[_Incident], allocation: list[tuple[str, int]]) -> None:
+    """"with 3 allocated to A, 2 each to B and C, and all other locations allocated 1 each": the deaths of
+    the paragraph's places as the text allocates them (``verbs.allocated_deaths``)."""
+    lists = [([_name_key(n) for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", names)], n) for names, n in allocation]
+    default = next((n for names, n in allocation if _OTHERS.search(names)), 0)
+    given = [[default] * len(inc.places) for inc in incs]
+    matched = False
+    for inc, deaths in zip(incs, given):
+        for i, place in enumerate(inc.places):
+            names = {_name_key(place.mention), _name_key(place.match.name or "")} - {""}
+            for keys, n in lists:
+                if any(k and (k in name or name in k) for k in keys for name in names):
+                    deaths[i], matched = n, True
+                    break
+    if not matched:
+        return
+    for inc, deaths in zip(incs, given):
+        inc.place_deaths, inc.fatalities = deaths, sum(deaths)
+        inc.notes.append("deaths as the text allocates them to places")
 
 
 def _place_deaths(inc: _Incident) -> list[int]:

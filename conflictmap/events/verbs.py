@@ -35,7 +35,7 @@ from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
            "unnamed_actor1", "refers_back", "starts_new_incident", "fatal_spans", "first_action",
-           "load_event_verbs", "coded_fatalities", "split_fatalities", "distributed_over"]
+           "load_event_verbs", "coded_fatalities", "split_fatalities", "distributed_over", "allocated_deaths"]
 
 
 @dataclass(frozen=True)
@@ -277,6 +277,9 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:was|has\s+been|had\s+been)\s
                        r"(?:died|succumbed)\b", re.I)
 
 
+# "several civilians were injured": a figure whose own passive verb is an injury or capture
+_HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
+                         r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
 _BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
 # between a death word and "a" that is one person: "killing a commander", "the killing of a man"
@@ -316,6 +319,10 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     4
     >>> count_fatalities("rockets hit the market, killing three and injuring nine")
     3
+    >>> count_fatalities("strikes killed 30 civilians, including 12 women and 6 children")
+    30
+    >>> count_fatalities("a child was killed and several civilians were injured by shelling")
+    1
     >>> count_fatalities("which led to the killing of a commander"), count_fatalities("Two fatalities were reported.")
     (1, 2)
     """
@@ -328,6 +335,7 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     number_re, words = _numbers()
     total, counted = 0, False
     previous_end, previous_value = -100, None
+    subset_end: int | None = None
     for m in number_re.finditer(sentence):
         article = m.group("word") is not None and m.group("word").lower() in ("a", "an")
         following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
@@ -336,8 +344,13 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         if not bare and not any(p.fullmatch(word) for word in following for p in persons):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]
-        if any(0 <= m.start() - end <= 3 for end in subsets):
-            continue  # "including two children": already in the figure before
+        if any(0 <= m.start() - end <= 3 for end in subsets) or (
+                subset_end is not None and re.fullmatch(r"[\w\s'-]*?(?:,\s*(?:and\s+)?|\s+and\s+)", sentence[subset_end:m.start()])):
+            subset_end = m.end()  # "including 20 women and 7 children": already in the figure before
+            continue
+        subset_end = None
+        if _HURT_AFTER.match(sentence[m.end():m.end() + 80]):
+            continue  # "several civilians were injured": the figure's own verb says what happened to them
         if m.group("digits") and (_MONTH_BEFORE.search(sentence[:m.start()]) or _MONTH_AFTER.match(sentence[m.end():])):
             continue  # the day of a date ("on March 12, losing nine soldiers")
 
@@ -424,3 +437,49 @@ def distributed_over(sentence: str) -> list[str] | None:
         names = [n.strip(" \t\"'") for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("places"))]
         return [n for n in names if n] or None
     return None
+
+
+_ALLOCATED = re.compile(r"(?P<pre>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?(?:allocated|coded)\s+(?:each\s+)?(?:to|at)\s+"
+                        r"|(?:allocated|coded)\s+(?P<post>[\w-]+)(?:\s+(?:additional\s+)?fatalit(?:y|ies))?(?:\s+each)?",
+                        re.IGNORECASE)
+_LIST_START = re.compile(r".*(?:\bwith\b|\blocations\b,?|\bevents\b,?|:)", re.IGNORECASE | re.DOTALL)
+
+
+def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
+    """A coder's allocation of deaths to places ("with 3 allocated to A, 2 each allocated to B and C",
+    "with A allocated 4 and B and C allocated 3 each"): ``(text naming the places, deaths each)`` pairs.
+
+    Examples
+    --------
+    >>> allocated_deaths("11 killed, with 3 allocated to Binnish, 2 each allocated to Sarmin and Taftanaz.")
+    [('Binnish', 3), ('Sarmin and Taftanaz', 2)]
+    >>> allocated_deaths("10 split between 3 locations, with Binnish allocated 4 and Sarmin and Taftanaz allocated 3 each.")
+    [('Binnish', 4), ('Sarmin and Taftanaz', 3)]
+    >>> allocated_deaths("Nothing was allocated.")
+    []
+    """
+    _, words = _numbers()
+
+    def value(token: str) -> int | None:
+        t = token.lower()
+        return int(t) if t.isdigit() else (words.get(t) if t not in ("a", "an") else None)
+
+    matches = [m for m in _ALLOCATED.finditer(sentence)
+               if value(m.group("pre") or m.group("post") or "") is not None]
+    out: list[tuple[str, int]] = []
+    boundary = 0
+    head = _LIST_START.match(sentence[:matches[0].start()]) if matches else None
+    if head:
+        boundary = head.end()
+    for i, m in enumerate(matches):
+        if m.group("pre"):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
+            names, boundary = sentence[m.end():end], end
+            n = value(m.group("pre"))
+        else:
+            names, boundary = sentence[boundary:m.start()], m.end()
+            n = value(m.group("post"))
+        names = re.sub(r"^[\s,]*(?:and\s+)?|[\s,.;]*(?:and\s*)?$", "", names)
+        if names and n is not None:
+            out.append((names, n))
+    return out
