@@ -119,7 +119,8 @@ def test_road_ends_are_not_incident_places():
     ("Regime helicopters dropped explosive barrels on Kafr Nabl on Monday.", "Air/drone strike"),
     ("Warplanes raided Saraqib on Monday, causing material damage.", "Air/drone strike"),
     # an attack of unstated means on a town, nobody killed: ACLED's shelling, not a clash read from "casualties"
-    ("Regime forces targeted Kafr Nabl on Monday, with no casualties reported.", "Shelling/artillery/missile attack"),
+    ("Regime forces targeted the town of Kafr Nabl on Monday, with no casualties reported.",
+     "Shelling/artillery/missile attack"),
     ("An explosion of unknown origin hit a depot in Azaz on Monday, killing 4 fighters.",
      "Remote explosive/landmine/IED"),
 ])
@@ -316,3 +317,8 @@ def test_deaths_as_a_note_allocates_them(text, deaths):
 ])
 def test_figures_that_are_not_more_deaths(text, deaths):
     assert int(_one(text).fatalities) == deaths
+
+
+def test_a_car_targeted_is_not_shelling():
+    d = _one("On 9 May 2020, unknown gunmen targeted a car in Azaz (Azaz, Aleppo), killing the driver.")
+    assert d.sub_event_type != "Shelling/artillery/missile attack"
