@@ -322,3 +322,16 @@ def test_figures_that_are_not_more_deaths(text, deaths):
 def test_a_car_targeted_is_not_shelling():
     d = _one("On 9 May 2020, unknown gunmen targeted a car in Azaz (Azaz, Aleppo), killing the driver.")
     assert d.sub_event_type != "Shelling/artillery/missile attack"
+
+
+@pytest.mark.parametrize("text,against", [
+    ("A demonstration took place in Saraqib on Monday in protest of the Turkish shelling of the region.",
+     "Military Forces of Turkey (2016-)"),
+    ("Residents of Saraqib protested against HTS on Monday.", "HTS: Hayat Tahrir al-Sham"),
+    ("On 9 May 2020, people protested in Idlib city against HTS.", "HTS: Hayat Tahrir al-Sham"),
+])
+def test_protest_against_a_force_or_an_attack(text, against):
+    drafts = draft_events(text, published="2019-03-04")
+    d = drafts.iloc[0]
+    # the protest, not the shelling it is against; the crowd is actor1, the force it is against actor2
+    assert (d.sub_event_type, d.actor1, d.actor2) == ("Peaceful protest", "Protesters (Syria)", against)

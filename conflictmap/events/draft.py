@@ -70,6 +70,7 @@ _LINES = ("road",)
 _LEAD_WORDS = re.compile(r"(?:[\s,;:]|\b(?:and|then|also|later|subsequently|afterwards|on|in|at|the|same|day|"
                          r"next|following|that|night|morning|evening|hours|early|late)\b)*", re.IGNORECASE)  # feature types whose point says little about where on them an incident was  # ACLED inter codes of armed actors
 _CIVILIAN = 7
+_CROWD = ("Protests", "Riots")  # event types whose actor1 is the crowd (ACLED's Protesters / Rioters)
 # provenance columns a draft has besides the event schema (in this order)
 DRAFT_COLUMNS = ["place_name", "place_role", "type_words", "actor_words", "date_words", "clause_start", "clause_end"]
 
@@ -404,6 +405,13 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 why = _weapon_user(roles, clause.text)
                 if why:
                     notes.append(why)
+            if event.event_type in _CROWD and unnamed_actor1(event.sub_event_type) \
+                    and roles.actor1 != unnamed_actor1(event.sub_event_type):
+                # ACLED: the crowd is actor1; a force the protest is against is actor2
+                against = next((m.actor for m in roles.mentions if m.inter not in (_CIVILIAN, 5, 6)), None)
+                roles.actor1, roles.actor2, roles.assoc_actor_1, roles.assoc_actor_2 = None, against, [], []
+                roles.inter1 = None
+                notes.append("a protest: the crowd is actor1")
             if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
                 unnamed = True
