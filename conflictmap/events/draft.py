@@ -11,7 +11,8 @@ one takes the date of the sentence before it in the paragraph, else the publicat
 precision. Actor1 is the perpetrator and actor2 the target (verb cues, passive voice, "by X");
 the actors of the paragraph fill in a missing side, and an IED, suicide bomb or attack on civilians
 with no named perpetrator gets ACLED's unidentified armed group. Fatalities follow ACLED's rules
-(lowest figure, "dozens" = 12). A sentence that adds to the incident before it ("Two civilians were
+(lowest figure, "dozens" = 12, a figure the text says was coded, one incident's deaths split evenly over
+three or more places or as the text distributes or allocates them). A sentence that adds to the incident before it ("Two civilians were
 killed in Jarjanaz.", "The coalition is suspected of the strike.") fills its deaths and actors; one
 that only names an area ("fighting in southern Idlib") gives its actors and deaths to the paragraph's
 draft of the same type at named places. Sentences that state a condition or a plan ("ready to accept
