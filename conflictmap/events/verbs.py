@@ -440,7 +440,8 @@ def distributed_over(sentence: str) -> list[str] | None:
 
 
 _ALLOCATED = re.compile(r"(?P<pre>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?(?:allocated|coded)\s+(?:each\s+)?(?:to|at)\s+"
-                        r"|(?:allocated|coded)\s+(?P<post>[\w-]+)(?:\s+(?:additional\s+)?fatalit(?:y|ies))?(?:\s+each)?",
+                        r"|(?:allocated|coded)\s+(?P<post>[\w-]+)(?:\s+(?:additional\s+)?fatalit(?:y|ies))?(?:\s+each)?"
+                        r"|(?:,\s*(?:and\s+)?|\s+and\s+)(?P<more>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?(?:to|at)\s+",
                         re.IGNORECASE)
 _LIST_START = re.compile(r".*(?:\bwith\b|\blocations\b,?|\bevents\b,?|:)", re.IGNORECASE | re.DOTALL)
 
@@ -455,6 +456,8 @@ def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
     [('Binnish', 3), ('Sarmin and Taftanaz', 2)]
     >>> allocated_deaths("10 split between 3 locations, with Binnish allocated 4 and Sarmin and Taftanaz allocated 3 each.")
     [('Binnish', 4), ('Sarmin and Taftanaz', 3)]
+    >>> allocated_deaths("3 killed, with 2 fatalities allocated to Binnish and 1 to Sarmin.")
+    [('Binnish', 2), ('Sarmin', 1)]
     >>> allocated_deaths("Nothing was allocated.")
     []
     """
@@ -464,22 +467,27 @@ def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
         t = token.lower()
         return int(t) if t.isdigit() else (words.get(t) if t not in ("a", "an") else None)
 
-    matches = [m for m in _ALLOCATED.finditer(sentence)
-               if value(m.group("pre") or m.group("post") or "") is not None]
+    matches = []
+    for m in _ALLOCATED.finditer(sentence):
+        if value(m.group("pre") or m.group("post") or m.group("more") or "") is None:
+            continue
+        if m.group("more") and not matches:
+            continue  # "and 1 to B" continues an allocation named before it
+        matches.append(m)
     out: list[tuple[str, int]] = []
     boundary = 0
     head = _LIST_START.match(sentence[:matches[0].start()]) if matches else None
     if head:
         boundary = head.end()
     for i, m in enumerate(matches):
-        if m.group("pre"):
+        if m.group("pre") or m.group("more"):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
             names, boundary = sentence[m.end():end], end
-            n = value(m.group("pre"))
+            n = value(m.group("pre") or m.group("more"))
         else:
             names, boundary = sentence[boundary:m.start()], m.end()
             n = value(m.group("post"))
-        names = re.sub(r"^[\s,]*(?:and\s+)?|[\s,.;]*(?:and\s*)?$", "", names)
+        names = re.sub(r"^[\s,]*(?:and\s+)?|[\s,.;]*(?:(?:and|with)\s*)?$", "", names)
         if names and n is not None:
             out.append((names, n))
     return out
