@@ -111,6 +111,18 @@ def test_road_ends_are_not_incident_places():
     ("The SNA announced the capture of Maydan Ikbis from the YPG on Monday.", "Non-state actor overtakes territory"),
     # ACLED: an exchange of shelling between two forces is a battle
     ("Government forces and HTS exchanged artillery fire around Kafr Nabl on Monday.", "Armed clash"),
+    # ACLED codes one battle when clashes come with the shelling or strikes that back them
+    ("Government forces clashed with HTS fighters in Kafr Nabl amid heavy shelling and air strikes on Monday.",
+     "Armed clash"),
+    # territory taken under shelling is the territory change
+    ("Regime forces captured Abu al-Duhur amid intensive shelling on Monday.", "Government regains territory"),
+    ("Regime helicopters dropped explosive barrels on Kafr Nabl on Monday.", "Air/drone strike"),
+    ("Warplanes raided Saraqib on Monday, causing material damage.", "Air/drone strike"),
+    # an attack of unstated means on a town, nobody killed: ACLED's shelling, not a clash read from "casualties"
+    ("Regime forces targeted the town of Kafr Nabl on Monday, with no casualties reported.",
+     "Shelling/artillery/missile attack"),
+    ("An explosion of unknown origin hit a depot in Azaz on Monday, killing 4 fighters.",
+     "Remote explosive/landmine/IED"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
@@ -156,7 +168,8 @@ def test_second_attack_on_the_same_town_is_its_own_event():
     drafts = draft_events("Syrian or Russian jets carried out raids on Saqba, as government forces shelled the town "
                           "on Monday.", published="2019-03-04")
     got = sorted(zip(drafts.sub_event_type, drafts.actor1))
-    assert got == [("Air/drone strike", "Allied Syrian and/or Russian Forces"),
+    # the government's own forces act in the same report: ACLED codes the either-or strike to them
+    assert got == [("Air/drone strike", "Military Forces of Syria (2000-)"),
                    ("Shelling/artillery/missile attack", "Military Forces of Syria (2000-)")]
     assert set(drafts.location) == {"Saqba"}
 
@@ -179,3 +192,146 @@ def test_unattributed_air_strike_has_acled_unidentified_military_forces():
     d = _one("Airstrikes hit the outskirts of Kafr Nabl on Monday, damaging a school.")
     assert d.sub_event_type == "Air/drone strike"
     assert d.actor1 == "Unidentified Military Forces (Syria)"
+
+
+# --- actors and fatalities as ACLED codes them (issue 22, second pass) ---
+
+def test_coded_figure_in_the_next_sentence_is_the_fatalities():
+    d = _one("Government forces clashed with HTS fighters in Kafr Nabl on Monday. "
+             "An unknown number of fatalities coded as 10.")
+    assert int(d.fatalities) == 10
+
+
+def test_coded_figure_is_split_over_the_places_before_it():
+    drafts = draft_events("Regime forces shelled Saraqib, Binnish and Taftanaz on Monday with casualties reported. "
+                          "Unknown number of fatalities coded to 10 and split across the events.", published="2019-03-05")
+    assert list(drafts.location) == ["Saraqib", "Binnish", "Taftanaz"]
+    assert list(drafts.fatalities) == [4, 3, 3]
+
+
+def test_coded_figure_for_the_attacker_in_a_current_note():
+    d = _one("On 9 May 2020, HTS fighters detonated a car bomb at a regime checkpoint near Kafr Nabl. "
+             "No casualties were reported, but fatalities are coded as 1 for the driver.")
+    assert int(d.fatalities) == 1
+
+
+def test_deaths_of_one_attack_on_three_places_are_split_evenly():
+    drafts = draft_events("Government forces shelled Saraqib, Binnish and Taftanaz on Monday, killing 7 civilians.",
+                          published="2019-03-05")
+    assert list(drafts.fatalities) == [3, 2, 2]
+
+
+def test_deaths_of_one_attack_on_two_places_stay_at_the_first():
+    drafts = draft_events("Government forces shelled Saraqib and Binnish on Monday, killing 5 civilians.",
+                          published="2019-03-05")
+    assert list(drafts.fatalities) == [5, 0]
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("HTS executed two men in Saraqib on Monday.", 2),
+    ("Regime forces shelled Saraqib on Monday, leading to the later death of a woman from her injuries.", 1),
+])
+def test_execution_and_later_death_are_deaths(text, deaths):
+    assert int(_one(text).fatalities) == deaths
+
+
+def test_bare_figure_after_a_death_verb():
+    assert int(_one("Regime artillery hit Saraqib on Monday, killing three and injuring nine.").fatalities) == 3
+
+
+def test_either_or_strike_goes_to_the_force_acting_beside_it():
+    drafts = draft_events("Syrian or Russian warplanes struck Kafr Nabl on Monday while regime helicopters dropped "
+                          "barrel bombs on the town.", published="2019-03-05")
+    assert set(drafts.actor1) == {"Military Forces of Syria (2000-)"}
+    assert drafts.actor2.isna().all()  # the regime's helicopters are not the target
+    assert "named acting in the report" in drafts.iloc[0].notes
+
+
+def test_opening_phrase_names_the_opponent():
+    d = _one("Following clashes with rebel factions, regime forces took control of Abu al-Duhur on Monday.")
+    assert (d.actor1, d.actor2) == ("Military Forces of Syria (2000-)", "Opposition Rebels (Syria)")
+    assert d.sub_event_type == "Government regains territory"
+
+
+def test_joint_force_is_led_by_its_state_army():
+    d = _one("Rebel factions and Turkish troops captured Maydan Ikbis from the YPG on Monday.")
+    assert d.actor1 == "Military Forces of Turkey (2016-)"
+    assert d.assoc_actor_1 == "Opposition Rebels (Syria)"
+    assert d.actor2 == "YPG: Peoples Protection Units"
+
+
+def test_barrel_bombs_name_the_syrian_air_force():
+    d = _one("Helicopters dropped barrel bombs on Saraqib on Monday.")
+    assert d.actor1 == "Military Forces of Syria (2000-)"
+    assert "barrel bombs" in d.notes
+
+
+def test_ally_strike_in_one_clause_with_the_regime_goes_to_the_regime():
+    d = _one("Russian jets bombed while regime artillery shelled the town of Saraqib on Monday.")
+    assert d.actor1 == "Military Forces of Syria (2000-)"
+    # alone, or in a clause of its own, the ally keeps its strike
+    assert _one("Russian warplanes struck Saraqib on Monday.").actor1 == "Military Forces of Russia (2000-)"
+
+
+def test_opening_phrase_with_a_list_of_opponents():
+    d = _one("Following clashes with HTS, the TIP, and rebel factions, regime forces and allied militias "
+             "advanced to take control of Abu al-Duhur on Monday.")
+    assert (d.actor1, d.actor2) == ("Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al-Sham")
+
+
+def test_syrian_air_forces_is_the_government():
+    assert _one("The Syrian air forces conducted air strikes on Saraqib on Monday.").actor1 == \
+        "Military Forces of Syria (2000-)"
+
+
+def test_deaths_distributed_over_the_places_a_note_lists():
+    drafts = draft_events("Government forces shelled Saraqib, Binnish and Taftanaz on Monday, killing 4 civilians. "
+                          "Distributed fatalities over the activities in Binnish and Taftanaz.", published="2019-03-05")
+    assert dict(zip(drafts.location, drafts.fatalities)) == {"Saraqib": 0, "Binnish": 2, "Taftanaz": 2}
+
+
+def test_coded_figure_distributed_over_a_list_with_a_place_not_drafted():
+    drafts = draft_events("Regime forces clashed with rebels in Saraqib and Binnish on Monday. Unknown fatalities "
+                          "coded as 10. Distributed fatalities over the activities in Sarmin, Saraqib and Binnish.",
+                          published="2019-03-05")
+    # 10 over the three places listed: 4 to Sarmin (not drafted), 3 each here
+    assert dict(zip(drafts.location, drafts.fatalities)) == {"Saraqib": 3, "Binnish": 3}
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("Regime forces shelled Saraqib, Binnish and Taftanaz on Monday, killing 7 civilians, with 3 allocated to "
+     "Binnish and 2 each allocated to Saraqib and Taftanaz.", {"Saraqib": 2, "Binnish": 3, "Taftanaz": 2}),
+    ("Regime forces shelled Saraqib, Binnish and Taftanaz on Monday. 8 civilians were killed, with Taftanaz "
+     "allocated 4 fatalities and all other locations allocated 2 each.", {"Saraqib": 2, "Binnish": 2, "Taftanaz": 4}),
+])
+def test_deaths_as_a_note_allocates_them(text, deaths):
+    drafts = draft_events(text, published="2019-03-05")
+    assert dict(zip(drafts.location, drafts.fatalities)) == deaths
+
+
+@pytest.mark.parametrize("text,deaths", [
+    # the figures after "including" are part of the first
+    ("Air strikes on Saraqib on Monday killed 30 civilians, including 12 women and 6 children.", 30),
+    # "several civilians were injured": the figure's own verb is an injury
+    ("A child was killed and several civilians were injured by regime shelling of Saraqib on Monday.", 1),
+])
+def test_figures_that_are_not_more_deaths(text, deaths):
+    assert int(_one(text).fatalities) == deaths
+
+
+def test_a_car_targeted_is_not_shelling():
+    d = _one("On 9 May 2020, unknown gunmen targeted a car in Azaz (Azaz, Aleppo), killing the driver.")
+    assert d.sub_event_type != "Shelling/artillery/missile attack"
+
+
+@pytest.mark.parametrize("text,against", [
+    ("A demonstration took place in Saraqib on Monday in protest of the Turkish shelling of the region.",
+     "Military Forces of Turkey (2016-)"),
+    ("Residents of Saraqib protested against HTS on Monday.", "HTS: Hayat Tahrir al-Sham"),
+    ("On 9 May 2020, people protested in Idlib city against HTS.", "HTS: Hayat Tahrir al-Sham"),
+])
+def test_protest_against_a_force_or_an_attack(text, against):
+    drafts = draft_events(text, published="2019-03-04")
+    d = drafts.iloc[0]
+    # the protest, not the shelling it is against; the crowd is actor1, the force it is against actor2
+    assert (d.sub_event_type, d.actor1, d.actor2) == ("Peaceful protest", "Protesters (Syria)", against)

@@ -191,7 +191,8 @@ _TARGET_CUE = re.compile(
     r"(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}"
     r"|\b(?:killed|killing|killing\s+of|ambushed|attacked|shelled|struck|hit|bombed|injuring|wounding|injured|"
     r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
-    r"captured|seized|lost\s+(?:[\w-]+\s+)?to|members\s+of|fighters\s+of)\s+"
+    r"captured|seized|lost\s+(?:[\w-]+\s+)?to|members\s+of|fighters\s+of|"
+    r"(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with)\s+"
     r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
     re.IGNORECASE)
 # "Syrian troops were hit by ...", "an SDF patrol was targeted": the actor named before a passive verb is hit
@@ -208,7 +209,16 @@ _HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\
 _INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.IGNORECASE)
 _INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+# a sentence that opens with what came before the event ("Following clashes with X, ...", "After ...")
+# an actor that is the subject of the main clause after an opening phrase ("..., regime forces advanced")
+_SUBJECT = re.compile(r"^(?:\s+[\w'/-]+){0,7}?\s+(?:advanced|took|captured|seized|regained|retook|recaptured|"
+                      r"established|shelled|clashed|attacked|managed|stormed|entered|repelled|launched|targeted|"
+                      r"withdrew|imposed|gained|struck|bombed)\b", re.IGNORECASE)
+_OPENING = re.compile(r"^\s*(?:following|after|amid)\b[^;]*$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+_STATE = (1, 8)  # ACLED inter codes of state forces and foreign state forces
 
 
 def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]:
@@ -218,7 +228,11 @@ def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]
             prev = groups[-1][-1]
             gap = text[prev.end:mention.start]
             between = _BETWEEN.search(text[:groups[-1][0].start]) is not None and len(groups[-1]) == 1
-            if _SAME_SIDE.match(gap) and not between:
+            # "Following clashes with rebels, regime forces took control": the comma closes the opening phrase
+            before = text[:groups[-1][0].start]
+            opening = "," in gap and _OPENING.match(before) is not None and _TARGET_CUE.search(before) is not None \
+                and _SUBJECT.match(text[mention.end:]) is not None
+            if _SAME_SIDE.match(gap) and not between and not opening:
                 groups[-1].append(mention)
                 continue
         groups.append([mention])
@@ -278,7 +292,10 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
         if group is None:
             continue
         names: list[str] = []
-        for m in group:
+        # ACLED leads a joint force with its state or foreign army ("FSA and Turkish troops captured X":
+        # the Turkish military, the factions associated)
+        lead = [m for m in group if m.inter in _STATE] if group[0].inter not in _STATE else []
+        for m in lead[:1] + group:
             if m.actor not in names:
                 names.append(m.actor)
         if slot == 1:

@@ -11,7 +11,8 @@ one takes the date of the sentence before it in the paragraph, else the publicat
 precision. Actor1 is the perpetrator and actor2 the target (verb cues, passive voice, "by X");
 the actors of the paragraph fill in a missing side, and an IED, suicide bomb or attack on civilians
 with no named perpetrator gets ACLED's unidentified armed group. Fatalities follow ACLED's rules
-(lowest figure, "dozens" = 12). A sentence that adds to the incident before it ("Two civilians were
+(lowest figure, "dozens" = 12, a figure the text says was coded, one incident's deaths split evenly over
+three or more places or as the text distributes or allocates them). A sentence that adds to the incident before it ("Two civilians were
 killed in Jarjanaz.", "The coalition is suspected of the strike.") fills its deaths and actors; one
 that only names an area ("fighting in southern Idlib") gives its actors and deaths to the paragraph's
 draft of the same type at named places. Sentences that state a condition or a plan ("ready to accept
@@ -48,14 +49,15 @@ import pandas as pd
 
 from ..errors import InputError
 from ..geocoding.matching import ADMIN_TYPES
-from .actors import ActorMention, Roles, assign_roles, find_actors
+from .actors import ActorMention, Roles, assign_roles, find_actors, load_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import PlaceMention, find_place_mentions
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
-from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
-                    is_hedged,
+from .verbs import (EventType, allocated_deaths, classify, clause_breaks, coded_fatalities, count_fatalities,
+                    distributed_over,
+                    first_action, has_action, is_hedged, split_fatalities,
                     refers_back,
                     starts_new_incident, unnamed_actor1)
 
@@ -69,6 +71,7 @@ _LINES = ("road",)
 _LEAD_WORDS = re.compile(r"(?:[\s,;:]|\b(?:and|then|also|later|subsequently|afterwards|on|in|at|the|same|day|"
                          r"next|following|that|night|morning|evening|hours|early|late)\b)*", re.IGNORECASE)  # feature types whose point says little about where on them an incident was  # ACLED inter codes of armed actors
 _CIVILIAN = 7
+_CROWD = ("Protests", "Riots")  # event types whose actor1 is the crowd (ACLED's Protesters / Rioters)
 # provenance columns a draft has besides the event schema (in this order)
 DRAFT_COLUMNS = ["place_name", "place_role", "type_words", "actor_words", "date_words", "clause_start", "clause_end"]
 
@@ -93,7 +96,8 @@ class _Incident:
     places: list[PlaceMention]
     area_only: bool
     fatalities: int | None
-    fatality_place: int = 0  # index in places of the place the deaths are counted at
+    fatality_place: int | None = None  # index in places of the place the deaths are counted at (None: split)
+    place_deaths: list[int] | None = None  # deaths per place when a coder's figure was split over a note
     notes: list[str] = field(default_factory=list)
     actor_words: list[str] = field(default_factory=list)
     unnamed_actor1: bool = False  # actor1 is ACLED's stand-in for a perpetrator the text does not name
@@ -246,6 +250,56 @@ def _retype(event: EventType, roles: Roles) -> tuple[EventType, str | None]:
     return event, None
 
 
+@lru_cache(maxsize=4)
+def _resolved_attributions(kind: str) -> dict[str, str]:
+    """Keys of ACLED's either-or attributions (``resolves``) or allies (``joins``) and the key they resolve to."""
+    table = read_data_csv("actor_words.csv")
+    rows = table[table.kind == kind]
+    return dict(zip(rows.word, rows.key))
+
+
+def _resolve_attribution(roles: Roles, named_keys: set[str], kind: str = "resolves") -> str | None:
+    """"Syrian or Russian warplanes bombed while regime forces shelled the town": one side of the either-or
+    acts in the same report (``resolves``) or the ally's partner in the same clause (``joins``), and ACLED
+    codes the bombardment to it."""
+    first = next((m for m in roles.mentions if m.actor == roles.actor1), None)
+    if first is None:
+        return None
+    target = _resolved_attributions(kind).get(first.key)
+    if target is None or target not in named_keys:
+        return None
+    row = load_actors().set_index("key").loc[target]
+    roles.actor1, roles.inter1 = str(row["actor"]), int(row["inter"])
+    roles.mentions = roles.mentions + [replace(first, actor=roles.actor1, key=target, inter=roles.inter1)]
+    if roles.actor2 == roles.actor1:
+        roles.actor2, roles.assoc_actor_2 = None, []  # its ground forces were named beside it, not hit
+    return f"actor1: {first.text!r} with {roles.actor1} named acting in the report"
+
+
+@lru_cache(maxsize=1)
+def _weapons() -> list[tuple[re.Pattern[str], str]]:
+    table = read_data_csv("actor_words.csv")
+    rows = table[table.kind == "weapon"]
+    return [(re.compile(r"(?<![\w-])(?:" + w + r")(?![\w-])", re.IGNORECASE), k) for w, k in zip(rows.word, rows.key)]
+
+
+def _weapon_user(roles: Roles, text: str) -> str | None:
+    """"Helicopters dropped barrel bombs on X" names no perpetrator, but only one force uses the weapon
+    (``weapon`` rows of actor_words.csv)."""
+    for pattern, key in _weapons():
+        m = pattern.search(text)
+        if m is None:
+            continue
+        row = load_actors().set_index("key").loc[key]
+        roles.actor1, roles.inter1 = str(row["actor"]), int(row["inter"])
+        roles.mentions = roles.mentions + [ActorMention(roles.actor1, key, str(row["side"]), roles.inter1,
+                                                        m.group(0), m.start(), m.end())]
+        if roles.actor2 == roles.actor1:
+            roles.actor2, roles.assoc_actor_2 = None, []
+        return f"actor1: {m.group(0)!r} are used by {roles.actor1} only"
+    return None
+
+
 def _words(roles: Roles) -> list[str]:
     return [f"{m.text} -> {'actor1' if m.actor == roles.actor1 else 'actor2'}" for m in roles.mentions
             if m.actor in (roles.actor1, roles.actor2)]
@@ -263,9 +317,12 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     last_group: dict[int, list[_Incident]] = {}  # the incidents of the paragraph's latest reporting sentence
     anchor: _dt.date | None = None  # the last day the text named
     starts = [m.start for m in mentions]  # mentions are in text order
-    for sentence in sentences:
+    sentence_actors = [find_actors(sentence.text) for sentence in sentences]
+    paragraph_keys: dict[int, set[str]] = {}  # the actors each paragraph names
+    for sentence, actors in zip(sentences, sentence_actors):
+        paragraph_keys.setdefault(sentence.paragraph, set()).update(a.key for a in actors)
+    for sentence, actors in zip(sentences, sentence_actors):
         own = mentions[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
-        actors = find_actors(sentence.text)
         sentence_roles = assign_roles(sentence.text, actors)
         context = None if starts_new_incident(sentence.text) else paragraph_roles.get(sentence.paragraph)
         if sentence_roles.actor1 or sentence_roles.actor2:
@@ -291,7 +348,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             if not hedged and not group:
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
-                    _apply_followup(followup, roles, count_fatalities(clause.text), places, event)
+                    _apply_followup(followup, roles, count_fatalities(clause.text), places, event,
+                                    coded=coded_fatalities(clause.text))
                     continue
             if event is None or hedged:
                 if dates:
@@ -344,10 +402,25 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                     roles.actor1, roles.inter1 = holder.actor, holder.inter
                     roles.mentions = roles.mentions + [holder]
                     notes.append("actor1: the side holding the place fired from")
+            if roles.actor1 is None:
+                why = _weapon_user(roles, clause.text)
+                if why:
+                    notes.append(why)
+            if event.event_type in _CROWD and unnamed_actor1(event.sub_event_type) \
+                    and roles.actor1 != unnamed_actor1(event.sub_event_type):
+                # ACLED: the crowd is actor1; a force the protest is against is actor2
+                against = next((m.actor for m in roles.mentions if m.inter not in (_CIVILIAN, 5, 6)), None)
+                roles.actor1, roles.actor2, roles.assoc_actor_1, roles.assoc_actor_2 = None, against, [], []
+                roles.inter1 = None
+                notes.append("a protest: the crowd is actor1")
             if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
                 unnamed = True
                 notes.append(f"no perpetrator named: ACLED's {roles.actor1}")
+            why = _resolve_attribution(roles, paragraph_keys.get(sentence.paragraph, set())) or \
+                _resolve_attribution(roles, {a.key for a in c_actors if a.actor != roles.actor1}, "joins")
+            if why:
+                notes.append(why)
             if dates:
                 basis = "date from the sentence"
                 dates = _day_dates(dates)
@@ -359,14 +432,23 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             else:
                 dates = [DateMention(published, 2, -1, -1, "")]
                 basis = "no date given: report date, week precision"
+            coded = coded_fatalities(clause.text)
+            if coded is not None:
+                notes.append(f"deaths: the figure the text says was coded ({coded})")
             inc = _Incident(sentence, clause, event, roles, dates, basis, places, area_only,
-                            count_fatalities(clause.text), notes=notes, actor_words=_words(roles),
-                            unnamed_actor1=unnamed)
+                            coded if coded is not None else count_fatalities(clause.text), notes=notes,
+                            actor_words=_words(roles), unnamed_actor1=unnamed)
             group.append(inc)
             previous = inc
         if group:
             incidents += group
             last_group[sentence.paragraph] = group
+        listed = distributed_over(sentence.text)
+        if listed:
+            _distribute([inc for inc in incidents if inc.sentence.paragraph == sentence.paragraph], listed)
+        allocation = allocated_deaths(sentence.text)
+        if allocation:
+            _allocate([inc for inc in incidents if inc.sentence.paragraph == sentence.paragraph], allocation)
     return _absorb_area_incidents(incidents)
 
 
@@ -410,10 +492,23 @@ def _followup(event: EventType | None, places: list[PlaceMention], group: list[_
 
 
 def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | None,
-                    places: list[PlaceMention], event: EventType | None) -> None:
+                    places: list[PlaceMention], event: EventType | None, *, coded: int | None = None) -> None:
     ids = {p.match.place_id for p in places}
     first = targets[0]
-    if fatalities and not first.fatalities:
+    if coded is not None:
+        # "Unknown number of fatalities coded as 10": the coder's figure for the incidents before, split
+        # over their places as ACLED splits it over the events of a note
+        slots = [(inc, i) for inc in targets for i in range(len(inc.places))]
+        shares = split_fatalities(coded, len(slots))
+        for inc in targets:
+            inc.place_deaths = [0] * len(inc.places)
+            inc.fatalities = 0
+        for (inc, i), share in zip(slots, shares):
+            inc.place_deaths[i] = share
+            inc.fatalities = (inc.fatalities or 0) + share
+        for inc in targets:
+            inc.notes.append(f"deaths: the figure the next sentence says was coded ({coded}), split over the places")
+    elif fatalities and not first.fatalities:
         first.fatalities = fatalities
         if ids:
             first.fatality_place = next((i for i, p in enumerate(first.places) if p.match.place_id in ids), 0)
@@ -463,6 +558,76 @@ def _absorb_area_incidents(incidents: list[_Incident]) -> list[_Incident]:
                 continue
         kept.append(inc)
     return kept
+
+
+# ACLED splits one figure over the events of a note ("Shelling on A, B and C killed 7": 3, 2, 2); with two
+# places reports mostly count the deaths where the incident happened first (our corpus), so the split starts at 3
+_SPLIT_FROM = 3
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"^(?:al|el|ar|as|ad|ash|an|at|az)(?=[a-z]{3})", "", re.sub(r"[^a-z]", "", name.lower()))
+
+
+def _distribute(incs: list[_Incident], listed: list[str]) -> None:
+    """"Distributed fatalities over the activities in A, B and C": the paragraph's deaths split evenly over
+    the places listed, in the list's order (``verbs.split_fatalities``); places not listed get none."""
+    total = sum(sum(_place_deaths(inc)) for inc in incs)
+    if not total:
+        return
+    shares = split_fatalities(total, len(listed))
+    keys = [_name_key(n) for n in listed]
+    given = [[0] * len(inc.places) for inc in incs]
+    used: set[int] = set()
+    for inc, deaths in zip(incs, given):
+        for i, place in enumerate(inc.places):
+            for j, key in enumerate(keys):
+                names = {_name_key(place.mention), _name_key(place.match.name or "")} - {""}
+                if j not in used and key and any(key in n or n in key for n in names):
+                    deaths[i] = shares[j]
+                    used.add(j)
+                    break
+    if not used:
+        return  # none of the places listed was drafted: keep the deaths as they were
+    for inc, deaths in zip(incs, given):
+        inc.place_deaths, inc.fatalities = deaths, sum(deaths)
+        inc.notes.append("deaths split over the places the text lists")
+
+
+_OTHERS = re.compile(r"\b(?:all\s+)?(?:the\s+)?other\s+(?:locations|places|events|areas|towns|villages)\b", re.I)
+
+
+def _allocate(incs: list[_Incident], allocation: list[tuple[str, int]]) -> None:
+    """"with 3 allocated to A, 2 each to B and C, and all other locations allocated 1 each": the deaths of
+    the paragraph's places as the text allocates them (``verbs.allocated_deaths``)."""
+    lists = [([_name_key(n) for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", names)], n) for names, n in allocation]
+    default = next((n for names, n in allocation if _OTHERS.search(names)), 0)
+    given = [[default] * len(inc.places) for inc in incs]
+    matched = False
+    for inc, deaths in zip(incs, given):
+        for i, place in enumerate(inc.places):
+            names = {_name_key(place.mention), _name_key(place.match.name or "")} - {""}
+            for keys, n in lists:
+                if any(k and (k in name or name in k) for k in keys for name in names):
+                    deaths[i], matched = n, True
+                    break
+    if not matched:
+        return
+    for inc, deaths in zip(incs, given):
+        inc.place_deaths, inc.fatalities = deaths, sum(deaths)
+        inc.notes.append("deaths as the text allocates them to places")
+
+
+def _place_deaths(inc: _Incident) -> list[int]:
+    """Deaths per place of an incident: at the place a sentence named for them, at the first of two places,
+    else ACLED's even split over three or more (``verbs.split_fatalities``)."""
+    n = len(inc.places)
+    if inc.place_deaths is not None and len(inc.place_deaths) == n:
+        return list(inc.place_deaths)
+    total = inc.fatalities or 0
+    if inc.fatality_place is not None or n < _SPLIT_FROM:
+        return [total if i == (inc.fatality_place or 0) else 0 for i in range(n)]
+    return split_fatalities(total, n)
 
 
 def _note(inc: _Incident, place: PlaceMention) -> str:
@@ -539,11 +704,12 @@ def draft_events(
     mentions = find_place_mentions(text, gazetteer=gazetteer, admin1=admin1, sentences=sentences)
     rows: list[dict[str, Any]] = []
     for inc in _incidents(text, pub, sentences, mentions):
+        deaths = _place_deaths(inc)
         for p_no, place in enumerate(inc.places):
             match = place.match
             for d_no, date in enumerate(inc.dates):
-                counted = p_no == inc.fatality_place and d_no == 0
-                fatalities = (inc.fatalities or 0) if counted else 0
+                counted = d_no == 0 and deaths[p_no] > 0
+                fatalities = deaths[p_no] if d_no == 0 else 0
                 geo_precision = match.geo_precision
                 if place.role == "reference" and geo_precision == 1:
                     geo_precision = 2  # drafted near a reference point
@@ -565,7 +731,8 @@ def draft_events(
                     "fatalities": fatalities,
                     "source": source,
                     "source_url": source_url,
-                    "notes": _note(inc, place) + (" Deaths counted at this place and day."
+                    "notes": _note(inc, place) + (f" {fatalities} of the incident's {inc.fatalities} deaths counted "
+                                                  "at this place and day."
                                                   if counted and (len(inc.places) > 1 or len(inc.dates) > 1)
                                                   and inc.fatalities else ""),
                     "place_id": match.place_id,

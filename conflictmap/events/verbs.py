@@ -35,7 +35,7 @@ from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
            "unnamed_actor1", "refers_back", "starts_new_incident", "fatal_spans", "first_action",
-           "load_event_verbs"]
+           "load_event_verbs", "coded_fatalities", "split_fatalities", "distributed_over", "allocated_deaths"]
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def load_event_verbs() -> pd.DataFrame:
 
     Examples
     --------
-    >>> sorted(load_event_verbs().kind.unique())[:6]
-    ['anaphora', 'background', 'capture', 'clause_break', 'clause_verb', 'event']
+    >>> sorted(load_event_verbs().kind.unique())[:5]
+    ['anaphora', 'background', 'capture', 'clause_break', 'clause_verb']
     """
     table = read_data_csv("event_verbs.csv")
     table["priority"] = pd.to_numeric(table["priority"], errors="coerce").fillna(0)
@@ -98,6 +98,10 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+# "no casualties were reported", "neither injuries nor fatalities": a death word that says nobody died
+_NEGATED = re.compile(r"\b(?:no|nor|neither|without|zero)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
 def classify(sentence: str, *, state_actor: bool = False,
              ignore: Sequence[tuple[int, int]] = ()) -> EventType | None:
     """The ACLED event and sub-event type a sentence's words suggest, or None.
@@ -125,13 +129,17 @@ def classify(sentence: str, *, state_actor: bool = False,
     'Air/drone strike'
     >>> classify("The army regained control of the village after local gunmen withdrew.").sub_event_type
     'Non-state actor overtakes territory'
+    >>> classify("No casualties were reported.") is None
+    True
     """
     best: tuple[float, int, EventType] | None = None
     background = min((m.start() for p, _ in _compiled().get("background", []) for m in p.finditer(sentence)),
                      default=len(sentence) + 1)
     for kind in ("event", "fatal"):
         for pattern, row in _compiled().get(kind, []):
-            m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)), None)
+            m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)
+                      and not (kind == "fatal" and _NEGATED.search(sentence[max(0, m.start() - 40):m.start()]))),
+                     None)
             if m is None:
                 continue
             sub = row["state_sub_event_type"] if (state_actor and row["state_sub_event_type"]) else row["sub_event_type"]
@@ -269,6 +277,15 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:was|has\s+been|had\s+been)\s
                        r"(?:died|succumbed)\b", re.I)
 
 
+# "several civilians were injured": a figure whose own passive verb is an injury or capture
+_HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
+                         r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
+# what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
+_BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
+# between a death word and "a" that is one person: "killing a commander", "the killing of a man"
+_ARTICLE_GAP = re.compile(r"\s{1,2}(?:of\s+)?", re.I)
+
+
 def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     """Deaths a sentence reports: the sum of the figures next to a death word, or None.
 
@@ -300,6 +317,14 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     (1, 1)
     >>> count_fatalities("the killing of 4 people and the injury of several others")
     4
+    >>> count_fatalities("rockets hit the market, killing three and injuring nine")
+    3
+    >>> count_fatalities("strikes killed 30 civilians, including 12 women and 6 children")
+    30
+    >>> count_fatalities("a child was killed and several civilians were injured by shelling")
+    1
+    >>> count_fatalities("which led to the killing of a commander"), count_fatalities("Two fatalities were reported.")
+    (1, 2)
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
@@ -310,14 +335,22 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     number_re, words = _numbers()
     total, counted = 0, False
     previous_end, previous_value = -100, None
+    subset_end: int | None = None
     for m in number_re.finditer(sentence):
         article = m.group("word") is not None and m.group("word").lower() in ("a", "an")
         following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
-        if not any(p.fullmatch(word) for word in following for p in persons):
+        # "killing three and injuring nine": a bare figure right after the death verb counts people
+        bare = not article and any(0 <= m.start() - e <= 1 for _, e in fatal) and _BARE_END.match(sentence[m.end():])
+        if not bare and not any(p.fullmatch(word) for word in following for p in persons):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]
-        if any(0 <= m.start() - end <= 3 for end in subsets):
-            continue  # "including two children": already in the figure before
+        if any(0 <= m.start() - end <= 3 for end in subsets) or (
+                subset_end is not None and re.fullmatch(r"[\w\s'-]*?(?:,\s*(?:and\s+)?|\s+and\s+)", sentence[subset_end:m.start()])):
+            subset_end = m.end()  # "including 20 women and 7 children": already in the figure before
+            continue
+        subset_end = None
+        if _HURT_AFTER.match(sentence[m.end():m.end() + 80]):
+            continue  # "several civilians were injured": the figure's own verb says what happened to them
         if m.group("digits") and (_MONTH_BEFORE.search(sentence[:m.start()]) or _MONTH_AFTER.match(sentence[m.end():])):
             continue  # the day of a date ("on March 12, losing nine soldiers")
 
@@ -327,7 +360,7 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         near_fatal = min((distance(s) for s in fatal), default=10**6)
         near_other = min((distance(s) for s in others), default=10**6)
         listed = previous_value is not None and re.search(r"(?:,|\band)\s+$", sentence[previous_end:m.start()])
-        if article and not any(0 <= m.start() - e <= 2 for _, e in fatal) and not listed \
+        if article and not any(_ARTICLE_GAP.fullmatch(sentence[e:m.start()]) for _, e in fatal) and not listed \
                 and not _ONE_DIED.match(sentence[m.end():]):
             continue  # "a" is one person right after the death word ("killing a commander") or in a list
             # of figures ("killing two guards and a civilian")
@@ -340,3 +373,121 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
             counted = True
             previous_end, previous_value = m.end(), value
     return total if counted else None
+
+
+def coded_fatalities(sentence: str) -> int | None:
+    """The figure a coder's note says was recorded ("Unknown number of fatalities coded as 10"), or None.
+
+    ACLED's notes state the figure they coded when a report gives none ("fatalities coded to 10") or
+    counts an attacker ("coding fatalities to one to account for the driver"); the ``coded_total``
+    patterns of ``event_verbs.csv`` read it.
+
+    Examples
+    --------
+    >>> coded_fatalities("Casualties on both sides; an unknown number of fatalities coded as 10.")
+    10
+    >>> coded_fatalities("No victims reported, but coding fatalities to one for the bomber.")
+    1
+    >>> coded_fatalities("Four soldiers were killed.") is None
+    True
+    """
+    _, words = _numbers()
+    for pattern, _ in _compiled().get("coded_total", []):
+        m = pattern.search(sentence)
+        if m is None:
+            continue
+        if m.group("n") is None:
+            continue
+        n = m.group("n").lower()
+        if n.isdigit():
+            return int(n)
+        if n in words and n not in ("a", "an"):
+            return words[n]
+    return None
+
+
+def split_fatalities(total: int, parts: int) -> list[int]:
+    """ACLED's split of one figure over the events of a note: even shares, the remainder to the first.
+
+    Examples
+    --------
+    >>> split_fatalities(10, 4), split_fatalities(1, 3), split_fatalities(0, 2)
+    ([3, 3, 2, 2], [1, 0, 0], [0, 0])
+    """
+    if parts <= 0:
+        return []
+    share, rest = divmod(max(total, 0), parts)
+    return [share + (1 if i < rest else 0) for i in range(parts)]
+
+
+def distributed_over(sentence: str) -> list[str] | None:
+    """The places a coder's note says the deaths were split over, in its order, or None.
+
+    Examples
+    --------
+    >>> distributed_over("Distributed fatalities over the activities in Binnish, Sarmin and Taftanaz.")
+    ['Binnish', 'Sarmin', 'Taftanaz']
+    >>> distributed_over("Five civilians were killed.") is None
+    True
+    """
+    for pattern, _ in _compiled().get("distribute", []):
+        m = pattern.search(sentence)
+        if m is None:
+            continue
+        names = [n.strip(" \t\"'") for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("places"))]
+        return [n for n in names if n] or None
+    return None
+
+
+_ALLOCATED = re.compile(r"(?P<pre>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?(?:allocated|coded)\s+(?:each\s+)?(?:to|at)\s+"
+                        r"|(?:allocated|coded)\s+(?P<post>[\w-]+)(?:\s+(?:additional\s+)?fatalit(?:y|ies))?(?:\s+each)?"
+                        r"|(?:,\s*(?:and\s+)?|\s+and\s+)(?P<more>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?(?:to|at)\s+",
+                        re.IGNORECASE)
+_LIST_START = re.compile(r".*(?:\bwith\b|\blocations\b,?|\bevents\b,?|:)", re.IGNORECASE | re.DOTALL)
+
+
+def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
+    """A coder's allocation of deaths to places ("with 3 allocated to A, 2 each allocated to B and C",
+    "with A allocated 4 and B and C allocated 3 each"): ``(text naming the places, deaths each)`` pairs.
+
+    Examples
+    --------
+    >>> allocated_deaths("11 killed, with 3 allocated to Binnish, 2 each allocated to Sarmin and Taftanaz.")
+    [('Binnish', 3), ('Sarmin and Taftanaz', 2)]
+    >>> allocated_deaths("10 split between 3 locations, with Binnish allocated 4 and Sarmin and Taftanaz allocated 3 each.")
+    [('Binnish', 4), ('Sarmin and Taftanaz', 3)]
+    >>> allocated_deaths("3 killed, with 2 fatalities allocated to Binnish and 1 to Sarmin.")
+    [('Binnish', 2), ('Sarmin', 1)]
+    >>> allocated_deaths("Nothing was allocated.")
+    []
+    """
+    _, words = _numbers()
+
+    def value(token: str) -> int | None:
+        t = token.lower()
+        return int(t) if t.isdigit() else (words.get(t) if t not in ("a", "an") else None)
+
+    matches = []
+    for m in _ALLOCATED.finditer(sentence):
+        if value(m.group("pre") or m.group("post") or m.group("more") or "") is None:
+            continue
+        if m.group("more") and not matches:
+            continue  # "and 1 to B" continues an allocation named before it
+        matches.append(m)
+    out: list[tuple[str, int]] = []
+    boundary = 0
+    head = _LIST_START.match(sentence[:matches[0].start()]) if matches else None
+    if head:
+        boundary = head.end()
+    for i, m in enumerate(matches):
+        if m.group("pre") or m.group("more"):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
+            names, boundary = sentence[m.end():end], end
+            n = value(m.group("pre") or m.group("more"))
+        else:
+            names, boundary = sentence[boundary:m.start()], m.end()
+            n = value(m.group("post"))
+        names = re.sub(r"^[\s,]*(?:and\s+)?|[\s,.;]*(?:(?:and|with)\s*)?$", "", names)
+        if names and n is not None:
+            out.append((names, n))
+    return out
