@@ -3,6 +3,8 @@ written for these tests; none comes from ACLED's notes."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import pytest
 
 from conflictmap.events.actors import find_actors, load_actors
@@ -335,3 +337,26 @@ def test_protest_against_a_force_or_an_attack(text, against):
     d = drafts.iloc[0]
     # the protest, not the shelling it is against; the crowd is actor1, the force it is against actor2
     assert (d.sub_event_type, d.actor1, d.actor2) == ("Peaceful protest", "Protesters (Syria)", against)
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    ("On 4 May 2020, HTS and Hurras al-Din clashed in Kafr Takharim (Harim, Idleb).", "HTS", "Hurras al-Din"),
+    ("On 5 May 2020, HTS and Hurras al-Din fighters fought each other near Armanaz.", "HTS", "Hurras al-Din"),
+    # a shared object keeps the two on one side
+    ("On 6 May 2020, regime forces and Hezbollah fought ISIS near Sukhnah.", "Military Forces of Syria",
+     "Islamic State"),
+    ("On 7 May 2020, HTS and Ahrar al-Sham clashed with regime forces near Kafranbel.", "HTS",
+     "Military Forces of Syria"),
+])
+def test_two_groups_that_clashed_are_the_two_sides(text, actor1, actor2):
+    ev = draft_events(text, published=_dt.date(2020, 5, 10))
+    assert len(ev) == 1
+    assert ev.loc[0, "actor1"].startswith(actor1) and ev.loc[0, "actor2"].startswith(actor2)
+
+
+def test_a_bomb_that_targeted_a_groups_vehicle_has_the_group_as_its_target():
+    ev = draft_events("On 8 May 2020, an IED exploded targeting a car of SDF members near Ayn Issa, "
+                      "killing one SDF member.", published=_dt.date(2020, 5, 10))
+    assert ev.loc[0, "sub_event_type"] == "Remote explosive/landmine/IED"
+    assert ev.loc[0, "actor2"] == "SDF: Syrian Democratic Forces"
+    assert ev.loc[0, "actor1"] != "SDF: Syrian Democratic Forces"

@@ -188,7 +188,7 @@ _SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed b
 # ("positions of", "against", "on") or a verb a few words before it ("killing two fighters of")
 _TARGET_CUE = re.compile(
     r"(?:\b(?:positions\s+of|against|targeting|targeted|on|at|from|belonging\s+to)\s+"
-    r"(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}"
+    r"(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}(?:of\s+(?:the\s+)?)?"
     r"|\b(?:killed|killing|killing\s+of|ambushed|attacked|shelled|struck|hit|bombed|injuring|wounding|injured|"
     r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
     r"captured|seized|lost\s+(?:[\w-]+\s+)?to|members\s+of|fighters\s+of|"
@@ -209,6 +209,13 @@ _HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\
 _INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.IGNORECASE)
 _INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_AND_ONLY = re.compile(r"^\s+and\s+(?:the\s+)?$", re.IGNORECASE)
+# a verb whose subject fights itself: "X and Y clashed" (not "X and Y clashed with Z")
+_MUTUAL_AFTER = re.compile(r"^(?:\s+(?:fighters|forces|members|militants))?\s+(?:have\s+|had\s+)?"
+                           r"(?:clashed|fought|exchanged\s+(?:fire|shelling|gunfire))\b"
+                           r"(?=\s*(?:$|[,.;(]|(?:again|each\s+other|one\s+another|in|near|on|at|around|inside|"
+                           r"outside|over|for|after|during|in\s+the)\b))",
+                           re.IGNORECASE)
 # a sentence that opens with what came before the event ("Following clashes with X, ...", "After ...")
 # an actor that is the subject of the main clause after an opening phrase ("..., regime forces advanced")
 _SUBJECT = re.compile(r"^(?:\s+[\w'/-]+){0,7}?\s+(?:advanced|took|captured|seized|regained|retook|recaptured|"
@@ -232,7 +239,10 @@ def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]
             before = text[:groups[-1][0].start]
             opening = "," in gap and _OPENING.match(before) is not None and _TARGET_CUE.search(before) is not None \
                 and _SUBJECT.match(text[mention.end:]) is not None
-            if _SAME_SIDE.match(gap) and not between and not opening:
+            # "HTS and Hurras al-Din clashed": two actors who fought each other, not one side
+            mutual = len(groups[-1]) == 1 and _AND_ONLY.match(gap) is not None \
+                and _MUTUAL_AFTER.match(text[mention.end:]) is not None
+            if _SAME_SIDE.match(gap) and not between and not opening and not mutual:
                 groups[-1].append(mention)
                 continue
         groups.append([mention])
