@@ -51,7 +51,7 @@ from ..geocoding.matching import ADMIN_TYPES
 from .actors import ActorMention, Roles, assign_roles, find_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
-from .places_in_text import PlaceMention, find_place_mentions
+from .places_in_text import PlaceMention, find_place_mentions, summary_sentence
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
 from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
@@ -126,6 +126,12 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
         return references[:1], False
     areas = [m for m in here if m.role == "area"]
     return _unique(areas), bool(areas)
+
+
+def _summed_up(earlier: list[_Incident], places: list[PlaceMention]) -> list[_Incident]:
+    """The incidents a summing-up sentence adds to: those at the places it names, else the first."""
+    ids = {p.match.place_id for p in places}
+    return [inc for inc in earlier if ids & {p.match.place_id for p in inc.places}] or earlier[:1]
 
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -261,6 +267,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     paragraph_roles: dict[int, Roles] = {}
     paragraph_dates: dict[int, list[DateMention]] = {}
     last_group: dict[int, list[_Incident]] = {}  # the incidents of the paragraph's latest reporting sentence
+    paragraph_incidents: dict[int, list[_Incident]] = {}  # every incident of the paragraph so far
     anchor: _dt.date | None = None  # the last day the text named
     starts = [m.start for m in mentions]  # mentions are in text order
     for sentence in sentences:
@@ -275,6 +282,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         hedged = is_hedged(sentence.text)
         group: list[_Incident] = []
         previous: _Incident | None = None
+        earlier = paragraph_incidents.get(sentence.paragraph, [])
+        summary = summary_sentence(sentence.text) if any(not inc.area_only for inc in earlier) and not hedged else None
         for clause in _clauses(sentence, own):
             offset = clause.start - sentence.start
             c_actors = _shift(actors, offset, offset, offset + len(clause.text))
@@ -288,6 +297,13 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 anchor = max(d.day for d in _day_dates(dates) if d.precision == 1) if any(
                     d.precision == 1 for d in dates) else anchor
             places, area_only = _places_for(clause, own)
+            if summary is not None:
+                # "Shelling on A, B and C caused damage." after the report of A: the other places are
+                # other reports' incidents; the sentence only adds to the incidents before it
+                _apply_followup(_summed_up(earlier, places), roles, count_fatalities(clause.text),
+                                [p for p in places if any(p.match.place_id == q.match.place_id
+                                                          for inc in earlier for q in inc.places)], event)
+                continue
             if not hedged and not group:
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
@@ -367,6 +383,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         if group:
             incidents += group
             last_group[sentence.paragraph] = group
+            paragraph_incidents.setdefault(sentence.paragraph, []).extend(group)
     return _absorb_area_incidents(incidents)
 
 

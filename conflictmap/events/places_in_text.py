@@ -49,7 +49,7 @@ from .text import Sentence, split_sentences
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode"]
+__all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode", "summary_sentence"]
 
 MAX_WORDS = 6
 NEARBY_KM = 60.0  # places named together are expected within this distance
@@ -150,9 +150,46 @@ def _role_cues() -> list[tuple[re.Pattern[str], str, str]]:
     table = read_data_csv("place_roles.csv")
     out = []
     for row in table.itertuples(index=False):
+        if row.side == "sentence":
+            continue  # sentence cues: see summary_sentence
         body = row.pattern + ("$" if row.side == "before" else "")
         out.append((re.compile(("^" if row.side == "after" else "") + body, re.IGNORECASE), row.side, row.role))
     return out
+
+
+@lru_cache(maxsize=1)
+def _sentence_cues() -> dict[str, re.Pattern[str]]:
+    """The ``sentence`` cues of ``place_roles.csv``, one pattern per role (alternatives joined)."""
+    table = read_data_csv("place_roles.csv")
+    table = table[table.side == "sentence"]
+    return {role: re.compile("|".join(f"(?:{p})" for p in group["pattern"]), re.IGNORECASE)
+            for role, group in table.groupby("role")}
+
+
+def summary_sentence(sentence: str) -> str | None:
+    """Whether a sentence only sums up what the sentences before it reported: ``"summary"`` when it
+    opens with an event noun and the places it hit ("Shelling on A, B and C caused damage.",
+    "Clashes in A and B left 10 dead."), ``"bookkeeping"`` when it says how deaths or places were
+    counted ("fatalities split between the 3 locations"), else None. After a sentence that reported
+    an incident, such a sentence names the places of other reports: it adds to the incidents before
+    it and drafts none of its own (cues in ``conflictmap/data/place_roles.csv``, side ``sentence``).
+
+    Examples
+    --------
+    >>> summary_sentence("Shelling on Kafr Ruma, Hass and Kansafrah caused damage.")
+    'summary'
+    >>> summary_sentence("Deaths were split evenly between the 2 locations.")
+    'bookkeeping'
+    >>> summary_sentence("Regime forces shelled Kafr Ruma.") is None
+    True
+    """
+    cues = _sentence_cues()
+    text = sentence.strip()
+    if "bookkeeping" in cues and cues["bookkeeping"].search(text):
+        return "bookkeeping"
+    if "summary" in cues and cues["summary"].match(text):
+        return "summary"
+    return None
 
 
 def _cue_roles(before: str, after: str) -> set[str]:

@@ -1,0 +1,60 @@
+"""Which places of a report are incident places (issue 22, places): summing-up sentences, areas named as
+containers, ... Every sentence here was written for these tests; none comes from ACLED's notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictmap.events.draft import draft_events
+from conflictmap.events.places_in_text import find_places, summary_sentence
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("Shelling on Kafr Ruma, Hass and Kansafrah caused material damage.", "summary"),
+    ("Clashes in Saraqib and Sarmin left several fighters dead.", "summary"),
+    ("Aerial bombardment on Binnish and Taftanaz wounded four people.", "summary"),
+    ("The unknown number of deaths was coded as 10 and split between the two villages.", "bookkeeping"),
+    ("Regime forces shelled Kafr Ruma with artillery.", None),
+    ("Clashes broke out in Saraqib on Monday.", None),  # "Clashes broke out": a report, not a sum
+])
+def test_summary_sentences(sentence, kind):
+    assert summary_sentence(sentence) == kind
+
+
+def test_summing_up_sentence_drafts_no_new_places():
+    text = ("Regime forces shelled Kafr Ruma in southern Idlib on Monday, wounding a woman. "
+            "Shelling on Kafr Ruma, Hass and Kansafrah caused material damage.")
+    drafts = draft_events(text, published="2019-03-05")
+    assert drafts.location.tolist() == ["Kafr Ruma"]
+
+
+def test_summing_up_sentence_gives_its_deaths_to_the_incident_before():
+    text = ("Regime forces shelled Kafr Ruma in southern Idlib on Monday. "
+            "Shelling on Kafr Ruma and Hass killed three civilians.")
+    drafts = draft_events(text, published="2019-03-05")
+    assert drafts.location.tolist() == ["Kafr Ruma"]
+    assert int(drafts.fatalities.iloc[0]) == 3
+
+
+def test_a_first_sentence_that_lists_places_still_drafts_them():
+    drafts = draft_events("Shelling on Kafr Ruma and Hass in southern Idlib caused damage on Monday.",
+                          published="2019-03-05")
+    assert sorted(drafts.location) == ["Hass", "Kafr Ruma"]
+
+
+def test_summary_after_an_area_only_report_still_drafts_its_places():
+    text = ("Fighting went on in southern Idlib on Monday. "
+            "Clashes in Kafr Ruma and Hass left five fighters dead.")
+    drafts = draft_events(text, published="2019-03-05")
+    assert {"Kafr Ruma", "Hass"} <= set(drafts.location)
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels captured a number of towns and villages in Idlib, including Kansafrah, on Monday.",
+    "Rebels captured villages in Idlib, such as Kansafrah, on Monday.",
+])
+def test_a_governorate_that_holds_the_places_is_an_area(text):
+    found = find_places(text).set_index("mention")
+    assert found.loc["Idlib", "role"] == "area"
+    drafts = draft_events(text, published="2019-03-05")
+    assert drafts.location.tolist() == ["Kansafrah"]
