@@ -58,3 +58,18 @@ def test_a_governorate_that_holds_the_places_is_an_area(text):
     assert found.loc["Idlib", "role"] == "area"
     drafts = draft_events(text, published="2019-03-05")
     assert drafts.location.tolist() == ["Kansafrah"]
+
+
+def test_an_incident_known_only_by_its_governorate_is_coded_at_its_main_town():
+    d = draft_events("Regime forces shelled villages in the northern countryside of Hama on Monday.",
+                     published="2019-03-05").iloc[0]
+    assert d.geo_precision == 3 and d.place_id == "ocha:SY05"
+    assert d.match_method.endswith("+seat") and "Hama" in d.match_reason
+    city = find_places("Clashes in Hama city.").iloc[0]
+    assert abs(d.latitude - city.latitude) < 0.05 and abs(d.longitude - city.longitude) < 0.05
+
+
+def test_only_the_smallest_area_named_is_drafted():
+    drafts = draft_events("Turkish jets struck the Jandairis area in the northern countryside of Aleppo on Monday.",
+                          published="2019-03-05")
+    assert drafts.location.tolist() == ["Jandairis"]

@@ -51,7 +51,7 @@ from ..geocoding.matching import ADMIN_TYPES
 from .actors import ActorMention, Roles, assign_roles, find_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
-from .places_in_text import PlaceMention, find_place_mentions, summary_sentence
+from .places_in_text import PlaceMention, area_seat, find_place_mentions, summary_sentence
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
 from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
@@ -125,7 +125,15 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
     if references:
         return references[:1], False
     areas = [m for m in here if m.role == "area"]
+    if len(areas) > 1:
+        # "the Jandairis area in the northern countryside of Aleppo": the smallest area named; the larger
+        # ones only say where it is
+        depth = max(_AREA_DEPTH.get(m.match.feature_type, 0) for m in areas)
+        areas = [m for m in areas if _AREA_DEPTH.get(m.match.feature_type, 0) == depth]
     return _unique(areas), bool(areas)
+
+
+_AREA_DEPTH = {"admin1": 1, "admin2": 2, "region": 2, "admin3": 3}
 
 
 def _summed_up(earlier: list[_Incident], places: list[PlaceMention]) -> list[_Incident]:
@@ -564,6 +572,12 @@ def draft_events(
                 geo_precision = match.geo_precision
                 if place.role == "reference" and geo_precision == 1:
                     geo_precision = 2  # drafted near a reference point
+                seat = area_seat(place) if inc.area_only else None
+                if seat is not None:  # ACLED codes an incident known only by its area at the area's town
+                    match = replace(match, longitude=seat.longitude, latitude=seat.latitude,
+                                    method=f"{match.method}+seat", reason=f"{match.name}: coded at {seat.name}, "
+                                    f"its main town (precision 3)")
+                    geo_precision = 3
                 rows.append({
                     "event_id_cnty": f"{report_id}-{len(rows) + 1:03d}",
                     "event_date": pd.Timestamp(date.day),

@@ -49,7 +49,7 @@ from .text import Sentence, split_sentences
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode", "summary_sentence"]
+__all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode", "summary_sentence", "area_seat"]
 
 MAX_WORDS = 6
 NEARBY_KM = 60.0  # places named together are expected within this distance
@@ -190,6 +190,29 @@ def summary_sentence(sentence: str) -> str | None:
     if "summary" in cues and cues["summary"].match(text):
         return "summary"
     return None
+
+
+SEAT_KM = {"admin1": None, "admin2": 60.0, "admin3": 25.0}  # how far from an area's point its seat may lie
+
+
+def area_seat(m: PlaceMention) -> Candidate | None:
+    """The town an incident placed only at an area is coded at, as ACLED codes it (precision 3): the
+    most populous settlement of the area's own name in that governorate ("northern Homs" -> Homs city,
+    "Afrin district" -> Afrin town), or None (an area with no town of its name: "Rural Damascus").
+
+    Examples
+    --------
+    >>> m = find_place_mentions("Jets struck areas in Idleb province.")[0]
+    >>> m.match.feature_type, area_seat(m).feature_type, area_seat(m).admin1_pcode
+    ('admin1', 'settlement', 'SY07')
+    """
+    match = m.match
+    if match is None or match.feature_type not in SEAT_KM or not match.admin1_pcode:
+        return None
+    radius = SEAT_KM[match.feature_type]
+    towns = [c for c in m.candidates if c.feature_type == "settlement" and c.admin1_pcode == match.admin1_pcode
+             and (radius is None or haversine_km(c.longitude, c.latitude, match.longitude, match.latitude) <= radius)]
+    return max(towns, key=lambda c: (c.population, c.place_id)) if towns else None
 
 
 def _cue_roles(before: str, after: str) -> set[str]:
