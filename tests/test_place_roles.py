@@ -73,3 +73,25 @@ def test_only_the_smallest_area_named_is_drafted():
     drafts = draft_events("Turkish jets struck the Jandairis area in the northern countryside of Aleppo on Monday.",
                           published="2019-03-05")
     assert drafts.location.tolist() == ["Jandairis"]
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Jets struck the Tal al-Nabi Yunus area near Saraqib on Monday.", "Tal"),
+    ("The Jaysh Khalid ibn Walid group shelled the town of Saraqib on Monday.", "Khalid"),
+    ("The Liwa al-Quds militia shelled Saraqib on Monday.", "Liwa"),
+    ("Shells hit the Ibn Sina hospital in the town of Saraqib on Monday, wounding two nurses.", "Sina"),
+])
+def test_a_name_inside_a_longer_unknown_name_is_no_place(text, absent):
+    found = find_places(text)
+    assert absent not in found.mention.tolist()
+    assert draft_events(text, published="2019-03-05").location.tolist() == ["Saraqib"]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Shells fell on the Dar'a al-Balad area of Dar'a city on Monday.", "Dar'a"),  # a city's own quarter
+    ("Turkish forces shelled Jandairis in northern Aleppo on Monday.", "Jandairis"),
+    ("Turkish jets struck the Maydanki Dam on Monday.", "Maydanki"),
+    ("An Israeli strike hit the Jamraya Research Center on Monday.", "Jamraya"),
+])
+def test_a_place_followed_by_a_site_or_its_quarter_is_kept(text, kept):
+    assert kept in find_places(text).mention.tolist()

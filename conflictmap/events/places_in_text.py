@@ -236,6 +236,49 @@ def _kind(token: str) -> str:
     return "lower"
 
 
+@lru_cache(maxsize=1)
+def _name_continuations() -> frozenset[str]:
+    """Words that may follow a place name without making it part of a longer one: the qualifiers of
+    ``qualifiers.csv`` (village, district, Sharqi, Kabir, ...), the feature and ``site_after`` words."""
+    quals = read_data_csv("qualifiers.csv")["word"].str.strip().str.lower()
+    words = _text_words()
+    return frozenset(quals) | words.get("feature", frozenset()) | words.get("site_after", frozenset())
+
+
+CITY_POPULATION = 50000  # a city this large names its own quarters ("Dar'a al-Balad"): its name followed by more stays
+
+
+def _inside_longer_name(text: str, toks: list[tuple[str, int, int]], kinds: list[str], i: int, n: int,
+                        candidates: list[Candidate], index: NameIndex, last_end: int) -> bool:
+    """True when the window ``toks[i:i+n]`` is only part of a longer capitalised name the gazetteer does not
+    know: a capitalised word joined before it ("Jaysh Khalid", "Ibn Sina"; not "Northern" or "Turkish", the
+    ``name_adjective`` words), or after it a capitalised word or "al-X" ("Tal al-Nabi Ayoub", "Liwa al-Quds";
+    not a qualifier such as "village" or "Sharqi", and not after a city's name: "Dar'a al-Balad"). Two known
+    names side by side ("Kahil Jizah": a village and the area it lies in) are two names."""
+    if i > 0:
+        word = toks[i - 1][0]
+        if word[:1].isupper() and kinds[i - 1] in ("cap", "particle") and _JOIN.match(text[toks[i - 1][2]:toks[i][1]]) \
+                and word.lower() not in _text_words().get("name_adjective", ()) and toks[i - 1][2] != last_end:
+            return True
+    j = i + n
+    if j >= len(toks) or not _JOIN.match(text[toks[j - 1][2]:toks[j][1]]):
+        return False
+    word = toks[j][0]
+    if word.lower() in _name_continuations():
+        return False
+    if kinds[j] == "cap" and text[toks[j - 1][2]:toks[j][1]] == " ":
+        if name_key(word) in index.key:
+            return False  # "Kahil Jizah": the next word is a known name of its own
+    elif kinds[j] == "particle" and j + 1 < len(toks) and toks[j + 1][0][:1].isupper() \
+            and _JOIN.match(text[toks[j][2]:toks[j + 1][1]]) and toks[j + 1][0].lower() not in _name_continuations():
+        pass
+    else:
+        return False
+    if n == 1 and toks[i][0].lower() in _text_words().get("generic", ()):
+        return True  # "Tal al-Nabi Ayoub": a generic first word is never the city meant
+    return not any(c.feature_type == "settlement" and c.population >= CITY_POPULATION for c in candidates)
+
+
 def _window_ok(kinds: Sequence[str], words: Sequence[str]) -> bool:
     if not any(k in ("cap", "arabic") for k in kinds):
         return False
@@ -328,7 +371,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                 run[j] = 1 + (run[j + 1] if j + 1 < len(toks) and joined[j] else 0)
         i = 0
         while i < len(toks):
-            found = None
+            found, skip = None, 0
             if kinds[i] not in ("cap", "arabic", "particle"):
                 i += 1
                 continue
@@ -358,12 +401,16 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                         continue
                 candidates = index.lookup(surface, fuzzy=False)
                 candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")]
+                if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
+                                                                    mentions[-1].end if mentions else -1):
+                    skip = run[i]  # "Jaysh Khalid ibn Walid", "Tal al-Nabi Ayoub": no part of the name is a place
+                    break
                 if candidates:
                     found = PlaceMention(surface, start, end, s_no, sentence.paragraph, candidates)
                     i += n
                     break
             if found is None:
-                i += 1
+                i += max(skip, 1)
             else:
                 mentions.append(found)
     return mentions
