@@ -95,3 +95,19 @@ def test_a_name_inside_a_longer_unknown_name_is_no_place(text, absent):
 ])
 def test_a_place_followed_by_a_site_or_its_quarter_is_kept(text, kept):
     assert kept in find_places(text).mention.tolist()
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    # "Kafr Rum" is a village of Aleppo; named with southern Idlib it is Idlib's Kafr Ruma
+    ("Regime forces shelled Kafr Rum town in southern Idlib on Monday.", "Kafr Ruma", "Idleb"),
+    ("Regime forces shelled Al Karnaz town in southern Idlib on Monday.", "Al Karnaza", "Idleb"),
+])
+def test_a_place_named_with_its_governorate_is_looked_for_there(text, name, admin1):
+    row = find_places(text).iloc[0]
+    assert (row.place_name, row.admin1) == (name, admin1)
+    assert draft_events(text, published="2019-03-05").iloc[0].admin1 == admin1
+
+
+def test_a_place_in_the_governorate_named_is_kept():
+    row = find_places("Regime forces shelled Kafr Rum town in western Aleppo on Monday.").iloc[0]
+    assert (row.place_name, row.admin1) == ("Kafr Rum", "Aleppo")

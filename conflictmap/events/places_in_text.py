@@ -754,6 +754,51 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     return out
 
 
+_FIT_SCORE = 80.0  # a spelling-tolerant match inside the governorate named beside a place is kept from this score
+_FIT_SCORE_OVER_MATCHED = 90.0  # ... and replaces a place matched elsewhere from this one
+
+
+def _unplaced_at(area: Match, name: str, why: str) -> Match:
+    return Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
+                 longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
+                 admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
+                 admin2_pcode=area.admin2_pcode, geo_precision=3, method="area beside it",
+                 reason=f"{why}; placed at the area named beside it ({area.name})")
+
+
+def _fit_to_area(index: NameIndex, mentions: list[PlaceMention]) -> None:
+    """A place named with its governorate or district ("Kafr Zeita town in northern Hama") lies in it:
+    when the place chosen lies elsewhere, the name is looked up again inside that governorate with
+    spelling tolerance, and when nothing there is close enough the place is drafted as written at the
+    area, ``unresolved``, precision 3: never a namesake in another governorate."""
+    by_sentence = _by_sentence(mentions)
+    for group in by_sentence.values():
+        for k, m in enumerate(group):
+            if m.match is None or m.match.place_id is None or m.role != "location" or _is_area_match(m.match) \
+                    or m.extra.get("part_of") is not None:
+                continue
+            area = next((a for a in group[k + 1:] if a.start - m.end <= _AREA_NEAR and a.role == "area"
+                         and a.match is not None and a.match.feature_type in ("admin1", "admin2")
+                         and a.match.admin1_pcode), None)
+            if area is None or area.start - m.end > _AREA_NEAR:
+                continue
+            pcode = area.match.admin1_pcode
+            if m.match.admin1_pcode == pcode:
+                continue
+            inside = [c for c in index.lookup(m.mention, admin1_pcodes=[pcode], fuzzy=True)
+                      if c.admin1_pcode == pcode and c.feature_type not in (*ADMIN_TYPES, "region")
+                      and c.score >= _FIT_SCORE]
+            if inside and (m.match.status != "matched" or max(c.score for c in inside) >= _FIT_SCORE_OVER_MATCHED):
+                ranked = rank(index, inside, Context(admin1_pcodes=frozenset([pcode]), strict_admin=True),
+                              type_hint=m.type_hint)
+                m.match = decide(index, m.mention, ranked, near=m.near)
+                m.extra["fitted_to_area"] = area.mention
+
+
+def _is_area_match(match: Match) -> bool:
+    return match.feature_type in (*ADMIN_TYPES, "region")
+
+
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
                         sentences: list[Sentence] | None = None) -> list[PlaceMention]:
     """The :class:`PlaceMention` objects behind :func:`find_places`, in text order."""
@@ -776,6 +821,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
     mentions = _check_city_parts(index, mentions)
+    _fit_to_area(index, mentions)
     mentions += _unplaced_villages(text, sentences, mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
