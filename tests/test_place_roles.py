@@ -111,3 +111,18 @@ def test_a_place_named_with_its_governorate_is_looked_for_there(text, name, admi
 def test_a_place_in_the_governorate_named_is_kept():
     row = find_places("Regime forces shelled Kafr Rum town in western Aleppo on Monday.").iloc[0]
     assert (row.place_name, row.admin1) == ("Kafr Rum", "Aleppo")
+
+
+@pytest.mark.parametrize("text, roles", [
+    ("Jets struck Raju village in Afrin District in Aleppo northern countryside on Monday.",
+     {"Raju": "location", "Aleppo": "area"}),
+    ("Jets struck Sukhnah in the eastern desert of Homs on Monday.", {"Sukhnah": "location", "Homs": "area"}),
+    ("A man from Kafr Nabl died in Saraqib on Monday.", {"Kafr Nabl": "reference", "Saraqib": "location"}),
+])
+def test_roles_of_areas_and_origins(text, roles):
+    found = dict(find_places(text)[["mention", "role"]].values.tolist())
+    assert {k: found.get(k) for k in roles} == roles
+
+
+def test_a_news_outlet_named_after_a_town_is_no_place():
+    assert find_places("Al-Mayadeen news reported that the talks had ended.").empty

@@ -73,8 +73,9 @@ _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _SUBDISTRICT_AFTER = re.compile(r"^\s+(?:sub-?district|township|nahiya)\b", re.I)
-_AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
-_POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
+_AREA_AFTER = re.compile(rf"^\s+(?:{_DIRECTION}(?:ern)?\s+|(?:north|south)\s+(?:eastern|western)\s+)?(?:countryside|outskirts|area|region|desert)\b", re.I)
+_POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format|"
+                              r"news|tv|channel|agency|network|radio|media|press|newspaper)\b", re.I)
 # between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
 _SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
 _FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
@@ -574,6 +575,8 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
     for j, city in enumerate(mentions):
         s = sentences[city.sentence]
         before, after = _before(text, s.start, city.start), _after(text, city.end, s.end)
+        if _AREA_AFTER.match(after) or _ADMIN_AFTER.match(after):
+            continue  # "Afrin district in Aleppo northern countryside": the governorate, not a city
         base = city.start - len(before)  # the text offset of before[0]
         found = before_re.search(before) or of_re.search(before)
         if found:
