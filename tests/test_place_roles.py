@@ -126,3 +126,14 @@ def test_roles_of_areas_and_origins(text, roles):
 
 def test_a_news_outlet_named_after_a_town_is_no_place():
     assert find_places("Al-Mayadeen news reported that the talks had ended.").empty
+
+
+@pytest.mark.parametrize("text, roles", [
+    ("Regime forces shelled Badama town in the countryside of Jisr al-Shughur on Monday.",
+     {"Badama": "location", "Jisr al-Shughur": "reference"}),
+    ("Clashes broke out near Harasta on the Damascus-Homs international highway on Monday.",
+     {"Harasta": "location", "Homs": "reference"}),
+])
+def test_places_that_only_locate_another(text, roles):
+    found = dict(find_places(text)[["mention", "role"]].values.tolist())
+    assert {k: found.get(k) for k in roles} == roles

@@ -80,7 +80,7 @@ _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administrat
 _SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
 _FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
 _LOCATES_GAP = re.compile(
-    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:in\s+(?:the\s+)?(?:{_DIRECTION}(?:ern)?\s+)?(?:countryside|outskirts|vicinity)\s+of|near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
@@ -90,7 +90,7 @@ _CONTEXT_END = re.compile(r"^\s*(?:[.,;:)]|$|province\b|governorate\b|\b(?:count
 _ROAD_WORDS = r"(?:highway|road|motorway|railway|route|international\s+road)"
 _ROAD_START = re.compile(rf"^\s*-\s*(?:[\w'\u2019]+[ -]){{0,4}}?{_ROAD_WORDS}\b", re.I)
 _ROAD_END_BEFORE = re.compile(r"\w\s*-\s*$")
-_ROAD_END_AFTER = re.compile(rf"^\s+{_ROAD_WORDS}\b", re.I)
+_ROAD_END_AFTER = re.compile(rf"^\s+(?:international\s+)?{_ROAD_WORDS}\b", re.I)
 # "Jandairis (Afrin, Aleppo)": the district and governorate ACLED's notes put in brackets after a place
 _BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
 _BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
