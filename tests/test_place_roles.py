@@ -137,3 +137,14 @@ def test_a_news_outlet_named_after_a_town_is_no_place():
 def test_places_that_only_locate_another(text, roles):
     found = dict(find_places(text)[["mention", "role"]].values.tolist())
     assert {k: found.get(k) for k in roles} == roles
+
+
+@pytest.mark.parametrize("name", ["Ahmadiyah", "Bilaliyah"])
+def test_a_same_name_guess_far_from_the_places_named_with_it_is_not_drafted(name):
+    # every place called so lies far from Saraqib: the guess is a namesake, not the village meant
+    text = f"Jets struck Saraqib and {name} on Monday."
+    found = find_places(text).set_index("mention")
+    assert found.loc[name, "match_status"] == "ambiguous"
+    assert draft_events(text, published="2019-03-05").location.tolist() == ["Saraqib"]
+    alone = draft_events(f"Jets struck {name} on Monday.", published="2019-03-05")
+    assert alone.location.tolist() == [name]  # named alone, the guess is all there is: drafted

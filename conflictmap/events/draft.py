@@ -47,11 +47,11 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from ..geocoding.matching import ADMIN_TYPES
+from ..geocoding.matching import ADMIN_TYPES, haversine_km
 from .actors import ActorMention, Roles, assign_roles, find_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
-from .places_in_text import PlaceMention, area_seat, find_place_mentions, summary_sentence
+from .places_in_text import CITY_POPULATION, PlaceMention, area_seat, find_place_mentions, summary_sentence
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
 from .verbs import (EventType, classify, clause_breaks, count_fatalities, first_action, has_action,
@@ -120,7 +120,7 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
             return towns[:1], False
     chosen = points or locations
     if chosen:
-        return _unique(chosen), False
+        return _unique(_near_the_sure_ones(chosen)), False
     references = [m for m in here if m.role == "reference" and m.compound_of is None and not _is_area(m)]
     if references:
         return references[:1], False
@@ -134,6 +134,24 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
 
 
 _AREA_DEPTH = {"admin1": 1, "admin2": 2, "region": 2, "admin3": 3}
+
+
+_TOGETHER_KM = 100.0  # places of one incident clause lie within this distance of each other
+
+
+def _near_the_sure_ones(places: list[PlaceMention]) -> list[PlaceMention]:
+    """Places named together lie together: an ``ambiguous`` place (a same-name guess, not a city) farther
+    than ``_TOGETHER_KM`` from every ``matched`` place of the same clause is a wrong namesake, not drafted."""
+    sure = [m for m in places if m.match.status == "matched" and not m.extra.get("unplaced")]
+    if not sure:
+        return places
+    return [m for m in places if m.match.status != "ambiguous" or _is_city(m) or any(
+        haversine_km(m.match.longitude, m.match.latitude, s.match.longitude, s.match.latitude) <= _TOGETHER_KM
+        for s in sure)]
+
+
+def _is_city(m: PlaceMention) -> bool:
+    return any(c.place_id == m.match.place_id and c.population >= CITY_POPULATION for c in m.candidates)
 
 
 def _summed_up(earlier: list[_Incident], places: list[PlaceMention]) -> list[_Incident]:
