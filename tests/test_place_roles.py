@@ -14,6 +14,8 @@ from conflictmap.events.places_in_text import find_places, summary_sentence
     ("Clashes in Saraqib and Sarmin left several fighters dead.", "summary"),
     ("Aerial bombardment on Binnish and Taftanaz wounded four people.", "summary"),
     ("The unknown number of deaths was coded as 10 and split between the two villages.", "bookkeeping"),
+    ("Accounting for two known deaths in Hass, the rest were given to Kafr Ruma.", "bookkeeping"),
+    ("The remaining 6 fatalities were: two for Hass and four for Kafr Ruma.", "bookkeeping"),
     ("Regime forces shelled Kafr Ruma with artillery.", None),
     ("Clashes broke out in Saraqib on Monday.", None),  # "Clashes broke out": a report, not a sum
 ])
@@ -148,3 +150,10 @@ def test_a_same_name_guess_far_from_the_places_named_with_it_is_not_drafted(name
     assert draft_events(text, published="2019-03-05").location.tolist() == ["Saraqib"]
     alone = draft_events(f"Jets struck {name} on Monday.", published="2019-03-05")
     assert alone.location.tolist() == [name]  # named alone, the guess is all there is: drafted
+
+
+def test_summary_after_a_sub_district_report_drafts_no_new_places():
+    text = ("Turkish forces clashed with YPG fighters in the Jandairis sub-district on Monday. "
+            "Clashes in Raju, Bulbul and Jandairis left ten fighters dead.")
+    drafts = draft_events(text, published="2019-03-05")
+    assert drafts.location.tolist() == ["Jandairis"]

@@ -154,6 +154,12 @@ def _is_city(m: PlaceMention) -> bool:
     return any(c.place_id == m.match.place_id and c.population >= CITY_POPULATION for c in m.candidates)
 
 
+def _governorate_only(inc: _Incident) -> bool:
+    """An incident placed only at governorates ("fighting in southern Idlib"): the places a sentence after
+    it sums up are news, not other reports' places."""
+    return inc.area_only and all(p.match.feature_type == "admin1" for p in inc.places)
+
+
 def _summed_up(earlier: list[_Incident], places: list[PlaceMention]) -> list[_Incident]:
     """The incidents a summing-up sentence adds to: those at the places it names, else the first."""
     ids = {p.match.place_id for p in places}
@@ -309,7 +315,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         group: list[_Incident] = []
         previous: _Incident | None = None
         earlier = paragraph_incidents.get(sentence.paragraph, [])
-        summary = summary_sentence(sentence.text) if any(not inc.area_only for inc in earlier) and not hedged else None
+        summary = summary_sentence(sentence.text) if any(not _governorate_only(inc) for inc in earlier) \
+            and not hedged else None
         for clause in _clauses(sentence, own):
             offset = clause.start - sentence.start
             c_actors = _shift(actors, offset, offset, offset + len(clause.text))
