@@ -157,3 +157,15 @@ def test_summary_after_a_sub_district_report_drafts_no_new_places():
             "Clashes in Raju, Bulbul and Jandairis left ten fighters dead.")
     drafts = draft_events(text, published="2019-03-05")
     assert drafts.location.tolist() == ["Jandairis"]
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Fighters of the Free Army of Idlib clashed with HTS in Saraqib on Monday.", "Idlib"),
+    ("The Military Council of Quneitra shelled Saraqib on Monday.", "Quneitra"),
+])
+def test_a_place_in_an_organisation_name_is_no_place(text, absent):
+    assert absent not in find_places(text).mention.tolist()
+
+
+def test_a_lower_case_group_word_before_a_place_keeps_it():
+    assert find_places("The army of the regime shelled the outskirts of Idlib.").mention.tolist() == ["Idlib"]

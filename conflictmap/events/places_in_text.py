@@ -76,6 +76,9 @@ _SUBDISTRICT_AFTER = re.compile(r"^\s+(?:sub-?district|township|nahiya)\b", re.I
 _AREA_AFTER = re.compile(rf"^\s+(?:{_DIRECTION}(?:ern)?\s+|(?:north|south)\s+(?:eastern|western)\s+)?(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format|"
                               r"news|tv|channel|agency|network|radio|media|press|newspaper)\b", re.I)
+_ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a group, "the army of" does not
+    r"\b(?:Army|Council|Brigades?|Battalions?|Division|Front|Movement|Corps|Gathering|Union|Committee|"
+    r"Directorate|Regiment|Liberation|Revolutionaries|Shield|Lions|Falcons|Knights|Martyrs|Sons|Men)\s+of\s+(?:the\s+)?$")
 # between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
 _SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
 _FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
@@ -819,6 +822,8 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions += _fuzzy_list_items(text, sentences, mentions, index)
     # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
     mentions = [m for m in mentions if not _POLITICAL_AFTER.match(_after(text, m.end, sentences[m.sentence].end))]
+    # "the Free Army of Idlib", "the Military Council of Quneitra": a place in an organisation's name
+    mentions = [m for m in mentions if not _ORGANISATION_BEFORE.search(_before(text, sentences[m.sentence].start, m.start))]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
