@@ -126,7 +126,7 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
         return references[:1], False
     areas = [m for m in here if m.role == "area"]
     if len(areas) > 1:
-        # "the Jandairis area in the northern countryside of Aleppo": the smallest area named; the larger
+        # "the Sharan area in the eastern countryside of Aleppo": the smallest area named; the larger
         # ones only say where it is
         depth = max(_AREA_DEPTH.get(m.match.feature_type, 0) for m in areas)
         areas = [m for m in areas if _AREA_DEPTH.get(m.match.feature_type, 0) == depth]

@@ -249,15 +249,15 @@ def _name_continuations() -> frozenset[str]:
     return frozenset(quals) | words.get("feature", frozenset()) | words.get("site_after", frozenset())
 
 
-CITY_POPULATION = 50000  # a city this large names its own quarters ("Dar'a al-Balad"): its name followed by more stays
+CITY_POPULATION = 50000  # a city this large names its own quarters ("Homs al-Qadima"): its name followed by more stays
 
 
 def _inside_longer_name(text: str, toks: list[tuple[str, int, int]], kinds: list[str], i: int, n: int,
                         candidates: list[Candidate], index: NameIndex, last_end: int) -> bool:
     """True when the window ``toks[i:i+n]`` is only part of a longer capitalised name the gazetteer does not
     know: a capitalised word joined before it ("Jaysh Khalid", "Ibn Sina"; not "Northern" or "Turkish", the
-    ``name_adjective`` words), or after it a capitalised word or "al-X" ("Tal al-Nabi Ayoub", "Liwa al-Quds";
-    not a qualifier such as "village" or "Sharqi", and not after a city's name: "Dar'a al-Balad"). Two known
+    ``name_adjective`` words), or after it a capitalised word or "al-X" ("Tal al-Nabi Yunus", "Liwa al-Quds";
+    not a qualifier such as "village" or "Sharqi", and not after a city's name: "Homs al-Qadima"). Two known
     names side by side ("Kahil Jizah": a village and the area it lies in) are two names."""
     if i > 0:
         word = toks[i - 1][0]
@@ -279,7 +279,7 @@ def _inside_longer_name(text: str, toks: list[tuple[str, int, int]], kinds: list
     else:
         return False
     if n == 1 and toks[i][0].lower() in _text_words().get("generic", ()):
-        return True  # "Tal al-Nabi Ayoub": a generic first word is never the city meant
+        return True  # "Tal al-Nabi Yunus": a generic first word is never the city meant
     return not any(c.feature_type == "settlement" and c.population >= CITY_POPULATION for c in candidates)
 
 
@@ -407,7 +407,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                 candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")]
                 if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
                                                                     mentions[-1].end if mentions else -1):
-                    skip = run[i]  # "Jaysh Khalid ibn Walid", "Tal al-Nabi Ayoub": no part of the name is a place
+                    skip = run[i]  # "Jaysh Khalid ibn Walid", "Tal al-Nabi Yunus": no part of the name is a place
                     break
                 if candidates:
                     found = PlaceMention(surface, start, end, s_no, sentence.paragraph, candidates)
