@@ -73,17 +73,20 @@ _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _SUBDISTRICT_AFTER = re.compile(r"^\s+(?:sub-?district|township|nahiya)\b", re.I)
-_AREA_AFTER = re.compile(rf"^\s+(?:{_DIRECTION}(?:ern)?\s+|(?:north|south)\s+(?:eastern|western)\s+)?(?:countryside|outskirts|area|region|desert)\b", re.I)
+_AREA_AFTER = re.compile(rf"^\s+(?:{_DIRECTION}(?:ern)?\s+|(?:north|south)\s+(?:eastern|western)\s+)?"
+                         r"(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format|"
                               r"news|tv|channel|agency|network|radio|media|press|newspaper)\b", re.I)
 _ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a group, "the army of" does not
     r"\b(?:Army|Council|Brigades?|Battalions?|Division|Front|Movement|Corps|Gathering|Union|Committee|"
-    r"Directorate|Regiment|Liberation|Revolutionaries|Shield|Lions|Falcons|Knights|Martyrs|Sons|Men)\s+of\s+(?:the\s+)?$")
+    r"Directorate|Regiment|Liberation|Revolutionaries|Shield|Lions|Falcons|Knights|Martyrs|Sons|Men)"
+    r"\s+of\s+(?:the\s+)?$")
 # between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
 _SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
 _FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
 _LOCATES_GAP = re.compile(
-    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:in\s+(?:the\s+)?(?:{_DIRECTION}(?:ern)?\s+)?(?:countryside|outskirts|vicinity)\s+of|near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:in\s+(?:the\s+)?(?:{_DIRECTION}(?:ern)?\s+)?(?:countryside|outskirts|vicinity)\s+of|"
+    rf"near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
@@ -823,7 +826,8 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
     mentions = [m for m in mentions if not _POLITICAL_AFTER.match(_after(text, m.end, sentences[m.sentence].end))]
     # "the Free Army of Idlib", "the Military Council of Quneitra": a place in an organisation's name
-    mentions = [m for m in mentions if not _ORGANISATION_BEFORE.search(_before(text, sentences[m.sentence].start, m.start))]
+    mentions = [m for m in mentions
+                if not _ORGANISATION_BEFORE.search(_before(text, sentences[m.sentence].start, m.start))]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
