@@ -48,11 +48,11 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from ..geocoding.matching import ADMIN_TYPES
+from ..geocoding.matching import ADMIN_TYPES, haversine_km
 from .actors import ActorMention, Roles, assign_roles, find_actors, load_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
-from .places_in_text import PlaceMention, find_place_mentions
+from .places_in_text import CITY_POPULATION, PlaceMention, area_seat, find_place_mentions, summary_sentence
 from .schema import read_data_csv, validate_events
 from .text import Sentence, split_sentences
 from .verbs import (EventType, allocated_deaths, classify, clause_breaks, coded_fatalities, count_fatalities,
@@ -124,12 +124,50 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
             return towns[:1], False
     chosen = points or locations
     if chosen:
-        return _unique(chosen), False
+        return _unique(_near_the_sure_ones(chosen)), False
     references = [m for m in here if m.role == "reference" and m.compound_of is None and not _is_area(m)]
     if references:
         return references[:1], False
     areas = [m for m in here if m.role == "area"]
+    if len(areas) > 1:
+        # "the Sharan area in the eastern countryside of Aleppo": the smallest area named; the larger
+        # ones only say where it is
+        depth = max(_AREA_DEPTH.get(m.match.feature_type, 0) for m in areas)
+        areas = [m for m in areas if _AREA_DEPTH.get(m.match.feature_type, 0) == depth]
     return _unique(areas), bool(areas)
+
+
+_AREA_DEPTH = {"admin1": 1, "admin2": 2, "region": 2, "admin3": 3}
+
+
+_TOGETHER_KM = 100.0  # places of one incident clause lie within this distance of each other
+
+
+def _near_the_sure_ones(places: list[PlaceMention]) -> list[PlaceMention]:
+    """Places named together lie together: an ``ambiguous`` place (a same-name guess, not a city) farther
+    than ``_TOGETHER_KM`` from every ``matched`` place of the same clause is a wrong namesake, not drafted."""
+    sure = [m for m in places if m.match.status == "matched" and not m.extra.get("unplaced")]
+    if not sure:
+        return places
+    return [m for m in places if m.match.status != "ambiguous" or _is_city(m) or any(
+        haversine_km(m.match.longitude, m.match.latitude, s.match.longitude, s.match.latitude) <= _TOGETHER_KM
+        for s in sure)]
+
+
+def _is_city(m: PlaceMention) -> bool:
+    return any(c.place_id == m.match.place_id and c.population >= CITY_POPULATION for c in m.candidates)
+
+
+def _governorate_only(inc: _Incident) -> bool:
+    """An incident placed only at governorates ("fighting in southern Idlib"): the places a sentence after
+    it sums up are news, not other reports' places."""
+    return inc.area_only and all(p.match.feature_type == "admin1" for p in inc.places)
+
+
+def _summed_up(earlier: list[_Incident], places: list[PlaceMention]) -> list[_Incident]:
+    """The incidents a summing-up sentence adds to: those at the places it names, else the first."""
+    ids = {p.match.place_id for p in places}
+    return [inc for inc in earlier if ids & {p.match.place_id for p in inc.places}] or earlier[:1]
 
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -315,6 +353,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
     paragraph_roles: dict[int, Roles] = {}
     paragraph_dates: dict[int, list[DateMention]] = {}
     last_group: dict[int, list[_Incident]] = {}  # the incidents of the paragraph's latest reporting sentence
+    paragraph_incidents: dict[int, list[_Incident]] = {}  # every incident of the paragraph so far
     anchor: _dt.date | None = None  # the last day the text named
     starts = [m.start for m in mentions]  # mentions are in text order
     sentence_actors = [find_actors(sentence.text) for sentence in sentences]
@@ -332,6 +371,9 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         hedged = is_hedged(sentence.text)
         group: list[_Incident] = []
         previous: _Incident | None = None
+        earlier = paragraph_incidents.get(sentence.paragraph, [])
+        summary = summary_sentence(sentence.text) if any(not _governorate_only(inc) for inc in earlier) \
+            and not hedged else None
         for clause in _clauses(sentence, own):
             offset = clause.start - sentence.start
             c_actors = _shift(actors, offset, offset, offset + len(clause.text))
@@ -345,6 +387,13 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 anchor = max(d.day for d in _day_dates(dates) if d.precision == 1) if any(
                     d.precision == 1 for d in dates) else anchor
             places, area_only = _places_for(clause, own)
+            if summary is not None:
+                # "Shelling on A, B and C caused damage." after the report of A: the other places are
+                # other reports' incidents; the sentence only adds to the incidents before it
+                _apply_followup(_summed_up(earlier, places), roles, count_fatalities(clause.text),
+                                [p for p in places if any(p.match.place_id == q.match.place_id
+                                                          for inc in earlier for q in inc.places)], event)
+                continue
             if not hedged and not group:
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
@@ -443,6 +492,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
         if group:
             incidents += group
             last_group[sentence.paragraph] = group
+            paragraph_incidents.setdefault(sentence.paragraph, []).extend(group)
         listed = distributed_over(sentence.text)
         if listed:
             _distribute([inc for inc in incidents if inc.sentence.paragraph == sentence.paragraph], listed)
@@ -713,6 +763,12 @@ def draft_events(
                 geo_precision = match.geo_precision
                 if place.role == "reference" and geo_precision == 1:
                     geo_precision = 2  # drafted near a reference point
+                seat = area_seat(place) if inc.area_only else None
+                if seat is not None:  # ACLED codes an incident known only by its area at the area's town
+                    match = replace(match, longitude=seat.longitude, latitude=seat.latitude,
+                                    method=f"{match.method}+seat", reason=f"{match.name}: coded at {seat.name}, "
+                                    f"its main town (precision 3)")
+                    geo_precision = 3
                 rows.append({
                     "event_id_cnty": f"{report_id}-{len(rows) + 1:03d}",
                     "event_date": pd.Timestamp(date.day),

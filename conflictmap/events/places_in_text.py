@@ -49,7 +49,7 @@ from .text import Sentence, split_sentences
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode"]
+__all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode", "summary_sentence", "area_seat"]
 
 MAX_WORDS = 6
 NEARBY_KM = 60.0  # places named together are expected within this distance
@@ -73,13 +73,20 @@ _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _SUBDISTRICT_AFTER = re.compile(r"^\s+(?:sub-?district|township|nahiya)\b", re.I)
-_AREA_AFTER = re.compile(r"^\s+(?:countryside|outskirts|area|region|desert)\b", re.I)
-_POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format)\b", re.I)
+_AREA_AFTER = re.compile(rf"^\s+(?:{_DIRECTION}(?:ern)?\s+|(?:north|south)\s+(?:eastern|western)\s+)?"
+                         r"(?:countryside|outskirts|area|region|desert)\b", re.I)
+_POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format|"
+                              r"news|tv|channel|agency|network|radio|media|press|newspaper)\b", re.I)
+_ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a group, "the army of" does not
+    r"\b(?:Army|Council|Brigades?|Battalions?|Division|Front|Movement|Corps|Gathering|Union|Committee|"
+    r"Directorate|Regiment|Liberation|Revolutionaries|Shield|Lions|Falcons|Knights|Martyrs|Sons|Men)"
+    r"\s+of\s+(?:the\s+)?$")
 # between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
 _SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
 _FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
 _LOCATES_GAP = re.compile(
-    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
+    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:in\s+(?:the\s+)?(?:{_DIRECTION}(?:ern)?\s+)?(?:countryside|outskirts|vicinity)\s+of|"
+    rf"near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
@@ -89,7 +96,7 @@ _CONTEXT_END = re.compile(r"^\s*(?:[.,;:)]|$|province\b|governorate\b|\b(?:count
 _ROAD_WORDS = r"(?:highway|road|motorway|railway|route|international\s+road)"
 _ROAD_START = re.compile(rf"^\s*-\s*(?:[\w'\u2019]+[ -]){{0,4}}?{_ROAD_WORDS}\b", re.I)
 _ROAD_END_BEFORE = re.compile(r"\w\s*-\s*$")
-_ROAD_END_AFTER = re.compile(rf"^\s+{_ROAD_WORDS}\b", re.I)
+_ROAD_END_AFTER = re.compile(rf"^\s+(?:international\s+)?{_ROAD_WORDS}\b", re.I)
 # "Jandairis (Afrin, Aleppo)": the district and governorate ACLED's notes put in brackets after a place
 _BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
 _BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
@@ -150,9 +157,69 @@ def _role_cues() -> list[tuple[re.Pattern[str], str, str]]:
     table = read_data_csv("place_roles.csv")
     out = []
     for row in table.itertuples(index=False):
+        if row.side == "sentence":
+            continue  # sentence cues: see summary_sentence
         body = row.pattern + ("$" if row.side == "before" else "")
         out.append((re.compile(("^" if row.side == "after" else "") + body, re.IGNORECASE), row.side, row.role))
     return out
+
+
+@lru_cache(maxsize=1)
+def _sentence_cues() -> dict[str, re.Pattern[str]]:
+    """The ``sentence`` cues of ``place_roles.csv``, one pattern per role (alternatives joined)."""
+    table = read_data_csv("place_roles.csv")
+    table = table[table.side == "sentence"]
+    return {role: re.compile("|".join(f"(?:{p})" for p in group["pattern"]), re.IGNORECASE)
+            for role, group in table.groupby("role")}
+
+
+def summary_sentence(sentence: str) -> str | None:
+    """Whether a sentence only sums up what the sentences before it reported: ``"summary"`` when it
+    opens with an event noun and the places it hit ("Shelling on A, B and C caused damage.",
+    "Clashes in A and B left 10 dead."), ``"bookkeeping"`` when it says how deaths or places were
+    counted ("fatalities split between the 3 locations"), else None. After a sentence that reported
+    an incident, such a sentence names the places of other reports: it adds to the incidents before
+    it and drafts none of its own (cues in ``conflictmap/data/place_roles.csv``, side ``sentence``).
+
+    Examples
+    --------
+    >>> summary_sentence("Shelling on Kafr Ruma, Hass and Kansafrah caused damage.")
+    'summary'
+    >>> summary_sentence("Deaths were split evenly between the 2 locations.")
+    'bookkeeping'
+    >>> summary_sentence("Regime forces shelled Kafr Ruma.") is None
+    True
+    """
+    cues = _sentence_cues()
+    text = sentence.strip()
+    if "bookkeeping" in cues and cues["bookkeeping"].search(text):
+        return "bookkeeping"
+    if "summary" in cues and cues["summary"].match(text):
+        return "summary"
+    return None
+
+
+SEAT_KM = {"admin1": None, "admin2": 60.0, "admin3": 25.0}  # how far from an area's point its seat may lie
+
+
+def area_seat(m: PlaceMention) -> Candidate | None:
+    """The town an incident placed only at an area is coded at, as ACLED codes it (precision 3): the
+    most populous settlement of the area's own name in that governorate ("northern Homs" -> Homs city,
+    "Afrin district" -> Afrin town), or None (an area with no town of its name: "Rural Damascus").
+
+    Examples
+    --------
+    >>> m = find_place_mentions("Jets struck areas in Idleb province.")[0]
+    >>> m.match.feature_type, area_seat(m).feature_type, area_seat(m).admin1_pcode
+    ('admin1', 'settlement', 'SY07')
+    """
+    match = m.match
+    if match is None or match.feature_type not in SEAT_KM or not match.admin1_pcode:
+        return None
+    radius = SEAT_KM[match.feature_type]
+    towns = [c for c in m.candidates if c.feature_type == "settlement" and c.admin1_pcode == match.admin1_pcode
+             and (radius is None or haversine_km(c.longitude, c.latitude, match.longitude, match.latitude) <= radius)]
+    return max(towns, key=lambda c: (c.population, c.place_id)) if towns else None
 
 
 def _cue_roles(before: str, after: str) -> set[str]:
@@ -174,6 +241,49 @@ def _kind(token: str) -> str:
     if token[:1].isupper():
         return "cap"
     return "lower"
+
+
+@lru_cache(maxsize=1)
+def _name_continuations() -> frozenset[str]:
+    """Words that may follow a place name without making it part of a longer one: the qualifiers of
+    ``qualifiers.csv`` (village, district, Sharqi, Kabir, ...), the feature and ``site_after`` words."""
+    quals = read_data_csv("qualifiers.csv")["word"].str.strip().str.lower()
+    words = _text_words()
+    return frozenset(quals) | words.get("feature", frozenset()) | words.get("site_after", frozenset())
+
+
+CITY_POPULATION = 50000  # a city this large names its own quarters ("Homs al-Qadima"): its name followed by more stays
+
+
+def _inside_longer_name(text: str, toks: list[tuple[str, int, int]], kinds: list[str], i: int, n: int,
+                        candidates: list[Candidate], index: NameIndex, last_end: int) -> bool:
+    """True when the window ``toks[i:i+n]`` is only part of a longer capitalised name the gazetteer does not
+    know: a capitalised word joined before it ("Jaysh Khalid", "Ibn Sina"; not "Northern" or "Turkish", the
+    ``name_adjective`` words), or after it a capitalised word or "al-X" ("Tal al-Nabi Yunus", "Liwa al-Quds";
+    not a qualifier such as "village" or "Sharqi", and not after a city's name: "Homs al-Qadima"). Two known
+    names side by side ("Kahil Jizah": a village and the area it lies in) are two names."""
+    if i > 0:
+        word = toks[i - 1][0]
+        if word[:1].isupper() and kinds[i - 1] in ("cap", "particle") and _JOIN.match(text[toks[i - 1][2]:toks[i][1]]) \
+                and word.lower() not in _text_words().get("name_adjective", ()) and toks[i - 1][2] != last_end:
+            return True
+    j = i + n
+    if j >= len(toks) or not _JOIN.match(text[toks[j - 1][2]:toks[j][1]]):
+        return False
+    word = toks[j][0]
+    if word.lower() in _name_continuations():
+        return False
+    if kinds[j] == "cap" and text[toks[j - 1][2]:toks[j][1]] == " ":
+        if name_key(word) in index.key:
+            return False  # "Kahil Jizah": the next word is a known name of its own
+    elif kinds[j] == "particle" and j + 1 < len(toks) and toks[j + 1][0][:1].isupper() \
+            and _JOIN.match(text[toks[j][2]:toks[j + 1][1]]) and toks[j + 1][0].lower() not in _name_continuations():
+        pass
+    else:
+        return False
+    if n == 1 and toks[i][0].lower() in _text_words().get("generic", ()):
+        return True  # "Tal al-Nabi Yunus": a generic first word is never the city meant
+    return not any(c.feature_type == "settlement" and c.population >= CITY_POPULATION for c in candidates)
 
 
 def _window_ok(kinds: Sequence[str], words: Sequence[str]) -> bool:
@@ -268,7 +378,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                 run[j] = 1 + (run[j + 1] if j + 1 < len(toks) and joined[j] else 0)
         i = 0
         while i < len(toks):
-            found = None
+            found, skip = None, 0
             if kinds[i] not in ("cap", "arabic", "particle"):
                 i += 1
                 continue
@@ -298,12 +408,16 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                         continue
                 candidates = index.lookup(surface, fuzzy=False)
                 candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")]
+                if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
+                                                                    mentions[-1].end if mentions else -1):
+                    skip = run[i]  # "Jaysh Khalid ibn Walid", "Tal al-Nabi Yunus": no part of the name is a place
+                    break
                 if candidates:
                     found = PlaceMention(surface, start, end, s_no, sentence.paragraph, candidates)
                     i += n
                     break
             if found is None:
-                i += 1
+                i += max(skip, 1)
             else:
                 mentions.append(found)
     return mentions
@@ -467,6 +581,8 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
     for j, city in enumerate(mentions):
         s = sentences[city.sentence]
         before, after = _before(text, s.start, city.start), _after(text, city.end, s.end)
+        if _AREA_AFTER.match(after) or _ADMIN_AFTER.match(after):
+            continue  # "Afrin district in Aleppo northern countryside": the governorate, not a city
         base = city.start - len(before)  # the text offset of before[0]
         found = before_re.search(before) or of_re.search(before)
         if found:
@@ -647,6 +763,51 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     return out
 
 
+_FIT_SCORE = 80.0  # a spelling-tolerant match inside the governorate named beside a place is kept from this score
+_FIT_SCORE_OVER_MATCHED = 90.0  # ... and replaces a place matched elsewhere from this one
+
+
+def _unplaced_at(area: Match, name: str, why: str) -> Match:
+    return Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
+                 longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
+                 admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
+                 admin2_pcode=area.admin2_pcode, geo_precision=3, method="area beside it",
+                 reason=f"{why}; placed at the area named beside it ({area.name})")
+
+
+def _fit_to_area(index: NameIndex, mentions: list[PlaceMention]) -> None:
+    """A place named with its governorate or district ("Kafr Zeita town in northern Hama") lies in it:
+    when the place chosen lies elsewhere, the name is looked up again inside that governorate with
+    spelling tolerance, and when nothing there is close enough the place is drafted as written at the
+    area, ``unresolved``, precision 3: never a namesake in another governorate."""
+    by_sentence = _by_sentence(mentions)
+    for group in by_sentence.values():
+        for k, m in enumerate(group):
+            if m.match is None or m.match.place_id is None or m.role != "location" or _is_area_match(m.match) \
+                    or m.extra.get("part_of") is not None:
+                continue
+            area = next((a for a in group[k + 1:] if a.start - m.end <= _AREA_NEAR and a.role == "area"
+                         and a.match is not None and a.match.feature_type in ("admin1", "admin2")
+                         and a.match.admin1_pcode), None)
+            if area is None or area.start - m.end > _AREA_NEAR:
+                continue
+            pcode = area.match.admin1_pcode
+            if m.match.admin1_pcode == pcode:
+                continue
+            inside = [c for c in index.lookup(m.mention, admin1_pcodes=[pcode], fuzzy=True)
+                      if c.admin1_pcode == pcode and c.feature_type not in (*ADMIN_TYPES, "region")
+                      and c.score >= _FIT_SCORE]
+            if inside and (m.match.status != "matched" or max(c.score for c in inside) >= _FIT_SCORE_OVER_MATCHED):
+                ranked = rank(index, inside, Context(admin1_pcodes=frozenset([pcode]), strict_admin=True),
+                              type_hint=m.type_hint)
+                m.match = decide(index, m.mention, ranked, near=m.near)
+                m.extra["fitted_to_area"] = area.mention
+
+
+def _is_area_match(match: Match) -> bool:
+    return match.feature_type in (*ADMIN_TYPES, "region")
+
+
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
                         sentences: list[Sentence] | None = None) -> list[PlaceMention]:
     """The :class:`PlaceMention` objects behind :func:`find_places`, in text order."""
@@ -664,11 +825,15 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions += _fuzzy_list_items(text, sentences, mentions, index)
     # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
     mentions = [m for m in mentions if not _POLITICAL_AFTER.match(_after(text, m.end, sentences[m.sentence].end))]
+    # "the Free Army of Idlib", "the Military Council of Quneitra": a place in an organisation's name
+    mentions = [m for m in mentions
+                if not _ORGANISATION_BEFORE.search(_before(text, sentences[m.sentence].start, m.start))]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
     mentions = _check_city_parts(index, mentions)
+    _fit_to_area(index, mentions)
     mentions += _unplaced_villages(text, sentences, mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
