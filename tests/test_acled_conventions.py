@@ -360,3 +360,11 @@ def test_a_bomb_that_targeted_a_groups_vehicle_has_the_group_as_its_target():
     assert ev.loc[0, "sub_event_type"] == "Remote explosive/landmine/IED"
     assert ev.loc[0, "actor2"] == "SDF: Syrian Democratic Forces"
     assert ev.loc[0, "actor1"] != "SDF: Syrian Democratic Forces"
+
+
+def test_a_coded_figure_after_a_summing_up_sentence_is_kept():
+    """The places pass reads "Unknown number of fatalities coded as N." as a sentence that only adds to
+    the incident before it; the coder's figure must still replace the counted deaths."""
+    ev = draft_events("Coalition warplanes struck Hajin town in eastern Deir ez-Zor, causing IS casualties. "
+                      "Unknown number of IS fatalities coded as 10.", published=_dt.date(2018, 1, 5))
+    assert len(ev) == 1 and ev.loc[0, "fatalities"] == 10

@@ -392,7 +392,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 # other reports' incidents; the sentence only adds to the incidents before it
                 _apply_followup(_summed_up(earlier, places), roles, count_fatalities(clause.text),
                                 [p for p in places if any(p.match.place_id == q.match.place_id
-                                                          for inc in earlier for q in inc.places)], event)
+                                                          for inc in earlier for q in inc.places)], event,
+                                coded=coded_fatalities(clause.text))
                 continue
             if not hedged and not group:
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
