@@ -183,7 +183,6 @@ def find_actors(text: str) -> list[ActorMention]:
 
 # words between two actors that keep them on one side ("X and Y", "X, its allies Y")
 _SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed by|supported by|\d+|two|three)*$", re.IGNORECASE)
-# words just before an actor that make it the target of the action
 # words just before an actor that make it the target of the action: a preposition right before it
 # ("positions of", "against", "on") or a verb a few words before it ("killing two fighters of")
 _TARGET_CUE = re.compile(
@@ -214,13 +213,13 @@ _AND_ONLY = re.compile(r"^\s+and\s+(?:the\s+)?$", re.IGNORECASE)
 _MUTUAL_AFTER = re.compile(r"^(?:\s+(?:fighters|forces|members|militants))?\s+(?:have\s+|had\s+)?"
                            r"(?:clashed|fought|exchanged\s+(?:fire|shelling|gunfire))\b"
                            r"(?=\s*(?:$|[,.;(]|(?:again|each\s+other|one\s+another|in|near|on|at|around|inside|"
-                           r"outside|over|for|after|during|in\s+the)\b))",
+                           r"outside|over|for|after|during)\b))",
                            re.IGNORECASE)
-# a sentence that opens with what came before the event ("Following clashes with X, ...", "After ...")
 # an actor that is the subject of the main clause after an opening phrase ("..., regime forces advanced")
 _SUBJECT = re.compile(r"^(?:\s+[\w'/-]+){0,7}?\s+(?:advanced|took|captured|seized|regained|retook|recaptured|"
                       r"established|shelled|clashed|attacked|managed|stormed|entered|repelled|launched|targeted|"
                       r"withdrew|imposed|gained|struck|bombed)\b", re.IGNORECASE)
+# a sentence that opens with what came before the event ("Following clashes with X, ...", "After ...")
 _OPENING = re.compile(r"^\s*(?:following|after|amid)\b[^;]*$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
 

@@ -43,16 +43,16 @@ class BoostedTrees:
     def __init__(self, trees: Sequence[dict[str, Any]], baseline: float, n_features: int):
         if not isinstance(trees, (list, tuple)) or not trees:
             raise ValueError("the model has no trees")
-        depths = [_check(i, tree, n_features) for i, tree in enumerate(trees)]
-        self.sizes = [len(tree["value"]) for tree in trees]
+        checked = [_check(i, tree, n_features) for i, tree in enumerate(trees)]
+        self.sizes = [len(tree["value"]) for _, tree in checked]
         self.baseline = float(baseline)
         self.n_features = int(n_features)
-        self.depth = max(depths)
-        self._trees = [{name: [float(v) for v in tree[name]] for name in _FIELDS} for tree in trees]
+        self.depth = max(depth for depth, _ in checked)
         # every tree's nodes in one flat array; a leaf points to itself, so ``depth`` steps from
         # each root land every tree on a leaf
         starts = np.cumsum([0, *self.sizes[:-1]]).astype(np.int64)
-        cols = {name: np.concatenate([np.asarray(t[name], dtype=float) for t in self._trees]) for name in _FIELDS}
+        cols = {name: np.concatenate([tree[name] for _, tree in checked]) for name in _FIELDS}
+        self._cols = cols
         leaf = cols["left"] < 0
         offset = np.repeat(starts, self.sizes)
         here = np.arange(len(leaf))
@@ -72,11 +72,13 @@ class BoostedTrees:
 
     def as_json(self) -> list[dict[str, list]]:
         """The trees as :class:`BoostedTrees` reads them (for the training script)."""
-        return [dict(tree) for tree in self._trees]
+        bounds = np.cumsum([0, *self.sizes])
+        return [{name: self._cols[name][a:b].tolist() for name in _FIELDS} for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def _check(i: int, tree: Any, n_features: int) -> int:
-    """Refuse a tree whose lists disagree or whose indices leave it; return its depth."""
+def _check(i: int, tree: Any, n_features: int) -> tuple[int, dict[str, np.ndarray]]:
+    """Refuse a tree whose lists disagree or whose indices leave it; return its depth and its lists
+    as float arrays."""
     if not isinstance(tree, dict):
         raise ValueError(f"tree {i}: must be a mapping of the lists {', '.join(_FIELDS)}")
     try:
@@ -106,4 +108,4 @@ def _check(i: int, tree: Any, n_features: int) -> int:
     depth = np.zeros(size, dtype=np.int64)
     for at in np.flatnonzero(split):  # parents come first: one pass gives every depth
         depth[int(left[at])] = depth[int(right[at])] = depth[at] + 1
-    return int(depth.max())
+    return int(depth.max()), cols
