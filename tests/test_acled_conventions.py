@@ -368,3 +368,35 @@ def test_a_coded_figure_after_a_summing_up_sentence_is_kept():
     ev = draft_events("Coalition warplanes struck Hajin town in eastern Deir ez-Zor, causing IS casualties. "
                       "Unknown number of IS fatalities coded as 10.", published=_dt.date(2018, 1, 5))
     assert len(ev) == 1 and ev.loc[0, "fatalities"] == 10
+
+
+@pytest.mark.parametrize("text", [
+    "Jets whose nationality is not known if they were Syrian or Russian carried out air strikes on Saraqib.",
+    "It is unclear if the drones that struck Binnish on Monday were Turkish.",
+])
+def test_an_open_question_about_who_struck_is_not_a_condition(text):
+    d = _one(text)
+    assert d.sub_event_type == "Air/drone strike" and d.location in ("Saraqib", "Binnish")
+
+
+def test_a_condition_still_gives_no_draft():
+    assert draft_events("Rebels will shell Saraqib if they are attacked.", published="2019-03-04").empty
+
+
+def test_planes_that_carried_out_strikes_are_an_air_strike():
+    d = _one("Russian Su-24 planes carried out strikes on Kafr Nabl on Monday.")
+    assert d.sub_event_type == "Air/drone strike" and d.location == "Kafr Nabl"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("HTS controlled Kafr Nabl town in the southern countryside of Idlib on Monday.", "Kafr Nabl"),
+    ("Rebel factions controlled the village of Binnish after HTS withdrew.", "Binnish"),
+])
+def test_a_force_that_controlled_a_village_took_it(text, place):
+    d = _one(text)
+    assert d.event_type == "Battles" and "territory" in d.sub_event_type and d.location == place
+
+
+def test_areas_a_force_controls_are_not_taken():
+    d = _one("Regime forces shelled the HTS-controlled areas of Saraqib on Monday.")
+    assert d.sub_event_type == "Shelling/artillery/missile attack"
