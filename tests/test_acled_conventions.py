@@ -400,3 +400,23 @@ def test_a_force_that_controlled_a_village_took_it(text, place):
 def test_areas_a_force_controls_are_not_taken():
     d = _one("Regime forces shelled the HTS-controlled areas of Saraqib on Monday.")
     assert d.sub_event_type == "Shelling/artillery/missile attack"
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Tiger Force fighters led the regime recapture of the village of Binnish from HTS.", "Government regains territory"),
+    ("Regime forces asserted control over the village of Binnish on Monday.", "Government regains territory"),
+    ("Sham Legion fighters announced taking control of Binnish village from YPG fighters.",
+     "Non-state actor overtakes territory"),
+    ("Rebels advanced and imposed their control over the Binnish area.", "Non-state actor overtakes territory"),
+])
+def test_territory_taken_in_other_words(text, sub):
+    d = _one(text)
+    assert (d.location, d.sub_event_type) == ("Binnish", sub)
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Two IEDs hidden in cars exploded in the town of Binnish, wounding a doctor.", "Remote explosive/landmine/IED"),
+    ("IS fighters detonated two SVBIEDs at a checkpoint in Binnish.", "Suicide bomb"),
+])
+def test_bombs_in_plural_and_suicide_vehicle_bombs(text, sub):
+    assert _one(text).sub_event_type == sub
