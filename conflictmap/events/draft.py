@@ -103,6 +103,13 @@ class _Incident:
     unnamed_actor1: bool = False  # actor1 is ACLED's stand-in for a perpetrator the text does not name
 
 
+def _place_key(m: PlaceMention) -> str:
+    """What identifies a drafted place: its gazetteer id, or for a village drafted as written, its name."""
+    if m.extra.get("unplaced") or not m.match.place_id:
+        return f"as written:{m.mention.lower()}"
+    return m.match.place_id
+
+
 def _is_area(m: PlaceMention) -> bool:
     return not m.extra.get("unplaced") and m.match is not None and m.match.feature_type in (*ADMIN_TYPES, "region")
 
@@ -114,7 +121,8 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
     Kansafrah in Jabal al-Zawiya"); without one, the first reference point, near it ("south of
     al-Mayadin", "between Palmyra and al-Sukhna", "towards Sarmada"); else the areas named.
     """
-    here = [m for m in mentions if clause.start <= m.start < clause.end and m.match is not None and m.match.place_id]
+    here = [m for m in mentions if clause.start <= m.start < clause.end and m.match is not None
+            and (m.match.place_id or m.extra.get("unplaced"))]
     locations = [m for m in here if m.role == "location"]
     points = [m for m in locations if not _is_area(m)]
     if points and all(m.match.feature_type in _LINES for m in points):
@@ -166,15 +174,15 @@ def _governorate_only(inc: _Incident) -> bool:
 
 def _summed_up(earlier: list[_Incident], places: list[PlaceMention]) -> list[_Incident]:
     """The incidents a summing-up sentence adds to: those at the places it names, else the first."""
-    ids = {p.match.place_id for p in places}
-    return [inc for inc in earlier if ids & {p.match.place_id for p in inc.places}] or earlier[:1]
+    ids = {_place_key(p) for p in places}
+    return [inc for inc in earlier if ids & {_place_key(p) for p in inc.places}] or earlier[:1]
 
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
     seen: set[tuple[str, str]] = set()
     for m in mentions:
-        key = (m.match.place_id, m.mention.lower() if m.extra.get("unplaced") else "")
+        key = (_place_key(m), m.mention.lower() if m.extra.get("unplaced") else "")
         if key not in seen:
             seen.add(key)
             out.append(m)
@@ -391,7 +399,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 # "Shelling on A, B and C caused damage." after the report of A: the other places are
                 # other reports' incidents; the sentence only adds to the incidents before it
                 _apply_followup(_summed_up(earlier, places), roles, count_fatalities(clause.text),
-                                [p for p in places if any(p.match.place_id == q.match.place_id
+                                [p for p in places if any(_place_key(p) == _place_key(q)
                                                           for inc in earlier for q in inc.places)], event,
                                 coded=coded_fatalities(clause.text))
                 continue
@@ -537,14 +545,14 @@ def _followup(event: EventType | None, places: list[PlaceMention], group: list[_
         return group
     if event is None or event.kind != "fatal":
         return None
-    ids = {p.match.place_id for p in places}
-    named = [inc for inc in group if ids & {p.match.place_id for p in inc.places}]
+    ids = {_place_key(p) for p in places}
+    named = [inc for inc in group if ids & {_place_key(p) for p in inc.places}]
     return named or None
 
 
 def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | None,
                     places: list[PlaceMention], event: EventType | None, *, coded: int | None = None) -> None:
-    ids = {p.match.place_id for p in places}
+    ids = {_place_key(p) for p in places}
     first = targets[0]
     if coded is not None:
         # "Unknown number of fatalities coded as 10": the coder's figure for the incidents before, split
@@ -562,7 +570,7 @@ def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | No
     elif fatalities and not first.fatalities:
         first.fatalities = fatalities
         if ids:
-            first.fatality_place = next((i for i, p in enumerate(first.places) if p.match.place_id in ids), 0)
+            first.fatality_place = next((i for i, p in enumerate(first.places) if _place_key(p) in ids), 0)
         first.notes.append("deaths from the next sentence")
     deaths_only = event is not None and event.kind == "fatal"
     # in "Two HTS fighters died." the actor named is a victim: it can only fill a missing target;
@@ -683,7 +691,10 @@ def _place_deaths(inc: _Incident) -> list[int]:
 
 def _note(inc: _Incident, place: PlaceMention) -> str:
     match = place.match
-    where = f"{'near' if place.near else 'at'} {match.name}" + (f" ({match.admin1})" if match.admin1 else "")
+    if match.name is None:  # a village drafted as written, with no point
+        where = f"at {place.mention} (no point)"
+    else:
+        where = f"{'near' if place.near else 'at'} {match.name}" + (f" ({match.admin1})" if match.admin1 else "")
     parts = [f"Draft: {inc.event.sub_event_type.lower()} ('{inc.event.trigger}') {where}"]
     parts.append(inc.date_basis)
     parts += inc.notes

@@ -728,14 +728,18 @@ _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a
 _AREA_NEAR = 90  # characters after a village within which the area named beside it must begin
 
 
-def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> list[PlaceMention]:
+def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
+                       index: NameIndex, admin1: str | None = None) -> list[PlaceMention]:
     """Villages named as such ("the village of X", "X town") that the gazetteer cannot place, drafted
-    at the governorate or district named just after them ("X town in Hama countryside"), precision 3,
-    status ``unresolved``, so that the analyst sees the incident; never moved to a place of another name."""
+    as written, status ``unresolved``, so that the analyst sees the incident; never moved to a place
+    of another name. The point is the governorate or district named just after the village ("X town
+    in Hama countryside"), else the one governorate its paragraph names (or the report's ``admin1``),
+    precision 3; with no area anywhere the village has no point at all."""
     taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
     clashes = _english_clashes()
     stop = _text_words().get("stopword", frozenset())
     by_sentence = _by_sentence(mentions)
+    paragraph_areas = _paragraph_governorates(mentions, index, admin1)
     out: list[PlaceMention] = []
     for s_no, sentence in enumerate(sentences):
         low = sentence.text.lower()
@@ -749,17 +753,42 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
                 continue
             areas = [m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
-                     and m.match is not None and m.match.place_id and m.role == "area"]
-            if not areas:
-                continue
-            area = areas[0].match
-            match = Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
-                          longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
-                          admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
-                          admin2_pcode=area.admin2_pcode, geo_precision=3, method="area beside it",
-                          reason=f"not in the gazetteer; placed at the area named beside it ({area.name})")
+                     and m.match is not None and m.match.place_id
+                     and (m.role == "area" or _is_area_match(m.match))]
+            if areas:
+                match = _unplaced_at(areas[0].match, name, "not in the gazetteer")
+            elif group == "c":
+                continue  # "Name (...)" with no area beside it is no sign of a village
+            elif sentence.paragraph in paragraph_areas:
+                match = _unplaced_at(paragraph_areas[sentence.paragraph], name, "not in the gazetteer",
+                                     "the one governorate its paragraph names", "governorate of the paragraph")
+            else:
+                match = Match(query=name, status="unresolved", method="as written",
+                              reason="not in the gazetteer, and the text names no area it lies in: no point")
             out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
                                     extra={"unplaced": True}))
+    return out
+
+
+def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex, admin1: str | None) -> dict[int, Match]:
+    """Per paragraph, the one governorate it names as such (or the report's ``admin1`` when the
+    paragraph names none): where a village named without its area lies."""
+    named: dict[int, dict[str, Match]] = defaultdict(dict)
+    for m in mentions:
+        if m.match is not None and m.match.feature_type == "admin1" and m.match.admin1_pcode and m.role == "area":
+            named[m.paragraph].setdefault(m.match.admin1_pcode, m.match)
+    out = {p: next(iter(g.values())) for p, g in named.items() if len(g) == 1}
+    if admin1:
+        pcode = admin1_pcode(admin1, index)
+        cand = next((c for c in index.lookup(admin1, fuzzy=False) if c.feature_type == "admin1"
+                     and c.admin1_pcode == pcode), None) if pcode else None
+        if cand is not None:
+            given = Match(query=admin1, status="matched", place_id=cand.place_id, name=cand.name,
+                          longitude=cand.longitude, latitude=cand.latitude, feature_type="admin1",
+                          admin1=cand.admin1 or cand.name, admin1_pcode=pcode, geo_precision=3)
+            for p in {m.paragraph for m in mentions} | {0}:
+                if p not in named:
+                    out[p] = given
     return out
 
 
@@ -767,12 +796,14 @@ _FIT_SCORE = 80.0  # a spelling-tolerant match inside the governorate named besi
 _FIT_SCORE_OVER_MATCHED = 90.0  # ... and replaces a place matched elsewhere from this one
 
 
-def _unplaced_at(area: Match, name: str, why: str) -> Match:
+def _unplaced_at(area: Match, name: str, why: str, where: str = "the area named beside it",
+                 method: str = "area beside it") -> Match:
+    """A village drafted as written at the area ``area`` (precision 3, ``unresolved``)."""
     return Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
                  longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
                  admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
-                 admin2_pcode=area.admin2_pcode, geo_precision=3, method="area beside it",
-                 reason=f"{why}; placed at the area named beside it ({area.name})")
+                 admin2_pcode=area.admin2_pcode, geo_precision=3, method=method,
+                 reason=f"{why}; placed at {where} ({area.name})")
 
 
 def _fit_to_area(index: NameIndex, mentions: list[PlaceMention]) -> None:
@@ -834,7 +865,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _resolve(index, mentions, admin1)
     mentions = _check_city_parts(index, mentions)
     _fit_to_area(index, mentions)
-    mentions += _unplaced_villages(text, sentences, mentions)
+    mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
