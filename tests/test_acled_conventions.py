@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import pandas as pd
 import pytest
 
 from conflictmap.events.actors import find_actors, load_actors
@@ -138,9 +139,28 @@ def test_village_the_gazetteer_cannot_place_is_drafted_at_its_governorate():
     assert d.place_name == "Hama" and "not in the gazetteer" in d.match_reason
 
 
-def test_unplaced_village_needs_an_area_beside_it():
-    # no governorate or district named beside the unknown village: nothing to place it at
-    assert draft_events("Government forces shelled Qurtubil Wusta village on Monday.", published="2019-03-04").empty
+def test_unplaced_village_with_no_area_named_is_drafted_as_written_without_a_point():
+    # no governorate or district named anywhere: the analyst still sees the incident, with no point
+    d = _one("Government forces shelled Qurtubil Wusta village on Monday, killing 2 civilians.")
+    assert d.location == "Qurtubil Wusta" and d.match_status == "unresolved"
+    assert pd.isna(d.latitude) and pd.isna(d.longitude) and d.geometry is None and pd.isna(d.place_id)
+    assert d.match_method == "as written" and "no point" in d.match_reason and int(d.fatalities) == 2
+    assert "at Qurtubil Wusta (no point)" in d.notes
+
+
+def test_unplaced_village_takes_the_one_governorate_its_paragraph_names():
+    text = ("Fighting flared in southern Idlib on Monday. Government forces shelled the village of "
+            "Qurtubil Wusta, wounding a child.")
+    drafts = draft_events(text, published="2019-03-04")
+    d = drafts.set_index("location").loc["Qurtubil Wusta"]
+    assert d.match_status == "unresolved" and d.geo_precision == 3 and d.place_name == "Idleb"
+    assert d.match_method == "governorate of the paragraph"
+
+
+def test_unplaced_village_takes_the_reports_governorate_when_the_text_names_none():
+    d = draft_events("Government forces shelled the village of Qurtubil Wusta on Monday.", published="2019-03-04",
+                     admin1="Hama").iloc[0]
+    assert (d.location, d.place_name, d.geo_precision) == ("Qurtubil Wusta", "Hama", 3)
 
 
 def test_governorate_named_as_context_decides_among_namesakes():
