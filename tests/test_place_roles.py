@@ -170,3 +170,20 @@ def test_a_place_in_an_organisation_name_is_no_place(text, absent):
 
 def test_a_lower_case_group_word_before_a_place_keeps_it():
     assert find_places("The army of the regime shelled the outskirts of Idlib.").mention.tolist() == ["Idlib"]
+
+
+def test_unknown_village_in_the_countryside_of_a_town_is_drafted_near_the_town():
+    drafts = draft_events("Turkish artillery shelled Qurtubil Wusta village in the western countryside of Azaz.",
+                          published="2019-03-05")
+    assert drafts.location.tolist() == ["Qurtubil Wusta"]  # Azaz only says where it is
+    d = drafts.iloc[0]
+    assert d.match_status == "unresolved" and d.geo_precision == 2 and d.match_method == "near the town named beside it"
+    assert d.place_id == draft_events("Turkish artillery shelled Azaz.", published="2019-03-05").place_id.iloc[0]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Shells fell on Qudsaya city on the outskirts of Damascus on Monday, wounding a woman.", "Qudsaya"),
+    ("Rockets hit the Sahnaya area near Damascus on Monday.", "Sahnaya"),
+])
+def test_a_city_named_to_locate_another_place_is_no_incident_place(text, place):
+    assert draft_events(text, published="2019-03-05").location.tolist() == [place]

@@ -35,7 +35,7 @@ import bisect
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Sequence
 
@@ -88,6 +88,10 @@ _LOCATES_GAP = re.compile(
     rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:in\s+(?:the\s+)?(?:{_DIRECTION}(?:ern)?\s+)?(?:countryside|outskirts|vicinity)\s+of|"
     rf"near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
+# "Jaramana city on the outskirts of Damascus", "the X area near Aleppo": a city or area beside the place locates it
+_LOCATES_GAP_FEATURE = re.compile(
+    r"^\s*,?\s+(?:city|area|neighbou?rhood|district|suburb)\s+(?:(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|"
+    r"near|close\s+to|outside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
 _CONTEXT_IN_GAP = re.compile(rf"^\s*,?\s+(?:{_FEATURE_WORD}\s+)?in\s+(?:the\s+)?$", re.I)
@@ -547,7 +551,8 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             elif prev.sentence == m.sentence and re.fullmatch(r"\s+", gap) and not prev.reference:
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
-            elif prev.sentence == m.sentence and _LOCATES_GAP.match(gap) and not prev.reference and not m.area \
+            elif prev.sentence == m.sentence and (_LOCATES_GAP.match(gap) or _LOCATES_GAP_FEATURE.match(gap)) \
+                    and not prev.reference and not m.area \
                     and not _AREA_ADJ_BEFORE.search(before):
                 m.reference = True  # "shelled Ras al-Ain near Saraqib": the second place locates the first
                 m.near = True
@@ -755,8 +760,18 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             areas = [m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
                      and m.match is not None and m.match.place_id
                      and (m.role == "area" or _is_area_match(m.match))]
-            if areas:
+            town = next((m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
+                         and m.match is not None and m.match.place_id and not _is_area_match(m.match)
+                         and _LOCATES_GAP.match(text[end:m.start])), None)
+            if areas and (town is None or areas[0].start < town.start):
                 match = _unplaced_at(areas[0].match, name, "not in the gazetteer")
+            elif town is not None:
+                # "X village in the northern countryside of Afrin": near the town that locates it, which
+                # is no incident place of its own
+                town.reference, town.near = True, True
+                match = replace(town.match, query=name, status="unresolved", geo_precision=2,
+                                method="near the town named beside it",
+                                reason=f"not in the gazetteer; placed near the town named beside it ({town.match.name})")
             elif group == "c":
                 continue  # "Name (...)" with no area beside it is no sign of a village
             elif sentence.paragraph in paragraph_areas:
