@@ -367,6 +367,10 @@ def test_protest_against_a_force_or_an_attack(text, against):
      "Islamic State"),
     ("On 7 May 2020, HTS and Ahrar al-Sham clashed with regime forces near Kafranbel.", "HTS",
      "Military Forces of Syria"),
+    ("On 8 May 2020, regime forces and HTS exchanged artillery fire in Fatira (Idleb).", "Military Forces of Syria",
+     "HTS"),
+    ("On 9 May 2020, regime forces and HTS exchanged heavy machine gun fire near Sarmin.", "Military Forces of Syria",
+     "HTS"),
 ])
 def test_two_groups_that_clashed_are_the_two_sides(text, actor1, actor2):
     ev = draft_events(text, published=_dt.date(2020, 5, 10))

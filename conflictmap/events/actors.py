@@ -211,7 +211,8 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _AND_ONLY = re.compile(r"^\s+and\s+(?:the\s+)?$", re.IGNORECASE)
 # a verb whose subject fights itself: "X and Y clashed" (not "X and Y clashed with Z")
 _MUTUAL_AFTER = re.compile(r"^(?:\s+(?:fighters|forces|members|militants))?\s+(?:have\s+|had\s+)?"
-                           r"(?:clashed|fought|exchanged\s+(?:fire|shelling|gunfire))\b"
+                           r"(?:clashed|fought|exchanged\s+(?:(?:heavy|intense|mutual|artillery|rocket|mortar|machine[- ]?gun|sniper)\s+)*"
+                           r"(?:fire|shelling|shells|gunfire|bombardment|targeting|attacks))\b"
                            r"(?=\s*(?:$|[,.;(]|(?:again|each\s+other|one\s+another|in|near|on|at|around|inside|"
                            r"outside|over|for|after|during)\b))",
                            re.IGNORECASE)
