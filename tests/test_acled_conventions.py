@@ -444,3 +444,18 @@ def test_territory_taken_in_other_words(text, sub):
 ])
 def test_bombs_in_plural_and_suicide_vehicle_bombs(text, sub):
     assert _one(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("A council member was shot by unknown gunmen in Saraqib on Monday.", "Violence against civilians"),
+    ("An HTS commander was injured after being shot by unidentified gunmen in Saraqib on Monday.", "Battles"),
+    ("Unknown gunmen fired an RPG at a Turkish army vehicle in Marea on Monday.", "Explosions/Remote violence"),
+    ("IS fighters continued their attack on Sukhnah on Monday.", "Battles"),
+    ("Rebels launched a counterattack against YPG fighters in Marea on Monday.", "Battles"),
+])
+def test_shootings_rpgs_and_attacks_launched(text, event_type):
+    assert _one(text).event_type == event_type
+
+
+def test_a_plane_shot_down_is_not_a_shooting():
+    assert _one("Regime air defences shot down a drone near Saraqib on Monday.").sub_event_type == "Disrupted weapons use"
