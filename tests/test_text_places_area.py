@@ -1,0 +1,85 @@
+"""A place named with its area beside it ("X village in northwest Aleppo", "X village in B district
+in the eastern countryside of Aleppo", "the X area of southern Quneitra") is resolved with every clue
+the areas give together, and never at a namesake outside the area named."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictmap.events.places_in_text import _bearing, find_place_mentions, find_places
+
+
+def first(text: str) -> dict:
+    return find_places(text).iloc[0].to_dict()
+
+
+# Jubb al Khamis: one village in A'zaz district (north-west of Aleppo city), one in Menbij district (east)
+AZAZ_LON, MENBIJ_LON = 36.98, 38.11
+
+
+@pytest.mark.parametrize("text, lon", [
+    ("Turkish forces shelled Jubb al Khamis village in northwest Aleppo. No fatalities reported.", AZAZ_LON),
+    ("Regime forces shelled Jubb al Khamis village in eastern Aleppo. No fatalities reported.", MENBIJ_LON),
+    ("Warplanes struck Jubb al Khamis village in the eastern countryside of Aleppo.", MENBIJ_LON),
+    ("Warplanes struck Jubb al Khamis village in Aleppo eastern countryside.", MENBIJ_LON),
+])
+def test_the_direction_named_picks_the_namesake_on_that_side(text: str, lon: float) -> None:
+    row = first(text)
+    assert row["mention"] == "Jubb al Khamis" and row["admin1"] == "Aleppo"
+    assert row["longitude"] == pytest.approx(lon, abs=0.02)
+
+
+@pytest.mark.parametrize("text, lon", [
+    ("Warplanes struck Jubb al Khamis village in Menbij district, Aleppo.", MENBIJ_LON),
+    ("Warplanes struck Jubb al Khamis village in A'zaz district in the northern countryside of Aleppo.", AZAZ_LON),
+])
+def test_the_district_named_picks_the_namesake_in_it(text: str, lon: float) -> None:
+    row = first(text)
+    assert row["mention"] == "Jubb al Khamis"
+    assert row["longitude"] == pytest.approx(lon, abs=0.02)
+
+
+@pytest.mark.parametrize("text, area", [
+    ("Regime forces shelled Zabraqan town in eastern Idleb. No fatalities reported.", "Idleb"),
+    ("Shells fell on Zabraqan village in the countryside of Hama, causing material damage.", "Hama"),
+])
+def test_a_namesake_outside_the_area_named_is_never_kept(text: str, area: str) -> None:
+    # the only Zabraqan is in Tartous: the village is drafted as written at the governorate named
+    row = first(text)
+    assert row["mention"] == "Zabraqan"
+    assert row["role"] == "location"
+    assert row["admin1"] == area and row["place_name"] == area
+    assert row["match_status"] == "unresolved" and row["geo_precision"] == 3
+    assert "Zabraqan" in row["match_reason"]
+
+
+def test_an_area_named_with_its_governorate_lies_in_it() -> None:
+    # Fakhura is a sub-district of Lattakia; the Fakhura of Quneitra is a village
+    found = find_places("Regime forces shelled the Fakhura area of southern Quneitra. No fatalities reported.")
+    row = found.iloc[0]
+    assert row["mention"] == "Fakhura" and row["admin1"] == "Quneitra"
+
+
+def test_a_place_named_alone_is_left_to_the_other_clues() -> None:
+    # no area beside it: nothing is forced into a governorate
+    row = first("Regime forces shelled Zabraqan with artillery.")
+    assert row["admin1"] == "Tartous" and row["place_name"] == "Zabraqan"
+
+
+def test_an_area_named_further_on_is_not_the_place_s_area() -> None:
+    # "... Zabraqan, while IS attacked positions in eastern Idleb": Idleb is another incident's area
+    mentions = find_place_mentions("Regime forces shelled Zabraqan, while IS fighters attacked regime positions "
+                                   "in eastern Idleb.")
+    assert mentions[0].match.admin1 == "Tartous"
+
+
+@pytest.mark.parametrize("phrase, bearing", [
+    ("the south eastern countryside of", "SE"),
+    (" village in northwest ", "NW"),
+    (" town in the north-eastern countryside of ", "NE"),
+    ("southern", "S"),
+    (" town in central ", ""),
+    (" village in the countryside of ", ""),
+])
+def test_bearing_of_a_phrase(phrase: str, bearing: str) -> None:
+    assert _bearing(phrase) == bearing
