@@ -83,3 +83,21 @@ def test_an_area_named_further_on_is_not_the_place_s_area() -> None:
 ])
 def test_bearing_of_a_phrase(phrase: str, bearing: str) -> None:
     assert _bearing(phrase) == bearing
+
+
+@pytest.mark.parametrize("text, mention, place", [
+    ("Regime forces shelled Khifsin village in the countryside of Hama. No fatalities reported.", "Khifsin", "Khafsin"),
+    ("Shells fell on Qirtiman town in western Hama, causing material damage.", "Qirtiman", "Qurtuman"),
+])
+def test_a_village_spelt_otherwise_is_found_inside_the_area_named(text: str, mention: str, place: str) -> None:
+    # no gazetteer name is spelt this way: the village of the same consonants in that governorate,
+    # a best guess (never 'matched' on a respelling), rather than the governorate itself
+    row = first(text)
+    assert row["mention"] == mention and row["place_name"] == place and row["admin1"] == "Hama"
+    assert row["role"] == "location" and row["match_status"] == "ambiguous" and row["geo_precision"] == 1
+
+
+def test_a_respelling_outside_the_area_named_is_not_taken() -> None:
+    # Khafsin lies in Hama, far from Deir-ez-Zor: "Khifsin village in eastern Deir-ez-Zor" stays there, as written
+    row = first("Regime forces shelled Khifsin village in eastern Deir-ez-Zor.")
+    assert row["mention"] == "Khifsin" and row["admin1"] == "Deir-ez-Zor" and row["match_status"] == "unresolved"

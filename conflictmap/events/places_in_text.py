@@ -731,10 +731,13 @@ _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a
 _AREA_NEAR = 90  # characters after a village within which the area named beside it must begin
 
 
-def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """Villages named as such ("the village of X", "X town") that the gazetteer cannot place, drafted
-    at the governorate or district named just after them ("X town in Hama countryside"), precision 3,
-    status ``unresolved``, so that the analyst sees the incident; never moved to a place of another name."""
+def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
+                       index: NameIndex) -> list[PlaceMention]:
+    """Villages named as such ("the village of X", "X town") whose name as written is no gazetteer name,
+    with the governorate or district named just after them ("X town in Hama countryside"): looked up
+    inside that area with spelling tolerance (another spelling of a village there, see
+    :func:`_resolve_in_area`), else drafted at the area, precision 3, status ``unresolved``, so that
+    the analyst sees the incident; never moved to a place outside the area."""
     taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
     clashes = _english_clashes()
     stop = _text_words().get("stopword", frozenset())
@@ -754,6 +757,14 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             areas = [m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
                      and m.match is not None and m.match.place_id and m.role == "area"]
             if not areas:
+                continue
+            following = [m for m in by_sentence.get(s_no, []) if m.start >= end]
+            clues = _area_clues_after(text, end, following, sentence.end)
+            placed = _resolve_in_area(index, name, clues, type_hint="settlement") if clues is not None else None
+            if placed is not None:
+                out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, list(placed.candidates),
+                                        type_hint="settlement", match=placed,
+                                        extra={"fitted_to_area": clues.areas[0].mention}))
                 continue
             area = areas[0].match
             match = Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
@@ -818,11 +829,16 @@ def _area_pcode(match: Match) -> str:
 
 def _area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
     """The governorate, district and direction the areas named right after ``group[k]`` give, or None."""
-    m, pos = group[k], group[k].end
+    return _area_clues_after(text, group[k].end, group[k + 1:], sentence_end)
+
+
+def _area_clues_after(text: str, pos: int, following: list[PlaceMention], sentence_end: int) -> _AreaClues | None:
+    """The governorate, district and direction the areas named from ``pos`` on give (``following``: the
+    mentions of the sentence after ``pos``, in text order), or None when no area is named there."""
     areas: list[PlaceMention] = []
     admin: dict[int, set[str]] = defaultdict(set)
     bearing, bearing_area = "", None
-    for a in group[k + 1:]:
+    for a in following:
         gap = text[pos:a.start]
         if not areas and a.reference and _JOIN.match(gap):
             pos = a.end  # "Kahil Jizah town in ...": the second name is part of the first's
@@ -903,28 +919,38 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             outside = m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)
             if not outside and not (clues.bearing or 2 in clues.admin or 3 in clues.admin):
                 continue  # the governorate alone: _resolve has used it already
-            pool = index.lookup(m.mention, admin1_pcodes=sorted(a1), fuzzy=True)
-            seen = {c.row for c in pool}
-            pool += [c for c in m.candidates if c.row not in seen]
-            inside = [c for c in pool if c.score >= _FIT_SCORE and (as_area or not _is_area_type(c.feature_type))]
-            near = index.near_admin(np.array([c.row for c in inside], dtype=np.int64), a1, NEAR_ADMIN_KM) \
-                if inside else []
-            inside = [c for c, close in zip(inside, near) if c.admin1_pcode in a1 or close]
-            if any(c.method not in _LOOKALIKE for c in inside):
-                inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
-            if not inside:
+            found = _resolve_in_area(index, m.mention, clues, m.candidates, as_area=as_area, type_hint=m.type_hint,
+                                     near=m.near)
+            if found is None:
                 if outside and not as_area:
                     m.match = _unplaced_at(clues.finest, m.mention, f"no place called {m.mention!r} in "
                                            f"{clues.finest.name}")
                     m.extra["unplaced"] = True
                 continue
-            context = _clue_context(index, clues)
-            ranked = rank(index, inside, context, want_area=as_area, type_hint=m.type_hint)
-            found = decide(index, m.mention, ranked, near=m.near, area=as_area, type_hint=m.type_hint,
-                           pool=pool, context=context)
             if found.place_id != m.match.place_id:
                 m.match = found
                 m.extra["fitted_to_area"] = clues.areas[0].mention
+
+
+def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates: Sequence[Candidate] = (), *,
+                     as_area: bool = False, type_hint: str | None = None, near: bool = False) -> Match | None:
+    """``name`` resolved among the places of that name inside the governorate the areas name (or within
+    ``NEAR_ADMIN_KM`` of it), spelling-tolerant lookups included, ranked with every clue the areas give;
+    None when there is no such place."""
+    a1 = clues.admin[1]
+    pool = index.lookup(name, admin1_pcodes=sorted(a1), fuzzy=True)
+    seen = {c.row for c in pool}
+    pool += [c for c in candidates if c.row not in seen]
+    inside = [c for c in pool if c.score >= _FIT_SCORE and (as_area or not _is_area_type(c.feature_type))]
+    close = index.near_admin(np.array([c.row for c in inside], dtype=np.int64), a1, NEAR_ADMIN_KM) if inside else []
+    inside = [c for c, ok in zip(inside, close) if c.admin1_pcode in a1 or ok]
+    if any(c.method not in _LOOKALIKE for c in inside):
+        inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
+    if not inside:
+        return None
+    context = _clue_context(index, clues)
+    ranked = rank(index, inside, context, want_area=as_area, type_hint=type_hint)
+    return decide(index, name, ranked, near=near, area=as_area, type_hint=type_hint, pool=pool, context=context)
 
 
 def _near_area(index: NameIndex, place_id: str | None, pcodes: frozenset[str]) -> bool:
@@ -967,7 +993,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _resolve(index, mentions, admin1)
     mentions = _check_city_parts(index, mentions)
     _fit_to_area(text, sentences, index, mentions)
-    mentions += _unplaced_villages(text, sentences, mentions)
+    mentions += _unplaced_villages(text, sentences, mentions, index)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
