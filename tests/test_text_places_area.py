@@ -101,3 +101,18 @@ def test_a_respelling_outside_the_area_named_is_not_taken() -> None:
     # Khafsin lies in Hama, far from Deir-ez-Zor: "Khifsin village in eastern Deir-ez-Zor" stays there, as written
     row = first("Regime forces shelled Khifsin village in eastern Deir-ez-Zor.")
     assert row["mention"] == "Khifsin" and row["admin1"] == "Deir-ez-Zor" and row["match_status"] == "unresolved"
+
+
+def test_a_short_name_spelt_otherwise_is_found_inside_the_area_named() -> None:
+    # "Al 'Awafit" (Dar'a) has two consonants: the index's consonant lookup leaves such names out country-wide,
+    # inside the governorate named beside it the one village of those consonants is the best guess
+    row = first("Regime forces shelled Al-Aweifeit town in eastern Dar'a. No fatalities reported.")
+    assert row["place_name"] == "Al 'Awafit" and row["admin1"] == "Dar'a"
+    assert row["match_status"] == "ambiguous" and row["match_method"] == "vowels"
+
+
+def test_a_short_name_is_not_moved_to_a_village_that_reads_otherwise() -> None:
+    # in Homs the only village of those two consonants (f, t) reads nothing like it: drafted at Homs, as written
+    row = first("Regime forces shelled Al-Oweifeit town in eastern Homs.")
+    assert row["mention"] == "Al-Oweifeit" and row["admin1"] == "Homs"
+    assert row["match_status"] == "unresolved" and row["geo_precision"] == 3
