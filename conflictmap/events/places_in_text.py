@@ -748,6 +748,8 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
         low = sentence.text.lower()
         if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low:
             continue
+        in_sentence = by_sentence.get(s_no, [])
+        starts = [m.start for m in in_sentence]
         for found in _UNPLACED.finditer(sentence.text):
             group = "a" if found.group("a") else ("b" if found.group("b") else "c")
             name = found.group(group)
@@ -755,12 +757,12 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             first = name.split()[0].split("-")[0].lower()
             if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
                 continue
-            areas = [m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
-                     and m.match is not None and m.match.place_id and m.role == "area"]
+            first_after = bisect.bisect_left(starts, end)
+            areas = [m for m in in_sentence[first_after:bisect.bisect_right(starts, end + _AREA_NEAR)]
+                     if m.match is not None and m.match.place_id and m.role == "area"]
             if not areas:
                 continue
-            following = [m for m in by_sentence.get(s_no, []) if m.start >= end]
-            clues = _area_clues_after(text, end, following, sentence.end)
+            clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end)
             placed = _resolve_in_area(index, name, clues, type_hint="settlement") if clues is not None else None
             if placed is not None:
                 out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, list(placed.candidates),
@@ -830,16 +832,18 @@ def _area_pcode(match: Match) -> str:
 
 def _area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
     """The governorate, district and direction the areas named right after ``group[k]`` give, or None."""
-    return _area_clues_after(text, group[k].end, group[k + 1:], sentence_end)
+    return _area_clues_after(text, group[k].end, group, k + 1, sentence_end)
 
 
-def _area_clues_after(text: str, pos: int, following: list[PlaceMention], sentence_end: int) -> _AreaClues | None:
-    """The governorate, district and direction the areas named from ``pos`` on give (``following``: the
-    mentions of the sentence after ``pos``, in text order), or None when no area is named there."""
+def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int,
+                      sentence_end: int) -> _AreaClues | None:
+    """The governorate, district and direction the areas named from ``pos`` on give (``group[first:]``:
+    the mentions of the sentence after ``pos``, in text order), or None when no area is named there."""
     areas: list[PlaceMention] = []
     admin: dict[int, set[str]] = defaultdict(set)
     bearing, bearing_area = "", None
-    for a in following:
+    for j in range(first, len(group)):
+        a = group[j]
         gap = text[pos:a.start]
         if not areas and a.reference and _JOIN.match(gap):
             pos = a.end  # "Kahil Jizah town in ...": the second name is part of the first's
