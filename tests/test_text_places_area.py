@@ -116,3 +116,11 @@ def test_a_short_name_is_not_moved_to_a_village_that_reads_otherwise() -> None:
     row = first("Regime forces shelled Al-Oweifeit town in eastern Homs.")
     assert row["mention"] == "Al-Oweifeit" and row["admin1"] == "Homs"
     assert row["match_status"] == "unresolved" and row["geo_precision"] == 3
+
+
+def test_a_namesake_the_direction_alone_picks_is_a_best_guess() -> None:
+    # a direction word sets the namesake apart, but is no proof: ambiguous; the district named is: matched
+    by_direction = first("Regime forces shelled Jubb al Khamis village in eastern Aleppo.")
+    by_district = first("Warplanes struck Jubb al Khamis village in A'zaz district of Aleppo.")
+    assert by_direction["match_status"] == "ambiguous" and "direction" in by_direction["match_reason"]
+    assert by_district["match_status"] == "matched"

@@ -35,7 +35,7 @@ import bisect
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Sequence
 
@@ -957,7 +957,17 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
         return None
     context = _clue_context(index, clues)
     ranked = rank(index, inside, context, want_area=as_area, type_hint=type_hint)
-    return decide(index, name, ranked, near=near, area=as_area, type_hint=type_hint, pool=pool, context=context)
+    found = decide(index, name, ranked, near=near, area=as_area, type_hint=type_hint, pool=pool, context=context)
+    if found.status == "matched" and context.direction is not None:
+        # ACLED's places of "in <direction> <governorate>" lie on that side of its seat 94% of the time:
+        # a namesake the direction alone set apart is a best guess, not the promise 'matched' makes
+        plain = replace(context, direction=None)
+        without = decide(index, name, rank(index, inside, plain, want_area=as_area, type_hint=type_hint),
+                         near=near, area=as_area, type_hint=type_hint, pool=pool, context=plain)
+        if without.status != "matched" or without.place_id != found.place_id:
+            found = replace(found, status="ambiguous", reason=f"the direction {context.direction_label!r} "
+                            "picks it among places of this name (a direction word is no proof)")
+    return found
 
 
 _SHORT_VARIANT_RATIO = 70.0  # a two-consonant respelling must also read close to the place's name (rapidfuzz ratio)
