@@ -20,6 +20,13 @@ second name only locates the first). A city district ("the Sheikh Maqsoud neighb
 "Aleppo's Salah al-Din district") is kept only at a place within ``PART_KM`` of its city (a gazetteer
 ``neighbourhood`` when there is one); an unknown district leaves the city as the place, near it.
 
+A place named with its area beside it ("X village in northwest Aleppo", "X town in the south eastern
+countryside of Idleb", "X village in B district in the northern countryside of Aleppo", "the X area of
+northern Homs") is resolved with all the clues those areas give together: the governorate, the district
+or sub-district, and the direction (measured from the area's seat: "northern Hama" is north of the city
+of Hama), among the places of that name inside the governorate, other spellings included; when none is
+there, it is drafted as written at the area, ``unresolved``, precision 3, never at a namesake elsewhere.
+
 Examples
 --------
 >>> found = find_places("Late on June 30, fighting resumed near Kansafrah and Al-Ruwayha in southern Idlib.")
@@ -34,6 +41,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -785,7 +793,8 @@ _FIT_SCORE = 80.0  # a spelling-tolerant match inside the area named beside a pl
 # what may stand between a place and the area named beside it, or between two such areas: "X village in
 # northwest A", "X town in the south eastern countryside of A", "X in B district in the northern
 # countryside of A", "the X area of northern A", "X, A", "X (B, A)"
-_BEARING_WORDS = r"(?:(?:north|south)(?:ern)?[\s-]*(?:east|west)(?:ern)?|(?:north|south|east|west)(?:ern)?|central|middle)"
+_BEARING_WORDS = (r"(?:(?:north|south)(?:ern)?[\s-]*(?:east|west)(?:ern)?|(?:north|south|east|west)(?:ern)?"
+                  r"|central|middle)")
 _AREA_GAP = re.compile(
     rf"^\s*[,(]?\s*(?:(?:{_FEATURE_WORD}|province|governorate|countryside|region)s?\s*)?[,(]?\s*"
     rf"(?:(?:located\s+)?(?:in|of|within)\s+)?(?:the\s+)?(?:{_BEARING_WORDS}\s+)?(?:rural\s+)?"
@@ -802,8 +811,14 @@ def _bearing_words() -> dict[str, str]:
 
 
 def _bearing(phrase: str) -> str:
-    """The compass bearing a phrase's last direction words name ("the south eastern countryside of" -> SE),
-    or "" (none, or "central")."""
+    """The compass bearing a phrase's last direction words name (``direction`` words of ``qualifiers.csv``),
+    or "" (none, or "central").
+
+    Examples
+    --------
+    >>> _bearing(" village in the south eastern countryside of "), _bearing(" town in northwest "), _bearing(" in central ")
+    ('SE', 'NW', '')
+    """
     words = _bearing_words()
     found = [words.get(w.lower(), "") for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", phrase)]
     found = [b for b in found if b]
@@ -862,16 +877,29 @@ def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int
         if said:
             bearing, bearing_area = said, a
         pos = a.end
-    if not areas or not admin.get(1) and not any(a.match.admin1_pcode for a in areas):
+    if not areas or (not admin.get(1) and not any(a.match.admin1_pcode for a in areas)):
         return None
     if 1 not in admin:
         admin[1] = {a.match.admin1_pcode for a in areas if a.match.admin1_pcode}
     return _AreaClues(areas, {lvl: frozenset(codes) for lvl, codes in admin.items()}, bearing, bearing_area)
 
 
-@lru_cache(maxsize=4)
+# per name index, kept beside it (not keeping it alive): the hint reader and the two-consonant name table
+_BESIDE_INDEX: "weakref.WeakKeyDictionary[NameIndex, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
+def _beside(index: NameIndex) -> dict[str, Any]:
+    found = _BESIDE_INDEX.get(index)
+    if found is None:
+        found = _BESIDE_INDEX[index] = {}
+    return found
+
+
 def _hint_reader(index: NameIndex) -> HintReader:
-    return HintReader(index, index.gazetteer)
+    beside = _beside(index)
+    if "hints" not in beside:
+        beside["hints"] = HintReader(index, index.gazetteer)
+    return beside["hints"]
 
 
 def _clue_context(index: NameIndex, clues: _AreaClues) -> Context:
@@ -973,11 +1001,17 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
 _SHORT_VARIANT_RATIO = 70.0  # a two-consonant respelling must also read close to the place's name (rapidfuzz ratio)
 
 
-@lru_cache(maxsize=4)
 def _short_consonant_names(index: NameIndex) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
     """(governorate P-code, consonants) -> (row, compact name key) of the places whose name has only two
     consonants: the index's consonant lookup ('vowels') leaves such names out, too common country-wide
-    to say anything; inside one governorate named beside the place they are few."""
+    to say anything; inside one governorate named beside the place they are few. Made once per index."""
+    beside = _beside(index)
+    if "short" not in beside:
+        beside["short"] = _build_short_consonant_names(index)
+    return beside["short"]
+
+
+def _build_short_consonant_names(index: NameIndex) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
     out: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
     for key, entries in index.key.items():
         cons = consonants(key) if not is_arabic(key) else ""
@@ -1015,10 +1049,6 @@ def _near_area(index: NameIndex, place_id: str | None, pcodes: frozenset[str]) -
 
 def _is_area_type(ftype: str) -> bool:
     return ftype in (*ADMIN_TYPES, "region")
-
-
-def _is_area_match(match: Match) -> bool:
-    return match.feature_type in (*ADMIN_TYPES, "region")
 
 
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
