@@ -20,6 +20,13 @@ second name only locates the first). A city district ("the Sheikh Maqsoud neighb
 "Aleppo's Salah al-Din district") is kept only at a place within ``PART_KM`` of its city (a gazetteer
 ``neighbourhood`` when there is one); an unknown district leaves the city as the place, near it.
 
+A place named with its area beside it ("X village in northwest Aleppo", "X town in the south eastern
+countryside of Idleb", "X village in B district in the northern countryside of Aleppo", "the X area of
+northern Homs") is resolved with all the clues those areas give together: the governorate, the district
+or sub-district, and the direction (measured from the area's seat: "northern Hama" is north of the city
+of Hama), among the places of that name inside the governorate, other spellings included; when none is
+there, it is drafted as written at the area, ``unresolved``, precision 3, never at a namesake elsewhere.
+
 Examples
 --------
 >>> found = find_places("Late on June 30, fighting resumed near Kansafrah and Al-Ruwayha in southern Idlib.")
@@ -34,15 +41,20 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz
 
-from ..geocoding.matching import ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank
-from ..geocoding.normalize import is_arabic, name_key, normalize_name
+from ..geocoding.hints import HintReader
+from ..geocoding.matching import (ADMIN_TYPES, NEAR_ADMIN_KM, VOWEL_VARIANT_SCORE, Candidate, Context, Match,
+                                  NameIndex, decide, haversine_km, rank)
+from ..geocoding.normalize import compact_key, consonants, is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .schema import read_data_csv
 from .text import Sentence, split_sentences
@@ -735,11 +747,14 @@ _AREA_NEAR = 90  # characters after a village within which the area named beside
 
 def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
                        index: NameIndex, admin1: str | None = None) -> list[PlaceMention]:
-    """Villages named as such ("the village of X", "X town") that the gazetteer cannot place, drafted
-    as written, status ``unresolved``, so that the analyst sees the incident; never moved to a place
-    of another name. The point is the governorate or district named just after the village ("X town
-    in Hama countryside"), else the one governorate its paragraph names (or the report's ``admin1``),
-    precision 3; with no area anywhere the village has no point at all."""
+    """Villages named as such ("the village of X", "X town") whose name as written is no gazetteer name.
+    With the governorate or district named just after them ("X town in Hama countryside") they are
+    looked up inside that area with spelling tolerance (another spelling of a village there, see
+    :func:`_resolve_in_area`), else drafted at the area, precision 3; a town that locates them ("X
+    village in the countryside of Azaz") places them near it, precision 2; else the one governorate
+    their paragraph names (or the report's ``admin1``), precision 3; with no area anywhere they have
+    no point at all. Always status ``unresolved`` (so that the analyst sees the incident) and never
+    moved to a place of another name outside the area."""
     taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
     clashes = _english_clashes()
     stop = _text_words().get("stopword", frozenset())
@@ -750,6 +765,8 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
         low = sentence.text.lower()
         if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low:
             continue
+        in_sentence = by_sentence.get(s_no, [])
+        starts = [m.start for m in in_sentence]
         for found in _UNPLACED.finditer(sentence.text):
             group = "a" if found.group("a") else ("b" if found.group("b") else "c")
             name = found.group(group)
@@ -757,13 +774,20 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             first = name.split()[0].split("-")[0].lower()
             if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
                 continue
-            areas = [m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
-                     and m.match is not None and m.match.place_id
-                     and (m.role == "area" or _is_area_match(m.match))]
-            town = next((m for m in by_sentence.get(s_no, []) if end <= m.start <= end + _AREA_NEAR
-                         and m.match is not None and m.match.place_id and not _is_area_match(m.match)
+            first_after = bisect.bisect_left(starts, end)
+            near = in_sentence[first_after:bisect.bisect_right(starts, end + _AREA_NEAR)]
+            areas = [m for m in near if m.match is not None and m.match.place_id
+                     and (m.role == "area" or _is_area_type(m.match.feature_type))]
+            town = next((m for m in near if m.match is not None and m.match.place_id and not _is_area_type(m.match.feature_type)
                          and _LOCATES_GAP.match(text[end:m.start])), None)
             if areas and (town is None or areas[0].start < town.start):
+                clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end)
+                placed = _resolve_in_area(index, name, clues, type_hint="settlement") if clues is not None else None
+                if placed is not None:
+                    out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, list(placed.candidates),
+                                            type_hint="settlement", match=placed,
+                                            extra={"fitted_to_area": clues.areas[0].mention}))
+                    continue
                 match = _unplaced_at(areas[0].match, name, "not in the gazetteer")
             elif town is not None:
                 # "X village in the northern countryside of Afrin": near the town that locates it, which
@@ -807,8 +831,137 @@ def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex, admi
     return out
 
 
-_FIT_SCORE = 80.0  # a spelling-tolerant match inside the governorate named beside a place is kept from this score
-_FIT_SCORE_OVER_MATCHED = 90.0  # ... and replaces a place matched elsewhere from this one
+_LOOKALIKE = ("fuzzy", "skeleton")
+_FIT_SCORE = 80.0  # a spelling-tolerant match inside the area named beside a place is kept from this score
+# what may stand between a place and the area named beside it, or between two such areas: "X village in
+# northwest A", "X town in the south eastern countryside of A", "X in B district in the northern
+# countryside of A", "the X area of northern A", "X, A", "X (B, A)"
+_BEARING_WORDS = (r"(?:(?:north|south)(?:ern)?[\s-]*(?:east|west)(?:ern)?|(?:north|south|east|west)(?:ern)?"
+                  r"|central|middle)")
+_AREA_GAP = re.compile(
+    rf"^\s*[,(]?\s*(?:(?:{_FEATURE_WORD}|province|governorate|countryside|region)s?\s*)?[,(]?\s*"
+    rf"(?:(?:located\s+)?(?:in|of|within)\s+)?(?:the\s+)?(?:{_BEARING_WORDS}\s+)?(?:rural\s+)?"
+    r"(?:(?:countryside|outskirts|suburbs|desert|rural\s+areas?|parts?|areas?|region)\s+of\s+(?:the\s+)?)?$", re.I)
+_BEARING_AFTER = re.compile(rf"^\s+(?P<b>{_BEARING_WORDS})\s+(?:countryside|desert|outskirts|suburbs|region)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _bearing_words() -> dict[str, str]:
+    """Direction word -> compass bearing (N, SE, ...), the ``direction`` rows of ``qualifiers.csv``."""
+    table = read_data_csv("qualifiers.csv")
+    rows = table[table["kind"] == "direction"]
+    return {w.strip().lower(): h.strip() for w, h in zip(rows["word"], rows["hint"])}
+
+
+def _bearing(phrase: str) -> str:
+    """The compass bearing a phrase's last direction words name (``direction`` words of ``qualifiers.csv``),
+    or "" (none, or "central").
+
+    Examples
+    --------
+    >>> _bearing(" village in the south eastern countryside of "), _bearing(" town in northwest "), _bearing(" in central ")
+    ('SE', 'NW', '')
+    """
+    words = _bearing_words()
+    found = [words.get(w.lower(), "") for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", phrase)]
+    found = [b for b in found if b]
+    if len(found) >= 2 and found[-2] in ("N", "S") and found[-1] in ("E", "W"):
+        return found[-2] + found[-1]  # "south eastern"
+    return found[-1] if found else ""
+
+
+@dataclass
+class _AreaClues:
+    """The areas a place is named with ("X village in B district in the northern countryside of A")."""
+
+    areas: list[PlaceMention]  # nearest first
+    admin: dict[int, frozenset[str]]  # admin level -> P-codes
+    bearing: str = ""
+    bearing_area: PlaceMention | None = None  # the area the direction word is said of
+
+    @property
+    def finest(self) -> Match:
+        return max((a.match for a in self.areas), key=lambda mt: ADMIN_TYPES.index(mt.feature_type))
+
+
+def _area_pcode(match: Match) -> str:
+    return match.place_id[5:] if match.place_id and match.place_id.startswith("ocha:") else ""
+
+
+def _area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
+    """The governorate, district and direction the areas named right after ``group[k]`` give, or None."""
+    return _area_clues_after(text, group[k].end, group, k + 1, sentence_end)
+
+
+def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int,
+                      sentence_end: int) -> _AreaClues | None:
+    """The governorate, district and direction the areas named from ``pos`` on give (``group[first:]``:
+    the mentions of the sentence after ``pos``, in text order), or None when no area is named there."""
+    areas: list[PlaceMention] = []
+    admin: dict[int, set[str]] = defaultdict(set)
+    bearing, bearing_area = "", None
+    for j in range(first, len(group)):
+        a = group[j]
+        gap = text[pos:a.start]
+        if not areas and a.reference and _JOIN.match(gap):
+            pos = a.end  # "Kahil Jizah town in ...": the second name is part of the first's
+            continue
+        if len(gap) > _AREA_NEAR or not gap.strip(" ") or not _AREA_GAP.match(gap) \
+                or a.match is None or a.match.feature_type not in ADMIN_TYPES or not _area_pcode(a.match):
+            break
+        pcode = _area_pcode(a.match)
+        level = ADMIN_TYPES.index(a.match.feature_type) + 1
+        if admin and not all(pcode.startswith(p) or p.startswith(pcode) for codes in admin.values() for p in codes):
+            break  # an area not containing (nor inside) the ones before it names something else
+        areas.append(a)
+        admin[level].add(pcode)
+        after = _BEARING_AFTER.match(_after(text, a.end, sentence_end))
+        said = _bearing(gap) or (_bearing(after.group("b")) if after else "")
+        if said:
+            bearing, bearing_area = said, a
+        pos = a.end
+    if not areas or (not admin.get(1) and not any(a.match.admin1_pcode for a in areas)):
+        return None
+    if 1 not in admin:
+        admin[1] = {a.match.admin1_pcode for a in areas if a.match.admin1_pcode}
+    return _AreaClues(areas, {lvl: frozenset(codes) for lvl, codes in admin.items()}, bearing, bearing_area)
+
+
+# per name index, kept beside it (not keeping it alive): the hint reader and the two-consonant name table
+_BESIDE_INDEX: "weakref.WeakKeyDictionary[NameIndex, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
+def _beside(index: NameIndex) -> dict[str, Any]:
+    found = _BESIDE_INDEX.get(index)
+    if found is None:
+        found = _BESIDE_INDEX[index] = {}
+    return found
+
+
+def _hint_reader(index: NameIndex) -> HintReader:
+    beside = _beside(index)
+    if "hints" not in beside:
+        beside["hints"] = HintReader(index, index.gazetteer)
+    return beside["hints"]
+
+
+def _clue_context(index: NameIndex, clues: _AreaClues) -> Context:
+    direction, label = None, ""
+    area = clues.bearing_area
+    if clues.bearing and area is not None:
+        label = f"{clues.bearing} {area.mention}"
+        direction, _ = _hint_reader(index).direction(frozenset({_area_pcode(area.match)}), clues.bearing, label)
+        seat = area_seat(area)
+        if direction is not None and seat is not None:
+            # "the northern countryside of Hama" is the country north of the city of Hama, the area's
+            # seat, not of the middle of the governorate's outline (ACLED's coded places of "in
+            # <direction> <governorate>" on the dev notes: 94% on that side of the seat, 86% of the middle)
+            dx, dy, x0, y0, x1, y1 = direction
+            hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
+            direction = (dx, dy, seat.longitude - hw, seat.latitude - hh, seat.longitude + hw, seat.latitude + hh)
+    return Context(admin1_pcodes=clues.admin.get(1, frozenset()), admin2_pcodes=clues.admin.get(2, frozenset()),
+                   admin3_pcodes=clues.admin.get(3, frozenset()), direction=direction, direction_label=label,
+                   strict_admin=True)
 
 
 def _unplaced_at(area: Match, name: str, why: str, where: str = "the area named beside it",
@@ -821,37 +974,126 @@ def _unplaced_at(area: Match, name: str, why: str, where: str = "the area named 
                  reason=f"{why}; placed at {where} ({area.name})")
 
 
-def _fit_to_area(index: NameIndex, mentions: list[PlaceMention]) -> None:
-    """A place named with its governorate or district ("Kafr Zeita town in northern Hama") lies in it:
-    when the place chosen lies elsewhere, the name is looked up again inside that governorate with
-    spelling tolerance, and when nothing there is close enough the place is drafted as written at the
-    area, ``unresolved``, precision 3: never a namesake in another governorate."""
+def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mentions: list[PlaceMention]) -> None:
+    """A place named with its area ("Kafr Zeita town in northern Hama", "X village in Afrin district in
+    the northern countryside of Aleppo", "the X area of southern Idlib") lies in it: the name is resolved
+    again with every clue the areas give together (governorate, district, the direction named) among
+    the places of that name inside the governorate, spelling-tolerant lookups included, and when
+    nothing there is close enough the place is drafted as written at the area, ``unresolved``,
+    precision 3: never a namesake outside the area named."""
     by_sentence = _by_sentence(mentions)
-    for group in by_sentence.values():
+    for s_no, group in by_sentence.items():
         for k, m in enumerate(group):
-            if m.match is None or m.match.place_id is None or m.role != "location" or _is_area_match(m.match) \
-                    or m.extra.get("part_of") is not None:
+            if m.match is None or m.match.place_id is None or m.reference or m.extra.get("part_of") is not None \
+                    or m.extra.get("bracket"):
                 continue
-            area = next((a for a in group[k + 1:] if a.start - m.end <= _AREA_NEAR and a.role == "area"
-                         and a.match is not None and a.match.feature_type in ("admin1", "admin2")
-                         and a.match.admin1_pcode), None)
-            if area is None or area.start - m.end > _AREA_NEAR:
+            as_area = m.role == "area"
+            if as_area and m.match.feature_type == "admin1":
                 continue
-            pcode = area.match.admin1_pcode
-            if m.match.admin1_pcode == pcode:
+            clues = _area_clues(text, group, k, sentences[s_no].end)
+            if clues is None:
                 continue
-            inside = [c for c in index.lookup(m.mention, admin1_pcodes=[pcode], fuzzy=True)
-                      if c.admin1_pcode == pcode and c.feature_type not in (*ADMIN_TYPES, "region")
-                      and c.score >= _FIT_SCORE]
-            if inside and (m.match.status != "matched" or max(c.score for c in inside) >= _FIT_SCORE_OVER_MATCHED):
-                ranked = rank(index, inside, Context(admin1_pcodes=frozenset([pcode]), strict_admin=True),
-                              type_hint=m.type_hint)
-                m.match = decide(index, m.mention, ranked, near=m.near)
-                m.extra["fitted_to_area"] = area.mention
+            a1 = clues.admin[1]
+            outside = m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)
+            if not outside and not (clues.bearing or 2 in clues.admin or 3 in clues.admin):
+                continue  # the governorate alone: _resolve has used it already
+            found = _resolve_in_area(index, m.mention, clues, m.candidates, as_area=as_area, type_hint=m.type_hint,
+                                     near=m.near)
+            if found is None:
+                if outside and not as_area:
+                    m.match = _unplaced_at(clues.finest, m.mention, f"no place called {m.mention!r} in "
+                                           f"{clues.finest.name}")
+                    m.extra["unplaced"] = True
+                continue
+            if found.place_id != m.match.place_id:
+                m.match = found
+                m.extra["fitted_to_area"] = clues.areas[0].mention
 
 
-def _is_area_match(match: Match) -> bool:
-    return match.feature_type in (*ADMIN_TYPES, "region")
+def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates: Sequence[Candidate] = (), *,
+                     as_area: bool = False, type_hint: str | None = None, near: bool = False) -> Match | None:
+    """``name`` resolved among the places of that name inside the governorate the areas name (or within
+    ``NEAR_ADMIN_KM`` of it), spelling-tolerant lookups included, ranked with every clue the areas give;
+    None when there is no such place."""
+    a1 = clues.admin[1]
+    pool = index.lookup(name, admin1_pcodes=sorted(a1), fuzzy=True)
+    seen = {c.row for c in pool}
+    pool += [c for c in candidates if c.row not in seen]
+    inside = [c for c in pool if c.score >= _FIT_SCORE and (as_area or not _is_area_type(c.feature_type))]
+    close = index.near_admin(np.array([c.row for c in inside], dtype=np.int64), a1, NEAR_ADMIN_KM) if inside else []
+    inside = [c for c, ok in zip(inside, close) if c.admin1_pcode in a1 or ok]
+    if any(c.method not in _LOOKALIKE for c in inside):
+        inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
+    if not inside and not as_area:
+        inside = _short_vowel_variant(index, name, a1)
+    if not inside:
+        return None
+    context = _clue_context(index, clues)
+    ranked = rank(index, inside, context, want_area=as_area, type_hint=type_hint)
+    found = decide(index, name, ranked, near=near, area=as_area, type_hint=type_hint, pool=pool, context=context)
+    if found.status == "matched" and context.direction is not None:
+        # ACLED's places of "in <direction> <governorate>" lie on that side of its seat 94% of the time:
+        # a namesake the direction alone set apart is a best guess, not the promise 'matched' makes
+        plain = replace(context, direction=None)
+        without = decide(index, name, rank(index, inside, plain, want_area=as_area, type_hint=type_hint),
+                         near=near, area=as_area, type_hint=type_hint, pool=pool, context=plain)
+        if without.status != "matched" or without.place_id != found.place_id:
+            found = replace(found, status="ambiguous", reason=f"the direction {context.direction_label!r} "
+                            "picks it among places of this name (a direction word is no proof)")
+    return found
+
+
+_SHORT_VARIANT_RATIO = 70.0  # a two-consonant respelling must also read close to the place's name (rapidfuzz ratio)
+
+
+def _short_consonant_names(index: NameIndex) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
+    """(governorate P-code, consonants) -> (row, compact name key) of the places whose name has only two
+    consonants: the index's consonant lookup ('vowels') leaves such names out, too common country-wide
+    to say anything; inside one governorate named beside the place they are few. Made once per index."""
+    beside = _beside(index)
+    if "short" not in beside:
+        beside["short"] = _build_short_consonant_names(index)
+    return beside["short"]
+
+
+def _build_short_consonant_names(index: NameIndex) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
+    out: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
+    for key, entries in index.key.items():
+        cons = consonants(key) if not is_arabic(key) else ""
+        if len(cons) == 2:
+            for row, _ in entries:
+                out[(str(index.admin1_pcode[row]), cons)].add((row, key.replace(" ", "")))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _short_vowel_variant(index: NameIndex, name: str, pcodes: frozenset[str]) -> list[Candidate]:
+    """The one settlement of the governorates whose two-consonant name differs from ``name`` in its vowels
+    alone, begins with the same letter and reads close to it ("Naime" for "Al-Na'ema"), as a ``vowels``
+    candidate; [] when there is none or more than one."""
+    cons = consonants(name)
+    if len(cons) != 2 or is_arabic(name):
+        return []
+    table = _short_consonant_names(index)
+    written = compact_key(name)
+    rows = {row for p in pcodes for row, key in table.get((p, cons), ())
+            if index.feature_type[row] == "settlement" and key[:1] == written[:1]
+            and fuzz.ratio(written, key) >= _SHORT_VARIANT_RATIO}
+    if len(rows) != 1:
+        return []
+    row = rows.pop()
+    return [Candidate(row, str(index.place_id[row]), str(index.name[row]), str(index.name[row]), "vowels",
+                      VOWEL_VARIANT_SCORE, "settlement", str(index.admin1_pcode[row]), str(index.admin1[row]),
+                      float(index.lon[row]), float(index.lat[row]), int(index.population[row]))]
+
+
+def _near_area(index: NameIndex, place_id: str | None, pcodes: frozenset[str]) -> bool:
+    """True when a place lies within ``NEAR_ADMIN_KM`` of the areas (sources draw borders differently)."""
+    row = index.row_of.get(place_id) if place_id else None
+    return row is not None and bool(index.near_admin(np.array([row], dtype=np.int64), pcodes, NEAR_ADMIN_KM)[0])
+
+
+def _is_area_type(ftype: str) -> bool:
+    return ftype in (*ADMIN_TYPES, "region")
 
 
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
@@ -879,7 +1121,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
     mentions = _check_city_parts(index, mentions)
-    _fit_to_area(index, mentions)
+    _fit_to_area(text, sentences, index, mentions)
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
     return mentions

@@ -1,0 +1,126 @@
+"""A place named with its area beside it ("X village in northwest Aleppo", "X village in B district
+in the eastern countryside of Aleppo", "the X area of southern Quneitra") is resolved with every clue
+the areas give together, and never at a namesake outside the area named."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictmap.events.places_in_text import _bearing, find_place_mentions, find_places
+
+
+def first(text: str) -> dict:
+    return find_places(text).iloc[0].to_dict()
+
+
+# Jubb al Khamis: one village in A'zaz district (north-west of Aleppo city), one in Menbij district (east)
+AZAZ_LON, MENBIJ_LON = 36.98, 38.11
+
+
+@pytest.mark.parametrize("text, lon", [
+    ("Turkish forces shelled Jubb al Khamis village in northwest Aleppo. No fatalities reported.", AZAZ_LON),
+    ("Regime forces shelled Jubb al Khamis village in eastern Aleppo. No fatalities reported.", MENBIJ_LON),
+    ("Warplanes struck Jubb al Khamis village in the eastern countryside of Aleppo.", MENBIJ_LON),
+    ("Warplanes struck Jubb al Khamis village in Aleppo eastern countryside.", MENBIJ_LON),
+])
+def test_the_direction_named_picks_the_namesake_on_that_side(text: str, lon: float) -> None:
+    row = first(text)
+    assert row["mention"] == "Jubb al Khamis" and row["admin1"] == "Aleppo"
+    assert row["longitude"] == pytest.approx(lon, abs=0.02)
+
+
+@pytest.mark.parametrize("text, lon", [
+    ("Warplanes struck Jubb al Khamis village in Menbij district, Aleppo.", MENBIJ_LON),
+    ("Warplanes struck Jubb al Khamis village in A'zaz district in the northern countryside of Aleppo.", AZAZ_LON),
+])
+def test_the_district_named_picks_the_namesake_in_it(text: str, lon: float) -> None:
+    row = first(text)
+    assert row["mention"] == "Jubb al Khamis"
+    assert row["longitude"] == pytest.approx(lon, abs=0.02)
+
+
+@pytest.mark.parametrize("text, area", [
+    ("Regime forces shelled Zabraqan town in eastern Idleb. No fatalities reported.", "Idleb"),
+    ("Shells fell on Zabraqan village in the countryside of Hama, causing material damage.", "Hama"),
+])
+def test_a_namesake_outside_the_area_named_is_never_kept(text: str, area: str) -> None:
+    # the only Zabraqan is in Tartous: the village is drafted as written at the governorate named
+    row = first(text)
+    assert row["mention"] == "Zabraqan"
+    assert row["role"] == "location"
+    assert row["admin1"] == area and row["place_name"] == area
+    assert row["match_status"] == "unresolved" and row["geo_precision"] == 3
+    assert "Zabraqan" in row["match_reason"]
+
+
+def test_an_area_named_with_its_governorate_lies_in_it() -> None:
+    # Fakhura is a sub-district of Lattakia; the Fakhura of Quneitra is a village
+    found = find_places("Regime forces shelled the Fakhura area of southern Quneitra. No fatalities reported.")
+    row = found.iloc[0]
+    assert row["mention"] == "Fakhura" and row["admin1"] == "Quneitra"
+
+
+def test_a_place_named_alone_is_left_to_the_other_clues() -> None:
+    # no area beside it: nothing is forced into a governorate
+    row = first("Regime forces shelled Zabraqan with artillery.")
+    assert row["admin1"] == "Tartous" and row["place_name"] == "Zabraqan"
+
+
+def test_an_area_named_further_on_is_not_the_place_s_area() -> None:
+    # "... Zabraqan, while IS attacked positions in eastern Idleb": Idleb is another incident's area
+    mentions = find_place_mentions("Regime forces shelled Zabraqan, while IS fighters attacked regime positions "
+                                   "in eastern Idleb.")
+    assert mentions[0].match.admin1 == "Tartous"
+
+
+@pytest.mark.parametrize("phrase, bearing", [
+    ("the south eastern countryside of", "SE"),
+    (" village in northwest ", "NW"),
+    (" town in the north-eastern countryside of ", "NE"),
+    ("southern", "S"),
+    (" town in central ", ""),
+    (" village in the countryside of ", ""),
+])
+def test_bearing_of_a_phrase(phrase: str, bearing: str) -> None:
+    assert _bearing(phrase) == bearing
+
+
+@pytest.mark.parametrize("text, mention, place", [
+    ("Regime forces shelled Khifsin village in the countryside of Hama. No fatalities reported.", "Khifsin", "Khafsin"),
+    ("Shells fell on Qirtiman town in western Hama, causing material damage.", "Qirtiman", "Qurtuman"),
+])
+def test_a_village_spelt_otherwise_is_found_inside_the_area_named(text: str, mention: str, place: str) -> None:
+    # no gazetteer name is spelt this way: the village of the same consonants in that governorate,
+    # a best guess (never 'matched' on a respelling), rather than the governorate itself
+    row = first(text)
+    assert row["mention"] == mention and row["place_name"] == place and row["admin1"] == "Hama"
+    assert row["role"] == "location" and row["match_status"] == "ambiguous" and row["geo_precision"] == 1
+
+
+def test_a_respelling_outside_the_area_named_is_not_taken() -> None:
+    # Khafsin lies in Hama, far from Deir-ez-Zor: "Khifsin village in eastern Deir-ez-Zor" stays there, as written
+    row = first("Regime forces shelled Khifsin village in eastern Deir-ez-Zor.")
+    assert row["mention"] == "Khifsin" and row["admin1"] == "Deir-ez-Zor" and row["match_status"] == "unresolved"
+
+
+def test_a_short_name_spelt_otherwise_is_found_inside_the_area_named() -> None:
+    # "Al 'Awafit" (Dar'a) has two consonants: the index's consonant lookup leaves such names out country-wide,
+    # inside the governorate named beside it the one village of those consonants is the best guess
+    row = first("Regime forces shelled Al-Aweifeit town in eastern Dar'a. No fatalities reported.")
+    assert row["place_name"] == "Al 'Awafit" and row["admin1"] == "Dar'a"
+    assert row["match_status"] == "ambiguous" and row["match_method"] == "vowels"
+
+
+def test_a_short_name_is_not_moved_to_a_village_that_reads_otherwise() -> None:
+    # in Homs the only village of those two consonants (f, t) reads nothing like it: drafted at Homs, as written
+    row = first("Regime forces shelled Al-Oweifeit town in eastern Homs.")
+    assert row["mention"] == "Al-Oweifeit" and row["admin1"] == "Homs"
+    assert row["match_status"] == "unresolved" and row["geo_precision"] == 3
+
+
+def test_a_namesake_the_direction_alone_picks_is_a_best_guess() -> None:
+    # a direction word sets the namesake apart, but is no proof: ambiguous; the district named is: matched
+    by_direction = first("Regime forces shelled Jubb al Khamis village in eastern Aleppo.")
+    by_district = first("Warplanes struck Jubb al Khamis village in A'zaz district of Aleppo.")
+    assert by_direction["match_status"] == "ambiguous" and "direction" in by_direction["match_reason"]
+    assert by_district["match_status"] == "matched"
