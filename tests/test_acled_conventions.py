@@ -459,3 +459,23 @@ def test_shootings_rpgs_and_attacks_launched(text, event_type):
 
 def test_a_plane_shot_down_is_not_a_shooting():
     assert _one("Regime air defences shot down a drone near Saraqib on Monday.").sub_event_type == "Disrupted weapons use"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("The body of a shepherd was found on the outskirts of Saraqib on Monday.", "Saraqib"),
+    ("A young man was found dead near Binnish on Monday.", "Binnish"),
+])
+def test_a_body_found_is_an_attack_by_an_unidentified_group(text, place):
+    d = _one(text)
+    assert (d.location, d.sub_event_type, d.actor1) == (place, "Attack", "Unidentified Armed Group (Syria)")
+
+
+def test_a_body_found_at_a_village_the_gazetteer_lacks_is_drafted_as_written():
+    d = _one("The body of a young man was found on the outskirts of the village of Qurtubil Wusta on Monday.")
+    assert d.location == "Qurtubil Wusta" and d.match_status == "unresolved" and d.sub_event_type == "Attack"
+
+
+def test_the_force_expelled_from_a_town_is_the_target():
+    d = _one("Rebel factions expelled HTS fighters from Binnish on Monday.")
+    assert d.event_type == "Battles" and "territory" in d.sub_event_type
+    assert (d.actor1, d.actor2) == ("Opposition Rebels (Syria)", "HTS: Hayat Tahrir al-Sham")
