@@ -87,11 +87,16 @@ def test_unknown_admin3_hint_is_said(geocoder):
 
 
 def _north_south(geocoder):
-    """Namesakes of one governorate, one in its north, one in its south (by the governorate's box)."""
+    """Namesakes of one governorate, one in its north, one in its south (of the governorate's seat, its
+    capital, in a box the size of the governorate's)."""
     out = []
     for a, b in _pairs(geocoder, "admin1_pcode", "admin2_pcode", n=60):
         geom = geocoder.gazetteer.geometry(f"ocha:{a['admin1_pcode']}")
         x0, y0, x1, y1 = geom.bounds
+        seat = geocoder.hints.seat(frozenset([a["admin1_pcode"]]))
+        if seat is not None:
+            hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
+            x0, y0, x1, y1 = seat[0] - hw, seat[1] - hh, seat[0] + hw, seat[1] + hh
         share = direction_share((0.0, 1.0, x0, y0, x1, y1), np.array([a["longitude"], b["longitude"]]),
                                 np.array([a["latitude"], b["latitude"]]))
         if share.max() > 0.3 and share.min() < -0.3:
@@ -100,6 +105,17 @@ def _north_south(geocoder):
     if not out:
         pytest.skip("no north/south namesakes")
     return out[:3]
+
+
+def test_a_direction_is_measured_from_the_areas_seat(geocoder):
+    # "northern Idleb" is north of Idlib city, the governorate's capital, not of its outline's middle
+    seat = geocoder.hints.seat(frozenset(["SY07"]))
+    city = geocoder.resolve("Idlib city")
+    assert seat is not None and haversine_km(*seat, city.longitude, city.latitude) < 2
+    direction, _ = geocoder.hints.direction(frozenset(["SY07"]), "N", "northern Idleb")
+    dx, dy, x0, y0, x1, y1 = direction
+    assert abs((x0 + x1) / 2 - seat[0]) < 1e-9 and abs((y0 + y1) / 2 - seat[1]) < 1e-9
+    assert geocoder.hints.seat(frozenset(["SY03"])) is None  # Rural Damascus: no town of its name
 
 
 def test_direction_words_are_read():

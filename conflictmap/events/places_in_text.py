@@ -950,15 +950,8 @@ def _clue_context(index: NameIndex, clues: _AreaClues) -> Context:
     area = clues.bearing_area
     if clues.bearing and area is not None:
         label = f"{clues.bearing} {area.mention}"
+        # measured from the area's seat ("the northern countryside of Hama": north of the city of Hama)
         direction, _ = _hint_reader(index).direction(frozenset({_area_pcode(area.match)}), clues.bearing, label)
-        seat = area_seat(area)
-        if direction is not None and seat is not None:
-            # "the northern countryside of Hama" is the country north of the city of Hama, the area's
-            # seat, not of the middle of the governorate's outline (ACLED's coded places of "in
-            # <direction> <governorate>" on the dev notes: 94% on that side of the seat, 86% of the middle)
-            dx, dy, x0, y0, x1, y1 = direction
-            hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
-            direction = (dx, dy, seat.longitude - hw, seat.latitude - hh, seat.longitude + hw, seat.latitude + hh)
     return Context(admin1_pcodes=clues.admin.get(1, frozenset()), admin2_pcodes=clues.admin.get(2, frozenset()),
                    admin3_pcodes=clues.admin.get(3, frozenset()), direction=direction, direction_label=label,
                    strict_admin=True)
