@@ -230,3 +230,16 @@ def test_service_search_takes_an_admin3_hint(geocoder):
     for place in (a, b):
         found = service.search(SearchQuery(text=place["name"], admin1=place["admin1"], admin3=place["admin3"], limit=1))
         assert found and found[0].place_id == place["place_id"]
+
+
+def test_a_two_consonant_respelling_is_found_inside_the_hinted_governorate(rules):
+    # "Al 'Awafit" (Dar'a) spelt with other vowels: country-wide two consonants say nothing, inside the
+    # governorate the row names the one village of those consonants that reads close is the best guess
+    m = rules.resolve("Al-Aweifeit", admin1="Dar'a")
+    assert (m.name, m.admin1, m.method, m.status) == ("Al 'Awafit", "Dar'a", "vowels", "ambiguous")
+    # no such village in Homs reads close to it; without a hint nothing is offered
+    assert rules.resolve("Al-Aweifeit", admin1="Homs").name != "Al 'Awafit"
+    assert rules.index.short_vowel_variants("Al-Aweifeit", []) == []
+    # the index offers it for Dar'a's P-code, as a vowel variant
+    (cand,) = rules.index.short_vowel_variants("Al-Aweifeit", ["SY12"])
+    assert (cand.name, cand.method) == ("Al 'Awafit", "vowels")

@@ -49,12 +49,11 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
 
 from ..geocoding.hints import HintReader
-from ..geocoding.matching import (ADMIN_TYPES, NEAR_ADMIN_KM, VOWEL_VARIANT_SCORE, Candidate, Context, Match,
-                                  NameIndex, decide, haversine_km, rank)
-from ..geocoding.normalize import compact_key, consonants, is_arabic, name_key, normalize_name
+from ..geocoding.matching import (ADMIN_TYPES, NEAR_ADMIN_KM, Candidate, Context, Match, NameIndex, decide,
+                                  haversine_km, rank)
+from ..geocoding.normalize import is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .schema import read_data_csv
 from .text import Sentence, split_sentences
@@ -927,7 +926,7 @@ def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int
     return _AreaClues(areas, {lvl: frozenset(codes) for lvl, codes in admin.items()}, bearing, bearing_area)
 
 
-# per name index, kept beside it (not keeping it alive): the hint reader and the two-consonant name table
+# per name index, kept beside it (not keeping it alive): the hint reader
 _BESIDE_INDEX: "weakref.WeakKeyDictionary[NameIndex, dict[str, Any]]" = weakref.WeakKeyDictionary()
 
 
@@ -1018,7 +1017,7 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
     if any(c.method not in _LOOKALIKE for c in inside):
         inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
     if not inside and not as_area:
-        inside = _short_vowel_variant(index, name, a1)
+        inside = index.short_vowel_variants(name, a1)
     if not inside:
         return None
     context = _clue_context(index, clues)
@@ -1034,49 +1033,6 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
             found = replace(found, status="ambiguous", reason=f"the direction {context.direction_label!r} "
                             "picks it among places of this name (a direction word is no proof)")
     return found
-
-
-_SHORT_VARIANT_RATIO = 70.0  # a two-consonant respelling must also read close to the place's name (rapidfuzz ratio)
-
-
-def _short_consonant_names(index: NameIndex) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
-    """(governorate P-code, consonants) -> (row, compact name key) of the places whose name has only two
-    consonants: the index's consonant lookup ('vowels') leaves such names out, too common country-wide
-    to say anything; inside one governorate named beside the place they are few. Made once per index."""
-    beside = _beside(index)
-    if "short" not in beside:
-        beside["short"] = _build_short_consonant_names(index)
-    return beside["short"]
-
-
-def _build_short_consonant_names(index: NameIndex) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
-    out: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
-    for key, entries in index.key.items():
-        cons = consonants(key) if not is_arabic(key) else ""
-        if len(cons) == 2:
-            for row, _ in entries:
-                out[(str(index.admin1_pcode[row]), cons)].add((row, key.replace(" ", "")))
-    return {k: tuple(sorted(v)) for k, v in out.items()}
-
-
-def _short_vowel_variant(index: NameIndex, name: str, pcodes: frozenset[str]) -> list[Candidate]:
-    """The one settlement of the governorates whose two-consonant name differs from ``name`` in its vowels
-    alone, begins with the same letter and reads close to it ("Naime" for "Al-Na'ema"), as a ``vowels``
-    candidate; [] when there is none or more than one."""
-    cons = consonants(name)
-    if len(cons) != 2 or is_arabic(name):
-        return []
-    table = _short_consonant_names(index)
-    written = compact_key(name)
-    rows = {row for p in pcodes for row, key in table.get((p, cons), ())
-            if index.feature_type[row] == "settlement" and key[:1] == written[:1]
-            and fuzz.ratio(written, key) >= _SHORT_VARIANT_RATIO}
-    if len(rows) != 1:
-        return []
-    row = rows.pop()
-    return [Candidate(row, str(index.place_id[row]), str(index.name[row]), str(index.name[row]), "vowels",
-                      VOWEL_VARIANT_SCORE, "settlement", str(index.admin1_pcode[row]), str(index.admin1[row]),
-                      float(index.lon[row]), float(index.lat[row]), int(index.population[row]))]
 
 
 def _near_area(index: NameIndex, place_id: str | None, pcodes: frozenset[str]) -> bool:

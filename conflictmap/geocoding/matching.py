@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "haversine_km"]
 
+SHORT_VARIANT_RATIO = 70.0  # a two-consonant respelling inside the hinted governorate must read this close (rapidfuzz)
 VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's ('vowels')
 METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "romanised": 92.0,
                 "vowels": VOWEL_VARIANT_SCORE, "skeleton": 80.0,
@@ -240,6 +241,7 @@ class NameIndex(FuzzyKeySearch):
         self.compact: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.skel: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.cons: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.cons2: dict[str, list[tuple[int, str]]] = defaultdict(list)  # Latin names of two consonants
         self.core: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.roman: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name_key of Arabic names read in Latin
         names = gazetteer.names
@@ -301,6 +303,8 @@ class NameIndex(FuzzyKeySearch):
             cons = consonants(clean)
             if len(cons) >= 3:
                 self.cons[cons].append(entry)
+            elif len(cons) == 2:
+                self.cons2[cons].append(entry)
             core = core_of_key(k) if k else ""
             if core:
                 self.core[core].append(entry)
@@ -343,6 +347,25 @@ class NameIndex(FuzzyKeySearch):
     def _candidate(self, row: int, matched: str, method: str, score: float) -> Candidate:
         pid, name, ftype, a1_pcode, a1, lon, lat, pop = self._row_fields()[row]
         return Candidate(row, pid, name, matched, method, float(score), ftype, a1_pcode, a1, lon, lat, pop)
+
+    def short_vowel_variants(self, name: str, admin1_pcodes: Iterable[str]) -> list[Candidate]:
+        """The one settlement of the governorates ``admin1_pcodes`` whose two-consonant name differs
+        from ``name`` in its vowels alone, begins with the same letter and reads close to it ("An
+        Nu'aymah" for "Al-Na'ema" in Dar'a), as a ``vowels`` candidate; [] when there is none or more
+        than one. Two consonants say nothing country-wide (the consonant lookup leaves such names out);
+        inside a governorate the row names they are few."""
+        pcodes = set(admin1_pcodes)
+        cons = consonants(name)
+        if len(cons) != 2 or not pcodes or is_arabic(name):
+            return []
+        written = compact_key(name)
+        rows = {row for row, matched in self.cons2.get(cons, ())
+                if str(self.admin1_pcode[row]) in pcodes and self.feature_type[row] == "settlement"
+                and (key := compact_key(matched))[:1] == written[:1] and fuzz.ratio(written, key) >= SHORT_VARIANT_RATIO}
+        if len(rows) != 1:
+            return []
+        row = rows.pop()
+        return [self._candidate(row, str(self.name[row]), "vowels", VOWEL_VARIANT_SCORE)]
 
     def lookup(self, name: str, *, admin1_pcodes: Iterable[str] = (), fuzzy: bool = True,
                limit: int = 25) -> list[Candidate]:
@@ -406,6 +429,10 @@ class NameIndex(FuzzyKeySearch):
                 if row not in best:
                     sim = fuzz.ratio(c, compact_key(matched))
                     offer(row, matched, "skeleton", min(METHOD_SCORE["skeleton"], 50.0 + sim * 0.35))
+            if len(cons) == 2 and admin1_pcodes and not any(c.method in ("exact", "alias") for c in best.values()):
+                # a name no place bears as written ("Al-Na'ema"): its two-consonant respelling in the hinted area
+                for cand in self.short_vowel_variants(clean, admin1_pcodes):
+                    offer(cand.row, cand.matched_name, "vowels", VOWEL_VARIANT_SCORE)
             if len(cons) >= 4:
                 for row, cand in best.items():
                     if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:
