@@ -479,3 +479,19 @@ def test_the_force_expelled_from_a_town_is_the_target():
     d = _one("Rebel factions expelled HTS fighters from Binnish on Monday.")
     assert d.event_type == "Battles" and "territory" in d.sub_event_type
     assert (d.actor1, d.actor2) == ("Opposition Rebels (Syria)", "HTS: Hayat Tahrir al-Sham")
+
+
+@pytest.mark.parametrize("text, sub, actor1, actor2", [
+    ("On 17 May 2020, Turkish forces established a new military point near Kafr Nabl (Idleb).",
+     "Headquarters or base established", "Military Forces of Turkey (2016-)", None),
+    ("On 19 May 2020, regime forces dispersed a demonstration in Tafas (Dar'a).",
+     "Protest with intervention", "Protesters (Syria)", "Military Forces of Syria (2000-)"),
+    ("On 19 May 2020, SDF forces dispersed a protest in Diban by firing live bullets, wounding 2 protesters.",
+     "Excessive force against protesters", "SDF: Syrian Democratic Forces", "Protesters (Syria)"),
+    ("On 24 May 2020, regime forces burned agricultural land in Kafr Zeita (Hama).",
+     "Looting/property destruction", "Military Forces of Syria (2000-)", None),
+])
+def test_current_taxonomy_sub_events(text, sub, actor1, actor2):
+    d = _one(text)
+    assert (d.sub_event_type, d.actor1) == (sub, actor1)
+    assert (None if pd.isna(d.actor2) else d.actor2) == actor2
