@@ -798,6 +798,29 @@ def apply_aliases(path: Path, resolver: Resolver, places: pd.DataFrame) -> None:
         places.iat[j, places.columns.get_loc("alt_names")] = "|".join(alts)
 
 
+def drop_wrong_aliases(path: Path, resolver: Resolver, places: pd.DataFrame) -> None:
+    """Remove each alias of ``not_aliases.csv`` from every place but the one it belongs to (a source's
+    alternate name for a place it does not name); a row no other place carries is an error."""
+    rows = read_curated_csv(path, ["alias", "belongs_to", "source"])
+    col = places.columns.get_loc("alt_names")
+    for i, r in enumerate(rows, start=2):
+        keep = resolver.place(r["belongs_to"], source=path.name, row=i, column="belongs_to")
+        alias = normalize_name(r["alias"])
+        removed = 0
+        for j in range(len(places)):
+            if j == keep:
+                continue
+            alts = split_names(places.iat[j, col])
+            kept = [a for a in alts if normalize_name(a) != alias]
+            if len(kept) != len(alts):
+                places.iat[j, col] = "|".join(kept)
+                removed += 1
+        if not removed:
+            raise CuratedRowError("no other place has this alias", source=path.name, row=i, column="alias",
+                                  value=r["alias"])
+        log.info("alias %r removed from %d place(s) it does not name", r["alias"], removed)
+
+
 # ----------------------------------------------------------------------------- main
 def write_atomic(path: Path, writer) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -888,6 +911,7 @@ def build(shared: Path, out_dir: Path, curated: Path = HERE / "curated", review:
     resolver = Resolver(loc.reset_index(drop=True), admins[admins.feature_type == "admin1"])
     loc = loc.reset_index(drop=True)
     apply_aliases(curated / "aliases.csv", resolver, loc)
+    drop_wrong_aliases(curated / "not_aliases.csv", resolver, loc)
 
     points = curated_points(curated / "places.csv", resolver, outline)
     points = assign_admin(points.drop(columns=["geometry"]), admin).assign(geometry=points.geometry)

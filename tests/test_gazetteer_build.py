@@ -286,3 +286,22 @@ def test_shipped_gazetteer_splits_composite_community_names(gazetteer):
     assert len(composite) > 50
     split = composite.alt_names.str.split("|").map(len) >= 2
     assert split.mean() > 0.9, composite[~split].name.head().tolist()
+
+
+def test_a_wrong_alias_is_removed_from_the_places_it_does_not_name(build_module, resolver, tmp_path):
+    from conflictmap.errors import CuratedRowError
+
+    places = resolver.places.copy()
+    col = places.columns.get_loc("alt_names")
+    afrin = next(i for i, (n, a) in enumerate(zip(places.name, places.admin1)) if n == "‘Afrīn" and a == "Aleppo")
+    places.iat[afrin, col] = places.iat[afrin, col] + "|Kobanî"  # the source error the curated row undoes
+    kobani = resolver.place("'Ayn al 'Arab@Aleppo", source="test", row=0, column="x")
+    assert "Kobanî" in places.iat[kobani, col].split("|")
+    build_module.drop_wrong_aliases(REPO / "gazetteer" / "curated" / "not_aliases.csv", resolver, places)
+    assert "Kobanî" not in places.iat[afrin, col].split("|")
+    assert "Kobanî" in places.iat[kobani, col].split("|")  # the place it names keeps it
+    # as shipped no other place carries it any more: a row that no longer applies is refused, by name
+    with pytest.raises(CuratedRowError) as info:
+        build_module.drop_wrong_aliases(REPO / "gazetteer" / "curated" / "not_aliases.csv", resolver,
+                                        resolver.places.copy())
+    assert "not_aliases.csv, row 2, column 'alias'" in str(info.value)
