@@ -180,9 +180,9 @@ def _summed_up(earlier: list[_Incident], places: list[PlaceMention]) -> list[_In
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for m in mentions:
-        key = (_place_key(m), m.mention.lower() if m.extra.get("unplaced") else "")
+        key = _place_key(m)
         if key not in seen:
             seen.add(key)
             out.append(m)

@@ -350,8 +350,8 @@ class NameIndex(FuzzyKeySearch):
 
     def short_vowel_variants(self, name: str, admin1_pcodes: Iterable[str]) -> list[Candidate]:
         """The one settlement of the governorates ``admin1_pcodes`` whose two-consonant name differs
-        from ``name`` in its vowels alone, begins with the same letter and reads close to it ("An
-        Nu'aymah" for "Al-Na'ema" in Dar'a), as a ``vowels`` candidate; [] when there is none or more
+        from ``name`` in its vowels alone, begins with the same letter and reads close to it ("Al
+        'Awafit" for "Al-Aweifeit" in Dar'a), as a ``vowels`` candidate; [] when there is none or more
         than one. Two consonants say nothing country-wide (the consonant lookup leaves such names out);
         inside a governorate the row names they are few."""
         pcodes = set(admin1_pcodes)
@@ -430,7 +430,7 @@ class NameIndex(FuzzyKeySearch):
                     sim = fuzz.ratio(c, compact_key(matched))
                     offer(row, matched, "skeleton", min(METHOD_SCORE["skeleton"], 50.0 + sim * 0.35))
             if len(cons) == 2 and admin1_pcodes and not any(c.method in ("exact", "alias") for c in best.values()):
-                # a name no place bears as written ("Al-Na'ema"): its two-consonant respelling in the hinted area
+                # a name no place bears as written ("Al-Aweifeit"): its two-consonant respelling in the hinted area
                 for cand in self.short_vowel_variants(clean, admin1_pcodes):
                     offer(cand.row, cand.matched_name, "vowels", VOWEL_VARIANT_SCORE)
             if len(cons) >= 4:
