@@ -54,6 +54,7 @@ from ..geocoding.hints import HintReader
 from ..geocoding.matching import (ADMIN_TYPES, NEAR_ADMIN_KM, Candidate, Context, Match, NameIndex, decide,
                                   haversine_km, rank)
 from ..geocoding.normalize import is_arabic, name_key, normalize_name
+from ..geocoding.query import direction_words
 from .actors import find_actors
 from .schema import read_data_csv
 from .text import Sentence, split_sentences
@@ -844,14 +845,6 @@ _AREA_GAP = re.compile(
 _BEARING_AFTER = re.compile(rf"^\s+(?P<b>{_BEARING_WORDS})\s+(?:countryside|desert|outskirts|suburbs|region)\b", re.I)
 
 
-@lru_cache(maxsize=1)
-def _bearing_words() -> dict[str, str]:
-    """Direction word -> compass bearing (N, SE, ...), the ``direction`` rows of ``qualifiers.csv``."""
-    table = read_data_csv("qualifiers.csv")
-    rows = table[table["kind"] == "direction"]
-    return {w.strip().lower(): h.strip() for w, h in zip(rows["word"], rows["hint"])}
-
-
 def _bearing(phrase: str) -> str:
     """The compass bearing a phrase's last direction words name (``direction`` words of ``qualifiers.csv``),
     or "" (none, or "central").
@@ -861,7 +854,7 @@ def _bearing(phrase: str) -> str:
     >>> _bearing(" village in the south eastern countryside of "), _bearing(" town in northwest "), _bearing(" in central ")
     ('SE', 'NW', '')
     """
-    words = _bearing_words()
+    words = direction_words()
     found = [words.get(w.lower(), "") for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", phrase)]
     found = [b for b in found if b]
     if len(found) >= 2 and found[-2] in ("N", "S") and found[-1] in ("E", "W"):
@@ -926,22 +919,15 @@ def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int
     return _AreaClues(areas, {lvl: frozenset(codes) for lvl, codes in admin.items()}, bearing, bearing_area)
 
 
-# per name index, kept beside it (not keeping it alive): the hint reader
-_BESIDE_INDEX: "weakref.WeakKeyDictionary[NameIndex, dict[str, Any]]" = weakref.WeakKeyDictionary()
-
-
-def _beside(index: NameIndex) -> dict[str, Any]:
-    found = _BESIDE_INDEX.get(index)
-    if found is None:
-        found = _BESIDE_INDEX[index] = {}
-    return found
+# the hint reader of each name index, kept beside it (not keeping it alive)
+_HINT_READERS: "weakref.WeakKeyDictionary[NameIndex, HintReader]" = weakref.WeakKeyDictionary()
 
 
 def _hint_reader(index: NameIndex) -> HintReader:
-    beside = _beside(index)
-    if "hints" not in beside:
-        beside["hints"] = HintReader(index, index.gazetteer)
-    return beside["hints"]
+    reader = _HINT_READERS.get(index)
+    if reader is None:
+        reader = _HINT_READERS[index] = HintReader(index, index.gazetteer)
+    return reader
 
 
 def _clue_context(index: NameIndex, clues: _AreaClues) -> Context:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from .._data import data_rows
 from .normalize import normalize_name
 
-__all__ = ["ParsedQuery", "parse_location", "name_without_parts", "split_direction", "BEARINGS"]
+__all__ = ["ParsedQuery", "parse_location", "name_without_parts", "split_direction", "direction_words", "BEARINGS"]
 
 MAX_QUERY_CHARS = 300
 
@@ -219,6 +219,16 @@ def parse_location(text: object) -> ParsedQuery:
 #: unit vectors (dx east, dy north) of the compass bearings of ``qualifiers.csv``
 BEARINGS = {"N": (0.0, 1.0), "S": (0.0, -1.0), "E": (1.0, 0.0), "W": (-1.0, 0.0),
             "NE": (0.7071, 0.7071), "NW": (-0.7071, 0.7071), "SE": (0.7071, -0.7071), "SW": (-0.7071, -0.7071)}
+
+
+@functools.lru_cache(maxsize=1)
+def direction_words() -> dict[str, str]:
+    """Direction word -> compass bearing (N, SE, ...; "" for "near", "central") of ``qualifiers.csv``.
+
+    >>> direction_words()["southeastern"], direction_words()["central"]
+    ('SE', '')
+    """
+    return {word: hint for word, (kind, hint) in _qualifiers().items() if kind == "direction"}
 
 
 @functools.lru_cache(maxsize=4096)
