@@ -161,6 +161,11 @@ def test_unplaced_village_takes_the_reports_governorate_when_the_text_names_none
     d = draft_events("Government forces shelled the village of Qurtubil Wusta on Monday.", published="2019-03-04",
                      admin1="Hama").iloc[0]
     assert (d.location, d.place_name, d.geo_precision) == ("Qurtubil Wusta", "Hama", 3)
+    assert d.match_method == "governorate of the report"
+    # also in a later paragraph that names no place at all
+    text = "Fighting flared on Monday.\n\nGovernment forces shelled the village of Qurtubil Wusta, wounding a child."
+    d = draft_events(text, published="2019-03-04", admin1="Hama").iloc[0]
+    assert (d.location, d.place_name, d.geo_precision) == ("Qurtubil Wusta", "Hama", 3)
 
 
 def test_governorate_named_as_context_decides_among_namesakes():

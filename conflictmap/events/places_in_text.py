@@ -759,7 +759,7 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     clashes = _english_clashes()
     stop = _text_words().get("stopword", frozenset())
     by_sentence = _by_sentence(mentions)
-    paragraph_areas = _paragraph_governorates(mentions, index, admin1)
+    paragraph_areas, several_areas, given_area = _paragraph_governorates(mentions, index, admin1)
     out: list[PlaceMention] = []
     for s_no, sentence in enumerate(sentences):
         low = sentence.text.lower()
@@ -801,6 +801,9 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             elif sentence.paragraph in paragraph_areas:
                 match = _unplaced_at(paragraph_areas[sentence.paragraph], name, "not in the gazetteer",
                                      "the one governorate its paragraph names", "governorate of the paragraph")
+            elif given_area is not None and sentence.paragraph not in several_areas:
+                match = _unplaced_at(given_area, name, "not in the gazetteer", "the report's governorate",
+                                     "governorate of the report")
             else:
                 match = Match(query=name, status="unresolved", method="as written",
                               reason="not in the gazetteer, and the text names no area it lies in: no point")
@@ -809,14 +812,18 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     return out
 
 
-def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex, admin1: str | None) -> dict[int, Match]:
-    """Per paragraph, the one governorate it names as such (or the report's ``admin1`` when the
-    paragraph names none): where a village named without its area lies."""
+def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex,
+                            admin1: str | None) -> tuple[dict[int, Match], set[int], Match | None]:
+    """Where a village named without its area lies: per paragraph, the one governorate it names as such;
+    the paragraphs that name several (no answer); and the report's ``admin1`` as an area, for every
+    paragraph that names none."""
     named: dict[int, dict[str, Match]] = defaultdict(dict)
     for m in mentions:
         if m.match is not None and m.match.feature_type == "admin1" and m.match.admin1_pcode and m.role == "area":
             named[m.paragraph].setdefault(m.match.admin1_pcode, m.match)
-    out = {p: next(iter(g.values())) for p, g in named.items() if len(g) == 1}
+    one = {p: next(iter(g.values())) for p, g in named.items() if len(g) == 1}
+    several = {p for p, g in named.items() if len(g) > 1}
+    given = None
     if admin1:
         pcode = admin1_pcode(admin1, index)
         cand = next((c for c in index.lookup(admin1, fuzzy=False) if c.feature_type == "admin1"
@@ -825,10 +832,7 @@ def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex, admi
             given = Match(query=admin1, status="matched", place_id=cand.place_id, name=cand.name,
                           longitude=cand.longitude, latitude=cand.latitude, feature_type="admin1",
                           admin1=cand.admin1 or cand.name, admin1_pcode=pcode, geo_precision=3)
-            for p in {m.paragraph for m in mentions} | {0}:
-                if p not in named:
-                    out[p] = given
-    return out
+    return one, several, given
 
 
 _LOOKALIKE = ("fuzzy", "skeleton")
