@@ -124,3 +124,23 @@ def test_a_namesake_the_direction_alone_picks_is_a_best_guess() -> None:
     by_district = first("Warplanes struck Jubb al Khamis village in A'zaz district of Aleppo.")
     assert by_direction["match_status"] == "ambiguous" and "direction" in by_direction["match_reason"]
     assert by_district["match_status"] == "matched"
+
+
+def test_a_name_repeated_in_a_paragraph_stays_at_the_place_its_area_gave() -> None:
+    # the first mention is placed by the direction named beside it; the bare repeat in the next
+    # sentence is the same village, not a namesake resolved afresh
+    text = ("Regime forces shelled Jubb al Khamis village in eastern Aleppo. "
+            "Shelling on Jubb al Khamis caused material damage.")
+    rows = find_places(text)
+    rows = rows[rows["mention"] == "Jubb al Khamis"]
+    assert len(rows) == 2
+    assert rows["place_id"].nunique() == 1
+    assert rows["longitude"].tolist() == pytest.approx([MENBIJ_LON] * 2, abs=0.02)
+
+
+def test_a_repeat_in_another_paragraph_is_resolved_on_its_own() -> None:
+    text = ("Regime forces shelled Jubb al Khamis village in eastern Aleppo.\n\n"
+            "Turkish forces shelled Jubb al Khamis village in northwest Aleppo.")
+    rows = find_places(text)
+    rows = rows[rows["mention"] == "Jubb al Khamis"]
+    assert rows["longitude"].tolist() == pytest.approx([MENBIJ_LON, AZAZ_LON], abs=0.02)

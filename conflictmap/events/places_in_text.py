@@ -1063,7 +1063,45 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _fit_to_area(text, sentences, index, mentions)
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
+    _one_place_per_name(mentions)
     return mentions
+
+
+def _evidence_strength(m: PlaceMention) -> int:
+    """How well a mention's answer is supported: 3 placed with the area named beside it, 2 matched,
+    1 a best guess, 0 none."""
+    if m.match is None or (m.match.place_id is None and not m.extra.get("unplaced")):
+        return 0
+    if m.extra.get("fitted_to_area") or (m.extra.get("unplaced") and m.match.place_id is not None):
+        return 3
+    return 2 if m.match.status == "matched" else 1
+
+
+def _name_of(m: PlaceMention) -> str:
+    return re.sub(r"^(?:al|el|a[dhrstz]|ash)[- ]", "", normalize_name(m.mention).casefold())
+
+
+def _one_place_per_name(mentions: list[PlaceMention]) -> None:
+    """A name written twice in one paragraph is one place: every mention of it takes the answer of
+    the mention with the strongest support ("X village in northern Hama ... shelling on X"), so a
+    bare repeat is not resolved again to a namesake elsewhere. Areas and a city's parts keep their own."""
+    groups: dict[tuple[int, str], list[PlaceMention]] = defaultdict(list)
+    for m in mentions:
+        if m.role == "area" or m.extra.get("part_of") is not None or m.match is None:
+            continue
+        groups[(m.paragraph, _name_of(m))].append(m)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        lead = max(group, key=lambda m: (_evidence_strength(m), -m.start))
+        strength = _evidence_strength(lead)
+        for m in group:
+            if m is lead or _evidence_strength(m) >= strength or m.match.place_id == lead.match.place_id:
+                continue
+            m.match = replace(lead.match, query=m.mention)
+            if lead.extra.get("unplaced"):
+                m.extra["unplaced"] = True
+            m.extra["same_name_as"] = lead.start
 
 
 def find_places(text: str, *, gazetteer: Any = None, admin1: str | None = None) -> pd.DataFrame:
