@@ -126,6 +126,14 @@ def test_road_ends_are_not_incident_places():
      "Shelling/artillery/missile attack"),
     ("An explosion of unknown origin hit a depot in Azaz on Monday, killing 4 fighters.",
      "Remote explosive/landmine/IED"),
+    # one side firing on a town from afar, no clash: ACLED's shelling, as "targeted" is
+    ("Government troops opened heavy machine gun fire on Kafr Nabl town on Monday, damaging homes.",
+     "Shelling/artillery/missile attack"),
+    # a note that opens with its category ("Movement of forces: ...") says the kind of event itself
+    ("Non-violent activity: Government troops opened machine gun fire on Kafr Nabl town on Monday.", "Other"),
+    ("Movement of forces: Government troops entered the town of Saraqib on Monday.", "Other"),
+    ("Formation of armed group: Three brigades in Kafr Nabl announced on Monday that they had merged.",
+     "Change to group/activity"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
