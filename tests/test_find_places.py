@@ -175,3 +175,11 @@ def test_a_known_city_district_is_the_place_and_its_city_a_reference():
         found = find_places(text, gazetteer=gz).set_index("mention")
         assert found.loc["Sheikh Maqsoud", "place_id"] == "user:near", text
         assert found.loc["Sheikh Maqsoud", "role"] == "location" and found.loc["Aleppo", "role"] == "reference"
+
+
+def test_a_name_whose_word_opens_with_an_ayn_mark_is_one_mention():
+    # "al-'Arus": the hyphen and the ayn mark stand between two words of one name
+    rows = find_places("Government forces took control of Ayn al-'Arus village in northern Raqqa on Monday.")
+    first = rows.iloc[0]
+    assert first["mention"] == "Ayn al-'Arus"
+    assert first["place_name"] == "'Ayn al 'Arus" and first["match_status"] == "matched"

@@ -68,7 +68,8 @@ NEARBY_KM = 60.0  # places named together are expected within this distance
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\u02bf\u02be`][^\W_]+)*")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)")
-_JOIN = re.compile(r"^(?:-|\s+|\s*-\s*|\s+-\s+)$")  # what may stand between words of one name
+# what may stand between words of one name (an ayn mark may open the next word: "Rasm al-'Anz")
+_JOIN = re.compile(r"^(?:-|\s+|\s*-\s*|\s+-\s+)['\u2019\u02bf\u02be`]?$")
 _DIRECTION = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
 _REFERENCE_BEFORE = re.compile(rf"\b{_DIRECTION}(?:ern)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 _KM_BEFORE = re.compile(rf"\b\d+\s*(?:km|kilomet(?:er|re)s?)\s+(?:{_DIRECTION}\s+)?(?:of|from)\s+(?:the\s+)?$", re.I)
