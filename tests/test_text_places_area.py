@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from conflictmap.events.places_in_text import _bearing, find_place_mentions, find_places
+from conflictmap.events.place_areas import _bearing
+from conflictmap.events.places_in_text import find_place_mentions, find_places
 
 
 def first(text: str) -> dict:

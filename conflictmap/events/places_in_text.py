@@ -41,21 +41,20 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-import weakref
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Sequence
 
-import numpy as np
 import pandas as pd
 
-from ..geocoding.hints import HintReader
-from ..geocoding.matching import (ADMIN_TYPES, NEAR_ADMIN_KM, Candidate, Context, Match, NameIndex, decide,
-                                  haversine_km, rank)
+from ..geocoding.matching import ADMIN_TYPES, Candidate, Context, NameIndex, decide, haversine_km, rank
 from ..geocoding.normalize import is_arabic, name_key, normalize_name
-from ..geocoding.query import direction_words
 from .actors import find_actors
+from .place_areas import _fit_to_area
+from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LOCATES_GAP, PlaceMention, _after,
+                            _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode)
+from .place_unplaced import _unplaced_villages
 from .schema import read_data_csv
 from .text import Sentence, split_sentences
 
@@ -68,9 +67,6 @@ NEARBY_KM = 60.0  # places named together are expected within this distance
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\u02bf\u02be`][^\W_]+)*")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)")
-# what may stand between words of one name (an ayn mark may open the next word: "Rasm al-'Anz")
-_JOIN = re.compile(r"^(?:-|\s+|\s*-\s*|\s+-\s+)['\u2019\u02bf\u02be`]?$")
-_DIRECTION = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
 _REFERENCE_BEFORE = re.compile(rf"\b{_DIRECTION}(?:ern)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 _KM_BEFORE = re.compile(rf"\b\d+\s*(?:km|kilomet(?:er|re)s?)\s+(?:{_DIRECTION}\s+)?(?:of|from)\s+(?:the\s+)?$", re.I)
 _NEAR_BEFORE = re.compile(
@@ -94,13 +90,6 @@ _ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a g
     r"\b(?:Army|Council|Brigades?|Battalions?|Division|Front|Movement|Corps|Gathering|Union|Committee|"
     r"Directorate|Regiment|Liberation|Revolutionaries|Shield|Lions|Falcons|Knights|Martyrs|Sons|Men)"
     r"\s+of\s+(?:the\s+)?$")
-# between two place names: the second only says where the first is ("A near B", "A in B", "A, west of B")
-_SETTLEMENT_WORD = r"(?:town|village|camp|hill|farms?)"
-_FEATURE_WORD = r"(?:town|village|city|area|camp|district|sub-?district|neighbou?rhood|suburb|hill|farms?)"
-_LOCATES_GAP = re.compile(
-    rf"^\s*,?\s+(?:{_SETTLEMENT_WORD}\s+)?(?:in\s+(?:the\s+)?(?:{_DIRECTION}(?:ern)?\s+)?(?:countryside|outskirts|vicinity)\s+of|"
-    rf"near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
-    rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 # "Jaramana city on the outskirts of Damascus", "the X area near Aleppo": a city or area beside the place locates it
 _LOCATES_GAP_FEATURE = re.compile(
     r"^\s*,?\s+(?:city|area|neighbou?rhood|district|suburb)\s+(?:(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|"
@@ -119,53 +108,6 @@ _BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
 _BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
 _CITY_AFTER = re.compile(r"^\s+city\b", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
-
-
-@dataclass
-class PlaceMention:
-    """A gazetteer place named in a text.
-
-    ``role`` is ``location`` (a place where something happens), ``area`` (a governorate,
-    district or region named as an area: "southern Idlib", "Daraa province") or ``reference``
-    (a point another place is located from: "northwest of Ayn Issa", the "Jizah" of "Kahil Jizah").
-    """
-
-    mention: str
-    start: int
-    end: int
-    sentence: int
-    paragraph: int
-    candidates: list[Candidate]
-    near: bool = False
-    area: bool = False
-    reference: bool = False
-    type_hint: str | None = None
-    admin_level: int | None = None
-    compound_of: int | None = None  # index of the mention this one locates ("Kahil Jizah")
-    match: Match | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def role(self) -> str:
-        if self.extra.get("unplaced"):
-            return "location"  # a village the gazetteer does not know, placed at the area named beside it
-        if self.reference:
-            return "reference"
-        if self.match is not None and self.match.feature_type in (*ADMIN_TYPES, "region") and (
-                self.area or self.admin_level or self.match.feature_type == "admin1"):
-            return "area"
-        return "location"
-
-
-@lru_cache(maxsize=1)
-def _english_clashes() -> frozenset[str]:
-    return frozenset(read_data_csv("english_place_clashes.csv")["word"].str.strip().str.lower())
-
-
-@lru_cache(maxsize=1)
-def _text_words() -> dict[str, frozenset[str]]:
-    table = read_data_csv("place_text_words.csv")
-    return {kind: frozenset(group["word"].str.strip().str.lower()) for kind, group in table.groupby("kind")}
 
 
 @lru_cache(maxsize=1)
@@ -323,56 +265,11 @@ def _is_title_case(sentence: str) -> bool:
     return len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) >= 0.7 * len(long_words)
 
 
-def admin1_pcode(name: Any, index: NameIndex) -> str | None:
-    """The P-code of the governorate ``name`` names (any spelling), or None.
-
-    Examples
-    --------
-    >>> from conflictmap.gazetteer import get_gazetteer
-    >>> index = NameIndex.for_gazetteer(get_gazetteer())
-    >>> admin1_pcode("Idlib", index), admin1_pcode("Deir Ezzor", index), admin1_pcode("Atlantis", index)
-    ('SY07', 'SY09', None)
-    """
-    clean = normalize_name(name)
-    if not clean:
-        return None
-    if re.fullmatch(r"SY\d\d", clean.upper()):
-        return clean.upper()
-    for cand in index.lookup(clean, fuzzy=True, limit=5):
-        if cand.feature_type == "admin1":
-            return cand.admin1_pcode
-    for cand in index.lookup(clean, fuzzy=False, limit=5):
-        if cand.feature_type in ("admin2", "settlement") and cand.population > 100000:
-            return cand.admin1_pcode  # a governorate capital's name
-    return None
-
-
 def _no_possessive(token: str, start: int, end: int) -> tuple[str, int, int]:
     """"Idlib's" is the token "Idlib" (the possessive is no part of the name)."""
     if len(token) > 3 and token[-2] in "'\u2019" and token[-1] in "sS":
         return token[:-2], start, end - 2
     return token, start, end
-
-
-class _Spans:
-    """Character spans, sorted, for "is this offset inside one?" in log time (texts may hold thousands)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [a for a, _ in self.spans]
-        ends, top = [], -1
-        for _, b in self.spans:
-            top = max(top, b)
-            ends.append(top)
-        self.max_end = ends  # the farthest end among the spans up to each one
-
-    def covers(self, pos: int) -> bool:
-        i = bisect.bisect_right(self.starts, pos) - 1
-        return i >= 0 and self.max_end[i] > pos
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end) - 1
-        return i >= 0 and self.max_end[i] > start
 
 
 def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceMention]:
@@ -441,29 +338,6 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
 
 
 _LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B and C")
-_CUE_WINDOW = 250  # characters before/after a mention its cues are read from (every cue is shorter)
-
-
-def _by_sentence(mentions: list[PlaceMention]) -> dict[int, list[PlaceMention]]:
-    out: dict[int, list[PlaceMention]] = defaultdict(list)
-    for m in mentions:
-        out[m.sentence].append(m)
-    return out
-
-
-def _before(text: str, start: int, pos: int) -> str:
-    """The text of a sentence before ``pos`` (from ``start``), at most ``_CUE_WINDOW`` characters.
-
-    A cut is marked with a NUL so that a cue anchored at the sentence start ("In X, ...") cannot match
-    inside the window and a cut word is not a whole word.
-    """
-    if pos - start <= _CUE_WINDOW:
-        return text[start:pos]
-    return "\x00" + text[pos - _CUE_WINDOW:pos]
-
-
-def _after(text: str, pos: int, end: int) -> str:
-    return text[pos:min(end, pos + _CUE_WINDOW)]
 
 
 def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
@@ -738,302 +612,6 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
                 m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
                 if _is_point(m):
                     points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
-
-
-_NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
-_UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
-                       rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))")
-_AREA_NEAR = 90  # characters after a village within which the area named beside it must begin
-
-
-def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
-                       index: NameIndex, admin1: str | None = None) -> list[PlaceMention]:
-    """Villages named as such ("the village of X", "X town") whose name as written is no gazetteer name.
-    With the governorate or district named just after them ("X town in Hama countryside") they are
-    looked up inside that area with spelling tolerance (another spelling of a village there, see
-    :func:`_resolve_in_area`), else drafted at the area, precision 3; a town that locates them ("X
-    village in the countryside of Azaz") places them near it, precision 2; else the one governorate
-    their paragraph names (or the report's ``admin1``), precision 3; with no area anywhere they have
-    no point at all. Always status ``unresolved`` (so that the analyst sees the incident) and never
-    moved to a place of another name outside the area."""
-    taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
-    clashes = _english_clashes()
-    stop = _text_words().get("stopword", frozenset())
-    by_sentence = _by_sentence(mentions)
-    paragraph_areas, several_areas, given_area = _paragraph_governorates(mentions, index, admin1)
-    out: list[PlaceMention] = []
-    for s_no, sentence in enumerate(sentences):
-        low = sentence.text.lower()
-        if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low:
-            continue
-        in_sentence = by_sentence.get(s_no, [])
-        starts = [m.start for m in in_sentence]
-        for found in _UNPLACED.finditer(sentence.text):
-            group = "a" if found.group("a") else ("b" if found.group("b") else "c")
-            name = found.group(group)
-            start, end = sentence.start + found.start(group), sentence.start + found.end(group)
-            first = name.split()[0].split("-")[0].lower()
-            if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
-                continue
-            first_after = bisect.bisect_left(starts, end)
-            near = in_sentence[first_after:bisect.bisect_right(starts, end + _AREA_NEAR)]
-            areas = [m for m in near if m.match is not None and m.match.place_id
-                     and (m.role == "area" or _is_area_type(m.match.feature_type))]
-            town = next((m for m in near if m.match is not None and m.match.place_id and not _is_area_type(m.match.feature_type)
-                         and _LOCATES_GAP.match(text[end:m.start])), None)
-            if areas and (town is None or areas[0].start < town.start):
-                clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end)
-                placed = _resolve_in_area(index, name, clues, type_hint="settlement") if clues is not None else None
-                if placed is not None:
-                    out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, list(placed.candidates),
-                                            type_hint="settlement", match=placed,
-                                            extra={"fitted_to_area": clues.areas[0].mention}))
-                    continue
-                match = _unplaced_at(areas[0].match, name, "not in the gazetteer")
-            elif town is not None:
-                # "X village in the northern countryside of Afrin": near the town that locates it, which
-                # is no incident place of its own
-                town.reference, town.near = True, True
-                match = replace(town.match, query=name, status="unresolved", geo_precision=2,
-                                method="near the town named beside it",
-                                reason=f"not in the gazetteer; placed near the town named beside it ({town.match.name})")
-            elif group == "c":
-                continue  # "Name (...)" with no area beside it is no sign of a village
-            elif sentence.paragraph in paragraph_areas:
-                match = _unplaced_at(paragraph_areas[sentence.paragraph], name, "not in the gazetteer",
-                                     "the one governorate its paragraph names", "governorate of the paragraph")
-            elif given_area is not None and sentence.paragraph not in several_areas:
-                match = _unplaced_at(given_area, name, "not in the gazetteer", "the report's governorate",
-                                     "governorate of the report")
-            else:
-                match = Match(query=name, status="unresolved", method="as written",
-                              reason="not in the gazetteer, and the text names no area it lies in: no point")
-            out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
-                                    extra={"unplaced": True}))
-    return out
-
-
-def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex,
-                            admin1: str | None) -> tuple[dict[int, Match], set[int], Match | None]:
-    """Where a village named without its area lies: per paragraph, the one governorate it names as such;
-    the paragraphs that name several (no answer); and the report's ``admin1`` as an area, for every
-    paragraph that names none."""
-    named: dict[int, dict[str, Match]] = defaultdict(dict)
-    for m in mentions:
-        if m.match is not None and m.match.feature_type == "admin1" and m.match.admin1_pcode and m.role == "area":
-            named[m.paragraph].setdefault(m.match.admin1_pcode, m.match)
-    one = {p: next(iter(g.values())) for p, g in named.items() if len(g) == 1}
-    several = {p for p, g in named.items() if len(g) > 1}
-    given = None
-    if admin1:
-        pcode = admin1_pcode(admin1, index)
-        cand = next((c for c in index.lookup(admin1, fuzzy=False) if c.feature_type == "admin1"
-                     and c.admin1_pcode == pcode), None) if pcode else None
-        if cand is not None:
-            given = Match(query=admin1, status="matched", place_id=cand.place_id, name=cand.name,
-                          longitude=cand.longitude, latitude=cand.latitude, feature_type="admin1",
-                          admin1=cand.admin1 or cand.name, admin1_pcode=pcode, geo_precision=3)
-    return one, several, given
-
-
-_LOOKALIKE = ("fuzzy", "skeleton")
-_FIT_SCORE = 80.0  # a spelling-tolerant match inside the area named beside a place is kept from this score
-# what may stand between a place and the area named beside it, or between two such areas: "X village in
-# northwest A", "X town in the south eastern countryside of A", "X in B district in the northern
-# countryside of A", "the X area of northern A", "X, A", "X (B, A)"
-_BEARING_WORDS = (r"(?:(?:north|south)(?:ern)?[\s-]*(?:east|west)(?:ern)?|(?:north|south|east|west)(?:ern)?"
-                  r"|central|middle)")
-_AREA_GAP = re.compile(
-    rf"^\s*[,(]?\s*(?:(?:{_FEATURE_WORD}|province|governorate|countryside|region)s?\s*)?[,(]?\s*"
-    rf"(?:(?:located\s+)?(?:in|of|within)\s+)?(?:the\s+)?(?:{_BEARING_WORDS}\s+)?(?:rural\s+)?"
-    r"(?:(?:countryside|outskirts|suburbs|desert|rural\s+areas?|parts?|areas?|region)\s+of\s+(?:the\s+)?)?$", re.I)
-_BEARING_AFTER = re.compile(rf"^\s+(?P<b>{_BEARING_WORDS})\s+(?:countryside|desert|outskirts|suburbs|region)\b", re.I)
-
-
-def _bearing(phrase: str) -> str:
-    """The compass bearing a phrase's last direction words name (``direction`` words of ``qualifiers.csv``),
-    or "" (none, or "central").
-
-    Examples
-    --------
-    >>> _bearing(" village in the south eastern countryside of "), _bearing(" town in northwest "), _bearing(" in central ")
-    ('SE', 'NW', '')
-    """
-    words = direction_words()
-    found = [words.get(w.lower(), "") for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", phrase)]
-    found = [b for b in found if b]
-    if len(found) >= 2 and found[-2] in ("N", "S") and found[-1] in ("E", "W"):
-        return found[-2] + found[-1]  # "south eastern"
-    return found[-1] if found else ""
-
-
-@dataclass
-class _AreaClues:
-    """The areas a place is named with ("X village in B district in the northern countryside of A")."""
-
-    areas: list[PlaceMention]  # nearest first
-    admin: dict[int, frozenset[str]]  # admin level -> P-codes
-    bearing: str = ""
-    bearing_area: PlaceMention | None = None  # the area the direction word is said of
-
-    @property
-    def finest(self) -> Match:
-        return max((a.match for a in self.areas), key=lambda mt: ADMIN_TYPES.index(mt.feature_type))
-
-
-def _area_pcode(match: Match) -> str:
-    return match.place_id[5:] if match.place_id and match.place_id.startswith("ocha:") else ""
-
-
-def _area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
-    """The governorate, district and direction the areas named right after ``group[k]`` give, or None."""
-    return _area_clues_after(text, group[k].end, group, k + 1, sentence_end)
-
-
-def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int,
-                      sentence_end: int) -> _AreaClues | None:
-    """The governorate, district and direction the areas named from ``pos`` on give (``group[first:]``:
-    the mentions of the sentence after ``pos``, in text order), or None when no area is named there."""
-    areas: list[PlaceMention] = []
-    admin: dict[int, set[str]] = defaultdict(set)
-    bearing, bearing_area = "", None
-    for j in range(first, len(group)):
-        a = group[j]
-        gap = text[pos:a.start]
-        if not areas and a.reference and _JOIN.match(gap):
-            pos = a.end  # "Kahil Jizah town in ...": the second name is part of the first's
-            continue
-        if len(gap) > _AREA_NEAR or not gap.strip(" ") or not _AREA_GAP.match(gap) \
-                or a.match is None or a.match.feature_type not in ADMIN_TYPES or not _area_pcode(a.match):
-            break
-        pcode = _area_pcode(a.match)
-        level = ADMIN_TYPES.index(a.match.feature_type) + 1
-        if admin and not all(pcode.startswith(p) or p.startswith(pcode) for codes in admin.values() for p in codes):
-            break  # an area not containing (nor inside) the ones before it names something else
-        areas.append(a)
-        admin[level].add(pcode)
-        after = _BEARING_AFTER.match(_after(text, a.end, sentence_end))
-        said = _bearing(gap) or (_bearing(after.group("b")) if after else "")
-        if said:
-            bearing, bearing_area = said, a
-        pos = a.end
-    if not areas or (not admin.get(1) and not any(a.match.admin1_pcode for a in areas)):
-        return None
-    if 1 not in admin:
-        admin[1] = {a.match.admin1_pcode for a in areas if a.match.admin1_pcode}
-    return _AreaClues(areas, {lvl: frozenset(codes) for lvl, codes in admin.items()}, bearing, bearing_area)
-
-
-# the hint reader of each name index, kept beside it (not keeping it alive)
-_HINT_READERS: "weakref.WeakKeyDictionary[NameIndex, HintReader]" = weakref.WeakKeyDictionary()
-
-
-def _hint_reader(index: NameIndex) -> HintReader:
-    reader = _HINT_READERS.get(index)
-    if reader is None:
-        reader = _HINT_READERS[index] = HintReader(index, index.gazetteer)
-    return reader
-
-
-def _clue_context(index: NameIndex, clues: _AreaClues) -> Context:
-    direction, label = None, ""
-    area = clues.bearing_area
-    if clues.bearing and area is not None:
-        label = f"{clues.bearing} {area.mention}"
-        # measured from the area's seat ("the northern countryside of Hama": north of the city of Hama)
-        direction, _ = _hint_reader(index).direction(frozenset({_area_pcode(area.match)}), clues.bearing, label)
-    return Context(admin1_pcodes=clues.admin.get(1, frozenset()), admin2_pcodes=clues.admin.get(2, frozenset()),
-                   admin3_pcodes=clues.admin.get(3, frozenset()), direction=direction, direction_label=label,
-                   strict_admin=True)
-
-
-def _unplaced_at(area: Match, name: str, why: str, where: str = "the area named beside it",
-                 method: str = "area beside it") -> Match:
-    """A village drafted as written at the area ``area`` (precision 3, ``unresolved``)."""
-    return Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
-                 longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
-                 admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
-                 admin2_pcode=area.admin2_pcode, geo_precision=3, method=method,
-                 reason=f"{why}; placed at {where} ({area.name})")
-
-
-def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mentions: list[PlaceMention]) -> None:
-    """A place named with its area ("Kafr Zeita town in northern Hama", "X village in Afrin district in
-    the northern countryside of Aleppo", "the X area of southern Idlib") lies in it: the name is resolved
-    again with every clue the areas give together (governorate, district, the direction named) among
-    the places of that name inside the governorate, spelling-tolerant lookups included, and when
-    nothing there is close enough the place is drafted as written at the area, ``unresolved``,
-    precision 3: never a namesake outside the area named."""
-    by_sentence = _by_sentence(mentions)
-    for s_no, group in by_sentence.items():
-        for k, m in enumerate(group):
-            if m.match is None or m.match.place_id is None or m.reference or m.extra.get("part_of") is not None \
-                    or m.extra.get("bracket"):
-                continue
-            as_area = m.role == "area"
-            if as_area and m.match.feature_type == "admin1":
-                continue
-            clues = _area_clues(text, group, k, sentences[s_no].end)
-            if clues is None:
-                continue
-            a1 = clues.admin[1]
-            outside = m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)
-            if not outside and not (clues.bearing or 2 in clues.admin or 3 in clues.admin):
-                continue  # the governorate alone: _resolve has used it already
-            found = _resolve_in_area(index, m.mention, clues, m.candidates, as_area=as_area, type_hint=m.type_hint,
-                                     near=m.near)
-            if found is None:
-                if outside and not as_area:
-                    m.match = _unplaced_at(clues.finest, m.mention, f"no place called {m.mention!r} in "
-                                           f"{clues.finest.name}")
-                    m.extra["unplaced"] = True
-                continue
-            if found.place_id != m.match.place_id:
-                m.match = found
-                m.extra["fitted_to_area"] = clues.areas[0].mention
-
-
-def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates: Sequence[Candidate] = (), *,
-                     as_area: bool = False, type_hint: str | None = None, near: bool = False) -> Match | None:
-    """``name`` resolved among the places of that name inside the governorate the areas name (or within
-    ``NEAR_ADMIN_KM`` of it), spelling-tolerant lookups included, ranked with every clue the areas give;
-    None when there is no such place."""
-    a1 = clues.admin[1]
-    pool = index.lookup(name, admin1_pcodes=sorted(a1), fuzzy=True)
-    seen = {c.row for c in pool}
-    pool += [c for c in candidates if c.row not in seen]
-    inside = [c for c in pool if c.score >= _FIT_SCORE and (as_area or not _is_area_type(c.feature_type))]
-    close = index.near_admin(np.array([c.row for c in inside], dtype=np.int64), a1, NEAR_ADMIN_KM) if inside else []
-    inside = [c for c, ok in zip(inside, close) if c.admin1_pcode in a1 or ok]
-    if any(c.method not in _LOOKALIKE for c in inside):
-        inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
-    if not inside and not as_area:
-        inside = index.short_vowel_variants(name, a1)
-    if not inside:
-        return None
-    context = _clue_context(index, clues)
-    ranked = rank(index, inside, context, want_area=as_area, type_hint=type_hint)
-    found = decide(index, name, ranked, near=near, area=as_area, type_hint=type_hint, pool=pool, context=context)
-    if found.status == "matched" and context.direction is not None:
-        # ACLED's places of "in <direction> <governorate>" lie on that side of its seat 94% of the time:
-        # a namesake the direction alone set apart is a best guess, not the promise 'matched' makes
-        plain = replace(context, direction=None)
-        without = decide(index, name, rank(index, inside, plain, want_area=as_area, type_hint=type_hint),
-                         near=near, area=as_area, type_hint=type_hint, pool=pool, context=plain)
-        if without.status != "matched" or without.place_id != found.place_id:
-            found = replace(found, status="ambiguous", reason=f"the direction {context.direction_label!r} "
-                            "picks it among places of this name (a direction word is no proof)")
-    return found
-
-
-def _near_area(index: NameIndex, place_id: str | None, pcodes: frozenset[str]) -> bool:
-    """True when a place lies within ``NEAR_ADMIN_KM`` of the areas (sources draw borders differently)."""
-    row = index.row_of.get(place_id) if place_id else None
-    return row is not None and bool(index.near_admin(np.array([row], dtype=np.int64), pcodes, NEAR_ADMIN_KM)[0])
-
-
-def _is_area_type(ftype: str) -> bool:
-    return ftype in (*ADMIN_TYPES, "region")
 
 
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,

@@ -1,0 +1,116 @@
+"""Villages the gazetteer does not know, named as such ("the village of X", "X town", "X (...)").
+
+Such a name is still an incident place: it is drafted as written, at the area named beside it, near
+the town that locates it, at the one governorate its paragraph names or the report's, or with no
+point at all (:func:`_unplaced_villages`), ``unresolved``, so the analyst sees it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from ..geocoding.matching import Match, NameIndex
+from .actors import find_actors
+from .place_areas import _AREA_NEAR, _area_clues_after, _resolve_in_area, _unplaced_at
+from .place_mention import (_LOCATES_GAP, PlaceMention, _by_sentence, _english_clashes, _is_area_type, _Spans,
+                            _text_words, admin1_pcode)
+from .text import Sentence
+
+_NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
+
+
+_UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
+                       rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))")
+
+
+def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
+                       index: NameIndex, admin1: str | None = None) -> list[PlaceMention]:
+    """Villages named as such ("the village of X", "X town") whose name as written is no gazetteer name.
+    With the governorate or district named just after them ("X town in Hama countryside") they are
+    looked up inside that area with spelling tolerance (another spelling of a village there, see
+    :func:`_resolve_in_area`), else drafted at the area, precision 3; a town that locates them ("X
+    village in the countryside of Azaz") places them near it, precision 2; else the one governorate
+    their paragraph names (or the report's ``admin1``), precision 3; with no area anywhere they have
+    no point at all. Always status ``unresolved`` (so that the analyst sees the incident) and never
+    moved to a place of another name outside the area."""
+    taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
+    clashes = _english_clashes()
+    stop = _text_words().get("stopword", frozenset())
+    by_sentence = _by_sentence(mentions)
+    paragraph_areas, several_areas, given_area = _paragraph_governorates(mentions, index, admin1)
+    out: list[PlaceMention] = []
+    for s_no, sentence in enumerate(sentences):
+        low = sentence.text.lower()
+        if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low:
+            continue
+        in_sentence = by_sentence.get(s_no, [])
+        starts = [m.start for m in in_sentence]
+        for found in _UNPLACED.finditer(sentence.text):
+            group = "a" if found.group("a") else ("b" if found.group("b") else "c")
+            name = found.group(group)
+            start, end = sentence.start + found.start(group), sentence.start + found.end(group)
+            first = name.split()[0].split("-")[0].lower()
+            if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
+                continue
+            first_after = bisect.bisect_left(starts, end)
+            near = in_sentence[first_after:bisect.bisect_right(starts, end + _AREA_NEAR)]
+            areas = [m for m in near if m.match is not None and m.match.place_id
+                     and (m.role == "area" or _is_area_type(m.match.feature_type))]
+            town = next((m for m in near if m.match is not None and m.match.place_id and not _is_area_type(m.match.feature_type)
+                         and _LOCATES_GAP.match(text[end:m.start])), None)
+            if areas and (town is None or areas[0].start < town.start):
+                clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end)
+                placed = _resolve_in_area(index, name, clues, type_hint="settlement") if clues is not None else None
+                if placed is not None:
+                    out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, list(placed.candidates),
+                                            type_hint="settlement", match=placed,
+                                            extra={"fitted_to_area": clues.areas[0].mention}))
+                    continue
+                match = _unplaced_at(areas[0].match, name, "not in the gazetteer")
+            elif town is not None:
+                # "X village in the northern countryside of Afrin": near the town that locates it, which
+                # is no incident place of its own
+                town.reference, town.near = True, True
+                match = replace(town.match, query=name, status="unresolved", geo_precision=2,
+                                method="near the town named beside it",
+                                reason=f"not in the gazetteer; placed near the town named beside it ({town.match.name})")
+            elif group == "c":
+                continue  # "Name (...)" with no area beside it is no sign of a village
+            elif sentence.paragraph in paragraph_areas:
+                match = _unplaced_at(paragraph_areas[sentence.paragraph], name, "not in the gazetteer",
+                                     "the one governorate its paragraph names", "governorate of the paragraph")
+            elif given_area is not None and sentence.paragraph not in several_areas:
+                match = _unplaced_at(given_area, name, "not in the gazetteer", "the report's governorate",
+                                     "governorate of the report")
+            else:
+                match = Match(query=name, status="unresolved", method="as written",
+                              reason="not in the gazetteer, and the text names no area it lies in: no point")
+            out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
+                                    extra={"unplaced": True}))
+    return out
+
+
+def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex,
+                            admin1: str | None) -> tuple[dict[int, Match], set[int], Match | None]:
+    """Where a village named without its area lies: per paragraph, the one governorate it names as such;
+    the paragraphs that name several (no answer); and the report's ``admin1`` as an area, for every
+    paragraph that names none."""
+    named: dict[int, dict[str, Match]] = defaultdict(dict)
+    for m in mentions:
+        if m.match is not None and m.match.feature_type == "admin1" and m.match.admin1_pcode and m.role == "area":
+            named[m.paragraph].setdefault(m.match.admin1_pcode, m.match)
+    one = {p: next(iter(g.values())) for p, g in named.items() if len(g) == 1}
+    several = {p for p, g in named.items() if len(g) > 1}
+    given = None
+    if admin1:
+        pcode = admin1_pcode(admin1, index)
+        cand = next((c for c in index.lookup(admin1, fuzzy=False) if c.feature_type == "admin1"
+                     and c.admin1_pcode == pcode), None) if pcode else None
+        if cand is not None:
+            given = Match(query=admin1, status="matched", place_id=cand.place_id, name=cand.name,
+                          longitude=cand.longitude, latitude=cand.latitude, feature_type="admin1",
+                          admin1=cand.admin1 or cand.name, admin1_pcode=pcode, geo_precision=3)
+    return one, several, given
