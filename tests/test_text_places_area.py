@@ -145,3 +145,20 @@ def test_a_repeat_in_another_paragraph_is_resolved_on_its_own() -> None:
     rows = find_places(text)
     rows = rows[rows["mention"] == "Jubb al Khamis"]
     assert rows["longitude"].tolist() == pytest.approx([MENBIJ_LON, AZAZ_LON], abs=0.02)
+
+
+def test_an_unknown_spelling_with_its_area_further_off_is_looked_up_there_by_its_vowels() -> None:
+    # "X town and the surrounding area of southern Idlib": the area is not read as X's own clue,
+    # yet a vowel variant of a village inside it is the village (a best guess)
+    row = first("Government forces shelled Kinsafrah town and the surrounding area of southern Idlib on Monday.")
+    assert row["mention"] == "Kinsafrah" and row["place_name"] == "Kansafrah"
+    assert row["match_status"] == "ambiguous" and row["match_method"] == "vowels"
+
+
+def test_a_look_alike_with_its_area_further_off_is_not_taken() -> None:
+    # a fuzzy look-alike is accepted only from an area read as the village's own clue
+    near = first("Government forces shelled Kansafrot town in southern Idlib on Monday.")
+    assert near["place_name"] == "Kansafrah" and near["match_method"] == "fuzzy"
+    off = first("Government forces shelled Kansafrot town and the surrounding area of southern Idlib on Monday.")
+    assert off["mention"] == "Kansafrot" and off["match_status"] == "unresolved"
+    assert off["match_method"] == "area beside it" and off["admin1"] == "Idleb"

@@ -85,6 +85,18 @@ def _area_pcode(match: Match) -> str:
     return match.place_id[5:] if match.place_id and match.place_id.startswith("ocha:") else ""
 
 
+def _clues_of(area: PlaceMention) -> _AreaClues | None:
+    """The clues one admin area gives alone (its level's P-code and its governorate), or None."""
+    match = area.match
+    pcode = _area_pcode(match) if match is not None else ""
+    if not pcode or match.feature_type not in ADMIN_TYPES or not match.admin1_pcode:
+        return None
+    level = ADMIN_TYPES.index(match.feature_type) + 1
+    admin = {1: frozenset({match.admin1_pcode})}
+    admin[level] = frozenset({pcode})
+    return _AreaClues([area], admin)
+
+
 def _area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
     """The governorate, district and direction the areas named right after ``group[k]`` give, or None."""
     return _area_clues_after(text, group[k].end, group, k + 1, sentence_end)
@@ -194,15 +206,18 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
 
 
 def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates: Sequence[Candidate] = (), *,
-                     as_area: bool = False, type_hint: str | None = None, near: bool = False) -> Match | None:
+                     as_area: bool = False, type_hint: str | None = None, near: bool = False,
+                     look_alikes: bool = True) -> Match | None:
     """``name`` resolved among the places of that name inside the governorate the areas name (or within
-    ``NEAR_ADMIN_KM`` of it), spelling-tolerant lookups included, ranked with every clue the areas give;
-    None when there is no such place."""
+    ``NEAR_ADMIN_KM`` of it), spelling-tolerant lookups included (``look_alikes=False``: known spellings
+    and vowel variants only, no fuzzy look-alike), ranked with every clue the areas give; None when there
+    is no such place."""
     a1 = clues.admin[1]
     pool = index.lookup(name, admin1_pcodes=sorted(a1), fuzzy=True)
     seen = {c.row for c in pool}
     pool += [c for c in candidates if c.row not in seen]
-    inside = [c for c in pool if c.score >= _FIT_SCORE and (as_area or not _is_area_type(c.feature_type))]
+    inside = [c for c in pool if c.score >= _FIT_SCORE and (as_area or not _is_area_type(c.feature_type))
+              and (look_alikes or c.method not in _LOOKALIKE)]
     close = index.near_admin(np.array([c.row for c in inside], dtype=np.int64), a1, NEAR_ADMIN_KM) if inside else []
     inside = [c for c, ok in zip(inside, close) if c.admin1_pcode in a1 or ok]
     if any(c.method not in _LOOKALIKE for c in inside):

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..geocoding.matching import Match, NameIndex
 from .actors import find_actors
-from .place_areas import _AREA_NEAR, _area_clues_after, _resolve_in_area, _unplaced_at
+from .place_areas import _AREA_NEAR, _area_clues_after, _clues_of, _resolve_in_area, _unplaced_at
 from .place_mention import (_LOCATES_GAP, PlaceMention, _by_sentence, _english_clashes, _is_area_type, _Spans,
                             _text_words, admin1_pcode)
 from .text import Sentence
@@ -62,8 +62,14 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             town = next((m for m in near if m.match is not None and m.match.place_id and not _is_area_type(m.match.feature_type)
                          and _LOCATES_GAP.match(text[end:m.start])), None)
             if areas and (town is None or areas[0].start < town.start):
+                # the areas read together when they follow the village ("X town in B district in
+                # northern A"), else the first area named after it alone ("X town and its
+                # surroundings in A")
                 clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end)
-                placed = _resolve_in_area(index, name, clues, type_hint="settlement") if clues is not None else None
+                loose = clues is None  # an area further off: a look-alike spelling there is too weak a sign
+                clues = clues or _clues_of(areas[0])
+                placed = _resolve_in_area(index, name, clues, type_hint="settlement",
+                                          look_alikes=not loose) if clues is not None else None
                 if placed is not None:
                     out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, list(placed.candidates),
                                             type_hint="settlement", match=placed,
