@@ -134,6 +134,24 @@ def test_road_ends_are_not_incident_places():
     ("Movement of forces: Government troops entered the town of Saraqib on Monday.", "Other"),
     ("Formation of armed group: Three brigades in Kafr Nabl announced on Monday that they had merged.",
      "Change to group/activity"),
+    # territory taken: "managed to capture / control", "restored control"
+    ("HTS fighters managed to capture the village of Kansafrah from rival factions on Monday.",
+     "Non-state actor overtakes territory"),
+    ("Government forces managed to control Kansafrah village on Monday.", "Government regains territory"),
+    ("Rebels restored control over Kansafrah town on Monday.", "Non-state actor overtakes territory"),
+    # an attempt, an advance, a raid, a destroyed vehicle: a battle with no change of hands
+    ("Turkish forces tried to capture the YPG-held town of Maydan Ikbis on Monday.", "Armed clash"),
+    ("Government forces advanced in Kansafrah village on Monday.", "Armed clash"),
+    ("YPG fighters destroyed a Turkish military vehicle in the town of Maydan Ikbis on Monday.", "Armed clash"),
+    ("IS fighters attacked a gathering of government forces near Saraqib on Monday.", "Armed clash"),
+    # the target named ("an ammunition depot"), an aside between commas, a single jet, a drone used
+    ("Turkish forces targeted an ammunition depot of the YPG in Maydan Ikbis village on Monday.",
+     "Shelling/artillery/missile attack"),
+    ("Government forces targeted, by unknown means, Kansafrah village on Monday.", "Shelling/artillery/missile attack"),
+    ("A Turkish jet hit targets in the vicinity of Maydan Ikbis on Monday.", "Air/drone strike"),
+    ("Warplanes, likely Russian , raided Kansafrah village on Monday, causing damage.", "Air/drone strike"),
+    ("Russian warplanes caused heavy damage to a hospital in the town of Saraqib on Monday.", "Air/drone strike"),
+    ("IS fighters used a drone to target the town of Kansafrah on Monday, injuring two people.", "Air/drone strike"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
