@@ -526,3 +526,10 @@ def test_current_taxonomy_sub_events(text, sub, actor1, actor2):
     d = _one(text)
     assert (d.sub_event_type, d.actor1) == (sub, actor1)
     assert (None if pd.isna(d.actor2) else d.actor2) == actor2
+
+
+def test_an_accusation_hedges_only_the_events_it_tells_of():
+    assert draft_events("The SDF accused Turkish forces of shelling Ayn Issa on Monday.",
+                        published="2019-03-04").empty
+    d = _one("A demonstration took place in Saraqib on Monday after the council was accused of corruption.")
+    assert d.event_type == "Protests"

@@ -57,7 +57,7 @@ def load_event_verbs() -> pd.DataFrame:
     Examples
     --------
     >>> sorted(load_event_verbs().kind.unique())[:5]
-    ['anaphora', 'background', 'capture', 'clause_break', 'clause_verb']
+    ['anaphora', 'background', 'capture', 'claim', 'clause_break']
     """
     table = read_data_csv("event_verbs.csv")
     table["priority"] = pd.to_numeric(table["priority"], errors="coerce").fillna(0)
@@ -203,7 +203,9 @@ def clause_breaks(sentence: str) -> list[tuple[int, int]]:
 
 
 def is_hedged(sentence: str) -> bool:
-    """True when the sentence states a condition, plan, threat or accusation, not an event.
+    """True when the sentence states a condition, plan, threat or accusation, not an event. An
+    accusation (``claim`` words) hedges only the event words after it: an event reported before it
+    still stands.
 
     Examples
     --------
@@ -211,8 +213,16 @@ def is_hedged(sentence: str) -> bool:
     True
     >>> is_hedged("HTS accepted a ceasefire.")
     False
+    >>> is_hedged("The SDF accused Turkish forces of shelling Ayn Issa.")
+    True
+    >>> is_hedged("Residents of Saraqib protested after the council was accused of corruption.")
+    False
     """
-    return any(p.search(sentence) for p, _ in _compiled().get("hedge", []))
+    compiled = _compiled()
+    if any(p.search(sentence) for p, _ in compiled.get("hedge", [])):
+        return True
+    claims = [m.start() for p, _ in compiled.get("claim", []) for m in p.finditer(sentence)]
+    return bool(claims) and classify(sentence[:min(claims)]) is None
 
 
 def fatal_spans(sentence: str) -> list[tuple[int, int]]:
