@@ -152,6 +152,9 @@ def test_road_ends_are_not_incident_places():
     ("Warplanes, likely Russian , raided Kansafrah village on Monday, causing damage.", "Air/drone strike"),
     ("Russian warplanes caused heavy damage to a hospital in the town of Saraqib on Monday.", "Air/drone strike"),
     ("IS fighters used a drone to target the town of Kansafrah on Monday, injuring two people.", "Air/drone strike"),
+    # sniper fire on a town's people, a body found: attacks
+    ("A civilian was injured by sniper fire in the town of Saraqib on Monday.", "Attack"),
+    ("A man's body was found on the outskirts of Saraqib on Monday.", "Attack"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
