@@ -536,3 +536,15 @@ def test_an_accusation_hedges_only_the_events_it_tells_of():
                         published="2019-03-04").empty
     d = _one("A demonstration took place in Saraqib on Monday after the council was accused of corruption.")
     assert d.event_type == "Protests"
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes took place between Ahrar al-Sham and HTS fighters in Kansafrah town, where HTS re-established "
+    "control of the town on Monday.",
+    "Clashes took place between Ahrar al-Sham and HTS fighters in Kansafrah town, where HTS managed to "
+    "re-establish control of the town on Monday.",
+])
+def test_the_side_the_territory_words_are_said_of_is_actor1(text):
+    d = _one(text)
+    assert d.sub_event_type == "Non-state actor overtakes territory"
+    assert d.actor1 == "HTS: Hayat Tahrir al-Sham" and d.actor2 == "AAS: Ahrar al-Sham"

@@ -232,6 +232,31 @@ def _subjectless(text: str, actors: list[ActorMention]) -> bool:
     return bool(_LEAD_WORDS.fullmatch(lead))
 
 
+_TERRITORY = ("Non-state actor overtakes territory", "Government regains territory")
+# between the side that takes a place and the words that say so: "HTS fighters re-established control",
+# "where HTS managed to capture", "the army later recaptured"
+_TAKER_GAP = re.compile(r"^\s*(?:(?:fighters|forces|troops|militants|members|units?|militias?)\s+)?"
+                        r"(?:(?:later|then|also|finally|eventually|reportedly|have|had|has)\s+)?"
+                        r"(?:(?:managed|were able|was able|succeeded)\s+to\s+)?$", re.I)
+
+
+def _taker(text: str, actors: list[ActorMention], trigger: int) -> ActorMention | None:
+    """The actor named as the subject of the territory words at ``trigger``, or None."""
+    before = [a for a in actors if a.end <= trigger and _TAKER_GAP.match(text[a.end:trigger])]
+    return before[-1] if before else None
+
+
+def _taker_first(roles: Roles, taker: ActorMention | None) -> str | None:
+    """Make the side that took the place actor1 when the roles had it as the target ("Clashes between
+    A and B, where B re-established control": B took it). Returns a note, or None."""
+    if taker is None or taker.actor == roles.actor1 or taker.actor != roles.actor2:
+        return None
+    old1, assoc1 = roles.actor1, roles.assoc_actor_1
+    roles.actor1, roles.assoc_actor_1, roles.inter1 = roles.actor2, roles.assoc_actor_2, taker.inter
+    roles.actor2, roles.assoc_actor_2 = old1, assoc1
+    return "actor1: the side the territory words are said of"
+
+
 @lru_cache(maxsize=1)
 def _event_force_words() -> tuple[str, ...]:
     """Force words of ``actor_words.csv`` that are event words too ("Turkish airstrikes", "regime shelling")."""
@@ -445,6 +470,10 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                     if roles.actor2:
                         notes.append("actor2 from the clause before")
             notes += _fill_actors(roles, context)
+            if event.sub_event_type in _TERRITORY and clause.text[event.start:event.end] == event.trigger:
+                why = _taker_first(roles, _taker(clause.text, c_actors, event.start))
+                if why:
+                    notes.append(why)
             if roles.inter1 == 1 and event.sub_event_type == "Non-state actor overtakes territory":
                 event = classify(clause.text, state_actor=True, ignore=_name_spans(c_actors)) or event
             event, why = _retype(event, roles)
