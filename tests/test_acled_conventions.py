@@ -155,6 +155,11 @@ def test_road_ends_are_not_incident_places():
     # sniper fire on a town's people, a body found: attacks
     ("A civilian was injured by sniper fire in the town of Saraqib on Monday.", "Attack"),
     ("A man's body was found on the outskirts of Saraqib on Monday.", "Attack"),
+    # taken without a fight: a non-violent transfer, even told after "after"
+    ("Government forces retook the village of Kansafrah after IS fighters withdrew without a fight on Monday.",
+     "Non-violent transfer of territory"),
+    ("HTS fighters managed to regain control of Kansafrah on Monday.", "Non-state actor overtakes territory"),
+    ("Turkish warplanes killed a shepherd in Maydan Ikbis on Monday.", "Air/drone strike"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
