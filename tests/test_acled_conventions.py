@@ -160,6 +160,8 @@ def test_road_ends_are_not_incident_places():
      "Non-violent transfer of territory"),
     ("HTS fighters managed to regain control of Kansafrah on Monday.", "Non-state actor overtakes territory"),
     ("Turkish warplanes killed a shepherd in Maydan Ikbis on Monday.", "Air/drone strike"),
+    ("Warplanes believed to belong to the International Coalition struck the town of Kansafrah on Monday.",
+     "Air/drone strike"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
@@ -553,3 +555,10 @@ def test_the_side_the_territory_words_are_said_of_is_actor1(text):
     d = _one(text)
     assert d.sub_event_type == "Non-state actor overtakes territory"
     assert d.actor1 == "HTS: Hayat Tahrir al-Sham" and d.actor2 == "AAS: Ahrar al-Sham"
+
+
+def test_deaths_after_the_last_place_of_a_list_belong_to_the_attack_on_the_list():
+    drafts = draft_events("Government forces carried out air strikes on the towns of Saraqib, Kafr Nabl, and Ariha "
+                          "on Monday, which resulted in 8 civilian deaths.", published="2019-03-04")
+    assert len(drafts) == 3
+    assert set(drafts.sub_event_type) == {"Air/drone strike"}

@@ -415,6 +415,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                              ignore=_name_spans(c_actors))
             if event is None and previous is not None and has_action(clause.text):
                 event = previous.event  # "shelled A and struck B": the same kind of attack
+            elif event is not None and event.kind == "fatal" and previous is not None:
+                event = previous.event  # "struck A, B, and C, which killed 8": deaths of the same attack
             dates = find_dates(clause.text, published, anchor)
             if dates:
                 anchor = max(d.day for d in _day_dates(dates) if d.precision == 1) if any(
