@@ -222,6 +222,8 @@ def test_places_on_the_outskirts_of_a_city_and_sub_districts():
     ("A shepherd was killed by a landmine near Kishkiyeh on Monday.", 1),
     ("Government shelling on Saqba on Monday led to the killing of 3 people and the injury of several others.", 3),
     ("Shelling hit Saqba on Monday, leading to the death of an old woman.", 1),
+    ("Government forces fired rockets at the town of Saqba on Monday, killing at least three.", 3),
+    ("The body of a young man was found on the outskirts of Saqba on Monday.", 1),
 ])
 def test_fatalities_as_acled_counts_them(text, deaths):
     assert int(_one(text).fatalities) == deaths

@@ -291,6 +291,7 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:was|has\s+been|had\s+been)\s
 _HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                          r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
+_BARE_GAP = re.compile(r"\s*(?:(?:at\s+least|around|about|some|nearly|almost|up\s+to|more\s+than|over|approximately)\s+)?")  # "killing at least three"
 _BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
 # between a death word and "a" that is one person: "killing a commander", "the killing of a man"
 _ARTICLE_GAP = re.compile(r"\s{1,2}(?:of\s+)?", re.I)
@@ -329,6 +330,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     4
     >>> count_fatalities("rockets hit the market, killing three and injuring nine")
     3
+    >>> count_fatalities("rockets hit the town, killing at least three.")
+    3
     >>> count_fatalities("strikes killed 30 civilians, including 12 women and 6 children")
     30
     >>> count_fatalities("a child was killed and several civilians were injured by shelling")
@@ -350,7 +353,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         article = m.group("word") is not None and m.group("word").lower() in ("a", "an")
         following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
         # "killing three and injuring nine": a bare figure right after the death verb counts people
-        bare = not article and any(0 <= m.start() - e <= 1 for _, e in fatal) and _BARE_END.match(sentence[m.end():])
+        bare = not article and any(0 <= m.start() - e <= 20 and _BARE_GAP.fullmatch(sentence[e:m.start()])
+                                   for _, e in fatal) and _BARE_END.match(sentence[m.end():])
         if not bare and not any(p.fullmatch(word) for word in following for p in persons):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]
