@@ -564,3 +564,21 @@ def test_deaths_after_the_last_place_of_a_list_belong_to_the_attack_on_the_list(
                           "on Monday, which resulted in 8 civilian deaths.", published="2019-03-04")
     assert len(drafts) == 3
     assert set(drafts.sub_event_type) == {"Air/drone strike"}
+
+
+@pytest.mark.parametrize("text, town", [
+    # an incident told only at an area is coded at the area's main town, precision 3: a district at its
+    # town, a region at the town that bears the region's name
+    ("Turkish forces shelled villages in Afrin district on Monday.", "‘Afrīn"),
+    ("Government forces shelled the Houla area of northern Homs on Monday.", "Kafr Lāhā"),
+])
+def test_an_area_incident_is_coded_at_the_areas_main_town(text, town):
+    from conflictmap.gazetteer import get_gazetteer
+    from conflictmap.geocoding.matching import haversine_km
+
+    d = _one(text)
+    places = get_gazetteer().places
+    seat = places[places["name"] == town].iloc[0]
+    assert d.geo_precision == 3
+    assert haversine_km(d.longitude, d.latitude, seat.longitude, seat.latitude) < 0.5
+    assert town in d.match_reason

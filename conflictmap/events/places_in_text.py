@@ -158,13 +158,14 @@ def summary_sentence(sentence: str) -> str | None:
     return None
 
 
-SEAT_KM = {"admin1": None, "admin2": 60.0, "admin3": 25.0}  # how far from an area's point its seat may lie
+SEAT_KM = {"admin1": None, "admin2": 60.0, "admin3": 25.0, "region": 15.0}  # how far from an area's point its seat may lie
 
 
 def area_seat(m: PlaceMention) -> Candidate | None:
     """The town an incident placed only at an area is coded at, as ACLED codes it (precision 3): the
     most populous settlement of the area's own name in that governorate ("northern Homs" -> Homs city,
-    "Afrin district" -> Afrin town), or None (an area with no town of its name: "Rural Damascus").
+    "Afrin district" -> Afrin town, a region at the town that bears its name within ``SEAT_KM``), or
+    None (an area with no town of its name: "Rural Damascus").
 
     Examples
     --------
