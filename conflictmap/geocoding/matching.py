@@ -67,6 +67,8 @@ DIRECTION_DEAD_ZONE = 0.1  # ... neither near the middle (share of the half-widt
 NEAR_POINT_KM = 30.0  # a place farther than this from the point a row carries is not the one it means
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
 NEIGHBOURHOOD_PENALTY = 4.0  # rank(): a city neighbourhood whose city the query does not name
+AREA_BONUS = 8.0  # rank(): an admin area (with no level asked, a region too) when the query asks for an area
+REGION_BONUS = 5.0  # ... a region when the query asks for an admin level ("X district")
 NEIGHBOURHOOD_CITY_BONUS = 4.0  # rank(): ... and one whose city it names (context part or hint)
 PRECISION = {"settlement": 1, "neighbourhood": 1, "base": 1, "airport": 1, "crossing": 1, "prison": 1, "landmark": 1,
              "admin3": 3, "admin2": 3, "admin1": 3, "region": 3, "road": 2}
@@ -227,6 +229,7 @@ class NameIndex(FuzzyKeySearch):
         self.lon = places["longitude"].to_numpy(dtype=float)
         self.lat = places["latitude"].to_numpy(dtype=float)
         self.population = places["population"].fillna(0).to_numpy(dtype=float)
+        self.prior_population = _prior_population(places, self.population)
         self.feature_code = places["feature_code"].to_numpy()
         self.single_source = (np.isin(places["source"].to_numpy(), SINGLE_SOURCE)
                               & (places["feature_type"].to_numpy() == "settlement"))
@@ -529,9 +532,10 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             notes.append("other side of the area")
         if want_area or context.prefer_admin_level:
             if is_admin and (context.prefer_admin_level is None or ftype == f"admin{context.prefer_admin_level}"):
-                score += 8
+                score += AREA_BONUS
             elif ftype == "region":
-                score += 5
+                # "the X area" with no level asked: a region named X is as much an area as an admin unit
+                score += AREA_BONUS if context.prefer_admin_level is None else REGION_BONUS
             elif ftype != "neighbourhood":  # "X district" may be a city district
                 score -= 4
         else:
@@ -552,6 +556,9 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
                 score -= NEIGHBOURHOOD_PENALTY
                 notes.append("city not named")
         pop_term, names_term, code_term = priors[cand.row]
+        if ftype == "region" and (want_area or context.prefer_admin_level):
+            # asked for an area, a region weighs the people it covers as an admin area does
+            pop_term = _population_term(index.prior_population[cand.row])
         score += pop_term
         score += names_term
         score += code_term
@@ -584,6 +591,39 @@ def direction_share(direction: tuple[float, float, float, float, float, float], 
     return u * dx + v * dy
 
 
+def _prior_population(places: Any, population: np.ndarray) -> np.ndarray:
+    """Per row, the population :func:`rank` weighs when the query asks for an area: the place's
+    own, or for a region that has none (curated regions never do) the people of the
+    sub-districts it covers, each counted by the share of its area inside the region. Without it
+    an admin area's population prior would rank a sub-district reached by a respelling above the
+    region the text names ("the Houla area" is not Hole, a sub-district of Al-Hasakeh)."""
+    out = np.asarray(population, dtype=float).copy()
+    ftype = places["feature_type"].to_numpy()
+    regions = np.flatnonzero((ftype == "region") & (out <= 0))
+    admin3 = np.flatnonzero(ftype == "admin3")
+    if not len(regions) or not len(admin3) or "geometry" not in places:
+        return out
+    import shapely
+
+    geoms = places.geometry.to_numpy()
+    a3 = geoms[admin3]
+    a3_area = shapely.area(a3)
+    tree = shapely.STRtree(a3)
+    for row in regions:
+        geom = geoms[row]
+        if geom is None or geom.is_empty:
+            continue
+        hit = tree.query(geom, predicate="intersects")
+        share = shapely.area(shapely.intersection(a3[hit], geom)) / np.maximum(a3_area[hit], 1e-12)
+        out[row] = float((population[admin3[hit]] * share).sum())
+    return out
+
+
+def _population_term(population: float) -> float:
+    """The population prior: +0.5 per power of ten, at most +3 (a city of a million)."""
+    return min(math.log10(int(population) + 1), 6.0) * 0.5
+
+
 def _priors(index: NameIndex) -> list[tuple[float, float, float]]:
     """Per row, what :func:`rank` adds whatever the query: population (up to +3 for a city of a
     million), names (better-known places have more), and the GeoNames feature code (+1 a seat,
@@ -595,7 +635,7 @@ def _priors(index: NameIndex) -> list[tuple[float, float, float]]:
             code = str(code)
             code_term = 1.0 if code.startswith("PPLA") or code == "PPLC" else 0.0
             code_term = -2.0 if code in ("PPLQ", "PPLH") else code_term
-            priors.append((min(math.log10(int(pop) + 1), 6.0) * 0.5, min(names, 12) * 0.15, code_term))
+            priors.append((_population_term(pop), min(names, 12) * 0.15, code_term))
         _PRIORS[index] = priors
     return priors
 
