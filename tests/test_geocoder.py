@@ -452,6 +452,21 @@ def test_a_doubled_letter_after_a_written_article_is_the_words_own():
     assert name_key("Ezzor") == name_key("Zor")
 
 
+def test_g_is_read_as_gh_and_d_as_dh_but_sh_kh_q_stay_apart():
+    """The consonant classes of data/latin_consonants.csv (invented names): غ is written g as well as
+    gh and ذ/ظ d as well as dh; ش/س, خ/ك and غ/ق are two letters each."""
+    from conflictmap.geocoding.normalize import consonants
+
+    assert consonants("Marj al-Ghanam") == consonants("Marj Ganam") != consonants("Marj Qanam")
+    assert consonants("Tall Dhahab") == consonants("Tall Dahab")
+    assert consonants("Shinan") != consonants("Sinan") and consonants("Khalaf") != consonants("Kalaf")
+
+
+def test_a_vowel_lost_and_g_for_gh_is_a_vowel_variant_not_another_name(geocoder):
+    m = geocoder.resolve("Jisser Shogour")  # Jisr ash-Shughur with g for gh and its vowels respelt
+    assert (m.name, m.method) == ("Jisr ash Shughūr", "vowels") and "consonants differ" not in m.reason
+
+
 def test_a_namesake_with_an_optional_prefix_is_a_rival(geocoder):
     from conflictmap.geocoding.normalize import core_key
 

@@ -347,11 +347,12 @@ def skeleton(text: object) -> str:
     return _skeleton_of(tuple(tokens(text)))
 
 
-_DIGRAPHS: tuple[tuple[str, str], ...] = (
-    ("tch", "C"), ("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "X"), ("gh", "G"), ("th", "T"),
-    ("dh", "D"), ("dj", "j"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("q", "k"), ("c", "k"),
-    ("g", "k"), ("v", "f"), ("p", "b"),
-)
+@functools.lru_cache(maxsize=1)
+def _digraphs() -> tuple[tuple[str, str], ...]:
+    """``(written, class)`` of ``conflictmap/data/latin_consonants.csv``, in its order."""
+    return tuple((row["written"], row["class"]) for row in data_rows("latin_consonants.csv"))
+
+
 _FINAL_H = re.compile(r"(?<=[aeiou])h\b")
 _VOWELS = re.compile(r"[aeiouyw]")
 
@@ -377,7 +378,7 @@ def consonants(text: object) -> str:
         if tok in _ARTICLES:
             continue
         tok = _FINAL_H.sub("", tok)
-        for a, b in _DIGRAPHS:
+        for a, b in _digraphs():
             tok = tok.replace(a, b)
         out.append(_VOWELS.sub("", tok))
     return re.sub(r"(.)\1+", r"\1", "".join(out))
