@@ -467,6 +467,19 @@ def test_a_vowel_lost_and_g_for_gh_is_a_vowel_variant_not_another_name(geocoder)
     assert (m.name, m.method) == ("Jisr ash Shughūr", "vowels") and "consonants differ" not in m.reason
 
 
+def test_of_two_vowel_variants_the_closer_spelling_ranks_first(gazetteer):
+    """Two places whose names have the query's consonants (invented names): the one whose spelling
+    reads closer to the query comes first, whatever the order of their ids."""
+    from conflictmap.geocoding.matching import NameIndex
+
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:a", "name": "Zuqlubaf", "longitude": 39.02, "latitude": 34.61},
+        {"place_id": "user:b", "name": "Ziqlabuf", "longitude": 39.3, "latitude": 34.9}]))
+    hits = [c for c in NameIndex(gz).lookup("Zaqlabuf") if c.place_id.startswith("user:")]
+    assert [(c.place_id, c.method) for c in hits] == [("user:b", "vowels"), ("user:a", "vowels")]
+    assert hits[0].score > hits[1].score
+
+
 def test_a_namesake_with_an_optional_prefix_is_a_rival(geocoder):
     from conflictmap.geocoding.normalize import core_key
 

@@ -43,6 +43,7 @@ __all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "have
 
 SHORT_VARIANT_RATIO = 70.0  # a two-consonant respelling inside the hinted governorate must read this close (rapidfuzz)
 VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's ('vowels')
+VOWEL_SIM_WEIGHT = 0.05  # ... less this per point of rapidfuzz ratio it reads apart from the query: the closer spelling first
 METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "romanised": 92.0,
                 "vowels": VOWEL_VARIANT_SCORE, "skeleton": 80.0,
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
@@ -439,8 +440,12 @@ class NameIndex(FuzzyKeySearch):
             if len(cons) >= 4:
                 for row, cand in best.items():
                     if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:
-                        # the same consonants, other vowels: e/ay/ei/ai, -eh/-ah/-a, ou/u/o
-                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE, method="vowels")
+                        # the same consonants, other vowels: e/ay/ei/ai, -eh/-ah/-a, ou/u/o; of several
+                        # such places the one whose spelling reads closer first (a romanised reading
+                        # has no vowels to agree on: "hlnj" is further from a query than "Halwanji")
+                        sim = fuzz.ratio(c, compact_key(cand.matched_name))
+                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE - (100.0 - sim) * VOWEL_SIM_WEIGHT,
+                                                  method="vowels")
         return sorted(best.values(), key=lambda cand: (-cand.score, -cand.population, cand.place_id))
 
     def areas_named(self, name: str, level: int | None = None) -> list[Candidate]:
@@ -671,12 +676,12 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     elif top.method == "fuzzy" and not _same_consonants(query, top.matched_name):
         # vowels are what transliterations disagree on; a consonant added or lost is, as often
         # as not, another village (Zarkan / Zarqa, Abu Hawadid / Abu Hawarid)
-        status, reason = "ambiguous", f"consonants differ from the nearest known name {top.matched_name!r}"
+        status, reason = "ambiguous", f"consonants differ from the nearest known name {_name_of(top)}"
     elif top.method in LOOKALIKE_METHODS:
         # calibration: a look-alike of a known name, even one differing in its vowels alone,
         # was another place in 8% (Airwars) and 32% (UCDP) of the fuzzy answers and 20% / 60%
         # of the skeleton ones: more than the 3% a 'matched' may be wrong
-        status, reason = "ambiguous", (f"no known name is spelt this way; nearest {top.matched_name!r} "
+        status, reason = "ambiguous", (f"no known name is spelt this way; nearest {_name_of(top)} "
                                        f"({top.method} {top.score:.0f})")
     elif rivals:
         # a much bigger place wins a tie with a hamlet of the same name
@@ -828,6 +833,20 @@ def _elsewhere(index: NameIndex, top: Candidate, other: Candidate) -> bool:
     admin area that contains it (or one it contains)."""
     return (haversine_km(top.longitude, top.latitude, other.longitude, other.latitude) > SAME_PLACE_KM
             and not _nested(index, top.row, other.row))
+
+
+def _name_of(cand: Candidate) -> str:
+    """The name a candidate was reached by, quoted, and whose name it is when it is not the place's
+    own: a reason naming an alias ("'Dahr el Kebir'") says it belongs to the best guess.
+
+    >>> _name_of(Candidate(0, "x:1", "Zahr al Kabir", "Dahr el Kebir", "fuzzy", 90.0))
+    "'Dahr el Kebir' (a name of Zahr al Kabir)"
+    >>> _name_of(Candidate(0, "x:1", "Zahr al Kabir", "Zahr al Kabir", "fuzzy", 90.0))
+    "'Zahr al Kabir'"
+    """
+    if normalize_name(cand.matched_name) == normalize_name(cand.name):
+        return repr(cand.matched_name)
+    return f"{cand.matched_name!r} (a name of {cand.name})"
 
 
 def _same_consonants(query: str, matched: str) -> bool:
