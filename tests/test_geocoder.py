@@ -480,6 +480,22 @@ def test_of_two_vowel_variants_the_closer_spelling_ranks_first(gazetteer):
     assert hits[0].score > hits[1].score
 
 
+def test_three_consonants_are_a_vowel_variant_only_inside_the_hinted_governorate(gazetteer):
+    """An invented village of Dar'a: its three consonants respelt with other vowels are its vowel
+    variant when the row names Dar'a; country-wide three consonants say too little."""
+    from conflictmap.geocoding.matching import NameIndex
+
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:z", "name": "Zufaylah", "longitude": 36.12, "latitude": 32.71}]))
+    index = NameIndex(gz)
+    daraa = str(index.admin1_pcode[index.row_of["user:z"]])
+    assert daraa
+    hinted = {c.place_id: c.method for c in index.lookup("Zafla", admin1_pcodes=[daraa])}
+    assert hinted.get("user:z") == "vowels"
+    plain = {c.place_id: c.method for c in index.lookup("Zafla")}
+    assert plain.get("user:z") != "vowels"
+
+
 def test_a_namesake_with_an_optional_prefix_is_a_rival(geocoder):
     from conflictmap.geocoding.normalize import core_key
 

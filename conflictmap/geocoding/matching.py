@@ -427,7 +427,8 @@ class NameIndex(FuzzyKeySearch):
         if not strong and not is_arabic(clean):
             # a Latin spelling that differs from a known name in its vowels alone ("Madira",
             # "Mudayra") is better evidence than a closer ratio with a consonant changed; three
-            # consonants or fewer say too little ("Kabsh", "Aq Bash")
+            # consonants or fewer say too little country-wide ("Kabsh", "Aq Bash"), inside the
+            # hinted governorate they may
             cons = consonants(clean)
             for row, matched in self.cons.get(cons, ()) if len(cons) >= 3 else ():
                 if row not in best:
@@ -437,6 +438,18 @@ class NameIndex(FuzzyKeySearch):
                 # a name no place bears as written ("Al-Aweifeit"): its two-consonant respelling in the hinted area
                 for cand in self.short_vowel_variants(clean, admin1_pcodes):
                     offer(cand.row, cand.matched_name, "vowels", VOWEL_VARIANT_SCORE)
+            if len(cons) == 3 and admin1_pcodes and not any(c.method in STRONG_METHODS for c in best.values()):
+                # three consonants say little country-wide; inside the hinted governorate the one place
+                # with them, the same first letter, is the vowel variant ("Madira" / "Mudayra")
+                pcodes = set(admin1_pcodes)
+                inside = [row for row, cand in best.items() if cand.method in ("fuzzy", "skeleton")
+                          and cand.admin1_pcode in pcodes and consonants(cand.matched_name) == cons
+                          and compact_key(cand.matched_name)[:1] == c[:1]]
+                if len(inside) == 1:
+                    cand = best[inside[0]]
+                    sim = fuzz.ratio(c, compact_key(cand.matched_name))
+                    best[inside[0]] = cand._replace(score=VOWEL_VARIANT_SCORE - (100.0 - sim) * VOWEL_SIM_WEIGHT,
+                                                    method="vowels")
             if len(cons) >= 4:
                 for row, cand in best.items():
                     if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:
