@@ -409,6 +409,9 @@ def test_seed_places_accuracy(shared_dir, geocoder):
     ("Saraqib or Manbij", "Saraqib", {"alternatives": ("Manbij",)}),
     ("Idlib: hospital on the main road", "Idlib", {"detail": "hospital on the main road"}),
     ("Al Darwishiyah village, 89 km east of Homs city", "Al Darwishiyah", {"context": ("Homs",)}),
+    # Arabic puts the type word before its name: what follows it is the name, what precedes where it is
+    ("جسر الورد قرية النخيلة", "النخيلة", {"context": ("جسر الورد",), "type_hint": "settlement"}),
+    ("قرية النخيلة", "النخيلة", {"context": (), "type_hint": "settlement"}),
 ])
 def test_parse_connectors_sites_and_detail(text, name, extra):
     from conflictmap.geocoding.query import parse_location
