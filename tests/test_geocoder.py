@@ -499,6 +499,28 @@ def test_three_consonants_are_a_vowel_variant_only_inside_the_hinted_governorate
     assert plain.get("user:z") != "vowels"
 
 
+def test_a_fuzzy_name_with_a_consonant_changed_scores_below_its_ratio(gazetteer):
+    """Invented names: a respelling that changes a consonant is as often another village as the same
+    one, so it weighs less than its rapidfuzz ratio says (a key match just across the hinted border,
+    -8, then still beats it)."""
+    from rapidfuzz import fuzz
+
+    from conflictmap.geocoding.matching import FUZZY_CONSONANT_PENALTY, OTHER_CONSONANTS, Context, NameIndex, rank
+    from conflictmap.geocoding.normalize import compact_key
+
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:k", "name": "Zaqlabuk", "longitude": 39.02, "latitude": 34.61},
+        {"place_id": "user:f", "name": "Zuqlabuf", "longitude": 39.3, "latitude": 34.9}]))
+    index = NameIndex(gz)
+    hits = {c.place_id: c for c in index.lookup("Zaqlabuf")}
+    changed, vowels = hits["user:k"], hits["user:f"]
+    ratio = fuzz.ratio(compact_key("Zaqlabuf"), compact_key("Zaqlabuk"))
+    assert changed.method == "fuzzy" and changed.score == pytest.approx(min(ratio, 90.0) - 2.0)
+    assert changed.notes == (OTHER_CONSONANTS,) and vowels.method == "vowels" and not vowels.notes
+    ranked = rank(index, [changed, changed._replace(notes=())], Context())
+    assert ranked[0].score - ranked[1].score == pytest.approx(FUZZY_CONSONANT_PENALTY) and FUZZY_CONSONANT_PENALTY > 0
+
+
 def test_a_namesake_with_an_optional_prefix_is_a_rival(geocoder):
     from conflictmap.geocoding.normalize import core_key
 

@@ -47,6 +47,8 @@ VOWEL_SIM_WEIGHT = 0.05  # ... less this per point of rapidfuzz ratio it reads a
 METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "romanised": 92.0,
                 "vowels": VOWEL_VARIANT_SCORE, "skeleton": 80.0,
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
+OTHER_CONSONANTS = "other consonants"  # lookup()'s note on a fuzzy candidate whose consonants differ from the query's
+FUZZY_CONSONANT_PENALTY = 3.0  # rank(): a fuzzy candidate whose consonants differ from the query's (another letter, not other vowels)
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
 MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
@@ -459,6 +461,11 @@ class NameIndex(FuzzyKeySearch):
                         sim = fuzz.ratio(c, compact_key(cand.matched_name))
                         best[row] = cand._replace(score=VOWEL_VARIANT_SCORE - (100.0 - sim) * VOWEL_SIM_WEIGHT,
                                                   method="vowels")
+        if not is_arabic(clean):
+            cons = consonants(clean)
+            for row, cand in best.items():
+                if cand.method == "fuzzy" and consonants(cand.matched_name) != cons:
+                    best[row] = cand._replace(notes=(OTHER_CONSONANTS,))
         return sorted(best.values(), key=lambda cand: (-cand.score, -cand.population, cand.place_id))
 
     def areas_named(self, name: str, level: int | None = None) -> list[Candidate]:
@@ -573,6 +580,8 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             else:
                 score -= NEIGHBOURHOOD_PENALTY
                 notes.append("city not named")
+        if OTHER_CONSONANTS in cand.notes:
+            score -= FUZZY_CONSONANT_PENALTY
         pop_term, names_term, code_term = priors[cand.row]
         if ftype == "region" and (want_area or context.prefer_admin_level):
             # asked for an area, a region weighs the people it covers as an admin area does
@@ -684,12 +693,12 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     status, reason = "matched", ""
     if top.score < min_score:
         status, reason = "ambiguous", f"weak {top.method} match ({top.score:.0f})"
-    elif top.method in ("fuzzy", "skeleton") and top.score < FUZZY_ACCEPT:
-        status, reason = "ambiguous", f"spelling differs from every known name ({top.method} {top.score:.0f})"
     elif top.method == "fuzzy" and not _same_consonants(query, top.matched_name):
         # vowels are what transliterations disagree on; a consonant added or lost is, as often
         # as not, another village (Zarkan / Zarqa, Abu Hawadid / Abu Hawarid)
         status, reason = "ambiguous", f"consonants differ from the nearest known name {_name_of(top)}"
+    elif top.method in ("fuzzy", "skeleton") and top.score < FUZZY_ACCEPT:
+        status, reason = "ambiguous", f"spelling differs from every known name ({top.method} {top.score:.0f})"
     elif top.method in LOOKALIKE_METHODS:
         # calibration: a look-alike of a known name, even one differing in its vowels alone,
         # was another place in 8% (Airwars) and 32% (UCDP) of the fuzzy answers and 20% / 60%
