@@ -43,9 +43,12 @@ __all__ = ["Candidate", "Match", "NameIndex", "Context", "rank", "decide", "have
 
 SHORT_VARIANT_RATIO = 70.0  # a two-consonant respelling inside the hinted governorate must read this close (rapidfuzz)
 VOWEL_VARIANT_SCORE = 93.0  # a fuzzy or skeleton candidate whose consonants equal the query's ('vowels')
+VOWEL_SIM_WEIGHT = 0.05  # ... less this per point of rapidfuzz ratio it reads apart from the query: the closer spelling first
 METHOD_SCORE = {"exact": 100.0, "alias": 99.0, "key": 98.0, "compact": 95.0, "prefix": 93.0, "romanised": 92.0,
                 "vowels": VOWEL_VARIANT_SCORE, "skeleton": 80.0,
                 "fuzzy": 0.0, "correction": 100.0, "fallback": 60.0}
+OTHER_CONSONANTS = "other consonants"  # lookup()'s note on a fuzzy candidate whose consonants differ from the query's
+FUZZY_CONSONANT_PENALTY = 3.0  # rank(): a fuzzy candidate whose consonants differ from the query's (another letter, not other vowels)
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a fuzzy candidate is not considered
 MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
@@ -67,6 +70,8 @@ DIRECTION_DEAD_ZONE = 0.1  # ... neither near the middle (share of the half-widt
 NEAR_POINT_KM = 30.0  # a place farther than this from the point a row carries is not the one it means
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
 NEIGHBOURHOOD_PENALTY = 4.0  # rank(): a city neighbourhood whose city the query does not name
+AREA_BONUS = 8.0  # rank(): an admin area (with no level asked, a region too) when the query asks for an area
+REGION_BONUS = 5.0  # ... a region when the query asks for an admin level ("X district")
 NEIGHBOURHOOD_CITY_BONUS = 4.0  # rank(): ... and one whose city it names (context part or hint)
 PRECISION = {"settlement": 1, "neighbourhood": 1, "base": 1, "airport": 1, "crossing": 1, "prison": 1, "landmark": 1,
              "admin3": 3, "admin2": 3, "admin1": 3, "region": 3, "road": 2}
@@ -227,6 +232,7 @@ class NameIndex(FuzzyKeySearch):
         self.lon = places["longitude"].to_numpy(dtype=float)
         self.lat = places["latitude"].to_numpy(dtype=float)
         self.population = places["population"].fillna(0).to_numpy(dtype=float)
+        self.prior_population = _prior_population(places, self.population)
         self.feature_code = places["feature_code"].to_numpy()
         self.single_source = (np.isin(places["source"].to_numpy(), SINGLE_SOURCE)
                               & (places["feature_type"].to_numpy() == "settlement"))
@@ -423,7 +429,8 @@ class NameIndex(FuzzyKeySearch):
         if not strong and not is_arabic(clean):
             # a Latin spelling that differs from a known name in its vowels alone ("Madira",
             # "Mudayra") is better evidence than a closer ratio with a consonant changed; three
-            # consonants or fewer say too little ("Kabsh", "Aq Bash")
+            # consonants or fewer say too little country-wide ("Kabsh", "Aq Bash"), inside the
+            # hinted governorate they may
             cons = consonants(clean)
             for row, matched in self.cons.get(cons, ()) if len(cons) >= 3 else ():
                 if row not in best:
@@ -433,11 +440,32 @@ class NameIndex(FuzzyKeySearch):
                 # a name no place bears as written ("Al-Aweifeit"): its two-consonant respelling in the hinted area
                 for cand in self.short_vowel_variants(clean, admin1_pcodes):
                     offer(cand.row, cand.matched_name, "vowels", VOWEL_VARIANT_SCORE)
+            if len(cons) == 3 and admin1_pcodes and not any(c.method in STRONG_METHODS for c in best.values()):
+                # three consonants say little country-wide; inside the hinted governorate the one place
+                # with them, the same first letter, is the vowel variant ("Madira" / "Mudayra")
+                pcodes = set(admin1_pcodes)
+                inside = [row for row, cand in best.items() if cand.method in ("fuzzy", "skeleton")
+                          and cand.admin1_pcode in pcodes and consonants(cand.matched_name) == cons
+                          and compact_key(cand.matched_name)[:1] == c[:1]]
+                if len(inside) == 1:
+                    cand = best[inside[0]]
+                    sim = fuzz.ratio(c, compact_key(cand.matched_name))
+                    best[inside[0]] = cand._replace(score=VOWEL_VARIANT_SCORE - (100.0 - sim) * VOWEL_SIM_WEIGHT,
+                                                    method="vowels")
             if len(cons) >= 4:
                 for row, cand in best.items():
                     if cand.method in ("fuzzy", "skeleton") and consonants(cand.matched_name) == cons:
-                        # the same consonants, other vowels: e/ay/ei/ai, -eh/-ah/-a, ou/u/o
-                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE, method="vowels")
+                        # the same consonants, other vowels: e/ay/ei/ai, -eh/-ah/-a, ou/u/o; of several
+                        # such places the one whose spelling reads closer first (a romanised reading
+                        # has no vowels to agree on: "hlnj" is further from a query than "Halwanji")
+                        sim = fuzz.ratio(c, compact_key(cand.matched_name))
+                        best[row] = cand._replace(score=VOWEL_VARIANT_SCORE - (100.0 - sim) * VOWEL_SIM_WEIGHT,
+                                                  method="vowels")
+        if not is_arabic(clean):
+            cons = consonants(clean)
+            for row, cand in best.items():
+                if cand.method == "fuzzy" and consonants(cand.matched_name) != cons:
+                    best[row] = cand._replace(notes=(OTHER_CONSONANTS,))
         return sorted(best.values(), key=lambda cand: (-cand.score, -cand.population, cand.place_id))
 
     def areas_named(self, name: str, level: int | None = None) -> list[Candidate]:
@@ -529,9 +557,10 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             notes.append("other side of the area")
         if want_area or context.prefer_admin_level:
             if is_admin and (context.prefer_admin_level is None or ftype == f"admin{context.prefer_admin_level}"):
-                score += 8
+                score += AREA_BONUS
             elif ftype == "region":
-                score += 5
+                # "the X area" with no level asked: a region named X is as much an area as an admin unit
+                score += AREA_BONUS if context.prefer_admin_level is None else REGION_BONUS
             elif ftype != "neighbourhood":  # "X district" may be a city district
                 score -= 4
         else:
@@ -551,7 +580,12 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             else:
                 score -= NEIGHBOURHOOD_PENALTY
                 notes.append("city not named")
+        if OTHER_CONSONANTS in cand.notes:
+            score -= FUZZY_CONSONANT_PENALTY
         pop_term, names_term, code_term = priors[cand.row]
+        if ftype == "region" and (want_area or context.prefer_admin_level):
+            # asked for an area, a region weighs the people it covers as an admin area does
+            pop_term = _population_term(index.prior_population[cand.row])
         score += pop_term
         score += names_term
         score += code_term
@@ -584,6 +618,39 @@ def direction_share(direction: tuple[float, float, float, float, float, float], 
     return u * dx + v * dy
 
 
+def _prior_population(places: Any, population: np.ndarray) -> np.ndarray:
+    """Per row, the population :func:`rank` weighs when the query asks for an area: the place's
+    own, or for a region that has none (curated regions never do) the people of the
+    sub-districts it covers, each counted by the share of its area inside the region. Without it
+    an admin area's population prior would rank a sub-district reached by a respelling above the
+    region the text names ("the Houla area" is not Hole, a sub-district of Al-Hasakeh)."""
+    out = np.asarray(population, dtype=float).copy()
+    ftype = places["feature_type"].to_numpy()
+    regions = np.flatnonzero((ftype == "region") & (out <= 0))
+    admin3 = np.flatnonzero(ftype == "admin3")
+    if not len(regions) or not len(admin3) or "geometry" not in places:
+        return out
+    import shapely
+
+    geoms = places.geometry.to_numpy()
+    a3 = geoms[admin3]
+    a3_area = shapely.area(a3)
+    tree = shapely.STRtree(a3)
+    for row in regions:
+        geom = geoms[row]
+        if geom is None or geom.is_empty:
+            continue
+        hit = tree.query(geom, predicate="intersects")
+        share = shapely.area(shapely.intersection(a3[hit], geom)) / np.maximum(a3_area[hit], 1e-12)
+        out[row] = float((population[admin3[hit]] * share).sum())
+    return out
+
+
+def _population_term(population: float) -> float:
+    """The population prior: +0.5 per power of ten, at most +3 (a city of a million)."""
+    return min(math.log10(int(population) + 1), 6.0) * 0.5
+
+
 def _priors(index: NameIndex) -> list[tuple[float, float, float]]:
     """Per row, what :func:`rank` adds whatever the query: population (up to +3 for a city of a
     million), names (better-known places have more), and the GeoNames feature code (+1 a seat,
@@ -595,7 +662,7 @@ def _priors(index: NameIndex) -> list[tuple[float, float, float]]:
             code = str(code)
             code_term = 1.0 if code.startswith("PPLA") or code == "PPLC" else 0.0
             code_term = -2.0 if code in ("PPLQ", "PPLH") else code_term
-            priors.append((min(math.log10(int(pop) + 1), 6.0) * 0.5, min(names, 12) * 0.15, code_term))
+            priors.append((_population_term(pop), min(names, 12) * 0.15, code_term))
         _PRIORS[index] = priors
     return priors
 
@@ -626,17 +693,17 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
     status, reason = "matched", ""
     if top.score < min_score:
         status, reason = "ambiguous", f"weak {top.method} match ({top.score:.0f})"
-    elif top.method in ("fuzzy", "skeleton") and top.score < FUZZY_ACCEPT:
-        status, reason = "ambiguous", f"spelling differs from every known name ({top.method} {top.score:.0f})"
     elif top.method == "fuzzy" and not _same_consonants(query, top.matched_name):
         # vowels are what transliterations disagree on; a consonant added or lost is, as often
         # as not, another village (Zarkan / Zarqa, Abu Hawadid / Abu Hawarid)
-        status, reason = "ambiguous", f"consonants differ from the nearest known name {top.matched_name!r}"
+        status, reason = "ambiguous", f"consonants differ from the nearest known name {_name_of(top)}"
+    elif top.method in ("fuzzy", "skeleton") and top.score < FUZZY_ACCEPT:
+        status, reason = "ambiguous", f"spelling differs from every known name ({top.method} {top.score:.0f})"
     elif top.method in LOOKALIKE_METHODS:
         # calibration: a look-alike of a known name, even one differing in its vowels alone,
         # was another place in 8% (Airwars) and 32% (UCDP) of the fuzzy answers and 20% / 60%
         # of the skeleton ones: more than the 3% a 'matched' may be wrong
-        status, reason = "ambiguous", (f"no known name is spelt this way; nearest {top.matched_name!r} "
+        status, reason = "ambiguous", (f"no known name is spelt this way; nearest {_name_of(top)} "
                                        f"({top.method} {top.score:.0f})")
     elif rivals:
         # a much bigger place wins a tie with a hamlet of the same name
@@ -788,6 +855,20 @@ def _elsewhere(index: NameIndex, top: Candidate, other: Candidate) -> bool:
     admin area that contains it (or one it contains)."""
     return (haversine_km(top.longitude, top.latitude, other.longitude, other.latitude) > SAME_PLACE_KM
             and not _nested(index, top.row, other.row))
+
+
+def _name_of(cand: Candidate) -> str:
+    """The name a candidate was reached by, quoted, and whose name it is when it is not the place's
+    own: a reason naming an alias ("'Dahr el Kebir'") says it belongs to the best guess.
+
+    >>> _name_of(Candidate(0, "x:1", "Zahr al Kabir", "Dahr el Kebir", "fuzzy", 90.0))
+    "'Dahr el Kebir' (a name of Zahr al Kabir)"
+    >>> _name_of(Candidate(0, "x:1", "Zahr al Kabir", "Zahr al Kabir", "fuzzy", 90.0))
+    "'Zahr al Kabir'"
+    """
+    if normalize_name(cand.matched_name) == normalize_name(cand.name):
+        return repr(cand.matched_name)
+    return f"{cand.matched_name!r} (a name of {cand.name})"
 
 
 def _same_consonants(query: str, matched: str) -> bool:

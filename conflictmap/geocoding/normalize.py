@@ -89,8 +89,7 @@ _GLUED_AL = re.compile(r"^al[bcdfghjklmnpqrstvxz][a-z]{3,}$")
 # "sh" (ش) stays apart from "s" (س, ص): French "ch" and German "sch" fold to it, never to "s".
 # A token-final "-at" is the plural ending (Shu'ayrat, Humayrat) and is kept; before another word
 # it is the construct ta marbuta (Ma'arrat an-Nu'man, Khirbat ...) and folds with "-ah"/"-a".
-_IYA_ENDINGS = ("iyyah", "iyyeh", "iyya", "iyye", "iyah", "iyeh", "iya", "iye", "ieh", "iyé")
-_ENDINGS = ("ah", "eh", "a", "e", "é")
+# the endings (-iyah/-iyeh/-iya, -ah/-eh/-a, construct -at/-iyat) are rows of ``latin_endings.csv``
 _CONSONANT_RULES = (
     (r"tch", "j"), (r"dj", "j"), (r"dh", "z"), (r"th", "t"), (r"ph", "f"), (r"gh", "k"),
     (r"kh", "h"), (r"sch", "sh"), (r"ch", "sh"), (r"ck", "k"), (r"x", "ks"),
@@ -100,10 +99,15 @@ _CONSONANT_RULES = (
 )
 
 
+def _endings(to: str, final: bool) -> list[str]:
+    """The endings of ``latin_endings.csv`` folded to ``to``, for the last word of a name or another."""
+    return [row["ending"] for row in data_rows("latin_endings.csv")
+            if row["to"] == to and (row["position"] == "any" or not final)]
+
+
 def _rules(final: bool) -> tuple[tuple[str, str], ...]:
     """The folding rules for a token before another word, or for the last token of a name."""
-    iya = _IYA_ENDINGS if final else _IYA_ENDINGS + ("iyat",)
-    endings = _ENDINGS if final else _ENDINGS + ("at",)
+    iya, endings = (sorted(_endings(to, final), key=len, reverse=True) for to in ("iya", "a"))
     return ((f"({'|'.join(iya)})$", "iya"), (rf"(?<=[a-z]{{2}})({'|'.join(endings)})$", "a")) + _CONSONANT_RULES
 
 
@@ -195,17 +199,23 @@ def _latin_tokens_of(text: str) -> tuple[str, ...]:
     text = _NON_WORD.sub(" ", text.replace("-", " ").replace("_", " "))
     raw = text.split()
     out: list[str] = []
+    after_article = False
     for i, tok in enumerate(raw):
         nxt = raw[i + 1] if i + 1 < len(raw) else ""
         if len(raw) > 1 and nxt:
             if tok in _ARTICLES:
+                after_article = True
                 continue
             sun = _SUN_ARTICLES.get(tok)
             if sun is not None and (nxt.startswith(sun) or nxt.startswith(tok[1:])):
+                after_article = True
                 continue
         glued = _GLUED_ARTICLE.match(tok)
-        if glued and len(tok) > 4:  # "Ezzor", "Arraqqa", "Ashshaddadi": a sun-letter article written joined
+        # "Ezzor", "Arraqqa", "Ashshaddadi": a sun-letter article written joined; never right after a
+        # written article ("al-Ammar", "el-Assal": the doubled letter is the word's own)
+        if glued and len(tok) > 4 and not after_article:
             tok = tok[glued.end():]
+        after_article = False
         out.append(tok)
     return tuple(out)
 
@@ -337,11 +347,12 @@ def skeleton(text: object) -> str:
     return _skeleton_of(tuple(tokens(text)))
 
 
-_DIGRAPHS: tuple[tuple[str, str], ...] = (
-    ("tch", "C"), ("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "X"), ("gh", "G"), ("th", "T"),
-    ("dh", "D"), ("dj", "j"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("q", "k"), ("c", "k"),
-    ("g", "k"), ("v", "f"), ("p", "b"),
-)
+@functools.lru_cache(maxsize=1)
+def _digraphs() -> tuple[tuple[str, str], ...]:
+    """``(written, class)`` of ``conflictmap/data/latin_consonants.csv``, in its order."""
+    return tuple((row["written"], row["class"]) for row in data_rows("latin_consonants.csv"))
+
+
 _FINAL_H = re.compile(r"(?<=[aeiou])h\b")
 _VOWELS = re.compile(r"[aeiouyw]")
 
@@ -367,7 +378,7 @@ def consonants(text: object) -> str:
         if tok in _ARTICLES:
             continue
         tok = _FINAL_H.sub("", tok)
-        for a, b in _DIGRAPHS:
+        for a, b in _digraphs():
             tok = tok.replace(a, b)
         out.append(_VOWELS.sub("", tok))
     return re.sub(r"(.)\1+", r"\1", "".join(out))

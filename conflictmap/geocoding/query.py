@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from .._data import data_rows
-from .normalize import normalize_name
+from .normalize import is_arabic, normalize_name
 
 __all__ = ["ParsedQuery", "parse_location", "name_without_parts", "split_direction", "direction_words", "BEARINGS"]
 
@@ -121,6 +121,16 @@ def _strip_part(part: str) -> tuple[str, dict]:
                 anchor, _ = _strip_part(" ".join(words[i + 2:]))
                 seen["anchor"] = anchor
                 break
+            # Arabic puts the type word before the name it qualifies ("جب الجراح قرية الدرويشية": the
+            # village Darwishiyah, at Jubb al-Jarrah): what follows is the name, what came before where it is
+            if kind in ("type", "site") and kept and i + 1 < len(words) and is_arabic(word):
+                rest, inner = _strip_part(" ".join(words[i + 1:]))
+                if rest:
+                    seen["anchor"] = " ".join(kept)
+                    seen["type_hint"] = seen["type_hint"] or inner["type_hint"]
+                    seen["site"] = seen["site"] or inner["site"]
+                    kept = rest.split()
+                    break
             # "of" / "the" after a qualifier belong to it ("south of", "countryside of the")
             while i + 1 < len(words) and words[i + 1].lower() in _QUALIFIER_TAILS:
                 i += 1
