@@ -183,3 +183,10 @@ def test_a_name_whose_word_opens_with_an_ayn_mark_is_one_mention():
     first = rows.iloc[0]
     assert first["mention"] == "Ayn al-'Arus"
     assert first["place_name"] == "'Ayn al 'Arus" and first["match_status"] == "matched"
+
+
+def test_a_vowel_variant_listed_with_found_places_is_found():
+    rows = find_places("Government forces shelled Ariha, Saraqib and Kinsafrah on Monday.")
+    last = rows.iloc[-1]
+    assert last["mention"] == "Kinsafrah" and last["place_name"] == "Kansafrah"
+    assert last["match_method"] == "vowels" and last["match_status"] == "ambiguous"

@@ -366,7 +366,7 @@ def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[Place
             if m.group(0).lower() in _english_clashes() or find_actors(m.group(0)):
                 continue
             cands = [c for c in index.lookup(m.group(0), admin1_pcodes=sorted(pcodes), fuzzy=True)
-                     if c.method in ("fuzzy", "skeleton") and c.score >= 80 and c.feature_type == "settlement"
+                     if c.method in ("vowels", "fuzzy", "skeleton") and c.score >= 80 and c.feature_type == "settlement"
                      and (not pcodes or c.admin1_pcode in pcodes)]
             if cands:
                 extra.append(PlaceMention(m.group(0), start, end, s_no, sentence.paragraph, cands,
