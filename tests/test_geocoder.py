@@ -54,6 +54,8 @@ def test_sh_spellings_and_construct_ta_marbuta_still_fold():
     assert name_key("Djisr el Choughour") == name_key("Jisr ash-Shughur") == name_key("Jisr esch-Schughur")
     assert name_key("Kafir Nabil") == name_key("Kafr Nabil")
     assert name_key("Madinat al-Thawra") == name_key("Madina al-Thawra")
+    # the French "-iet" of a construct "-iyat" before another word
+    assert name_key("Dahiet al-Nour") == name_key("Dahiyat an Nur")
 
 
 @pytest.mark.parametrize("a,b", [
