@@ -571,6 +571,8 @@ def test_deaths_after_the_last_place_of_a_list_belong_to_the_attack_on_the_list(
     # town, a region at the town that bears the region's name
     ("Turkish forces shelled villages in Afrin district on Monday.", "‘Afrīn"),
     ("Government forces shelled the Houla area of northern Homs on Monday.", "Kafr Lāhā"),
+    # "the X area" with no governorate: the region of that name, not a sub-district a respelling reaches
+    ("Government forces shelled the al-Houla area on Monday.", "Kafr Lāhā"),
 ])
 def test_an_area_incident_is_coded_at_the_areas_main_town(text, town):
     from conflictmap.gazetteer import get_gazetteer

@@ -561,15 +561,17 @@ _AREA_ORDER = ("admin1", "admin2", "admin3", "region")
 def _area_candidates(m: PlaceMention) -> list[Candidate]:
     """For a mention named as an area ("southern Idlib", "Daraa province") keep only the areas of
     the level asked for, else the highest level present: the governorate, not its namesake
-    district, sub-district or capital."""
+    district, sub-district or capital. With no level asked ("the X area"), a region of that name
+    stays beside them for the ranking to weigh."""
     if not (m.area or m.admin_level):
         return m.candidates
-    wanted = [f"admin{m.admin_level}"] if m.admin_level else list(_AREA_ORDER)
+    regions = [] if m.admin_level else [c for c in m.candidates if c.feature_type == "region"]
+    wanted = [f"admin{m.admin_level}"] if m.admin_level else [t for t in _AREA_ORDER if t != "region"]
     for ftype in wanted:
         found = [c for c in m.candidates if c.feature_type == ftype]
         if found:
-            return found
-    return m.candidates
+            return found + regions
+    return regions or m.candidates
 
 
 def _is_point(m: PlaceMention) -> bool:
