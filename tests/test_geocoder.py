@@ -674,3 +674,15 @@ def test_batch_candidates_column_is_one_json_text_per_query(geocoder):
     ambiguous = out.match_status == "ambiguous"
     assert ambiguous.sum() == 100 and (col[~ambiguous] == "").all()
     assert json.loads(col.iloc[0])[0]["place_id"] == out.place_id.iloc[0]
+
+
+@pytest.mark.parametrize("query", ["Tiyas - Military Airbase", "Tiyas Military Airbase", "Shayrat Airport"])
+def test_a_facility_word_finds_the_facility_named_after_the_place(geocoder, query):
+    # the air base named after Tiyas, not the village of Tiyas (qualifiers.csv: site words with a hint)
+    match = geocoder.resolve(query)
+    assert match.feature_type == "airport"
+    assert match.name in ("Tiyas (T4) air base", "Shayrat air base")
+
+
+def test_a_place_without_a_facility_word_stays_the_place(geocoder):
+    assert geocoder.resolve("Tiyas").feature_type == "settlement"

@@ -43,11 +43,12 @@ from geopy.point import Point as GeopyPoint
 
 from ..errors import GeocoderError, InputError
 from ..gazetteer import Gazetteer, get_gazetteer
-from .matching import (ADMIN_TYPES, Candidate, Context, Match, NameIndex, decide, haversine_km, rank)
+from .matching import (ADMIN_TYPES, STRONG_METHODS, Candidate, Context, Match, NameIndex, decide, haversine_km,
+                       rank)
 from .bilingual import combine_scripts
 from .normalize import compact_key, is_generic, name_key, normalize_name
 from .hints import HintReader
-from .query import ParsedQuery, name_without_parts, parse_location
+from .query import ParsedQuery, facility_named, name_without_parts, parse_location
 
 log = logging.getLogger(__name__)
 
@@ -328,6 +329,9 @@ class Geocoder(_GeopyGeocoder):
             split = self._split_match(parsed, context)
             if split is not None:
                 match = split
+        facility = facility_named(parsed.text)
+        if facility is not None and match.feature_type != facility[0]:
+            match = self._facility_match(match, parsed, context, *facility)
         if match.status == "unresolved" or (match.status == "ambiguous" and match.method in ("fuzzy", "skeleton", "vowels")):
             match = self._without_parts_match(match, parsed, context)
         if parsed.alternatives:
@@ -358,6 +362,16 @@ class Geocoder(_GeopyGeocoder):
                       type_hint=parsed.type_hint)
         return decide(idx, name, ranked, near=parsed.near, area=parsed.area, type_hint=parsed.type_hint,
                       pool=cands, context=context)
+
+    def _facility_match(self, match: Match, parsed: ParsedQuery, context: Context, ftype: str,
+                        words: tuple[str, ...]) -> Match:
+        """"Tiyas - Military Airbase", "Shayrat Military Airport": the facility the gazetteer holds under
+        the name and one of its words ("Tiyas airbase"), by a known spelling; else ``match``."""
+        for word in words:
+            found = self._match_name(f"{parsed.name} {word}", parsed, context)
+            if found.place_id and found.feature_type == ftype and found.method in STRONG_METHODS:
+                return found
+        return match
 
     def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
         """"Bokros Tahtani" when only Buqrus is known: its lower quarter is next to it."""

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from .._data import data_rows
 from .normalize import is_arabic, normalize_name
 
-__all__ = ["ParsedQuery", "parse_location", "name_without_parts", "split_direction", "direction_words", "BEARINGS"]
+__all__ = ["ParsedQuery", "parse_location", "name_without_parts", "split_direction", "direction_words",
+           "facility_words", "BEARINGS"]
 
 MAX_QUERY_CHARS = 300
 
@@ -229,6 +230,32 @@ def parse_location(text: object) -> ParsedQuery:
 #: unit vectors (dx east, dy north) of the compass bearings of ``qualifiers.csv``
 BEARINGS = {"N": (0.0, 1.0), "S": (0.0, -1.0), "E": (1.0, 0.0), "W": (-1.0, 0.0),
             "NE": (0.7071, 0.7071), "NW": (-0.7071, 0.7071), "SE": (0.7071, -0.7071), "SW": (-0.7071, -0.7071)}
+
+
+@functools.lru_cache(maxsize=1)
+def facility_words() -> dict[str, str]:
+    """Site word -> the feature type of the facility it names ("airbase" -> airport), from ``qualifiers.csv``.
+
+    >>> facility_words()["airbase"]
+    'airport'
+    """
+    return {word: hint for word, (kind, hint) in _qualifiers().items() if kind == "site" and hint}
+
+
+def facility_named(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """The feature type of the facility a location string names and its words, or None.
+
+    >>> facility_named("Tiyas - Military Airbase")
+    ('airport', ('airbase', 'airfield', 'airport'))
+    >>> facility_named("Kafr Nabl hospital") is None
+    True
+    """
+    words = facility_words()
+    for word in re.findall(r"[^\W\d_]+", text.casefold()):
+        ftype = words.get(word)
+        if ftype:
+            return ftype, tuple(sorted(w for w, t in words.items() if t == ftype))
+    return None
 
 
 @functools.lru_cache(maxsize=1)
