@@ -533,6 +533,28 @@ def test_the_force_expelled_from_a_town_is_the_target():
      "Excessive force against protesters", "SDF: Syrian Democratic Forces", "Protesters (Syria)"),
     ("On 24 May 2020, regime forces burned agricultural land in Kafr Zeita (Hama).",
      "Looting/property destruction", "Military Forces of Syria (2000-)", None),
+    # people taken in a raid: the arrests are the event, the raid how they were made
+    ("On 2 June 2020, SDF forces arrested 4 men in a dawn raid in Diban (Deir ez-Zor).",
+     "Arrests", "SDF: Syrian Democratic Forces", None),
+    ("On 3 June 2020, SDF forces raided Diban, clashing with gunmen.",
+     "Armed clash", "SDF: Syrian Democratic Forces", "Unidentified Armed Group (Syria)"),
+    # a device that goes off by itself: the side named after it is what it hit
+    ("On 4 June 2020, an IED exploded near a Turkish military patrol in Ariha (Idleb), wounding 2 soldiers.",
+     "Remote explosive/landmine/IED", "Unidentified Armed Group (Syria)", "Military Forces of Turkey (2016-)"),
+    ("On 5 June 2020, a roadside bomb planted by ISIS struck an SDF vehicle near Diban.",
+     "Remote explosive/landmine/IED", "Islamic State (Syria)", "SDF: Syrian Democratic Forces"),
+    ("On 6 June 2020, ISIS militants detonated an IED on a regime bus near Tadmur, killing 4 soldiers.",
+     "Remote explosive/landmine/IED", "Islamic State (Syria)", "Military Forces of Syria (2000-)"),
+    # a weapon stopped before it did harm: disrupted weapons use, by the side that stopped it
+    ("On 7 June 2020, regime air defences intercepted two Israeli missiles over Masyaf (Hama).",
+     "Disrupted weapons use", "Military Forces of Syria (2000-)", "Military Forces of Israel (1948-)"),
+    ("On 8 June 2020, HTS defused an IED planted on the road near Sarmada.",
+     "Disrupted weapons use", "HTS: Hayat Tahrir al-Sham", None),
+    # crowds that turn violent: a mob attacking someone, stones thrown at a patrol
+    ("On 9 June 2020, a mob attacked a member of the local council in Jasim (Dar'a).",
+     "Mob violence", "Rioters (Syria)", None),
+    ("On 10 June 2020, residents threw stones at a Turkish patrol in Derbasiyah.",
+     "Violent demonstration", "Rioters (Syria)", "Military Forces of Turkey (2016-)"),
 ])
 def test_current_taxonomy_sub_events(text, sub, actor1, actor2):
     d = _one(text)

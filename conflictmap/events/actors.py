@@ -318,3 +318,44 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
             and _INTRA_BEFORE.search(sentence[:first[0].start]) and _INTRA_AFTER.match(sentence[first[-1].end:]):
         roles.actor2 = roles.actor1  # "clashes between rival SNA factions": the group fights itself
     return roles
+
+
+# "landmines, likely ISIS, killed ...": a side given as the likely author of what went before
+_ATTRIBUTED = re.compile(r",\s*(?:most\s+)?(?:likely|probably|possibly)\s+(?:by\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+def device_target(roles: Roles, sentence: str, device_at: int) -> bool:
+    """Make actor1 the target when a device goes off by itself and actor1 is named only after it.
+
+    In "An IED exploded near a Turkish convoy" nobody is said to have placed the bomb: the side
+    named after the device word (and not after "by") is what it hit, and actor1 is left for ACLED's
+    unidentified perpetrator. A side named before the device ("ISIS militants detonated an IED") or
+    after "by" ("planted by ISIS") stays actor1. Changes ``roles`` in place; True when it did.
+
+    Examples
+    --------
+    >>> text = "An IED exploded near a Turkish military convoy, injuring 3 soldiers."
+    >>> r = assign_roles(text)
+    >>> r.actor1
+    'Military Forces of Turkey (2016-)'
+    >>> device_target(r, text, text.index("IED")), r.actor1, r.actor2
+    (True, None, 'Military Forces of Turkey (2016-)')
+    >>> text = "An IED planted by ISIS exploded near a Turkish military convoy."
+    >>> r = assign_roles(text)
+    >>> device_target(r, text, text.index("IED")), r.actor1
+    (False, 'Islamic State (Syria)')
+    >>> text = "Landmines, likely ISIS, exploded near a Turkish military convoy."
+    >>> r = assign_roles(text)
+    >>> device_target(r, text, text.index("Landmines")), r.actor1
+    (False, 'Islamic State (Syria)')
+    """
+    if roles.actor1 is None:
+        return False
+    named = [m for m in roles.mentions if m.actor == roles.actor1]
+    if not named or any(m.start < device_at or _INITIATOR_CUE.search(sentence[:m.start])
+                        or _ATTRIBUTED.search(sentence[:m.start]) for m in named):
+        return False
+    if roles.actor2 is None:
+        roles.actor2, roles.assoc_actor_2 = roles.actor1, list(roles.assoc_actor_1)
+    roles.actor1, roles.assoc_actor_1, roles.inter1 = None, [], None
+    return True

@@ -49,7 +49,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..geocoding.matching import ADMIN_TYPES, haversine_km
-from .actors import ActorMention, Roles, assign_roles, find_actors, load_actors
+from .actors import ActorMention, Roles, assign_roles, device_target, find_actors, load_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import CITY_POPULATION, PlaceMention, area_seat, find_place_mentions, summary_sentence
@@ -71,6 +71,8 @@ _LINES = ("road",)
 _LEAD_WORDS = re.compile(r"(?:[\s,;:]|\b(?:and|then|also|later|subsequently|afterwards|on|in|at|the|same|day|"
                          r"next|following|that|night|morning|evening|hours|early|late)\b)*", re.IGNORECASE)  # feature types whose point says little about where on them an incident was  # ACLED inter codes of armed actors
 _CIVILIAN = 7
+#: sub-event types of a device that goes off by itself: a side named after it is what it hit
+_DEVICES = ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade")
 _CROWD = ("Protests", "Riots")  # event types whose actor1 is the crowd (ACLED's Protesters / Rioters)
 # provenance columns a draft has besides the event schema (in this order)
 DRAFT_COLUMNS = ["place_name", "place_role", "type_words", "actor_words", "date_words", "clause_start", "clause_end"]
@@ -485,6 +487,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 roles.actor2 = "Civilians (Syria)"  # ACLED: the targets of violence against civilians
                 notes.append("actor2: civilians, the targets of violence against civilians")
             unnamed = False
+            if event.sub_event_type in _DEVICES and device_target(roles, clause.text, event.start):
+                notes.append("the side named after the device is its target")
             if roles.actor1 is None and event.event_type == "Explosions/Remote violence":
                 holder = _fired_from_holder(clause.text)
                 if holder is not None and holder.actor != roles.actor2:
