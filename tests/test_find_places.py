@@ -190,3 +190,30 @@ def test_a_vowel_variant_listed_with_found_places_is_found():
     last = rows.iloc[-1]
     assert last["mention"] == "Kinsafrah" and last["place_name"] == "Kansafrah"
     assert last["match_method"] == "vowels" and last["match_status"] == "ambiguous"
+
+
+@pytest.mark.parametrize("text, part, place", [
+    # a spelling no gazetteer name has: looked up with tolerance among the city's own districts
+    ("Shells fell on the Berzeh district of Damascus city on Monday.", "Berzeh", "Burza"),
+    ("Shells fell on the Muhajireen district of Damascus city on Monday.", "Muhajireen", "Muhajerin"),
+    # "<city> city's X district", "the X area of <city> city"
+    ("Shells fell on Damascus city's Kafr Sousa district on Monday.", "Kafr Sousa", "Kafar Soussa"),
+    ("Shells fell on the Qasyoun area of Damascus city on Monday.", "Qasyoun", "Qasyoun"),
+    # the area inside a named district lies in the city too; the district after the city comes first
+    ("Shells fell on the Madaris area in Damascus city's Midan district on Monday.", "Midan", "Midan"),
+])
+def test_a_city_part_is_the_place_and_the_city_locates_it(text, part, place):
+    from conflictmap.geocoding.matching import haversine_km
+
+    found = find_places(text).set_index("mention")
+    assert found.loc[part, "place_name"] == place and found.loc[part, "feature_type"] == "neighbourhood"
+    assert found.loc[part, "role"] == "location" and found.loc["Damascus", "role"] == "reference"
+    assert haversine_km(found.loc[part, "longitude"], found.loc[part, "latitude"], 36.29, 33.51) < 8
+
+
+def test_a_city_part_of_another_city_is_not_its_namesake_elsewhere():
+    # Homs has a district of this name; Damascus has none: Damascus itself is the place
+    found = find_places("Shells fell on Damascus city's Waer district on Monday.")
+    assert list(found.mention) == ["Damascus"] and found.iloc[0].role == "location"
+    found = find_places("Shells fell on the Abbasiyin area in Damascus city's Midan district on Monday.")
+    assert "Dar'a" not in set(found.admin1)  # no namesake square in another governorate

@@ -456,14 +456,20 @@ _PART_NAME = (r"(?:(?:al|el|ash|as|ad|ar|at|az|an)[- ])?[A-Z][\w'\u2019-]*"
 def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = "|".join(sorted(_text_words().get("city_part", frozenset()), key=len, reverse=True)) or "district"
     city = r"(?:the\s+)?(?:city\s+of\s+)?"
+    side = r"(?:(?i:north|south|east|west)\w*\s+)?"
     return (
-        # "the Sheikh Maqsoud neighbourhood of Aleppo": the text before the city
-        re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:{words})\s+(?i:of|in)\s+(?i:{city})$"),
+        # "the Sheikh Maqsoud neighbourhood of Aleppo", "the X district west of Aleppo": the text before the city
+        re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:{words})\s+{side}(?i:of|in)\s+(?i:{city})$"),
         # "the neighbourhood of Jobar in Damascus"
         re.compile(rf"(?i:\b(?:{words})\s+of\s+)(?P<part>{_PART_NAME})\s+(?i:in|of)\s+(?i:{city})$"),
-        # "Aleppo's Salah al-Din district": the text after the city
-        re.compile(rf"^['\u2019]s\s+(?P<part>{_PART_NAME})\s+(?i:{words})\b"),
+        # "Aleppo's Salah al-Din district", "Damascus city's X district": the text after the city
+        re.compile(rf"^(?:\s+(?i:city))?['\u2019]s\s+(?P<part>{_PART_NAME})\s+(?i:{words})\b"),
     )
+
+
+#: "the X area of Aleppo city": an area of a city only when the word city follows the city's name
+_AREA_OF_CITY = re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:area)\s+(?i:of|in)\s+(?i:the\s+)?$")
+_CITY_WORD_AFTER = re.compile(r"^\s+(?i:city)\b")
 
 
 def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceMention]) -> None:
@@ -477,21 +483,32 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         if _AREA_AFTER.match(after) or _ADMIN_AFTER.match(after):
             continue  # "Afrin district in Aleppo northern countryside": the governorate, not a city
         base = city.start - len(before)  # the text offset of before[0]
-        found = before_re.search(before) or of_re.search(before)
+        # "the X area in Damascus city's Y district": Y, the part the city's name is followed by, first
+        found = after_re.match(after)
         if found:
-            span = (base + found.start("part"), base + found.end("part"))
+            span = (city.end + found.start("part"), city.end + found.end("part"))
         else:
-            found = after_re.match(after)
+            found = before_re.search(before) or of_re.search(before) or (
+                _AREA_OF_CITY.search(before) if _CITY_WORD_AFTER.match(after) else None)
             if not found:
                 continue
-            span = (city.end + found.start("part"), city.end + found.end("part"))
+            span = (base + found.start("part"), base + found.end("part"))
         city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
         city.area, city.admin_level = False, None
         city.extra["part_span"] = span
-        for m in mentions[bisect.bisect_left(starts, span[0]):bisect.bisect_right(starts, span[1])]:
-            if span[0] <= m.start and m.end <= span[1]:
-                m.extra["part_of"] = j
-                m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
+        spans = [span]
+        # "the X area in the Y district of Damascus", "the X area in Damascus city's Y district": X lies in
+        # the city too (a namesake of X far from it is not the place)
+        upto = min(span[0], city.start)
+        ahead = _before(text, s.start, upto)
+        sub = _AREA_OF_CITY.search(ahead)
+        if sub:
+            spans.append((upto - len(ahead) + sub.start("part"), upto - len(ahead) + sub.end("part")))
+        for lo, hi in spans:
+            for m in mentions[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]:
+                if lo <= m.start and m.end <= hi:
+                    m.extra["part_of"] = j
+                    m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
 
 
 def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -525,6 +542,32 @@ def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[Pl
     if dropped:
         log.debug("dropped %d city-part mention(s) far from their city", len(dropped))
     return [m for i, m in enumerate(mentions) if i not in dropped]
+
+
+def _spelled_city_parts(index: NameIndex, text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The named part of a city that no mention found ("Barzeh district of Damascus" when the
+    gazetteer writes the district "Burza"): looked up with spelling tolerance among the city's own
+    neighbourhoods and districts (within ``PART_KM`` of it), so the city locates its part instead of
+    being the incident place. A part no neighbourhood there resembles is left to the city."""
+    out: list[PlaceMention] = []
+    for j, city in enumerate(mentions):
+        span = city.extra.get("part_span")
+        if span is None or city.compound_of is not None or city.match is None or city.match.longitude is None:
+            continue
+        part = re.sub(r"^(?i:the)\s+", "", text[span[0]:span[1]])
+        near = [c for c in index.lookup(part, fuzzy=True) if c.feature_type == "neighbourhood"
+                and haversine_km(c.longitude, c.latitude, city.match.longitude, city.match.latitude) <= PART_KM]
+        if not near:
+            continue
+        context = Context(anchors=((city.match.longitude, city.match.latitude, PART_KM),))
+        found = decide(index, part, rank(index, near, context))
+        if found.place_id is None:
+            continue
+        start = span[1] - len(part)
+        out.append(PlaceMention(part, start, span[1], city.sentence, city.paragraph, near, type_hint="neighbourhood",
+                                match=found, extra={"part_of": j, "spelled_part": True}))
+        city.reference, city.compound_of = True, len(mentions) + len(out) - 1  # the city only locates its part
+    return out
 
 
 def _evidence(mentions: list[PlaceMention], level: str) -> dict[int, set[str]]:
@@ -642,6 +685,8 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
     mentions = _check_city_parts(index, mentions)
+    mentions += _spelled_city_parts(index, text, mentions)
+    mentions.sort(key=lambda m: m.start)
     _fit_to_area(text, sentences, index, mentions)
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
