@@ -49,7 +49,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..geocoding.matching import ADMIN_TYPES, Candidate, Context, NameIndex, decide, haversine_km, rank
-from ..geocoding.normalize import is_arabic, name_key, normalize_name
+from ..geocoding.normalize import consonants, is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .place_areas import _fit_to_area
 from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LOCATES_GAP, PlaceMention, _after,
@@ -78,6 +78,9 @@ _AREA_ADJ_BEFORE = re.compile(
     r"northeast|northwest|southeast|southwest|central|rural|greater|eastern\s+rural|western\s+rural)\s+$", re.I)
 _SETTLEMENT_BEFORE = re.compile(r"\b(?:villages?|towns?|city|hamlet|camp)\s+of\s+(?:the\s+)?$", re.I)
 _SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
+# "the Jobar neighbourhood", "the quarter of X": a city quarter (a village of that name elsewhere is no rival)
+_QUARTER_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|quarters?)\s+of\s+(?:the\s+)?$", re.I)
+_QUARTER_AFTER = re.compile(r"^\s+(?:neighbou?rhoods?|quarters?)\b", re.I)
 _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s+)?$", re.I)
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
@@ -307,7 +310,12 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                 key = name_key(surface)
                 if not key or (len(key.replace(" ", "")) < 3 and not is_arabic(key)):
                     continue
-                if key not in index.key and key.replace(" ", "") not in index.compact:
+                # a name of two words or more that no place bears as written may be a vowel variant of
+                # one (other vowels, the same consonants: "Maarat Harma"), when it is the whole name
+                vowels_only = n >= 2 and n == run[i] and key not in index.key \
+                    and key.replace(" ", "") not in index.compact and len(consonants(surface)) >= 5 \
+                    and consonants(surface) in index.cons
+                if key not in index.key and key.replace(" ", "") not in index.compact and not vowels_only:
                     continue
                 if n == 1 and is_arabic(surface):
                     previous = toks[i - 1][0] if i > 0 else ""
@@ -322,7 +330,8 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                     if title or sentence_start or surface.casefold() not in index.exact:
                         continue
                 candidates = index.lookup(surface, fuzzy=False)
-                candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")]
+                candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")
+                              or (vowels_only and c.method == "vowels")]
                 if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
                                                                     mentions[-1].end if mentions else -1):
                     skip = run[i]  # "Jaysh Khalid ibn Walid", "Tal al-Nabi Yunus": no part of the name is a place
@@ -419,6 +428,8 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.area = True
         if _SETTLEMENT_BEFORE.search(before) or _SETTLEMENT_AFTER.match(after):
             m.type_hint = "settlement"
+        elif _QUARTER_BEFORE.search(before) or _QUARTER_AFTER.match(after):
+            m.type_hint = "neighbourhood"
         if _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
             m.admin_level = 1
         elif _DISTRICT_AFTER.match(after) and not re.match(r"^\s+district\s+of\b", after, re.I):
@@ -468,7 +479,7 @@ def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
 #: "the X area of Aleppo city": an area of a city only when the word city follows the city's name
-_AREA_OF_CITY = re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:area)\s+(?i:of|in)\s+(?i:the\s+)?$")
+_AREA_OF_CITY = re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:areas?)\s+(?i:of|in)\s+(?i:the\s+)?$")
 _CITY_WORD_AFTER = re.compile(r"^\s+(?i:city)\b")
 
 
@@ -482,6 +493,8 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         before, after = _before(text, s.start, city.start), _after(text, city.end, s.end)
         if _AREA_AFTER.match(after) or _ADMIN_AFTER.match(after):
             continue  # "Afrin district in Aleppo northern countryside": the governorate, not a city
+        if not any(c.feature_type == "settlement" for c in city.candidates):
+            continue  # "X suburb in Rural Damascus": a governorate, no city that has parts
         base = city.start - len(before)  # the text offset of before[0]
         # "the X area in Damascus city's Y district": Y, the part the city's name is followed by, first
         found = after_re.match(after)
@@ -618,7 +631,10 @@ def _area_candidates(m: PlaceMention) -> list[Candidate]:
 
 
 def _is_point(m: PlaceMention) -> bool:
-    return m.match is not None and m.match.status == "matched" and m.match.feature_type not in (*ADMIN_TYPES, "region")
+    """A resolved place that locates the others of its sentence (a city's part does not: its city does,
+    and the part is checked against the city only afterwards)."""
+    return m.match is not None and m.match.status == "matched" and m.match.feature_type not in (*ADMIN_TYPES, "region") \
+        and m.extra.get("part_of") is None
 
 
 def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:

@@ -570,14 +570,15 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
                 score -= 4.0  # "Idlib" means the city before it means the governorate
         if type_hint == "settlement" and ftype not in ("settlement", "neighbourhood"):
             score -= 3
-        elif type_hint == "neighbourhood" and ftype == "neighbourhood":
-            score += 2
+        elif type_hint == "neighbourhood":
+            score += 2 if ftype == "neighbourhood" else -2
         if ftype == "neighbourhood":
-            # a city quarter never outranks a village of the same name unless its city is named
+            # a city quarter never outranks a village of the same name unless its city is named (or the
+            # text calls the place a neighbourhood)
             city = index.city_key[cand.row]
             if city and city in context.named:
                 score += NEIGHBOURHOOD_CITY_BONUS
-            else:
+            elif type_hint != "neighbourhood":
                 score -= NEIGHBOURHOOD_PENALTY
                 notes.append("city not named")
         if OTHER_CONSONANTS in cand.notes:
