@@ -162,6 +162,9 @@ def test_road_ends_are_not_incident_places():
     ("Turkish warplanes killed a shepherd in Maydan Ikbis on Monday.", "Air/drone strike"),
     ("Warplanes believed to belong to the International Coalition struck the town of Kansafrah on Monday.",
      "Air/drone strike"),
+    # what a crowd demands is no event of its own
+    ("Residents of Kafr Nabl demonstrated on Monday, demanding that the rival factions stop their fighting.",
+     "Peaceful protest"),
 ])
 def test_event_words(text, sub_event_type):
     assert _one(text).sub_event_type == sub_event_type
@@ -516,6 +519,13 @@ def test_a_body_found_is_an_attack_by_an_unidentified_group(text, place):
 def test_a_body_found_at_a_village_the_gazetteer_lacks_is_drafted_as_written():
     d = _one("The body of a young man was found on the outskirts of the village of Qurtubil Wusta on Monday.")
     assert d.location == "Qurtubil Wusta" and d.match_status == "unresolved" and d.sub_event_type == "Attack"
+
+
+def test_a_place_said_to_lie_in_a_part_of_an_area_is_drafted_as_written():
+    # "took control of X in southern Aleppo": X is the incident place, not the governorate's seat
+    d = _one("Government forces took control of Tal Qurzubi in southern Aleppo on Monday.")
+    assert d.location == "Tal Qurzubi" and d.match_status == "unresolved" and d.geo_precision == 3
+    assert d.sub_event_type == "Government regains territory"
 
 
 def test_the_force_expelled_from_a_town_is_the_target():

@@ -23,7 +23,12 @@ _NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?
 
 
 _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
-                       rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))")
+                       rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))"
+                       # "took control of X in northern Afrin": a name said to lie in a direction of an area
+                       rf"|(?<=\b(?:of|on|in|at) )(?P<d>{_NAME})(?=\s+in\s+(?:the\s+)?(?i:north|south|east|west)\w*\s+[A-Z])")
+
+
+_DIRECTION_IN = re.compile(r"\bin\s+(?:the\s+)?(?:north|south|east|west)")
 
 
 def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
@@ -44,12 +49,13 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     out: list[PlaceMention] = []
     for s_no, sentence in enumerate(sentences):
         low = sentence.text.lower()
-        if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low:
+        if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low \
+                and not _DIRECTION_IN.search(low):
             continue
         in_sentence = by_sentence.get(s_no, [])
         starts = [m.start for m in in_sentence]
         for found in _UNPLACED.finditer(sentence.text):
-            group = "a" if found.group("a") else ("b" if found.group("b") else "c")
+            group = next(g for g in "abcd" if found.group(g))
             name = found.group(group)
             start, end = sentence.start + found.start(group), sentence.start + found.end(group)
             first = name.split()[0].split("-")[0].lower()
@@ -83,8 +89,8 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                 match = replace(town.match, query=name, status="unresolved", geo_precision=2,
                                 method="near the town named beside it",
                                 reason=f"not in the gazetteer; placed near the town named beside it ({town.match.name})")
-            elif group == "c":
-                continue  # "Name (...)" with no area beside it is no sign of a village
+            elif group in ("c", "d"):
+                continue  # "Name (...)", "X in northern ..." with no area beside it are no sign of a village
             elif sentence.paragraph in paragraph_areas:
                 match = _unplaced_at(paragraph_areas[sentence.paragraph], name, "not in the gazetteer",
                                      "the one governorate its paragraph names", "governorate of the paragraph")
