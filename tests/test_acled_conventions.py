@@ -616,3 +616,20 @@ def test_an_area_incident_is_coded_at_the_areas_main_town(text, town):
     assert d.geo_precision == 3
     assert haversine_km(d.longitude, d.latitude, seat.longitude, seat.latitude) < 0.5
     assert town in d.match_reason
+
+
+@pytest.mark.parametrize("text, actor1, assoc", [
+    # a state's side word leading another force: the state's military leads, the force is associated
+    ("Turkish-led Operation Olive Branch forces captured Maydan Ikbis from YPG fighters on Monday.",
+     "Military Forces of Turkey (2016-)", "Operation Olive Branch"),
+    ("Turkish and rebel Olive Branch factions took control of Maydan Ikbis from YPG fighters on Monday.",
+     "Military Forces of Turkey (2016-)", "Operation Olive Branch"),
+    # backed or supported: the force named first leads, its backer is associated or not named at all
+    ("Euphrates Shield forces, supported by the Turkish military, shelled the YPG-held village of Tannab on Monday.",
+     "Operation Euphrates Shield", "Military Forces of Turkey (2016-)"),
+    ("Turkish-backed factions shelled the YPG-held village of Tannab on Monday.", "Syrian National Army", None),
+])
+def test_the_force_that_leads_a_joint_operation_is_actor1(text, actor1, assoc):
+    d = _one(text)
+    assert d.actor1 == actor1
+    assert (None if pd.isna(d.assoc_actor_1) or d.assoc_actor_1 == "" else d.assoc_actor_1) == assoc

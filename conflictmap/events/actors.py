@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -178,9 +178,46 @@ def find_actors(text: str) -> list[ActorMention]:
                 chosen[-1] = hit
             continue
         chosen.append(hit)
-    return chosen
+    return _with_leading_sides(text, chosen)
 
 
+@lru_cache(maxsize=1)
+def _leading_side() -> tuple[re.Pattern[str], dict[str, ActorMention]]:
+    """A side word that leads another force ("Turkish-led X", "Turkish and rebel X factions"), and the
+    actor of each such word (``side`` rows of ``actor_words.csv`` whose key names a state's forces)."""
+    table = read_data_csv("actor_words.csv")
+    actors = load_actors().set_index("key")
+    found: dict[str, ActorMention] = {}
+    for row in table[table.kind == "side"].itertuples(index=False):
+        if row.key in actors.index and " " not in row.word and row.word[:1].isupper():
+            a = actors.loc[row.key]
+            found[row.word.lower()] = ActorMention(a["actor"], row.key, a["side"], int(a["inter"]), row.word, -1, -1)
+    words = "|".join(sorted(map(re.escape, found), key=len, reverse=True))
+    pattern = re.compile(rf"\b(?P<side>{words})(?:-led\s+|\s+and\s+(?:(?:rebel|islamist|opposition|allied|the|and|fsa)\s+){{0,5}})$",
+                         re.IGNORECASE)
+    return pattern, found
+
+
+def _with_leading_sides(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """Add the state force a side word names when it leads another force named right after it:
+    "Turkish-led Olive Branch forces", "Turkish and rebel Olive Branch factions" (ACLED: the Turkish
+    military with the factions associated). "Turkish-backed factions" are the factions alone."""
+    pattern, sides = _leading_side()
+    if not sides:
+        return mentions
+    out: list[ActorMention] = []
+    for m in mentions:
+        hit = pattern.search(text, max(0, m.start - 60), m.start)
+        if hit is not None and hit.end() == m.start:
+            lead = sides[hit.group("side").lower()]
+            if lead.key != m.key and not (out and out[-1].end > hit.start("side")):
+                out.append(replace(lead, text=hit.group("side"), start=hit.start("side"), end=hit.end("side")))
+        out.append(m)
+    return out
+
+
+_SUPPORT_BEFORE = re.compile(r"\b(?:supported|backed|assisted|aided|helped)\s+by\s+(?:the\s+)?$|\bwith\s+(?:the\s+)?"
+                             r"(?:support|backing|help|cover)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # words between two actors that keep them on one side ("X and Y", "X, its allies Y")
 _SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed by|supported by|\d+|two|three)*$", re.IGNORECASE)
 # words just before an actor that make it the target of the action: a preposition right before it
@@ -230,11 +267,12 @@ _STATE = (1, 8)  # ACLED inter codes of state forces and foreign state forces
 
 def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]:
     groups: list[list[ActorMention]] = []
+    units: list[int] = []  # the forces of each group, a side word and the force it leads counting as one
     for mention in mentions:
         if groups:
             prev = groups[-1][-1]
             gap = text[prev.end:mention.start]
-            between = _BETWEEN.search(text[:groups[-1][0].start]) is not None and len(groups[-1]) == 1
+            between = _BETWEEN.search(text[:groups[-1][0].start]) is not None and units[-1] == 1
             # "Following clashes with rebels, regime forces took control": the comma closes the opening phrase
             before = text[:groups[-1][0].start]
             opening = "," in gap and _OPENING.match(before) is not None and _TARGET_CUE.search(before) is not None \
@@ -242,10 +280,14 @@ def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]
             # "HTS and Hurras al-Din clashed": two actors who fought each other, not one side
             mutual = len(groups[-1]) == 1 and _AND_ONLY.match(gap) is not None \
                 and _MUTUAL_AFTER.match(text[mention.end:]) is not None
-            if _SAME_SIDE.match(gap) and not between and not opening and not mutual:
+            # "Turkish-led X", "Turkish and rebel X factions": the side word leads the force after it
+            led = _leading_side()[0].fullmatch(text, prev.start, mention.start) is not None
+            if led or (_SAME_SIDE.match(gap) and not between and not opening and not mutual):
                 groups[-1].append(mention)
+                units[-1] += 0 if led else 1
                 continue
         groups.append([mention])
+        units.append(1)
     return groups
 
 
@@ -304,7 +346,9 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
         names: list[str] = []
         # ACLED leads a joint force with its state or foreign army ("FSA and Turkish troops captured X":
         # the Turkish military, the factions associated)
-        lead = [m for m in group if m.inter in _STATE] if group[0].inter not in _STATE else []
+        # ... but a force named as the others' support ("X, supported by the Turkish military") does not lead
+        lead = [m for m in group if m.inter in _STATE and not _SUPPORT_BEFORE.search(sentence[:m.start])] \
+            if group[0].inter not in _STATE else []
         for m in lead[:1] + group:
             if m.actor not in names:
                 names.append(m.actor)
