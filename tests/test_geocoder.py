@@ -12,7 +12,7 @@ from geopy.location import Location
 import conflictmap
 from conflictmap import Geocoder
 from conflictmap.errors import GeocoderError, InputError
-from conflictmap.geocoding.matching import haversine_km
+from conflictmap.geocoding.matching import ARABIC_HINT_ALONE, haversine_km
 from conflictmap.geocoding.normalize import name_key, skeleton
 
 KANSAFRAH = "gn:168572"
@@ -686,3 +686,23 @@ def test_a_facility_word_finds_the_facility_named_after_the_place(geocoder, quer
 
 def test_a_place_without_a_facility_word_stays_the_place(geocoder):
     assert geocoder.resolve("Tiyas").feature_type == "settlement"
+
+
+def test_an_arabic_name_picked_among_its_namesakes_by_the_hint_alone_is_not_matched(gazetteer):
+    # made-up villages: two bear one Arabic name, in two governorates; a third has a name of its own
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:zq-idlib", "name": "Zawr Qiblan", "name_ar": "زور قبلان", "longitude": 36.62, "latitude": 35.83},
+        {"place_id": "user:zq-hama", "name": "Zor Qablan", "name_ar": "زور قبلان", "longitude": 36.95, "latitude": 35.12},
+        {"place_id": "user:tq-idlib", "name": "Tall Qirzan", "name_ar": "تل قرزان", "longitude": 36.66, "latitude": 35.78},
+    ]))
+    g = Geocoder(gz)
+    m = g.resolve("زور قبلان", admin1="Idlib")
+    assert m.place_id == "user:zq-idlib" and m.status == "ambiguous", m.reason
+    assert "the Arabic name alone" in m.reason and "Arabic name" in m.reason
+    # the same answer from the rules alone says why, and any threshold leaves it unmatched
+    assert ARABIC_HINT_ALONE in Geocoder(gz, confidence=None).resolve("زور قبلان", admin1="Idlib").reason
+    assert g.resolve("زور قبلان", admin1="Idlib", min_confidence=0.0).status == "ambiguous"
+    # an Arabic name no other place bears, or a Latin name read beside it, is not held back by this rule
+    assert "Arabic name alone" not in g.resolve("تل قرزان", admin1="Idlib").reason
+    both = g.resolve("Zawr Qiblan", name_ar="زور قبلان", admin1="Idlib")
+    assert both.place_id == "user:zq-idlib" and "Arabic name alone" not in both.reason
