@@ -1,7 +1,8 @@
 """``match_confidence``: how likely an answer is right, learned from the development sets.
 
 Gradient-boosted trees over features of the answer (how it was found, its score, the margin to
-the best namesake elsewhere, whether the hints contain it, what the hand rules decided ...) give
+the best namesake elsewhere, how far the runner-up lies, how many places of the matched name the
+answer's own area holds, whether the hints contain it, what the hand rules decided ...) give
 each answer a confidence in [0, 1]; ``matched`` is ``confidence >= threshold``. The trees and the
 threshold are a JSON file, ``conflictmap/data/match_confidence.json``, written by
 ``benchmarks/train_confidence.py`` (``make models``: scikit-learn at build time only, trained on
@@ -10,7 +11,8 @@ promise holds on rows the model never saw; validated leave-one-source-out too); 
 applied with numpy (:mod:`conflictmap.geocoding.boosted_trees`).
 
 Rules stay where they are better: an unresolved answer stays unresolved (confidence 0), a name
-spelt as a famous place abroad is never promoted to ``matched`` without a hint, and a query that
+spelt as a famous place abroad is never promoted to ``matched`` without a hint, an Arabic name
+read alone that an admin hint alone picked among its namesakes is never ``matched``, and a query that
 names an admin area by its level ("Daraa province", "Idlib district": none in the development
 sets, which are points of places) keeps the rules' status.
 
