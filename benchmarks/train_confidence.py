@@ -58,7 +58,7 @@ MONOTONE = {**dict.fromkeys(("score", "margin", "name_spelling", "own_name", "ex
                              "script_both", "rm_exact_alias", "rm_score", "rm_margin", "rm_name_spelling",
                              "rm_script_both"), 1),
             **dict.fromkeys(("rivals_strong", "outside_hint", "fuzzy_skeleton", "common_name", "city_not_named",
-                             "single_source", "rm_rivals_strong", "namesakes_in_area"), -1)}
+                             "single_source", "rm_rivals_strong"), -1)}
 SEED = 0
 FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.50, 0.995, 0.001), 3)

@@ -12,7 +12,6 @@ import conflictmap
 from conflictmap import Geocoder
 from conflictmap.errors import InputError
 from conflictmap.geocoding.confidence import FEATURES, MODEL_FILE, Calibrator, features
-from conflictmap.geocoding.matching import haversine_km
 
 
 @pytest.fixture(scope="module")
@@ -222,27 +221,3 @@ def test_a_correction_is_matched_whatever_the_model_says(tmp_path):
         match = fixed.resolve("countryside of Saraqib", admin1="Idlib", min_confidence=min_confidence)
         assert (match.status, match.method, match.place_id, match.confidence) == (
             "matched", "correction", "ocha:SY070003", 1.0)
-
-
-def test_namesakes_in_the_answers_area_and_the_runner_up_distance():
-    # made-up villages: two of one name in one governorate 20 km apart, a third in another, and a lone name
-    gz = conflictmap.get_gazetteer().with_user_places(pd.DataFrame([
-        {"place_id": "user:kz-1", "name": "Khirbat Zunfur", "longitude": 36.62, "latitude": 35.83},
-        {"place_id": "user:kz-2", "name": "Khirbat Zunfur", "longitude": 36.63, "latitude": 35.65},
-        {"place_id": "user:kz-3", "name": "Khirbat Zunfur", "longitude": 36.10, "latitude": 32.70},
-        {"place_id": "user:tq-1", "name": "Tall Qirzanat", "longitude": 36.66, "latitude": 35.78},
-    ]))
-    rules = Geocoder(gz, confidence=None)
-    namesakes, runner = FEATURES.index("namesakes_in_area"), FEATURES.index("runner_up_km")
-    m = rules.resolve("Khirbat Zunfur", admin1="Idlib")
-    assert m.place_id in ("user:kz-1", "user:kz-2")
-    x = features(rules.index, m, 1)
-    # one other place of the name in the answer's governorate (the third lies in another)
-    assert x[namesakes] == pytest.approx(1 / 5)
-    km = haversine_km(36.62, 35.83, 36.63, 35.65)
-    assert x[runner] == pytest.approx(np.log10(km + 1) / 3, abs=1e-6) and 0.4 < x[runner] < 0.5
-    lone = features(rules.index, rules.resolve("Tall Qirzanat", admin1="Idlib"), 1)
-    assert lone[namesakes] == 0.0 and lone[runner] == 1.0
-    # more evidence of namesakes in the area never raises the confidence (a monotone feature)
-    cal = Calibrator.bundled()
-    assert cal.confidence(np.where(np.arange(len(x)) == namesakes, 1.0, x)) <= cal.confidence(x)

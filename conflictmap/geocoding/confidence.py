@@ -37,8 +37,8 @@ from rapidfuzz import fuzz
 
 from .._data import DATA_DIR
 from .boosted_trees import BoostedTrees
-from .matching import AREA_TYPES, SAME_PLACE_KM, STRONG_METHODS, Candidate, Match, NameIndex, _elsewhere, haversine_km
-from .normalize import compact_key, name_key, normalize_name
+from .matching import AREA_TYPES, STRONG_METHODS, Match, NameIndex, _elsewhere
+from .normalize import compact_key
 from .query import parse_location
 
 __all__ = ["Calibrator", "FEATURES", "features"]
@@ -47,8 +47,6 @@ MODEL_FILE = DATA_DIR / "match_confidence.json"
 _HINT_NOTES = ("outside admin hint", "just outside admin hint", "just outside district hint", "outside box",
                "far from context")
 MARGIN_CAP = 30.0
-NAMESAKES_CAP = 5  # namesakes_in_area: this many or more read as the same
-RUNNER_UP_KM_CAP = 1000.0  # runner_up_km: log10(km + 1) / 3, 1 at 1000 km or without a runner-up
 
 #: the features, in the order of the model's coefficients
 FEATURES = (
@@ -58,8 +56,6 @@ FEATURES = (
     "name_count", "candidates", "name_spelling", "query_words", "own_name", "hint_depth",
     # the same evidence read again for answers the hand rules matched: they weigh differently there
     "rm_exact_alias", "rm_score", "rm_margin", "rm_rivals_strong", "rm_hint_given", "rm_script_both", "rm_name_spelling",
-    # how far the best other candidate lies; other places of the matched name in the answer's own area
-    "runner_up_km", "namesakes_in_area",
 )
 
 
@@ -124,38 +120,7 @@ def features(index: NameIndex, match: Match, hinted: int) -> np.ndarray:
         rule and hinted > 0,
         rule and script == "both",
         rule * spelling,
-        _runner_up_km(top, rivals) if top is not None else 1.0,
-        min(_namesakes_in_area(index, top, hinted), NAMESAKES_CAP) / NAMESAKES_CAP if top is not None else 0.0,
     ], dtype=float)
-
-
-def _runner_up_km(top: Candidate, others: list[Candidate]) -> float:
-    """How far the best-scored other candidate (another place) lies from the answer, as
-    ``log10(km + 1) / 3`` capped at 1 (1 when there is none)."""
-    if not others:
-        return 1.0
-    second = max(others, key=lambda c: c.score)
-    km = float(haversine_km(top.longitude, top.latitude, second.longitude, second.latitude))
-    return min(math.log10(min(km, RUNNER_UP_KM_CAP) + 1.0) / 3.0, 1.0)
-
-
-def _namesakes_in_area(index: NameIndex, top: Candidate, hinted: int) -> int:
-    """Other places (farther than ``SAME_PLACE_KM``) bearing the name the answer was matched by, in
-    the answer's governorate, or its district when the row gave a district hint: the hint's area
-    holding one place of that name is a promise, holding several is not (a namesake the gazetteer
-    lacks is as likely as the one it has)."""
-    matched = top.matched_name
-    rows = {r for r, _ in index.key.get(name_key(matched), ())}
-    rows |= {r for r, _ in index.exact.get(normalize_name(matched).casefold(), ())}
-    rows.discard(top.row)
-    if not rows:
-        return 0
-    area = index.admin2_pcode if hinted >= 2 else index.admin1_pcode
-    at = np.fromiter(rows, dtype=np.int64, count=len(rows))
-    at = at[area[at] == area[top.row]]
-    if not len(at):
-        return 0
-    return int((haversine_km(top.longitude, top.latitude, index.lon[at], index.lat[at]) > SAME_PLACE_KM).sum())
 
 
 @functools.lru_cache(maxsize=65536)
