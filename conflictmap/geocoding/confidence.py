@@ -1,8 +1,7 @@
 """``match_confidence``: how likely an answer is right, learned from the development sets.
 
 Gradient-boosted trees over features of the answer (how it was found, its score, the margin to
-the best namesake elsewhere, how far the runner-up lies, how many places of the matched name the
-answer's own area holds, whether the hints contain it, what the hand rules decided ...) give
+the best namesake elsewhere, whether the hints contain it, what the hand rules decided ...) give
 each answer a confidence in [0, 1]; ``matched`` is ``confidence >= threshold``. The trees and the
 threshold are a JSON file, ``conflictmap/data/match_confidence.json``, written by
 ``benchmarks/train_confidence.py`` (``make models``: scikit-learn at build time only, trained on
