@@ -499,7 +499,7 @@ def _with_threshold(match: Match, threshold: float) -> Match:
     if _arabic_hint_alone(match):
         if match.status != "matched":
             return match
-        note = "the Arabic name alone, the admin hint picking it among its namesakes"
+        note = "an Arabic name alone is no promise among its namesakes (they are written alike)"
         return _replace(match, status="ambiguous", reason="; ".join(x for x in (note, rule_reason) if x))
     if match.confidence >= threshold:
         if match.status == "matched" or "well-known place abroad" in rule_reason:
