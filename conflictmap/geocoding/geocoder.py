@@ -43,8 +43,8 @@ from geopy.point import Point as GeopyPoint
 
 from ..errors import GeocoderError, InputError
 from ..gazetteer import Gazetteer, get_gazetteer
-from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, STRONG_METHODS, Candidate, Context, Match, NameIndex, decide, haversine_km,
-                       rank)
+from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, STRONG_METHODS, Candidate, Context, Match, NameIndex, decide,
+                       haversine_km, rank)
 from .bilingual import combine_scripts
 from .normalize import compact_key, is_generic, name_key, normalize_name
 from .hints import HintReader
