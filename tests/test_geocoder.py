@@ -12,7 +12,7 @@ from geopy.location import Location
 import conflictmap
 from conflictmap import Geocoder
 from conflictmap.errors import GeocoderError, InputError
-from conflictmap.geocoding.matching import haversine_km
+from conflictmap.geocoding.matching import ARABIC_HINT_ALONE, haversine_km
 from conflictmap.geocoding.normalize import name_key, skeleton
 
 KANSAFRAH = "gn:168572"
@@ -686,3 +686,38 @@ def test_a_facility_word_finds_the_facility_named_after_the_place(geocoder, quer
 
 def test_a_place_without_a_facility_word_stays_the_place(geocoder):
     assert geocoder.resolve("Tiyas").feature_type == "settlement"
+
+
+def test_an_arabic_name_picked_among_its_namesakes_by_the_hint_alone_is_not_matched(gazetteer):
+    # made-up villages: two bear one Arabic name, in two governorates; a third has a name of its own
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:zq-idlib", "name": "Zawr Qiblan", "name_ar": "زور قبلان", "longitude": 36.62, "latitude": 35.83},
+        {"place_id": "user:zq-hama", "name": "Zor Qablan", "name_ar": "زور قبلان", "longitude": 36.95, "latitude": 35.12},
+        {"place_id": "user:tq-idlib", "name": "Tall Qirzan", "name_ar": "تل قرزان", "longitude": 36.66, "latitude": 35.78},
+    ]))
+    g = Geocoder(gz)
+    m = g.resolve("زور قبلان", admin1="Idlib")
+    assert m.place_id == "user:zq-idlib" and m.status == "ambiguous", m.reason
+    assert m.reason.startswith("an Arabic name alone is no promise") and ARABIC_HINT_ALONE in m.reason
+    # the same answer from the rules alone says why, and any threshold leaves it unmatched
+    assert ARABIC_HINT_ALONE in Geocoder(gz, confidence=None).resolve("زور قبلان", admin1="Idlib").reason
+    assert g.resolve("زور قبلان", admin1="Idlib", min_confidence=0.0).status == "ambiguous"
+    # an Arabic name no other place bears, or a Latin name read beside it, is not held back by this rule
+    assert "no promise" not in g.resolve("تل قرزان", admin1="Idlib").reason
+    both = g.resolve("Zawr Qiblan", name_ar="زور قبلان", admin1="Idlib")
+    assert both.place_id == "user:zq-idlib" and "no promise" not in both.reason
+
+
+def test_a_town_far_bigger_than_every_namesake_of_its_arabic_name_is_not_held_back(gazetteer):
+    # made-up: a town of 60,000 and a hamlet of the same Arabic name in another governorate
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:town", "name": "Kafr Zarfun", "name_ar": "كفر زرفون", "longitude": 36.62, "latitude": 35.83,
+         "population": 60000},
+        {"place_id": "user:hamlet", "name": "Kafr Zarfun", "name_ar": "كفر زرفون", "longitude": 36.95, "latitude": 35.12,
+         "population": 200},
+    ]))
+    rules = Geocoder(gz, confidence=None)
+    town = rules.resolve("كفر زرفون", admin1="Idlib")
+    assert town.place_id == "user:town" and ARABIC_HINT_ALONE not in town.reason
+    hamlet = rules.resolve("كفر زرفون", admin1="Hama")
+    assert hamlet.place_id == "user:hamlet" and ARABIC_HINT_ALONE in hamlet.reason

@@ -10,7 +10,8 @@ promise holds on rows the model never saw; validated leave-one-source-out too); 
 applied with numpy (:mod:`conflictmap.geocoding.boosted_trees`).
 
 Rules stay where they are better: an unresolved answer stays unresolved (confidence 0), a name
-spelt as a famous place abroad is never promoted to ``matched`` without a hint, and a query that
+spelt as a famous place abroad is never promoted to ``matched`` without a hint, an Arabic name
+read alone that an admin hint alone picked among its namesakes is never ``matched``, and a query that
 names an admin area by its level ("Daraa province", "Idlib district": none in the development
 sets, which are points of places) keeps the rules' status.
 

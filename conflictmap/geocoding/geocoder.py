@@ -43,8 +43,8 @@ from geopy.point import Point as GeopyPoint
 
 from ..errors import GeocoderError, InputError
 from ..gazetteer import Gazetteer, get_gazetteer
-from .matching import (ADMIN_TYPES, STRONG_METHODS, Candidate, Context, Match, NameIndex, decide, haversine_km,
-                       rank)
+from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, STRONG_METHODS, Candidate, Context, Match, NameIndex, decide,
+                       haversine_km, rank)
 from .bilingual import combine_scripts
 from .normalize import compact_key, is_generic, name_key, normalize_name
 from .hints import HintReader
@@ -496,6 +496,11 @@ def _with_threshold(match: Match, threshold: float) -> Match:
     if match.point is None or _is_correction(match):
         return match
     rule_reason = match.reason or ""
+    if _arabic_hint_alone(match):
+        if match.status != "matched":
+            return match
+        note = "an Arabic name alone is no promise among its namesakes (they are written alike)"
+        return _replace(match, status="ambiguous", reason="; ".join(x for x in (note, rule_reason) if x))
     if match.confidence >= threshold:
         if match.status == "matched" or "well-known place abroad" in rule_reason:
             return match
@@ -505,6 +510,13 @@ def _with_threshold(match: Match, threshold: float) -> Match:
         return match
     note = f"confidence {match.confidence:.2f} is below {threshold:.2f}"
     return _replace(match, status="ambiguous", reason="; ".join(x for x in (note, rule_reason) if x))
+
+
+def _arabic_hint_alone(match: Match) -> bool:
+    """True for an answer the Arabic name decided alone (no Latin name agreeing) that an admin hint
+    alone picked among the places of that name (:data:`~.matching.ARABIC_HINT_ALONE`): never
+    ``matched``, whatever its confidence."""
+    return ARABIC_HINT_ALONE in (match.reason or "") and not (match.method or "").startswith(("both:", "latin:"))
 
 
 def _replace(match: Match, **changes: Any) -> Match:

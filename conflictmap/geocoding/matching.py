@@ -54,6 +54,8 @@ MATCH_MIN_SCORE = 85.0
 FUZZY_ACCEPT = 92.0
 LOOKALIKE_METHODS = ("fuzzy", "skeleton", "vowels", "romanised")  # decide(): never 'matched' on their own (calibration)
 STRONG_METHODS = ("exact", "alias", "key", "compact", "prefix")
+#: the reason of an answer an admin hint alone picked among the places an Arabic name may mean (not 'matched')
+ARABIC_HINT_ALONE = "alone picks it among places of this Arabic name"
 COMMON_NAME_PLACES = 4  # decide(): a name this many other places in Syria bear is never 'matched' on a hint alone
 SINGLE_SOURCE = ("ocha_ps",)  # gazetteer sources whose settlements no second source corroborates
 UNRESOLVED_BELOW = 75.0
@@ -746,7 +748,13 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
                                            f"{top.name!r} is taken only when the row's admin hints say so")
     if status == "matched" and context is not None and pool and not context.empty:
         clue = deciding_clue(index, top, pool, context)
-        if clue:
+        if clue.startswith("the admin") and is_arabic(query) and not (
+                top.population >= 5000 and _is_biggest(index, top, pool, 20)):
+            # an Arabic name is written the same for every namesake, and many places have no Arabic
+            # name in the gazetteer: the admin hint alone picking one of them is no promise (Airwars'
+            # Arabic column: such answers were another place in 15%; Geocoder lets none be matched)
+            reason = f"{clue} {ARABIC_HINT_ALONE}"
+        elif clue:
             reason = f"{clue} picks it among places of this name"
     row = top.row
     ftype = str(index.feature_type[row])
