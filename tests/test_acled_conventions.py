@@ -528,6 +528,16 @@ def test_a_place_said_to_lie_in_a_part_of_an_area_is_drafted_as_written():
     assert d.sub_event_type == "Government regains territory"
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Warplanes carried out strikes on Jabal Qurzubi in the eastern desert of Homs on Monday.", "Jabal Qurzubi"),
+    ("Turkish forces shelled YPG positions in Qurzubi mountains in the northern countryside of Aleppo on Monday.",
+     "Qurzubi"),
+])
+def test_a_site_said_to_lie_in_a_part_of_an_area_is_drafted_as_written(text, name):
+    d = _one(text)
+    assert d.location == name and d.match_status == "unresolved" and d.geo_precision == 3
+
+
 def test_the_force_expelled_from_a_town_is_the_target():
     d = _one("Rebel factions expelled HTS fighters from Binnish on Monday.")
     assert d.event_type == "Battles" and "territory" in d.sub_event_type

@@ -22,10 +22,14 @@ from .text import Sentence
 _NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
 
 
+_SIDE = r"(?i:north|south|east|west)\w*(?:[\s-](?i:north|south|east|west)\w*)?"
+# a site named after a place that a report locates in part of an area ("X mountains in northern Y")
+_SITE = r"(?:\s+(?i:mountains?|hills?|plain|valley|(?:defen[cs]e\s+)?base))?"
 _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
                        rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))"
                        # "took control of X in northern Afrin": a name said to lie in a direction of an area
-                       rf"|(?<=\b(?:of|on|in|at) )(?P<d>{_NAME})(?=\s+in\s+(?:the\s+)?(?i:north|south|east|west)\w*\s+[A-Z])")
+                       rf"|(?<=\b(?:of|on|in|at) )(?<!area of )(?P<d>{_NAME})(?={_SITE}\s+in\s+(?:the\s+)?{_SIDE}\s+"
+                       rf"(?:(?i:countryside|desert|outskirts)\s+of\s+(?:the\s+)?)?[A-Z])")
 
 
 _DIRECTION_IN = re.compile(r"\bin\s+(?:the\s+)?(?:north|south|east|west)")
