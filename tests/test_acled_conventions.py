@@ -162,6 +162,9 @@ def test_road_ends_are_not_incident_places():
     ("Turkish warplanes killed a shepherd in Maydan Ikbis on Monday.", "Air/drone strike"),
     ("Warplanes believed to belong to the International Coalition struck the town of Kansafrah on Monday.",
      "Air/drone strike"),
+    # gunmen who shot someone: an attack on a civilian, a clash with a fighter
+    ("Unidentified gunmen shot a shepherd in Tafas on Monday.", "Attack"),
+    ("Unidentified gunmen shot a commander of an Islamist faction in Tafas on Monday.", "Armed clash"),
     # what a crowd demands is no event of its own
     ("Residents of Kafr Nabl demonstrated on Monday, demanding that the rival factions stop their fighting.",
      "Peaceful protest"),

@@ -242,3 +242,12 @@ def test_a_two_word_name_written_with_other_vowels_is_found_whole():
     row = rows.iloc[0]
     assert len(rows) == 1 and row.mention == "Maarat Hirma" and row.place_name == "Ma'arrat Hurmah"
     assert row.match_method == "vowels" and row.match_status == "ambiguous"  # a look-alike is never a promise
+
+
+def test_one_word_written_with_other_vowels_after_a_preposition_is_found():
+    rows = find_places("Warplanes struck a bakery in Talmenes on Monday.")
+    row = rows.iloc[0]
+    assert row.mention == "Talmenes" and row.place_name == "Tallmannis" and row.admin1 == "Idleb"
+    assert row.match_method == "vowels" and row.match_status == "ambiguous"
+    # not as a sentence's first word, nor a word with too few consonants to say much
+    assert find_places("Talmenes was quiet on Monday.").empty

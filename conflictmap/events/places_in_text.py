@@ -312,9 +312,10 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                     continue
                 # a name of two words or more that no place bears as written may be a vowel variant of
                 # one (other vowels, the same consonants: "Maarat Harma"), when it is the whole name
-                vowels_only = n >= 2 and n == run[i] and key not in index.key \
-                    and key.replace(" ", "") not in index.compact and len(consonants(surface)) >= 5 \
-                    and consonants(surface) in index.cons
+                # ... and so may one word after a preposition ("shelled a hospital in Meshmishan")
+                vowels_only = n == run[i] and (n >= 2 or (i > 0 and toks[i - 1][0].lower() in _PLACE_PREPOSITIONS)) \
+                    and key not in index.key and key.replace(" ", "") not in index.compact \
+                    and len(consonants(surface)) >= 5 and consonants(surface) in index.cons
                 if key not in index.key and key.replace(" ", "") not in index.compact and not vowels_only:
                     continue
                 if n == 1 and is_arabic(surface):
@@ -347,6 +348,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
     return mentions
 
 
+_PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "near", "towards", "of"})
 _LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B and C")
 
 
