@@ -646,3 +646,23 @@ def test_the_force_that_leads_a_joint_operation_is_actor1(text, actor1, assoc):
     d = _one(text)
     assert d.actor1 == actor1
     assert (None if pd.isna(d.assoc_actor_1) or d.assoc_actor_1 == "" else d.assoc_actor_1) == assoc
+
+
+@pytest.mark.parametrize("text, actor1", [
+    ("Warplanes, likely Turkish, carried out raids on Jandairis on Monday.", "Military Forces of Turkey (2016-)"),
+    ("Warplanes, believed to be Coalition, struck Hajin on Monday.", "International Coalition"),
+    # several candidates, or a force the report itself calls unidentified: nobody is named
+    ("A drone, likely Syrian, Russian, or Turkish, struck Zamalka on Monday.", "Unidentified Military Forces (Syria)"),
+    ("Unidentified military forces, likely Turkish, shelled Kafr Janna on Monday.", "Unidentified Armed Group (Syria)"),
+])
+def test_a_side_given_as_the_likely_author_is_actor1(text, actor1):
+    assert _one(text).actor1 == actor1
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Turkish warplanes destroyed a YPG depot in Afrin, likely in the vicinity of Maydan Ikbis, on Monday.",
+     "Maydan Ikbis"),
+    ("Regime forces shelled Saraqib, likely near Kafr Amim, on Monday.", "Kafr Amim"),
+])
+def test_the_place_a_report_narrows_down_to_is_the_incident_place(text, place):
+    assert _one(text).location == place

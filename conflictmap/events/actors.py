@@ -178,7 +178,7 @@ def find_actors(text: str) -> list[ActorMention]:
                 chosen[-1] = hit
             continue
         chosen.append(hit)
-    return _with_leading_sides(text, chosen)
+    return _with_attributed_sides(text, _with_leading_sides(text, chosen))
 
 
 @lru_cache(maxsize=1)
@@ -196,6 +196,38 @@ def _leading_side() -> tuple[re.Pattern[str], dict[str, ActorMention]]:
     pattern = re.compile(rf"\b(?P<side>{words})(?:-led\s+|\s+and\s+(?:(?:rebel|islamist|opposition|allied|the|and|fsa)\s+){{0,5}})$",
                          re.IGNORECASE)
     return pattern, found
+
+
+# "Unidentified military forces, likely Turkish, ...": the report leaves the author unnamed (ACLED too)
+_UNNAMED_BEFORE = re.compile(r"\b(?:unidentified|unknown)\b[^,.;]*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _attributed_side() -> tuple[re.Pattern[str], dict[str, ActorMention]]:
+    """A side word given as the likely author ("Warplanes, likely Turkish, struck X"), and its actor."""
+    table = read_data_csv("actor_words.csv")
+    actors = load_actors().set_index("key")
+    found: dict[str, ActorMention] = {}
+    for row in table[table.kind == "side"].itertuples(index=False):
+        if row.key in actors.index and " " not in row.word and "-" not in row.word:
+            a = actors.loc[row.key]
+            found[row.word.lower()] = ActorMention(a["actor"], row.key, a["side"], int(a["inter"]), row.word, -1, -1)
+    words = "|".join(sorted(map(re.escape, found), key=len, reverse=True))
+    # one side alone: "likely Syrian, Russian, or Turkish" names none
+    pattern = re.compile(rf",\s*(?:most\s+)?(?:likely|probably|possibly|believed\s+to\s+be)\s+(?:the\s+)?(?P<side>{words})"
+                         rf"(?=\s*,)(?!\s*,\s*(?:or\s+|and\s+)?(?:{words})\b)", re.IGNORECASE)
+    return pattern, found
+
+
+def _with_attributed_sides(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """Add the actor a side word names when a report gives it as the likely author between commas
+    ("Warplanes, likely Turkish, carried out raids"): ACLED codes the strike to that side."""
+    pattern, sides = _attributed_side()
+    added = [replace(sides[m.group("side").lower()], text=m.group("side"), start=m.start("side"), end=m.end("side"))
+             for m in pattern.finditer(text)
+             if not any(a.start < m.end("side") and m.start("side") < a.end for a in mentions)
+             and not _UNNAMED_BEFORE.search(text, max(0, m.start() - 40), m.start())]
+    return sorted(mentions + added, key=lambda a: a.start) if added else mentions
 
 
 def _with_leading_sides(text: str, mentions: list[ActorMention]) -> list[ActorMention]:

@@ -81,6 +81,8 @@ _SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
 # "the Jobar neighbourhood", "the quarter of X": a city quarter (a village of that name elsewhere is no rival)
 _QUARTER_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|quarters?)\s+of\s+(?:the\s+)?$", re.I)
 _QUARTER_AFTER = re.compile(r"^\s+(?:neighbou?rhoods?|quarters?)\b", re.I)
+# "in Afrin, likely in the vicinity of X": the report narrows the place down; the first is only its area
+_NARROWED_AFTER = re.compile(r"^,\s*(?:most\s+)?(?:likely|probably|possibly|reportedly)\s+(?:in|near|at|around)\b", re.I)
 _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s+)?$", re.I)
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
@@ -428,6 +430,11 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.near = True
         if _AREA_ADJ_BEFORE.search(before) or _AREA_AFTER.match(after):
             m.area = True
+        if _NARROWED_AFTER.match(after):
+            if any(c.feature_type in ADMIN_TYPES for c in m.candidates):
+                m.area = True
+            else:
+                m.reference, m.near = True, True
         if _SETTLEMENT_BEFORE.search(before) or _SETTLEMENT_AFTER.match(after):
             m.type_hint = "settlement"
         elif _QUARTER_BEFORE.search(before) or _QUARTER_AFTER.match(after):
