@@ -559,6 +559,8 @@ def test_the_force_expelled_from_a_town_is_the_target():
     # people taken in a raid: the arrests are the event, the raid how they were made
     ("On 2 June 2020, SDF forces arrested 4 men in a dawn raid in Diban (Deir ez-Zor).",
      "Arrests", "SDF: Syrian Democratic Forces", None),
+    ("On 2 June 2020, SDF forces carried out a raid in Diban, arresting 3 men.",
+     "Arrests", "SDF: Syrian Democratic Forces", None),
     ("On 3 June 2020, SDF forces raided Diban, clashing with gunmen.",
      "Armed clash", "SDF: Syrian Democratic Forces", "Unidentified Armed Group (Syria)"),
     # a device that goes off by itself: the side named after it is what it hit
