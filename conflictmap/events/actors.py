@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -182,19 +183,30 @@ def find_actors(text: str) -> list[ActorMention]:
 
 
 @lru_cache(maxsize=1)
-def _leading_side() -> tuple[re.Pattern[str], dict[str, ActorMention]]:
-    """A side word that leads another force ("Turkish-led X", "Turkish and rebel X factions"), and the
-    actor of each such word (``side`` rows of ``actor_words.csv`` whose key names a state's forces)."""
+def _side_words() -> dict[str, ActorMention]:
+    """The one-word ``side`` rows of ``actor_words.csv`` ("Turkish", "regime", "coalition"), lower-cased,
+    with the actor each names (its span left at -1)."""
     table = read_data_csv("actor_words.csv")
     actors = load_actors().set_index("key")
     found: dict[str, ActorMention] = {}
     for row in table[table.kind == "side"].itertuples(index=False):
-        if row.key in actors.index and " " not in row.word and row.word[:1].isupper():
+        if row.key in actors.index and " " not in row.word and "-" not in row.word:
             a = actors.loc[row.key]
             found[row.word.lower()] = ActorMention(a["actor"], row.key, a["side"], int(a["inter"]), row.word, -1, -1)
-    words = "|".join(sorted(map(re.escape, found), key=len, reverse=True))
-    pattern = re.compile(rf"\b(?P<side>{words})(?:-led\s+|\s+and\s+(?:(?:rebel|islamist|opposition|allied|the|and|fsa)\s+){{0,5}})$",
-                         re.IGNORECASE)
+    return found
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _leading_side() -> tuple[re.Pattern[str], dict[str, ActorMention]]:
+    """A side word that leads another force ("Turkish-led X", "Turkish and rebel X factions"), and the
+    actor of each such word (the capitalised one-word sides: nationalities)."""
+    found = {w: a for w, a in _side_words().items() if a.text[:1].isupper()}
+    pattern = re.compile(rf"\b(?P<side>{_alternation(found)})(?:-led\s+|\s+and\s+"
+                         rf"(?:(?:rebel|islamist|opposition|allied|the|and|fsa)\s+){{0,5}})$", re.IGNORECASE)
     return pattern, found
 
 
@@ -205,14 +217,8 @@ _UNNAMED_BEFORE = re.compile(r"\b(?:unidentified|unknown)\b[^,.;]*$", re.IGNOREC
 @lru_cache(maxsize=1)
 def _attributed_side() -> tuple[re.Pattern[str], dict[str, ActorMention]]:
     """A side word given as the likely author ("Warplanes, likely Turkish, struck X"), and its actor."""
-    table = read_data_csv("actor_words.csv")
-    actors = load_actors().set_index("key")
-    found: dict[str, ActorMention] = {}
-    for row in table[table.kind == "side"].itertuples(index=False):
-        if row.key in actors.index and " " not in row.word and "-" not in row.word:
-            a = actors.loc[row.key]
-            found[row.word.lower()] = ActorMention(a["actor"], row.key, a["side"], int(a["inter"]), row.word, -1, -1)
-    words = "|".join(sorted(map(re.escape, found), key=len, reverse=True))
+    found = _side_words()
+    words = _alternation(found)
     # one side alone: "likely Syrian, Russian, or Turkish" names none
     pattern = re.compile(rf",\s*(?:most\s+)?(?:likely|probably|possibly|believed\s+to\s+be)\s+(?:the\s+)?(?P<side>{words})"
                          rf"(?=\s*,)(?!\s*,\s*(?:or\s+|and\s+)?(?:{words})\b)", re.IGNORECASE)
