@@ -668,3 +668,10 @@ def test_a_side_given_as_the_likely_author_is_actor1(text, actor1):
 ])
 def test_the_place_a_report_narrows_down_to_is_the_incident_place(text, place):
     assert _one(text).location == place
+
+
+def test_the_town_that_locates_a_place_in_a_region_is_the_incident_place():
+    # "the orchards between A and B in the Eastern Ghouta": A (near it) says more than the region
+    d = _one("Regime helicopters dropped barrel bombs on the orchards between Harasta and Duma in the "
+             "Eastern Ghouta on Monday.")
+    assert d.location == "Harasta" and d.geo_precision == 2

@@ -132,12 +132,15 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
         towns = [m for m in here if m.role == "reference" and not _is_area(m) and m.match.feature_type not in _LINES]
         if towns:
             return towns[:1], False
-    chosen = points or locations
-    if chosen:
-        return _unique(_near_the_sure_ones(chosen)), False
+    if points:
+        return _unique(_near_the_sure_ones(points)), False
     references = [m for m in here if m.role == "reference" and m.compound_of is None and not _is_area(m)]
     if references:
+        # "the orchards between Harasta and Duma in the Eastern Ghouta": the town that locates the
+        # place says more than the region or district named with it
         return references[:1], False
+    if locations:
+        return _unique(_near_the_sure_ones(locations)), False
     areas = [m for m in here if m.role == "area"]
     if len(areas) > 1:
         # "the Sharan area in the eastern countryside of Aleppo": the smallest area named; the larger
