@@ -675,3 +675,9 @@ def test_the_town_that_locates_a_place_in_a_region_is_the_incident_place():
     d = _one("Regime helicopters dropped barrel bombs on the orchards between Harasta and Duma in the "
              "Eastern Ghouta on Monday.")
     assert d.location == "Harasta" and d.geo_precision == 2
+
+
+def test_the_finest_area_named_is_the_place_of_an_area_incident():
+    # a sub-district named inside a district: the sub-district, not the district
+    d = _one("The Turkish army shelled the Raju area in Afrin District in the northern countryside of Aleppo on Monday.")
+    assert d.location == "Raju"

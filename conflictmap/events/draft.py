@@ -139,9 +139,15 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
         # "the orchards between Harasta and Duma in the Eastern Ghouta": the town that locates the
         # place says more than the region or district named with it
         return references[:1], False
-    if locations:
-        return _unique(_near_the_sure_ones(locations)), False
     areas = [m for m in here if m.role == "area"]
+    if locations:
+        # "the Eastern Ghouta, in the Duma district": a district or sub-district named beside a region
+        # says more than the region
+        finer = [m for m in areas if _AREA_DEPTH.get(m.match.feature_type, 0)
+                 > max(_AREA_DEPTH.get(n.match.feature_type, 0) for n in locations)]
+        if not finer:
+            return _unique(_near_the_sure_ones(locations)), False
+        areas = finer
     if len(areas) > 1:
         # "the Sharan area in the eastern countryside of Aleppo": the smallest area named; the larger
         # ones only say where it is
@@ -150,7 +156,7 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
     return _unique(areas), bool(areas)
 
 
-_AREA_DEPTH = {"admin1": 1, "admin2": 2, "region": 2, "admin3": 3}
+_AREA_DEPTH = {"admin1": 1, "region": 2, "admin2": 2.5, "admin3": 3}
 
 
 _TOGETHER_KM = 100.0  # places of one incident clause lie within this distance of each other
