@@ -251,3 +251,11 @@ def test_one_word_written_with_other_vowels_after_a_preposition_is_found():
     assert row.match_method == "vowels" and row.match_status == "ambiguous"
     # not as a sentence's first word, nor a word with too few consonants to say much
     assert find_places("Talmenes was quiet on Monday.").empty
+
+
+@pytest.mark.parametrize("text", [
+    "Some of the shelling hit Harasta on Monday.",
+    "Since Monday, regime forces have shelled Harasta.",
+])
+def test_an_english_word_opening_a_sentence_is_no_place(text):
+    assert list(find_places(text).mention) == ["Harasta"]
