@@ -315,10 +315,12 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                 # a name of two words or more that no place bears as written may be a vowel variant of
                 # one (other vowels, the same consonants: "Maarat Harma"), when it is the whole name
                 # ... and so may one word after a preposition ("shelled a hospital in Meshmishan")
-                vowels_only = n == run[i] and (n >= 2 or (i > 0 and toks[i - 1][0].lower() in _PLACE_PREPOSITIONS)) \
-                    and key not in index.key and key.replace(" ", "") not in index.compact \
-                    and len(consonants(surface)) >= 5 and consonants(surface) in index.cons
-                if key not in index.key and key.replace(" ", "") not in index.compact and not vowels_only:
+                known = key in index.key or key.replace(" ", "") in index.compact
+                vowels_only = False
+                if not known and n == run[i] and (n >= 2 or (i > 0 and toks[i - 1][0].lower() in _PLACE_PREPOSITIONS)):
+                    cons = consonants(surface)
+                    vowels_only = len(cons) >= 5 and cons in index.cons
+                if not known and not vowels_only:
                     continue
                 if n == 1 and is_arabic(surface):
                     previous = toks[i - 1][0] if i > 0 else ""
