@@ -165,6 +165,10 @@ def test_road_ends_are_not_incident_places():
     # gunmen who shot someone: an attack on a civilian, a clash with a fighter
     ("Unidentified gunmen shot a shepherd in Tafas on Monday.", "Attack"),
     ("Unidentified gunmen shot a commander of an Islamist faction in Tafas on Monday.", "Armed clash"),
+    # a force that enters a place under an agreement takes it without a fight
+    ("Government forces entered the Sheikh Maqsoud neighbourhood of Aleppo after an agreement with the SDF on Monday.",
+     "Non-violent transfer of territory"),
+    ("Russia and Turkey reached an agreement on a ceasefire in Idlib on Monday.", "Agreement"),
     # what a crowd demands is no event of its own
     ("Residents of Kafr Nabl demonstrated on Monday, demanding that the rival factions stop their fighting.",
      "Peaceful protest"),
