@@ -169,6 +169,7 @@ def test_road_ends_are_not_incident_places():
     ("Government forces entered the Sheikh Maqsoud neighbourhood of Aleppo after an agreement with the SDF on Monday.",
      "Non-violent transfer of territory"),
     ("Russia and Turkey reached an agreement on a ceasefire in Idlib on Monday.", "Agreement"),
+    ("Government forces entered Manbij on Monday after SDF forces left the city.", "Non-violent transfer of territory"),
     # what a crowd demands is no event of its own
     ("Residents of Kafr Nabl demonstrated on Monday, demanding that the rival factions stop their fighting.",
      "Peaceful protest"),
