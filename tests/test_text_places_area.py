@@ -162,3 +162,24 @@ def test_a_look_alike_with_its_area_further_off_is_not_taken() -> None:
     off = first("Government forces shelled Kansafrot town and the surrounding area of southern Idlib on Monday.")
     assert off["mention"] == "Kansafrot" and off["match_status"] == "unresolved"
     assert off["match_method"] == "area beside it" and off["admin1"] == "Idleb"
+
+
+@pytest.mark.parametrize("name", ["Kabla", "Kobala", "Madaiya"])
+def test_a_village_no_place_of_the_area_resembles_is_drafted_as_written_at_the_area(name: str) -> None:
+    # invented names whose nearest namesakes read too far off to be taken: the village is still the
+    # incident, as written at the district named beside it, never replaced by the district itself
+    from conflictmap.events.draft import draft_events
+
+    text = f"Turkish forces shelled {name} village in northwest Afrin, Aleppo. No fatalities reported."
+    row = first(text)
+    assert row["mention"] == name and row["match_status"] == "unresolved"
+    assert row["match_method"] == "area beside it" and row["place_name"] == "Afrin"
+    drafts = draft_events(text, published="2019-03-04")
+    assert drafts["location"].tolist() == [name]
+    assert drafts["geo_precision"].tolist() == [3]
+
+
+def test_an_unknown_village_after_a_word_ending_in_a_particle_keeps_its_own_name() -> None:
+    # "near X village": the "ar" that ends "near" is no article of the name
+    row = first("Turkish forces shelled places near Kobala village in Afrin District in northern Aleppo.")
+    assert row["mention"] == "Kobala"

@@ -229,6 +229,8 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
     context = _clue_context(index, clues)
     ranked = rank(index, inside, context, want_area=as_area, type_hint=type_hint)
     found = decide(index, name, ranked, near=near, area=as_area, type_hint=type_hint, pool=pool, context=context)
+    if found.place_id is None:
+        return None  # every candidate there reads too far from the name: no such place in the area
     if found.status == "matched" and context.direction is not None:
         # ACLED's places of "in <direction> <governorate>" lie on that side of its seat 94% of the time:
         # a namesake the direction alone set apart is a best guess, not the promise 'matched' makes

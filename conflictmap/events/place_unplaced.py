@@ -19,7 +19,7 @@ from .place_mention import (_LOCATES_GAP, PlaceMention, _by_sentence, _english_c
                             _text_words, admin1_pcode)
 from .text import Sentence
 
-_NAME = r"(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
+_NAME = r"\b(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
 
 
 _SIDE = r"(?i:north|south|east|west)\w*(?:[\s-](?i:north|south|east|west)\w*)?"
