@@ -585,6 +585,13 @@ def test_the_force_expelled_from_a_town_is_the_target():
      "Mob violence", "Rioters (Syria)", None),
     ("On 10 June 2020, residents threw stones at a Turkish patrol in Derbasiyah.",
      "Violent demonstration", "Rioters (Syria)", "Military Forces of Turkey (2016-)"),
+    # sexual violence; a protest that security forces broke up; a patrol with nothing else reported
+    ("On 11 June 2020, a girl was raped by gunmen in Jarabulus (Aleppo).",
+     "Sexual violence", "Unidentified Armed Group (Syria)", "Civilians (Syria)"),
+    ("On 12 June 2020, residents protested in Saraqib against prices, and police dispersed the crowd with tear gas.",
+     "Protest with intervention", "Protesters (Syria)", None),
+    ("On 13 June 2020, Russian and Turkish forces conducted a joint patrol on the road between Saraqib and Ariha.",
+     "Other", "Military Forces of Russia (2000-)", None),
 ])
 def test_current_taxonomy_sub_events(text, sub, actor1, actor2):
     d = _one(text)
@@ -686,3 +693,26 @@ def test_the_finest_area_named_is_the_place_of_an_area_incident():
     # a sub-district named inside a district: the sub-district, not the district
     d = _one("The Turkish army shelled the Raju area in Afrin District in the northern countryside of Aleppo on Monday.")
     assert d.location == "Raju"
+
+
+@pytest.mark.parametrize("text, deaths", [
+    ("On 14 June 2020, Israeli missiles struck positions near Albu Kamal, killing 5 militiamen.", 5),
+    ("On 15 June 2020, regime forces fired on protesters in Jasim (Dar'a), killing 2 protesters.", 2),
+    ("On 16 June 2020, residents of Saraqib protested against the killing of a man by unknown gunmen.", 0),
+])
+def test_who_a_death_figure_counts_and_a_death_told_as_a_motive(text, deaths):
+    assert _one(text).fatalities == deaths
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    # "members of X" opening a sentence are X acting, not X hit
+    ("On 5 June 2020, members of the Fourth Division shot and killed a young man at a checkpoint in Tafas.",
+     "Military Forces of Syria (2000-)", "Civilians (Syria)"),
+    ("On 6 June 2020, gunmen killed two members of the Hamza Division in Afrin city.",
+     "Unidentified Armed Group (Syria)", "Hamza Division"),
+    ("On 7 June 2020, the Sultan Murad Division and the Hamza Division clashed in Ras al-Ain.",
+     "Sultan Murad Division", "Hamza Division"),
+])
+def test_units_and_factions_named_by_their_own_names(text, actor1, actor2):
+    d = _one(text)
+    assert (d.actor1, d.actor2) == (actor1, actor2)

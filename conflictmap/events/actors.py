@@ -265,7 +265,7 @@ _TARGET_CUE = re.compile(
     r"(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}(?:of\s+(?:the\s+)?)?"
     r"|\b(?:killed|killing|killing\s+of|ambushed|attacked|shelled|struck|hit|bombed|injuring|wounding|injured|"
     r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
-    r"captured|seized|expelled|lost\s+(?:[\w-]+\s+)?to|members\s+of|fighters\s+of|"
+    r"captured|seized|expelled|lost\s+(?:[\w-]+\s+)?to|"
     r"(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with)\s+"
     r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
     re.IGNORECASE)

@@ -293,6 +293,8 @@ _HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
 _BARE_GAP = re.compile(r"\s*(?:(?:at\s+least|around|about|some|nearly|almost|up\s+to|more\s+than|over|approximately)\s+)?")  # "killing at least three"
 _BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
+# where a motive ends: the clause's end or the next clause ("..., and police fired on them")
+_MOTIVE_END = re.compile(r"[;.]|,\s*(?:and|but|while|as|when)\b|\s+(?:while|but)\b|$")
 # between a death word and "a" that is one person: "killing a commander", "the killing of a man"
 _ARTICLE_GAP = re.compile(r"\s{1,2}(?:of\s+)?", re.I)
 
@@ -338,10 +340,15 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     1
     >>> count_fatalities("which led to the killing of a commander"), count_fatalities("Two fatalities were reported.")
     (1, 2)
+    >>> count_fatalities("people protested against the killing of a man by gunmen")
+    >>> count_fatalities("crowds protested against the killing of a man, and guards shot two protesters dead")
+    2
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
         return None
+    # "protested against the killing of a man": deaths named as a motive are not the event's own
+    motives = [(end, _MOTIVE_END.search(sentence, end).start()) for _, end in _spans(sentence, "motive")]
     others = _spans(sentence, "injury") + _spans(sentence, "capture")
     subsets = [end for _, end in _spans(sentence, "subset")]
     persons = [p for p, _ in _compiled().get("person", [])]
@@ -356,6 +363,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         bare = not article and any(0 <= m.start() - e <= 20 and _BARE_GAP.fullmatch(sentence[e:m.start()])
                                    for _, e in fatal) and _BARE_END.match(sentence[m.end():])
         if not bare and not any(p.fullmatch(word) for word in following for p in persons):
+            continue
+        if _inside(m.start(), m.end(), motives):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]
         if any(0 <= m.start() - end <= 3 for end in subsets) or (
