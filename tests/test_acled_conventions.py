@@ -712,7 +712,11 @@ def test_who_a_death_figure_counts_and_a_death_told_as_a_motive(text, deaths):
      "Unidentified Armed Group (Syria)", "Hamza Division"),
     ("On 7 June 2020, the Sultan Murad Division and the Hamza Division clashed in Ras al-Ain.",
      "Sultan Murad Division", "Hamza Division"),
+    ("On 8 June 2020, the PKK attacked a Turkish base near Tal Abyad with mortars.",
+     "PKK: Kurdistan Workers Party", None),
+    ("On 9 June 2020, tribesmen attacked an SDF checkpoint in Diban, killing 1 SDF fighter.",
+     "Unidentified Tribal Militia (Syria)", "SDF: Syrian Democratic Forces"),
 ])
 def test_units_and_factions_named_by_their_own_names(text, actor1, actor2):
     d = _one(text)
-    assert (d.actor1, d.actor2) == (actor1, actor2)
+    assert (d.actor1, None if pd.isna(d.actor2) else d.actor2) == (actor1, actor2)
