@@ -183,3 +183,11 @@ def test_an_unknown_village_after_a_word_ending_in_a_particle_keeps_its_own_name
     # "near X village": the "ar" that ends "near" is no article of the name
     row = first("Turkish forces shelled places near Kobala village in Afrin District in northern Aleppo.")
     assert row["mention"] == "Kobala"
+
+
+def test_a_town_named_without_its_area_is_looked_up_by_its_spelling_in_the_text_s_governorates() -> None:
+    # "X town" whose spelling no place bears, and no area after it: a look-alike among the settlements
+    # (a best guess, never matched); with an area after it the village is looked up inside that area
+    row = first("Warplanes struck Sarmeeda town, wounding 3 civilians.")
+    assert row["mention"] == "Sarmeeda" and row["place_name"] == "Sarmada"
+    assert row["match_status"] == "ambiguous"

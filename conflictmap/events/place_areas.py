@@ -189,7 +189,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             if clues is None:
                 continue
             a1 = clues.admin[1]
-            outside = m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)
+            outside = (m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)) or (
+                m.match.method in _LOOKALIKE and _outside_finest(index, m.match, clues))
             if not outside and not (clues.bearing or 2 in clues.admin or 3 in clues.admin):
                 continue  # the governorate alone: _resolve has used it already
             found = _resolve_in_area(index, m.mention, clues, m.candidates, as_area=as_area, type_hint=m.type_hint,
@@ -231,6 +232,8 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
     found = decide(index, name, ranked, near=near, area=as_area, type_hint=type_hint, pool=pool, context=context)
     if found.place_id is None:
         return None  # every candidate there reads too far from the name: no such place in the area
+    if found.method in _LOOKALIKE and _outside_finest(index, found, clues):
+        return None  # a look-alike spelling outside the district named is another village
     if found.status == "matched" and context.direction is not None:
         # ACLED's places of "in <direction> <governorate>" lie on that side of its seat 94% of the time:
         # a namesake the direction alone set apart is a best guess, not the promise 'matched' makes
@@ -241,6 +244,17 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
             found = replace(found, status="ambiguous", reason=f"the direction {context.direction_label!r} "
                             "picks it among places of this name (a direction word is no proof)")
     return found
+
+
+def _outside_finest(index: NameIndex, match: Match, clues: _AreaClues) -> bool:
+    """True when the areas name a district or sub-district and ``match`` lies neither in it nor within
+    ``NEAR_ADMIN_KM`` of it."""
+    level = max((lv for lv in (2, 3) if clues.admin.get(lv)), default=None)
+    if level is None:
+        return False
+    pcodes = clues.admin[level]
+    own = match.admin3_pcode if level == 3 else match.admin2_pcode
+    return own not in pcodes and not _near_area(index, match.place_id, pcodes)
 
 
 def _near_area(index: NameIndex, place_id: str | None, pcodes: frozenset[str]) -> bool:

@@ -78,6 +78,7 @@ _AREA_ADJ_BEFORE = re.compile(
     r"northeast|northwest|southeast|southwest|central|rural|greater|eastern\s+rural|western\s+rural)\s+$", re.I)
 _SETTLEMENT_BEFORE = re.compile(r"\b(?:villages?|towns?|city|hamlet|camp)\s+of\s+(?:the\s+)?$", re.I)
 _SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
+_SETTLEMENT_IN_AREA = re.compile(r"^\s+(?:city|town|village)\s*(?:,\s*)?(?:in|of|near|on)\s+(?:the\s+)?\S*(?-i:[A-Z])", re.I)
 # "the Jobar neighbourhood", "the quarter of X": a city quarter (a village of that name elsewhere is no rival)
 _QUARTER_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|quarters?)\s+of\s+(?:the\s+)?$", re.I)
 _QUARTER_AFTER = re.compile(r"^\s+(?:neighbou?rhoods?|quarters?)\b", re.I)
@@ -358,8 +359,8 @@ _LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B a
 
 def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
                       index: NameIndex) -> list[PlaceMention]:
-    """Capitalised words listed with found places ("Kansafrah, Al-Ruwayha and Bayanin") or after
-    "the village of" are looked up with spelling tolerance inside the governorates of the text."""
+    """Capitalised words listed with found places ("Kansafrah, Al-Ruwayha and Bayanin"), after
+    "the village of" or before "town" / "village" / "city" are looked up with spelling tolerance inside the governorates of the text."""
     taken = _Spans([(m.start, m.end) for m in mentions])
     by_sentence = _by_sentence(mentions)
     pcodes = {c.admin1_pcode for m in mentions for c in m.candidates[:1] if c.admin1_pcode}
@@ -376,13 +377,20 @@ def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[Place
             # a list gap is short: only the mentions just before can be listed with this name
             k = bisect.bisect_right(ends, start)
             listed = any(_LIST_GAP.match(text[p.end:start]) for p in in_sentence[max(0, k - _LIST_LOOKBACK):k])
-            if not (listed or _SETTLEMENT_BEFORE.search(before)):
+            after = text[end:sentence.end]
+            # "X town" with no area after it (with one, the village is looked up inside that area later):
+            # only its vowel variants, below
+            settlement_after = _SETTLEMENT_AFTER.match(after) and not _SETTLEMENT_IN_AREA.match(after)
+            if not (listed or _SETTLEMENT_BEFORE.search(before) or settlement_after):
                 continue
             if m.group(0).lower() in _english_clashes() or find_actors(m.group(0)):
                 continue
             cands = [c for c in index.lookup(m.group(0), admin1_pcodes=sorted(pcodes), fuzzy=True)
                      if c.method in ("vowels", "fuzzy", "skeleton") and c.score >= 80 and c.feature_type == "settlement"
                      and (not pcodes or c.admin1_pcode in pcodes)]
+            if not (listed or _SETTLEMENT_BEFORE.search(before)):
+                # only "X town" itself says it is a place: other vowels of a known name, not a look-alike
+                cands = [c for c in cands if c.method == "vowels"]
             if cands:
                 extra.append(PlaceMention(m.group(0), start, end, s_no, sentence.paragraph, cands,
                                           type_hint="settlement"))
