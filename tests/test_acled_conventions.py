@@ -720,3 +720,28 @@ def test_who_a_death_figure_counts_and_a_death_told_as_a_motive(text, deaths):
 def test_units_and_factions_named_by_their_own_names(text, actor1, actor2):
     d = _one(text)
     assert (d.actor1, None if pd.isna(d.actor2) else d.actor2) == (actor1, actor2)
+
+
+@pytest.mark.parametrize("text, sub, actor1, actor2", [
+    # "A lost X to B": B took the place
+    ("On 8 June 2020, regime forces lost Kafr Nabudah to HTS after heavy clashes.",
+     "Non-state actor overtakes territory", "HTS: Hayat Tahrir al-Sham", "Military Forces of Syria (2000-)"),
+    ("On 9 June 2020, HTS lost control of Kafr Nabudah to regime forces.",
+     "Government regains territory", "Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al-Sham"),
+    ("On 10 June 2020, the SDF lost the village of Diban to Arab tribal fighters.",
+     "Non-state actor overtakes territory", "Unidentified Tribal Militia (Syria)", "SDF: Syrian Democratic Forces"),
+])
+def test_the_side_a_place_was_lost_to_took_it(text, sub, actor1, actor2):
+    d = _one(text)
+    assert (d.sub_event_type, d.actor1, d.actor2) == (sub, actor1, actor2)
+
+
+def test_soldiers_lost_to_shelling_is_no_territory():
+    d = _one("On 11 June 2020, the regime lost 5 soldiers to HTS shelling in Kafr Nabudah.")
+    assert d.sub_event_type == "Shelling/artillery/missile attack" and d.actor1 == "HTS: Hayat Tahrir al-Sham"
+
+
+def test_a_place_they_had_lost_is_what_came_before():
+    d = _one("On 12 June 2020, regime forces regained all the positions they had lost earlier in the day to ISIS "
+             "near Tadmur.")
+    assert d.sub_event_type == "Government regains territory" and d.actor1 == "Military Forces of Syria (2000-)"

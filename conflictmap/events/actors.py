@@ -265,7 +265,7 @@ _TARGET_CUE = re.compile(
     r"(?:the\s+|an?\s+|\d+\s+|some\s+|several\s+)?(?:\w+\s+){0,1}(?:of\s+(?:the\s+)?)?"
     r"|\b(?:killed|killing|killing\s+of|ambushed|attacked|shelled|struck|hit|bombed|injuring|wounding|injured|"
     r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
-    r"captured|seized|expelled|lost\s+(?:[\w-]+\s+)?to|"
+    r"captured|seized|expelled|"
     r"(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with)\s+"
     r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
     re.IGNORECASE)
@@ -275,8 +275,10 @@ _PASSIVE_AFTER = re.compile(
     r"(?:hit|targeted|attacked|ambushed|struck|shelled|killed|wounded|injured|bombed|captured|abducted|"
     r"kidnapped|arrested|detained|assassinated|executed|shot|fire|attack)\b", re.IGNORECASE)
 # "attacked by X" (not "a checkpoint run by X", "backed by X": those name a holder or patron)
+# "lost the village to X": X took it
 _INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrolled )(?<!\boperated )"
-                            r"(?<!\bbacked )(?<!\bsupported )(?<!\bled )(?<!\bowned )\bby\s+(?:the\s+)?$",
+                            r"(?<!\bbacked )(?<!\bsupported )(?<!\bled )(?<!\bowned )\bby\s+(?:the\s+)?$"
+                            r"|(?<!\bhad )(?<!\bhave )(?<!\bhas )\blost\s+(?:control\s+(?:of|over)\s+)?[^.;,]{1,60}?\s+to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
                             re.IGNORECASE)
 _HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 # "rival SNA factions", "two SNA groups": one actor on both sides

@@ -251,6 +251,9 @@ _TAKER_GAP = re.compile(r"^\s*(?:(?:fighters|forces|troops|militants|members|uni
                         r"(?:(?:managed|were able|was able|succeeded)\s+to\s+)?$", re.I)
 
 
+_LOST = re.compile(r"lost\b", re.I)
+
+
 def _taker(text: str, actors: list[ActorMention], trigger: int) -> ActorMention | None:
     """The actor named as the subject of the territory words at ``trigger``, or None."""
     before = [a for a in actors if a.end <= trigger and _TAKER_GAP.match(text[a.end:trigger])]
@@ -483,7 +486,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                     if roles.actor2:
                         notes.append("actor2 from the clause before")
             notes += _fill_actors(roles, context)
-            if event.sub_event_type in _TERRITORY and clause.text[event.start:event.end] == event.trigger:
+            if event.sub_event_type in _TERRITORY and clause.text[event.start:event.end] == event.trigger \
+                    and not _LOST.match(event.trigger):  # "A lost X to B": B took it (actors.py reads that)
                 why = _taker_first(roles, _taker(clause.text, c_actors, event.start))
                 if why:
                     notes.append(why)
