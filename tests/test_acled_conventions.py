@@ -745,3 +745,11 @@ def test_a_place_they_had_lost_is_what_came_before():
     d = _one("On 12 June 2020, regime forces regained all the positions they had lost earlier in the day to ISIS "
              "near Tadmur.")
     assert d.sub_event_type == "Government regains territory" and d.actor1 == "Military Forces of Syria (2000-)"
+
+
+def test_the_side_that_lost_a_place_and_took_it_back_acts_in_the_second_clause():
+    drafts = draft_events("On 8 June 2020, HTS lost Kafr Nabudah to regime forces but recaptured it on 10 June 2020.",
+                          published="2020-07-01")
+    assert drafts[["actor1", "actor2"]].values.tolist() == [
+        ["Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al-Sham"],
+        ["HTS: Hayat Tahrir al-Sham", "Military Forces of Syria (2000-)"]]

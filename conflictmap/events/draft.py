@@ -463,6 +463,13 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 log.debug("a clause reports %s but names no place: %r", event.sub_event_type, clause.text)
                 continue
             notes: list[str] = []
+            if previous is not None and _LOST.match(previous.event.trigger) and roles.actor1 is None and not c_actors \
+                    and previous.roles.actor2:
+                # "A lost X to B but recaptured it": A, the subject of both verbs, is the one acting now
+                inter = next((m.inter for m in previous.roles.mentions if m.actor == previous.roles.actor2), None)
+                roles = Roles(previous.roles.actor2, previous.roles.actor1, list(previous.roles.assoc_actor_2),
+                              list(previous.roles.assoc_actor_1), inter, list(previous.roles.mentions))
+                notes.append("actor1: the side that lost the place in the clause before")
             if previous is not None and previous.roles.actor1 and _subjectless(clause.text, c_actors) \
                     and previous.roles.actor1 not in (roles.actor1, roles.actor2):
                 # "HTS arrested a cleric in A and, on the same day, stormed a Hurras al-Din hideout in B":
