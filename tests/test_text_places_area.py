@@ -191,3 +191,18 @@ def test_a_town_named_without_its_area_is_looked_up_by_its_spelling_in_the_text_
     row = first("Warplanes struck Sarmeeda town, wounding 3 civilians.")
     assert row["mention"] == "Sarmeeda" and row["place_name"] == "Sarmada"
     assert row["match_status"] == "ambiguous"
+
+
+@pytest.mark.parametrize("text, place", [
+    # the district a sub-district or village is said to lie in is its area, not a second incident place
+    ("Turkish artillery hit farms in the Sheikh al-Hadid sub-district of Afrin (Aleppo) on Monday.", "Sheikh al-Hadid"),
+    ("Jets struck Basuta village in southern Afrin district of Aleppo on Monday.", "Basuta"),
+    ("YPG fighters ambushed a patrol in Jandairis area in Afrin district in northern Aleppo on Monday.", "Jandairis"),
+])
+def test_the_district_a_place_lies_in_is_no_second_incident(text: str, place: str) -> None:
+    from conflictmap.events.draft import draft_events
+
+    drafts = draft_events(text, published="2019-03-04")
+    assert drafts["location"].tolist() == [place]
+    afrin = find_places(text).set_index("mention").loc["Afrin"]
+    assert afrin["role"] == "area" and afrin["feature_type"] == "admin2"

@@ -193,6 +193,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                 m.match.method in _LOOKALIKE and _outside_finest(index, m.match, clues))
             if not outside and not (clues.bearing or 2 in clues.admin or 3 in clues.admin):
                 continue  # the governorate alone: _resolve has used it already
+            if not outside and m.admin_level and m.match.feature_type == f"admin{m.admin_level}":
+                continue  # "Afrin district in northern Aleppo": the level the text names is kept
             found = _resolve_in_area(index, m.mention, clues, m.candidates, as_area=as_area, type_hint=m.type_hint,
                                      near=m.near)
             if found is None:
@@ -201,8 +203,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                                            f"{clues.finest.name}")
                     m.extra["unplaced"] = True
                 continue
-            if found.place_id != m.match.place_id:
-                m.match = found
+            if found.place_id != m.match.place_id or (found.status == "matched" and m.match.status != "matched"):
+                m.match = found  # another place, or the same one the areas now settle among its namesakes
                 m.extra["fitted_to_area"] = clues.areas[0].mention
 
 

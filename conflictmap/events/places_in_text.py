@@ -88,6 +88,7 @@ _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|district)\s+of\s+(?:the\s
 _ADMIN_AFTER = re.compile(r"^\s+(?:province|governorate)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^\s+district\b", re.I)
 _SUBDISTRICT_AFTER = re.compile(r"^\s+(?:sub-?district|township|nahiya)\b", re.I)
+_IN_SUBDISTRICT_OF = re.compile(r"\b(?:sub-?district|township|nahiya)\s+of\s+(?:the\s+)?$", re.I)
 _AREA_AFTER = re.compile(rf"^\s+(?:{_DIRECTION}(?:ern)?\s+|(?:north|south)\s+(?:eastern|western)\s+)?"
                          r"(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format|"
@@ -449,10 +450,14 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.type_hint = "settlement"
         elif _QUARTER_BEFORE.search(before) or _QUARTER_AFTER.match(after):
             m.type_hint = "neighbourhood"
-        if _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
+        if _IN_SUBDISTRICT_OF.search(before) and any(c.feature_type == "admin2" for c in m.candidates):
+            m.admin_level, m.area = 2, True  # "the Sheikh al-Hadid sub-district of Afrin": Afrin district
+        elif _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
             m.admin_level = 1
         elif _DISTRICT_AFTER.match(after) and not re.match(r"^\s+district\s+of\b", after, re.I):
             m.admin_level = 2
+        elif _DISTRICT_AFTER.match(after) and any(c.feature_type == "admin2" for c in m.candidates):
+            m.admin_level, m.area = 2, True  # "Afrin district of Aleppo": a district ("the X district of Aleppo": a city part)
         elif _SUBDISTRICT_AFTER.match(after):
             m.admin_level, m.area = 3, True  # "the Bulbul sub-district", "Raju township": the area
         if i > 0:
@@ -525,6 +530,9 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
             if not found:
                 continue
             span = (base + found.start("part"), base + found.end("part"))
+        if any(span[0] <= m.start and m.end <= span[1] and m.admin_level == 2
+               and any(c.feature_type == "admin2" for c in m.candidates) for m in mentions):
+            continue  # "X village in northwest Afrin district of Aleppo": a district of the governorate
         city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
         city.area, city.admin_level = False, None
         city.extra["part_span"] = span
