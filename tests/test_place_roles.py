@@ -187,3 +187,29 @@ def test_unknown_village_in_the_countryside_of_a_town_is_drafted_near_the_town()
 ])
 def test_a_city_named_to_locate_another_place_is_no_incident_place(text, place):
     assert draft_events(text, published="2019-03-05").location.tolist() == [place]
+
+
+@pytest.mark.parametrize("text, places", [
+    # a governorate's armed groups, an English article before an acronym, a launch base, a misspelt
+    # governorate joined by hyphens: none of them is an incident place
+    ("Residents of Saraqib protested on Monday, calling on Idlib's factions to open new fronts.", ["Saraqib"]),
+    ("Two children were killed in Manbij on Monday by an IS-planted mine.", ["Manbij"]),
+    ("Coalition jets flying from their base at Tabqa struck ISIS positions in Hajin on Monday.", ["Hajin"]),
+    ("Heavy clashes took place on Monday in Diban town in eastern Deir-e-Zor.", ["Diban"]),
+    # what a protest is about happened elsewhere: the protest is where the people gathered
+    ("People in Binnish protested on Friday against the shelling of Ariha.", ["Binnish"]),
+    ("People in Binnish demonstrated on Friday in solidarity with the people of Afrin.", ["Binnish"]),
+    ("Residents of Saraqib demonstrated on Friday, condemning the bombing of Ariha.", ["Saraqib"]),
+    ("People protested against the regime in Ariha on Friday.", ["Ariha"]),
+])
+def test_words_that_look_like_places_but_are_no_incident_place(text, places):
+    from conflictmap.events.draft import draft_events
+
+    assert draft_events(text, published="2019-03-04")["location"].tolist() == places
+
+
+def test_an_event_word_in_what_a_protest_condemns_does_not_make_the_event():
+    from conflictmap.events.draft import draft_events
+
+    d = draft_events("Residents of Saraqib demonstrated on Friday, condemning the bombing of Ariha.", published="2019-03-04")
+    assert d["event_type"].tolist() == ["Protests"]

@@ -92,7 +92,10 @@ _IN_SUBDISTRICT_OF = re.compile(r"\b(?:sub-?district|township|nahiya)\s+of\s+(?:
 _AREA_AFTER = re.compile(rf"^\s+(?:{_DIRECTION}(?:ern)?\s+|(?:north|south)\s+(?:eastern|western)\s+)?"
                          r"(?:countryside|outskirts|area|region|desert)\b", re.I)
 _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administration|agreement|accords?|talks|format|"
-                              r"news|tv|channel|agency|network|radio|media|press|newspaper)\b", re.I)
+                              r"news|tv|channel|agency|network|radio|media|press|newspaper)\b"
+                              # "Dar'a's factions": armed groups of the place, not an incident place
+                              r"|^['\u2019]s\s+(?:(?:armed|rebel|opposition|local)\s+)?(?:factions|rebels|fighters|"
+                              r"militias|armed\s+groups|brigades|opposition)\b", re.I)
 _ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a group, "the army of" does not
     r"\b(?:Army|Council|Brigades?|Battalions?|Division|Front|Movement|Corps|Gathering|Union|Committee|"
     r"Directorate|Regiment|Liberation|Revolutionaries|Shield|Lions|Falcons|Knights|Martyrs|Sons|Men)"
@@ -301,8 +304,9 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
         i = 0
         while i < len(toks):
             found, skip = None, 0
-            if kinds[i] not in ("cap", "arabic", "particle"):
-                i += 1
+            if kinds[i] not in ("cap", "arabic", "particle") or (
+                    toks[i][0] in _ENGLISH_PARTICLES and i + 1 < len(toks) and text[toks[i][2]:toks[i + 1][1]] == " "):
+                i += 1  # "an IS-planted mine", "as Turkish forces": English words, no article of a name
                 continue
             for n in range(min(MAX_WORDS, run[i]), 0, -1):
                 window = toks[i:i + n]
@@ -329,9 +333,10 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
                     cues = _text_words().get("arabic_cue", ())
                     if previous not in cues or surface in cues:
                         continue
-                if n == 1 and surface.lower() in generic and i + 1 < len(toks) and _kind(toks[i + 1][0]) == "cap" \
-                        and _JOIN.match(text[end:toks[i + 1][1]]):
-                    continue  # "Tal" of an unknown "Tal Baydar", "Bab" of "Bab Tuma"
+                if n == 1 and surface.lower() in generic and i + 1 < len(toks) and (
+                        (_kind(toks[i + 1][0]) == "cap" and _JOIN.match(text[end:toks[i + 1][1]]))
+                        or text[end:toks[i + 1][1]] == "-"):
+                    continue  # "Tal" of an unknown "Tal Baydar", "Bab" of "Bab Tuma", "Deir" of "Deir-e-Zor"
                 if n == 1 and not is_arabic(surface) and surface.lower() in clashes:
                     sentence_start = start == toks[0][1]
                     if title or sentence_start or surface.casefold() not in index.exact:
@@ -354,6 +359,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceM
     return mentions
 
 
+_ENGLISH_PARTICLES = frozenset({"an", "as", "at"})  # lower-case and before a space: English, not "an-Nabk"
 _PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "near", "towards", "of"})
 _LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B and C")
 
