@@ -213,3 +213,16 @@ def test_an_event_word_in_what_a_protest_condemns_does_not_make_the_event():
 
     d = draft_events("Residents of Saraqib demonstrated on Friday, condemning the bombing of Ariha.", published="2019-03-04")
     assert d["event_type"].tolist() == ["Protests"]
+
+
+@pytest.mark.parametrize("text", [
+    "Turkish jets struck Kansafrah/Qnsfra village on Monday.",
+    "Turkish jets struck Qnsfra/Kansafrah village on Monday.",
+])
+def test_two_names_of_one_place_joined_by_a_slash_are_one_incident(text):
+    from conflictmap.events.draft import draft_events
+
+    drafts = draft_events(text, published="2019-03-04")
+    assert drafts["location"].tolist() == ["Kansafrah"]
+    roles = dict(find_places(text)[["mention", "role"]].values.tolist())
+    assert roles.get("Qnsfra", "reference") == "reference"  # a name the scan finds is a reference to the place

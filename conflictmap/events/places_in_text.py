@@ -740,6 +740,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
     _one_place_per_name(mentions)
+    _one_place_per_slash(text, mentions)
     return mentions
 
 
@@ -778,6 +779,24 @@ def _one_place_per_name(mentions: list[PlaceMention]) -> None:
             if lead.extra.get("unplaced"):
                 m.extra["unplaced"] = True
             m.extra["same_name_as"] = lead.start
+
+
+def _one_place_per_slash(text: str, mentions: list[PlaceMention]) -> None:
+    """"A/B village": two names of one place. The better supported name is the place; the other becomes
+    a reference to it, so the place is drafted once."""
+    for a, b in zip(mentions, mentions[1:]):
+        if a.sentence != b.sentence or text[a.end:b.start] != "/" or a.role == "area" or b.role == "area":
+            continue
+        keep, other = (b, a) if _slash_strength(b) > _slash_strength(a) else (a, b)
+        other.reference, other.near, other.area = True, True, False
+        other.extra.pop("unplaced", None)
+        other.extra["same_place_as"] = keep.start
+
+
+def _slash_strength(m: PlaceMention) -> tuple[bool, bool]:
+    """Which of two names of one place to keep: a name the gazetteer knows, then a 'matched' one."""
+    known = m.match is not None and m.match.place_id is not None and not m.extra.get("unplaced")
+    return known, known and m.match.status == "matched"
 
 
 def find_places(text: str, *, gazetteer: Any = None, admin1: str | None = None) -> pd.DataFrame:
