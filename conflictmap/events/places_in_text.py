@@ -366,8 +366,9 @@ _LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B a
 
 def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
                       index: NameIndex) -> list[PlaceMention]:
-    """Capitalised words listed with found places ("Kansafrah, Al-Ruwayha and Bayanin"), after
-    "the village of" or before "town" / "village" / "city" are looked up with spelling tolerance inside the governorates of the text."""
+    """Capitalised words listed with found places ("Kansafrah, Al-Ruwayha and Bayanin"), after "the
+    village of" or before "town" / "village" / "city" are looked up with spelling tolerance inside the
+    governorates of the text."""
     taken = _Spans([(m.start, m.end) for m in mentions])
     by_sentence = _by_sentence(mentions)
     pcodes = {c.admin1_pcode for m in mentions for c in m.candidates[:1] if c.admin1_pcode}
@@ -782,8 +783,8 @@ def _one_place_per_name(mentions: list[PlaceMention]) -> None:
 
 
 def _one_place_per_slash(text: str, mentions: list[PlaceMention]) -> None:
-    """"A/B village": two names of one place. The better supported name is the place; the other becomes
-    a reference to it, so the place is drafted once."""
+    """Two names of one place joined by a slash ("A/B village"): the better supported name is the place;
+    the other becomes a reference to it, so the place is drafted once."""
     for a, b in zip(mentions, mentions[1:]):
         if a.sentence != b.sentence or text[a.end:b.start] != "/" or a.role == "area" or b.role == "area":
             continue
