@@ -33,6 +33,9 @@ def test_the_direction_named_picks_the_namesake_on_that_side(text: str, lon: flo
 @pytest.mark.parametrize("text, lon", [
     ("Warplanes struck Jubb al Khamis village in Menbij district, Aleppo.", MENBIJ_LON),
     ("Warplanes struck Jubb al Khamis village in A'zaz district in the northern countryside of Aleppo.", AZAZ_LON),
+    # "X village, likely in B district": the district the writer thinks of still narrows the namesakes
+    ("Regime forces took Jubb al Khamis village, likely in Menbij district, on Monday.", MENBIJ_LON),
+    ("Regime forces took Jubb al Khamis village, probably in the A'zaz district, on Monday.", AZAZ_LON),
 ])
 def test_the_district_named_picks_the_namesake_in_it(text: str, lon: float) -> None:
     row = first(text)
@@ -206,3 +209,11 @@ def test_the_district_a_place_lies_in_is_no_second_incident(text: str, place: st
     assert drafts["location"].tolist() == [place]
     afrin = find_places(text).set_index("mention").loc["Afrin"]
     assert afrin["role"] == "area" and afrin["feature_type"] == "admin2"
+
+
+def test_an_area_narrowed_to_one_of_its_parts_is_not_drafted_beside_it() -> None:
+    from conflictmap.events.draft import draft_events
+
+    drafts = draft_events("Two fighters were killed in clashes in Afrin, likely in the Sheikh al-Hadid area, on Monday.",
+                          published="2019-03-04")
+    assert drafts["location"].tolist() == ["Sheikh al-Hadid"]

@@ -43,7 +43,7 @@ _BEARING_WORDS = (r"(?:(?:north|south)(?:ern)?[\s-]*(?:east|west)(?:ern)?|(?:nor
 
 _AREA_GAP = re.compile(
     rf"^\s*[,(]?\s*(?:(?:{_FEATURE_WORD}|province|governorate|countryside|region)s?\s*)?[,(]?\s*"
-    rf"(?:(?:located\s+)?(?:in|of|within)\s+)?(?:the\s+)?(?:{_BEARING_WORDS}\s+)?(?:rural\s+)?"
+    rf"(?:(?:likely|probably|possibly|reportedly|most\s+likely)\s+)?(?:(?:located\s+)?(?:in|of|within)\s+)?(?:the\s+)?(?:{_BEARING_WORDS}\s+)?(?:rural\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|desert|rural\s+areas?|parts?|areas?|region)\s+of\s+(?:the\s+)?)?$", re.I)
 
 
@@ -188,6 +188,9 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             clues = _area_clues(text, group, k, sentences[s_no].end)
             if clues is None:
                 continue
+            own = _area_pcode(m.match) if as_area else ""
+            if own and any(_area_pcode(a.match).startswith(own) for a in clues.areas):
+                continue  # "in Afrin, likely in the Sheikh al-Hadid area": a part of it, not its area
             a1 = clues.admin[1]
             outside = (m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)) or (
                 m.match.method in _LOOKALIKE and _outside_finest(index, m.match, clues))
