@@ -43,7 +43,8 @@ _BEARING_WORDS = (r"(?:(?:north|south)(?:ern)?[\s-]*(?:east|west)(?:ern)?|(?:nor
 
 _AREA_GAP = re.compile(
     rf"^\s*[,(]?\s*(?:(?:{_FEATURE_WORD}|province|governorate|countryside|region)s?\s*)?[,(]?\s*"
-    rf"(?:(?:likely|probably|possibly|reportedly|most\s+likely)\s+)?(?:(?:located\s+)?(?:in|of|within)\s+)?(?:the\s+)?(?:{_BEARING_WORDS}\s+)?(?:rural\s+)?"
+    r"(?:(?:likely|probably|possibly|reportedly|most\s+likely)\s+)?(?:(?:located\s+)?(?:in|of|within)\s+)?"
+    rf"(?:the\s+)?(?:{_BEARING_WORDS}\s+)?(?:rural\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|desert|rural\s+areas?|parts?|areas?|region)\s+of\s+(?:the\s+)?)?$", re.I)
 
 

@@ -78,7 +78,8 @@ _AREA_ADJ_BEFORE = re.compile(
     r"northeast|northwest|southeast|southwest|central|rural|greater|eastern\s+rural|western\s+rural)\s+$", re.I)
 _SETTLEMENT_BEFORE = re.compile(r"\b(?:villages?|towns?|city|hamlet|camp)\s+of\s+(?:the\s+)?$", re.I)
 _SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
-_SETTLEMENT_IN_AREA = re.compile(r"^\s+(?:city|town|village)\s*(?:,\s*)?(?:in|of|near|on)\s+(?:the\s+)?\S*(?-i:[A-Z])", re.I)
+_SETTLEMENT_IN_AREA = re.compile(r"^\s+(?:city|town|village)\s*(?:,\s*)?(?:in|of|near|on)\s+(?:the\s+)?\S*(?-i:[A-Z])",
+                                 re.I)
 # "the Jobar neighbourhood", "the quarter of X": a city quarter (a village of that name elsewhere is no rival)
 _QUARTER_BEFORE = re.compile(r"\b(?:neighbou?rhoods?|quarters?)\s+of\s+(?:the\s+)?$", re.I)
 _QUARTER_AFTER = re.compile(r"^\s+(?:neighbou?rhoods?|quarters?)\b", re.I)
@@ -195,6 +196,12 @@ def area_seat(m: PlaceMention) -> Candidate | None:
 def _cue_roles(before: str, after: str) -> set[str]:
     return {role for pattern, side, role in _role_cues()
             if (pattern.search(before) if side == "before" else pattern.match(after))}
+
+
+def _can_be(m: PlaceMention, feature_type: str) -> bool:
+    """True when one of the mention's candidates is of ``feature_type`` ("Afrin": a town, a district and a
+    sub-district)."""
+    return any(c.feature_type == feature_type for c in m.candidates)
 
 
 def _kind(token: str) -> str:
@@ -385,18 +392,19 @@ def _fuzzy_list_items(text: str, sentences: list[Sentence], mentions: list[Place
             # a list gap is short: only the mentions just before can be listed with this name
             k = bisect.bisect_right(ends, start)
             listed = any(_LIST_GAP.match(text[p.end:start]) for p in in_sentence[max(0, k - _LIST_LOOKBACK):k])
+            named_a_place = listed or _SETTLEMENT_BEFORE.search(before) is not None
             after = text[end:sentence.end]
             # "X town" with no area after it (with one, the village is looked up inside that area later):
             # only its vowel variants, below
             settlement_after = _SETTLEMENT_AFTER.match(after) and not _SETTLEMENT_IN_AREA.match(after)
-            if not (listed or _SETTLEMENT_BEFORE.search(before) or settlement_after):
+            if not (named_a_place or settlement_after):
                 continue
             if m.group(0).lower() in _english_clashes() or find_actors(m.group(0)):
                 continue
             cands = [c for c in index.lookup(m.group(0), admin1_pcodes=sorted(pcodes), fuzzy=True)
                      if c.method in ("vowels", "fuzzy", "skeleton") and c.score >= 80 and c.feature_type == "settlement"
                      and (not pcodes or c.admin1_pcode in pcodes)]
-            if not (listed or _SETTLEMENT_BEFORE.search(before)):
+            if not named_a_place:
                 # only "X town" itself says it is a place: other vowels of a known name, not a look-alike
                 cands = [c for c in cands if c.method == "vowels"]
             if cands:
@@ -432,11 +440,11 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
         if "near" in cues:
             m.near = True
         if "area" in cues:
-            if any(c.feature_type == "admin1" for c in m.candidates):
+            if _can_be(m, "admin1"):
                 m.area, m.admin_level = True, 1  # "the eastern countryside of Idlib": the governorate
             else:
                 m.near = True  # "the countryside of Kafr Nabl": near the town
-        if "frame" in cues and re.match(r"^\s*,", after) and any(c.feature_type == "admin1" for c in m.candidates):
+        if "frame" in cues and re.match(r"^\s*,", after) and _can_be(m, "admin1"):
             m.area, m.admin_level = True, 1
         if _BRACKET_BEFORE.search(before) and _BRACKET_AFTER.match(after) \
                 and any(c.feature_type in (*ADMIN_TYPES, "region") for c in m.candidates):
@@ -457,14 +465,15 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             m.type_hint = "settlement"
         elif _QUARTER_BEFORE.search(before) or _QUARTER_AFTER.match(after):
             m.type_hint = "neighbourhood"
-        if _IN_SUBDISTRICT_OF.search(before) and any(c.feature_type == "admin2" for c in m.candidates):
+        if _IN_SUBDISTRICT_OF.search(before) and _can_be(m, "admin2"):
             m.admin_level, m.area = 2, True  # "the Sheikh al-Hadid sub-district of Afrin": Afrin district
         elif _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
             m.admin_level = 1
         elif _DISTRICT_AFTER.match(after) and not re.match(r"^\s+district\s+of\b", after, re.I):
             m.admin_level = 2
-        elif _DISTRICT_AFTER.match(after) and any(c.feature_type == "admin2" for c in m.candidates):
-            m.admin_level, m.area = 2, True  # "Afrin district of Aleppo": a district ("the X district of Aleppo": a city part)
+        elif _DISTRICT_AFTER.match(after) and _can_be(m, "admin2"):
+            # "Afrin district of Aleppo": a district ("the X district of Aleppo": a city part)
+            m.admin_level, m.area = 2, True
         elif _SUBDISTRICT_AFTER.match(after):
             m.admin_level, m.area = 3, True  # "the Bulbul sub-district", "Raju township": the area
         if i > 0:
@@ -538,7 +547,7 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
                 continue
             span = (base + found.start("part"), base + found.end("part"))
         if any(span[0] <= m.start and m.end <= span[1] and m.admin_level == 2
-               and any(c.feature_type == "admin2" for c in m.candidates) for m in mentions):
+               and _can_be(m, "admin2") for m in mentions):
             continue  # "X village in northwest Afrin district of Aleppo": a district of the governorate
         city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
         city.area, city.admin_level = False, None
