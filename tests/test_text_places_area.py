@@ -57,6 +57,20 @@ def test_a_namesake_outside_the_area_named_is_never_kept(text: str, area: str) -
     assert "Zabraqan" in row["match_reason"]
 
 
+@pytest.mark.parametrize("text, area", [
+    ("Warplanes struck Jubb al Khamis village in the Aghtrin area of A'zaz district.", "Aghtrin"),
+    ("Warplanes struck Jubb al Khamis village in the Suran area of northern A'zaz.", "Suran"),
+    ("Warplanes struck Jubb al-Khamis village in the Aghtrin area of northern Aleppo.", "Aghtrin"),
+    ("Warplanes struck Jubb al Khamis village in the Maskana area of Menbij district.", "Maskana"),
+])
+def test_a_namesake_in_another_sub_district_is_not_the_village(text: str, area: str) -> None:
+    # the A'zaz Jubb al Khamis lies in Nabul sub-district, the Menbij one in Al-Khafsa, each more than 15 km
+    # from the sub-district named: whatever the spelling, neither is the village named there
+    row = first(text)
+    assert row["mention"].startswith("Jubb al")
+    assert row["place_name"] == area and row["match_status"] == "unresolved" and row["geo_precision"] == 3
+
+
 def test_an_area_named_with_its_governorate_lies_in_it() -> None:
     # Fakhura is a sub-district of Lattakia; the Fakhura of Quneitra is a village
     found = find_places("Regime forces shelled the Fakhura area of southern Quneitra. No fatalities reported.")

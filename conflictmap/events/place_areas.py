@@ -194,7 +194,7 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                 continue  # "in Afrin, likely in the Sheikh al-Hadid area": a part of it, not its area
             a1 = clues.admin[1]
             outside = (m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)) or (
-                m.match.method in _LOOKALIKE and _outside_finest(index, m.match, clues))
+                not as_area and _outside_finest(index, m.match, clues))
             if not outside and not (clues.bearing or 2 in clues.admin or 3 in clues.admin):
                 continue  # the governorate alone: _resolve has used it already
             if not outside and m.admin_level and m.match.feature_type == f"admin{m.admin_level}":
@@ -229,6 +229,9 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
     inside = [c for c, ok in zip(inside, close) if c.admin1_pcode in a1 or ok]
     if any(c.method not in _LOOKALIKE for c in inside):
         inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
+    if not as_area:
+        # "X village in the Raju area": a namesake in another district or sub-district is another village
+        inside = [c for c in inside if not _outside_finest(index, c, clues)]
     if not inside and not as_area:
         inside = index.short_vowel_variants(name, a1)
     if not inside:
@@ -252,15 +255,16 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
     return found
 
 
-def _outside_finest(index: NameIndex, match: Match, clues: _AreaClues) -> bool:
-    """True when the areas name a district or sub-district and ``match`` lies neither in it nor within
-    ``NEAR_ADMIN_KM`` of it."""
+def _outside_finest(index: NameIndex, place: Match | Candidate, clues: _AreaClues) -> bool:
+    """True when the areas name a district or sub-district and ``place`` (an answer or a candidate) lies
+    neither in it nor within ``NEAR_ADMIN_KM`` of it."""
     level = max((lv for lv in (2, 3) if clues.admin.get(lv)), default=None)
-    if level is None:
+    row = index.row_of.get(place.place_id) if place.place_id else None
+    if level is None or row is None:
         return False
     pcodes = clues.admin[level]
-    own = match.admin3_pcode if level == 3 else match.admin2_pcode
-    return own not in pcodes and not _near_area(index, match.place_id, pcodes)
+    own = (index.admin3_pcode if level == 3 else index.admin2_pcode)[row]
+    return own not in pcodes and not _near_area(index, place.place_id, pcodes)
 
 
 def _near_area(index: NameIndex, place_id: str | None, pcodes: frozenset[str]) -> bool:
