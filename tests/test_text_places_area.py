@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conflictmap.events.place_areas import _bearing
+from conflictmap.events.draft import draft_events
 from conflictmap.events.places_in_text import find_place_mentions, find_places
 
 
@@ -231,3 +232,21 @@ def test_an_area_narrowed_to_one_of_its_parts_is_not_drafted_beside_it() -> None
     drafts = draft_events("Two fighters were killed in clashes in Afrin, likely in the Sheikh al-Hadid area, on Monday.",
                           published="2019-03-04")
     assert drafts["location"].tolist() == ["Sheikh al-Hadid"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Turkish forces shelled the Jandairis area of Aleppo, causing damage.", "Jandairis"),
+    ("Turkish forces shelled the Tall Rifaat area of Aleppo.", "Tall Refaat"),
+])
+def test_the_governorate_after_an_area_of_a_town_is_its_area_not_the_city(text: str, place: str) -> None:
+    # "the X area of Aleppo" with X far from Aleppo city: Aleppo is the governorate, no incident of its own
+    drafts = draft_events(text, published="2018-01-05")
+    assert drafts["place_name"].tolist() == [place]
+    places = find_places(text).set_index("mention")
+    assert places.loc["Aleppo", "role"] == "area"
+
+
+def test_a_part_of_the_city_named_before_it_keeps_the_city() -> None:
+    # "the X area of Aleppo" with X a quarter of Aleppo city: Aleppo stays the city
+    places = find_places("Clashes took place in the Sheikh Maqsoud area of Aleppo.").set_index("mention")
+    assert places.loc["Aleppo", "role"] == "location" and places.loc["Aleppo", "place_name"] == "Aleppo"

@@ -108,6 +108,7 @@ _LOCATES_GAP_FEATURE = re.compile(
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
 _CONTEXT_IN_GAP = re.compile(rf"^\s*,?\s+(?:{_FEATURE_WORD}\s+)?in\s+(?:the\s+)?$", re.I)
+_CONTEXT_AREA_OF_GAP = re.compile(r"^\s+areas?\s+of\s+(?:the\s+)?$", re.I)
 _CONTEXT_END = re.compile(r"^\s*(?:[.,;:)]|$|province\b|governorate\b|\b(?:countryside|desert|suburbs|outskirts)\b)", re.I)
 # "the Damascus-Homs highway": the towns a road joins are its ends, not incident places
 _ROAD_WORDS = r"(?:highway|road|motorway|railway|route|international\s+road)"
@@ -422,6 +423,11 @@ def _governorate_context(prev: PlaceMention, m: PlaceMention, gap: str, after: s
         return False
     if _CONTEXT_COMMA_GAP.match(gap):
         return bool(_CONTEXT_END.match(after))
+    if _CONTEXT_AREA_OF_GAP.match(gap) and _CONTEXT_END.match(after):
+        # "the X area of Aleppo": the governorate, unless X may be a part of the city of that name
+        cities = [c for c in m.candidates if c.feature_type == "settlement" and c.admin1_pcode in pcodes]
+        return not any(haversine_km(p.longitude, p.latitude, c.longitude, c.latitude) <= PART_KM
+                       for p in prev.candidates for c in cities)
     return bool(_CONTEXT_IN_GAP.match(gap))
 
 
