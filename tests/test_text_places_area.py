@@ -250,3 +250,27 @@ def test_a_part_of_the_city_named_before_it_keeps_the_city() -> None:
     # "the X area of Aleppo" with X a quarter of Aleppo city: Aleppo stays the city
     places = find_places("Clashes took place in the Sheikh Maqsoud area of Aleppo.").set_index("mention")
     assert places.loc["Aleppo", "role"] == "location" and places.loc["Aleppo", "place_name"] == "Aleppo"
+
+
+@pytest.mark.parametrize("text", [
+    "Warplanes struck the villages of Jubb al Khamis and Mushayrifah in Menbij district.",
+    "Warplanes struck the villages of Jubb al Khamis and Al Judaydah in the eastern countryside of Aleppo.",
+])
+def test_the_area_after_a_list_is_the_area_of_every_place_listed(text: str) -> None:
+    # each listed name has a namesake in A'zaz district too: the area named after the list settles all of them
+    row = first(text)
+    assert row["mention"] == "Jubb al Khamis"
+    assert row["longitude"] == pytest.approx(MENBIJ_LON, abs=0.02)
+
+
+@pytest.mark.parametrize("text, town", [
+    ("Turkish warplanes bombed Zorblat village in the Raju area of northern Afrin.", "Raju"),
+    ("Shells fell on Zorblat village in Hama countryside.", "Hama"),
+])
+def test_a_village_drafted_at_its_area_is_placed_at_the_area_s_main_town(text: str, town: str) -> None:
+    # where ACLED codes what it knows only by its area: the area's town of the same name, not its middle
+    row = first(text)
+    assert row["mention"] == "Zorblat" and row["match_status"] == "unresolved" and row["geo_precision"] == 3
+    seat = find_places(f"Fighting in {town} town.").iloc[0]
+    assert (row["longitude"], row["latitude"]) == pytest.approx((seat["longitude"], seat["latitude"]), abs=1e-6)
+    assert "main town" in row["match_reason"]

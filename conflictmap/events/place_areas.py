@@ -22,7 +22,8 @@ from ..geocoding.hints import HintReader
 from ..geocoding.matching import (ADMIN_TYPES, NEAR_ADMIN_KM, Candidate, Context, Match, NameIndex, decide,
                                   rank)
 from ..geocoding.query import direction_words
-from .place_mention import _FEATURE_WORD, _JOIN, PlaceMention, _after, _by_sentence, _is_area_type
+from .place_mention import (_FEATURE_WORD, _JOIN, _LIST_GAP, PlaceMention, _after, _by_sentence, _is_area_type,
+                            area_seat)
 from .text import Sentence
 
 _AREA_NEAR = 90  # characters after a village within which the area named beside it must begin
@@ -78,8 +79,12 @@ class _AreaClues:
     bearing_area: PlaceMention | None = None  # the area the direction word is said of
 
     @property
+    def finest_area(self) -> PlaceMention:
+        return max(self.areas, key=lambda a: ADMIN_TYPES.index(a.match.feature_type))
+
+    @property
     def finest(self) -> Match:
-        return max((a.match for a in self.areas), key=lambda mt: ADMIN_TYPES.index(mt.feature_type))
+        return self.finest_area.match
 
 
 def _area_pcode(match: Match) -> str:
@@ -161,13 +166,17 @@ def _clue_context(index: NameIndex, clues: _AreaClues) -> Context:
 
 
 def _unplaced_at(area: Match, name: str, why: str, where: str = "the area named beside it",
-                 method: str = "area beside it") -> Match:
-    """A village drafted as written at the area ``area`` (precision 3, ``unresolved``)."""
+                 method: str = "area beside it", seat: Candidate | None = None) -> Match:
+    """A village drafted as written at the area ``area`` (precision 3, ``unresolved``): at the area's main
+    town ``seat`` when it has one (where ACLED codes what it knows only by its area, see
+    :func:`~conflictmap.events.place_mention.area_seat`), else at the area's own point."""
+    lon, lat = (seat.longitude, seat.latitude) if seat is not None else (area.longitude, area.latitude)
+    at = f"{area.name}, at its main town {seat.name}" if seat is not None else area.name
     return Match(query=name, status="unresolved", place_id=area.place_id, name=area.name,
-                 longitude=area.longitude, latitude=area.latitude, feature_type=area.feature_type,
+                 longitude=lon, latitude=lat, feature_type=area.feature_type,
                  admin1=area.admin1, admin1_pcode=area.admin1_pcode, admin2=area.admin2,
                  admin2_pcode=area.admin2_pcode, geo_precision=3, method=method,
-                 reason=f"{why}; placed at {where} ({area.name})")
+                 reason=f"{why}; placed at {where} ({at})")
 
 
 def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mentions: list[PlaceMention]) -> None:
@@ -186,7 +195,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             as_area = m.role == "area"
             if as_area and m.match.feature_type == "admin1":
                 continue
-            clues = _area_clues(text, group, k, sentences[s_no].end)
+            clues = _area_clues(text, group, k, sentences[s_no].end) or _list_area_clues(text, group, k,
+                                                                                      sentences[s_no].end)
             if clues is None:
                 continue
             own = _area_pcode(m.match) if as_area else ""
@@ -204,12 +214,22 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             if found is None:
                 if outside and not as_area:
                     m.match = _unplaced_at(clues.finest, m.mention, f"no place called {m.mention!r} in "
-                                           f"{clues.finest.name}")
+                                           f"{clues.finest.name}", seat=area_seat(clues.finest_area))
                     m.extra["unplaced"] = True
                 continue
             if found.place_id != m.match.place_id or (found.status == "matched" and m.match.status != "matched"):
                 m.match = found  # another place, or the same one the areas now settle among its namesakes
                 m.extra["fitted_to_area"] = clues.areas[0].mention
+
+
+def _list_area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
+    """The areas named after the last place of the list ``group[k]`` begins ("the villages of A, B and C in
+    northern Hama": Hama's clues for A and B too), or None when ``group[k]`` is listed with nothing."""
+    last = k
+    while last + 1 < len(group) and not group[last + 1].reference \
+            and _LIST_GAP.match(text[group[last].end:group[last + 1].start]):
+        last += 1
+    return _area_clues(text, group, last, sentence_end) if last > k else None
 
 
 def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates: Sequence[Candidate] = (), *,

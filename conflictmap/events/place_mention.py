@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..geocoding.matching import ADMIN_TYPES, Candidate, Match, NameIndex
+from ..geocoding.matching import ADMIN_TYPES, Candidate, Match, NameIndex, haversine_km
 from ..geocoding.normalize import normalize_name
 from .schema import read_data_csv
 
@@ -39,6 +39,8 @@ _LOCATES_GAP = re.compile(
     rf"near|close\s+to|outside|in|of|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|{_DIRECTION}(?:ern)?\s+of|\d+\s*(?:km|kilomet(?:er|re)s?)\s+"
     rf"(?:{_DIRECTION}\s+)?(?:of|from))\s+(?:the\s+)?(?:(?:town|city|village|district|area)\s+of\s+)?$", re.I)
 
+# between the places of a list: "villages of A, B and C"
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 @dataclass
 class PlaceMention:
@@ -159,3 +161,28 @@ def _after(text: str, pos: int, end: int) -> str:
 
 def _is_area_type(ftype: str) -> bool:
     return ftype in (*ADMIN_TYPES, "region")
+
+
+SEAT_KM = {"admin1": None, "admin2": 60.0, "admin3": 25.0, "region": 15.0}  # how far from an area's point its seat may lie
+
+
+def area_seat(m: PlaceMention) -> Candidate | None:
+    """The town an incident placed only at an area is coded at, as ACLED codes it (precision 3): the
+    most populous settlement of the area's own name in that governorate ("northern Homs" -> Homs city,
+    "Afrin district" -> Afrin town, a region at the town that bears its name within ``SEAT_KM``), or
+    None (an area with no town of its name: "Rural Damascus").
+
+    Examples
+    --------
+    >>> from conflictmap.events.places_in_text import find_place_mentions
+    >>> m = find_place_mentions("Jets struck areas in Idleb province.")[0]
+    >>> m.match.feature_type, area_seat(m).feature_type, area_seat(m).admin1_pcode
+    ('admin1', 'settlement', 'SY07')
+    """
+    match = m.match
+    if match is None or match.feature_type not in SEAT_KM or not match.admin1_pcode:
+        return None
+    radius = SEAT_KM[match.feature_type]
+    towns = [c for c in m.candidates if c.feature_type == "settlement" and c.admin1_pcode == match.admin1_pcode
+             and (radius is None or haversine_km(c.longitude, c.latitude, match.longitude, match.latitude) <= radius)]
+    return max(towns, key=lambda c: (c.population, c.place_id)) if towns else None

@@ -16,7 +16,7 @@ from ..geocoding.matching import Match, NameIndex
 from .actors import find_actors
 from .place_areas import _AREA_NEAR, _area_clues_after, _clues_of, _resolve_in_area, _unplaced_at
 from .place_mention import (_LOCATES_GAP, PlaceMention, _by_sentence, _english_clashes, _is_area_type, _Spans,
-                            _text_words, admin1_pcode)
+                            _text_words, admin1_pcode, area_seat)
 from .text import Sentence
 
 _NAME = r"\b(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -](?:(?:al|el|ad|ar|as|ash|at|az)[- ])?[A-Z][\w'\u2019]+){0,3}"
@@ -85,7 +85,7 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                                             type_hint="settlement", match=placed,
                                             extra={"fitted_to_area": clues.areas[0].mention}))
                     continue
-                match = _unplaced_at(areas[0].match, name, "not in the gazetteer")
+                match = _unplaced_at(areas[0].match, name, "not in the gazetteer", seat=area_seat(areas[0]))
             elif town is not None:
                 # "X village in the northern countryside of Afrin": near the town that locates it, which
                 # is no incident place of its own
@@ -96,8 +96,9 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             elif group in ("c", "d"):
                 continue  # "Name (...)", "X in northern ..." with no area beside it are no sign of a village
             elif sentence.paragraph in paragraph_areas:
-                match = _unplaced_at(paragraph_areas[sentence.paragraph], name, "not in the gazetteer",
-                                     "the one governorate its paragraph names", "governorate of the paragraph")
+                named = paragraph_areas[sentence.paragraph]
+                match = _unplaced_at(named.match, name, "not in the gazetteer", "the one governorate its paragraph "
+                                     "names", "governorate of the paragraph", seat=area_seat(named))
             elif given_area is not None and sentence.paragraph not in several_areas:
                 match = _unplaced_at(given_area, name, "not in the gazetteer", "the report's governorate",
                                      "governorate of the report")
@@ -110,14 +111,14 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
 
 
 def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex,
-                            admin1: str | None) -> tuple[dict[int, Match], set[int], Match | None]:
+                            admin1: str | None) -> tuple[dict[int, PlaceMention], set[int], Match | None]:
     """Where a village named without its area lies: per paragraph, the one governorate it names as such;
     the paragraphs that name several (no answer); and the report's ``admin1`` as an area, for every
     paragraph that names none."""
-    named: dict[int, dict[str, Match]] = defaultdict(dict)
+    named: dict[int, dict[str, PlaceMention]] = defaultdict(dict)
     for m in mentions:
         if m.match is not None and m.match.feature_type == "admin1" and m.match.admin1_pcode and m.role == "area":
-            named[m.paragraph].setdefault(m.match.admin1_pcode, m.match)
+            named[m.paragraph].setdefault(m.match.admin1_pcode, m)
     one = {p: next(iter(g.values())) for p, g in named.items() if len(g) == 1}
     several = {p for p, g in named.items() if len(g) > 1}
     given = None

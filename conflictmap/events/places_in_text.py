@@ -52,8 +52,9 @@ from ..geocoding.matching import ADMIN_TYPES, Candidate, Context, NameIndex, dec
 from ..geocoding.normalize import consonants, is_arabic, name_key, normalize_name
 from .actors import find_actors
 from .place_areas import _fit_to_area
-from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LOCATES_GAP, PlaceMention, _after,
-                            _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode)
+from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST_GAP, _LOCATES_GAP, PlaceMention,
+                            _after, _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode,
+                            area_seat)
 from .place_unplaced import _unplaced_villages
 from .schema import read_data_csv
 from .text import Sentence, split_sentences
@@ -119,7 +120,6 @@ _ROAD_END_AFTER = re.compile(rf"^\s+(?:international\s+)?{_ROAD_WORDS}\b", re.I)
 _BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
 _BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
 _CITY_AFTER = re.compile(r"^\s+city\b", re.I)
-_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -168,30 +168,6 @@ def summary_sentence(sentence: str) -> str | None:
     if "summary" in cues and cues["summary"].match(text):
         return "summary"
     return None
-
-
-SEAT_KM = {"admin1": None, "admin2": 60.0, "admin3": 25.0, "region": 15.0}  # how far from an area's point its seat may lie
-
-
-def area_seat(m: PlaceMention) -> Candidate | None:
-    """The town an incident placed only at an area is coded at, as ACLED codes it (precision 3): the
-    most populous settlement of the area's own name in that governorate ("northern Homs" -> Homs city,
-    "Afrin district" -> Afrin town, a region at the town that bears its name within ``SEAT_KM``), or
-    None (an area with no town of its name: "Rural Damascus").
-
-    Examples
-    --------
-    >>> m = find_place_mentions("Jets struck areas in Idleb province.")[0]
-    >>> m.match.feature_type, area_seat(m).feature_type, area_seat(m).admin1_pcode
-    ('admin1', 'settlement', 'SY07')
-    """
-    match = m.match
-    if match is None or match.feature_type not in SEAT_KM or not match.admin1_pcode:
-        return None
-    radius = SEAT_KM[match.feature_type]
-    towns = [c for c in m.candidates if c.feature_type == "settlement" and c.admin1_pcode == match.admin1_pcode
-             and (radius is None or haversine_km(c.longitude, c.latitude, match.longitude, match.latitude) <= radius)]
-    return max(towns, key=lambda c: (c.population, c.place_id)) if towns else None
 
 
 def _cue_roles(before: str, after: str) -> set[str]:
