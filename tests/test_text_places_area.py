@@ -274,3 +274,19 @@ def test_a_village_drafted_at_its_area_is_placed_at_the_area_s_main_town(text: s
     seat = find_places(f"Fighting in {town} town.").iloc[0]
     assert (row["longitude"], row["latitude"]) == pytest.approx((seat["longitude"], seat["latitude"]), abs=1e-6)
     assert "main town" in row["match_reason"]
+
+
+def test_an_area_known_by_a_place_the_gazetteer_lacks_is_drafted_as_written_there() -> None:
+    # "the X area of northern Aleppo" with no place X: X as written at the governorate's main town
+    drafts = draft_events("Turkish forces shelled the Zorblat area in northern Aleppo. No fatalities reported.",
+                          published="2018-01-05")
+    assert drafts["location"].tolist() == ["Zorblat"]
+    row = drafts.iloc[0]
+    assert row["match_status"] == "unresolved" and row["geo_precision"] == 3 and row["admin1"] == "Aleppo"
+
+
+def test_an_area_with_no_area_right_after_it_is_no_village() -> None:
+    # "the X area of Turkey, near Y in northern Afrin": Afrin is Y's area, not X's
+    places = find_places("Turkish forces shelled YPG positions from the Zorblat area of Turkey, near Rajo "
+                         "in northern Afrin.")
+    assert "Zorblat" not in places["mention"].tolist()

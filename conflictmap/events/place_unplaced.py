@@ -29,7 +29,9 @@ _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a
                        rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))"
                        # "took control of X in northern Afrin": a name said to lie in a direction of an area
                        rf"|(?<=\b(?:of|on|in|at) )(?<!area of )(?P<d>{_NAME})(?={_SITE}\s+in\s+(?:the\s+)?{_SIDE}\s+"
-                       rf"(?:(?i:countryside|desert|outskirts)\s+of\s+(?:the\s+)?)?[A-Z])")
+                       rf"(?:(?i:countryside|desert|outskirts)\s+of\s+(?:the\s+)?)?[A-Z])"
+                       # "the X area of northern Aleppo": an area known by a place's name
+                       rf"|(?P<e>{_NAME})(?=\s+(?i:area)\s+(?i:of|in)\s)")
 
 
 _DIRECTION_IN = re.compile(r"\bin\s+(?:the\s+)?(?:north|south|east|west)")
@@ -54,12 +56,12 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     for s_no, sentence in enumerate(sentences):
         low = sentence.text.lower()
         if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low \
-                and not _DIRECTION_IN.search(low):
+                and "area" not in low and not _DIRECTION_IN.search(low):
             continue
         in_sentence = by_sentence.get(s_no, [])
         starts = [m.start for m in in_sentence]
         for found in _UNPLACED.finditer(sentence.text):
-            group = next(g for g in "abcd" if found.group(g))
+            group = next(g for g in "abcde" if found.group(g))
             name = found.group(group)
             start, end = sentence.start + found.start(group), sentence.start + found.end(group)
             first = name.split()[0].split("-")[0].lower()
@@ -77,9 +79,12 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                 # surroundings in A")
                 clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end)
                 loose = clues is None  # an area further off: a look-alike spelling there is too weak a sign
+                if loose and group == "e":
+                    continue  # "the Kilis area of Turkey, near X in northern Afrin": Afrin is not its area
                 clues = clues or _clues_of(areas[0])
+                # "the X area of Y" names no settlement: another spelling of one there, not a look-alike
                 placed = _resolve_in_area(index, name, clues, type_hint="settlement",
-                                          look_alikes=not loose) if clues is not None else None
+                                          look_alikes=not loose and group != "e") if clues is not None else None
                 if placed is not None:
                     out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, list(placed.candidates),
                                             type_hint="settlement", match=placed,
@@ -93,8 +98,8 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                 match = replace(town.match, query=name, status="unresolved", geo_precision=2,
                                 method="near the town named beside it",
                                 reason=f"not in the gazetteer; placed near the town named beside it ({town.match.name})")
-            elif group in ("c", "d"):
-                continue  # "Name (...)", "X in northern ..." with no area beside it are no sign of a village
+            elif group in ("c", "d", "e"):
+                continue  # "Name (...)", "X in northern ...", "X area of ..." with no area beside them: no village
             elif sentence.paragraph in paragraph_areas:
                 named = paragraph_areas[sentence.paragraph]
                 match = _unplaced_at(named.match, name, "not in the gazetteer", "the one governorate its paragraph "
