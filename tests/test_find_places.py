@@ -259,3 +259,10 @@ def test_one_word_written_with_other_vowels_after_a_preposition_is_found():
 ])
 def test_an_english_word_opening_a_sentence_is_no_place(text):
     assert list(find_places(text).mention) == ["Harasta"]
+
+
+def test_a_highway_does_not_locate_the_towns_named_with_it() -> None:
+    # the M4 highway's point lies in one place along it: no town near another part of the road is far from it
+    places = find_places("Russian forces conducted a patrol on the M4 highway near Saraqib (Idleb, Idleb).")
+    row = places.set_index("mention").loc["Saraqib"]
+    assert row["match_status"] == "matched" and row["place_name"] == "Saraqib"

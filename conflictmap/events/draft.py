@@ -165,7 +165,8 @@ _TOGETHER_KM = 100.0  # places of one incident clause lie within this distance o
 def _near_the_sure_ones(places: list[PlaceMention]) -> list[PlaceMention]:
     """Places named together lie together: an ``ambiguous`` place (a same-name guess, not a city) farther
     than ``_TOGETHER_KM`` from every ``matched`` place of the same clause is a wrong namesake, not drafted."""
-    sure = [m for m in places if m.match.status == "matched" and not m.extra.get("unplaced")]
+    sure = [m for m in places if m.match.status == "matched" and not m.extra.get("unplaced")
+            and m.match.feature_type != "road"]  # a highway's point says nothing of where along it
     if not sure:
         return places
     return [m for m in places if m.match.status != "ambiguous" or _is_city(m) or any(

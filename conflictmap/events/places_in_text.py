@@ -655,10 +655,13 @@ def _area_candidates(m: PlaceMention) -> list[Candidate]:
     return regions or m.candidates
 
 
+_NO_ANCHOR_TYPES = (*ADMIN_TYPES, "region", "road")  # an area's or a highway's point locates nothing near it
+
+
 def _is_point(m: PlaceMention) -> bool:
     """A resolved place that locates the others of its sentence (a city's part does not: its city does,
     and the part is checked against the city only afterwards)."""
-    return m.match is not None and m.match.status == "matched" and m.match.feature_type not in (*ADMIN_TYPES, "region") \
+    return m.match is not None and m.match.status == "matched" and m.match.feature_type not in _NO_ANCHOR_TYPES \
         and m.extra.get("part_of") is None
 
 
