@@ -286,10 +286,12 @@ _INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.
 _INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _AND_ONLY = re.compile(r"^\s+and\s+(?:the\s+)?$", re.IGNORECASE)
-# a verb whose subject fights itself: "X and Y clashed" (not "X and Y clashed with Z")
+# a verb whose subject fights (or deals with) itself: "X and Y clashed" (not "X and Y clashed with Z")
 _MUTUAL_AFTER = re.compile(r"^(?:\s+(?:fighters|forces|members|militants))?\s+(?:have\s+|had\s+)?"
                            r"(?:clashed|fought|exchanged\s+(?:(?:heavy|intense|mutual|artillery|rocket|mortar|machine[- ]?gun|sniper)\s+)*"
-                           r"(?:fire|shelling|shells|gunfire|bombardment|targeting|attacks))\b"
+                           r"(?:fire|shelling|shells|gunfire|bombardment|targeting|attacks)"
+                           # "X and Y exchanged prisoners": the two parties of an agreement
+                           r"|exchanged\s+(?:[\w-]+\s+){0,2}?(?:prisoners|detainees|captives|bodies))\b"
                            r"(?=\s*(?:$|[,.;(]|(?:again|each\s+other|one\s+another|in|near|on|at|around|inside|"
                            r"outside|over|for|after|during)\b))",
                            re.IGNORECASE)

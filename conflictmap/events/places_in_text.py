@@ -66,7 +66,8 @@ __all__ = ["PlaceMention", "find_places", "find_place_mentions", "admin1_pcode",
 MAX_WORDS = 6
 NEARBY_KM = 60.0  # places named together are expected within this distance
 
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019\u02bf\u02be`][^\W_]+)*")
+# a word, with the apostrophes inside it ("Ma'arrat") and one that ends it ("Izra'", an ayn or hamza)
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019\u02bf\u02be`][^\W_]+)*(?:['\u2019\u02bf\u02be](?=[\s,;:)]|\.(?!\w)|$))?")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)")
 _REFERENCE_BEFORE = re.compile(rf"\b{_DIRECTION}(?:ern)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 _KM_BEFORE = re.compile(rf"\b\d+\s*(?:km|kilomet(?:er|re)s?)\s+(?:{_DIRECTION}\s+)?(?:of|from)\s+(?:the\s+)?$", re.I)

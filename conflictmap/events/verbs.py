@@ -294,7 +294,9 @@ _HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s
 _BARE_GAP = re.compile(r"\s*(?:(?:at\s+least|around|about|some|nearly|almost|up\s+to|more\s+than|over|approximately)\s+)?")  # "killing at least three"
 _BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
 # where a motive ends: the clause's end or the next clause ("..., and police fired on them")
-_MOTIVE_END = re.compile(r"[;.]|,\s*(?:and|but|while|as|when)\b|\s+(?:while|but)\b|$")
+_MOTIVE_END = re.compile(r"[;.]|,\s*(?:and|but|while|as|when)\b|\s+(?:while|but)\b|$"
+                         # "..., who protested against the arrests, killing one protester": the event's own toll
+                         r"|,\s*(?:killing|wounding|injuring)\s+(?:at\s+least\s+)?(?:\d|an?\b|one\b|two\b|three\b)")
 # between a death word and "a" that is one person: "killing a commander", "the killing of a man"
 _ARTICLE_GAP = re.compile(r"\s{1,2}(?:of\s+)?", re.I)
 
@@ -328,6 +330,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     3
     >>> count_fatalities("a shepherd was killed by a mine"), count_fatalities("killing 1 person")
     (1, 1)
+    >>> count_fatalities("a mine exploded near a shepherd, killing him."), count_fatalities("her two sons were killed")
+    (1, 2)
     >>> count_fatalities("the killing of 4 people and the injury of several others")
     4
     >>> count_fatalities("rockets hit the market, killing three and injuring nine")
@@ -343,6 +347,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     >>> count_fatalities("people protested against the killing of a man by gunmen")
     >>> count_fatalities("crowds protested against the killing of a man, and guards shot two protesters dead")
     2
+    >>> count_fatalities("guards fired at people protesting against arrests, killing one protester")
+    1
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
@@ -358,12 +364,13 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     subset_end: int | None = None
     for m in number_re.finditer(sentence):
         article = m.group("word") is not None and m.group("word").lower() in ("a", "an")
+        pronoun = m.group("word") is not None and m.group("word").lower() in ("him", "her")
         following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
         # "killing three and injuring nine": a bare figure right after the death verb counts people
         bare = not article and any(0 <= m.start() - e <= 20 and _BARE_GAP.fullmatch(sentence[e:m.start()])
                                    for _, e in fatal) and _BARE_END.match(sentence[m.end():])
-        if not bare and not any(p.fullmatch(word) for word in following for p in persons):
-            continue
+        if not bare and (pronoun or not any(p.fullmatch(word) for word in following for p in persons)):
+            continue  # "him" / "her" count one person right after a death word only ("killing him.")
         if _inside(m.start(), m.end(), motives):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]

@@ -1,0 +1,54 @@
+"""Notes written the way ACLED's coders write them today ("On 9 May 2020, ... (District, Governorate)."):
+invented sentences, each for one reading that such notes need."""
+
+from __future__ import annotations
+
+from conflictmap.events.draft import draft_events
+
+
+def drafts(note: str):
+    return draft_events(note, published="2020-06-01")
+
+
+def test_a_district_ending_in_an_apostrophe_is_the_bracketed_area_not_a_second_place() -> None:
+    # "(Izra', Dar'a)": the ayn's apostrophe ends the district's name; it is the area of the place before it
+    d = drafts("On 17 May 2020, unidentified militants threw a hand grenade at a house in Jasim (Izra', Dar'a), "
+               "wounding two children.")
+    assert d["location"].tolist() == ["Jasim"]
+    assert d.iloc[0]["sub_event_type"] == "Grenade"
+
+
+def test_killing_him_is_one_death() -> None:
+    d = drafts("On 4 May 2020, a landmine left by ISIS exploded near a shepherd in Ma'dan (Ar-Raqqa, Ar-Raqqa), "
+               "killing him.")
+    assert d["fatalities"].tolist() == [1]
+    assert d.iloc[0]["actor1"] == "Islamic State (Syria)"
+
+
+def test_an_exchange_of_prisoners_is_an_agreement_between_the_two_sides() -> None:
+    d = drafts("On 19 May 2020, the Syrian government and the SDF exchanged prisoners in Tabqa "
+               "(Ath-Thawrah, Ar-Raqqa).")
+    assert len(d) == 1
+    row = d.iloc[0]
+    assert (row["event_type"], row["sub_event_type"]) == ("Strategic developments", "Agreement")
+    assert {row["actor1"], row["actor2"]} == {"Government of Syria (2000-)", "SDF: Syrian Democratic Forces"}
+
+
+def test_syrian_government_forces_are_the_army_not_the_government() -> None:
+    d = drafts("On 7 May 2020, Syrian government forces shelled Kafr Nabl (Maarrat An Nu'man, Idleb).")
+    assert d.iloc[0]["actor1"] == "Military Forces of Syria (2000-)"
+
+
+def test_a_patrol_turned_back_is_no_disrupted_weapons_use() -> None:
+    d = drafts("On 9 June 2020, US forces intercepted a Russian patrol near Tall Tamr (Al-Hasakeh, Al-Hasakeh) and "
+               "prevented it from advancing.")
+    assert d.iloc[0]["sub_event_type"] == "Other"
+    missiles = drafts("On 9 June 2020, air defences intercepted two missiles over Masyaf (Masyaf, Hama).")
+    assert missiles.iloc[0]["sub_event_type"] == "Disrupted weapons use"
+
+
+def test_the_toll_after_what_a_protest_was_against_is_the_event_s_own() -> None:
+    d = drafts("On 11 June 2020, SDF forces fired at protesters in Al-Busayrah (Deir-ez-Zor, Deir-ez-Zor) who were "
+               "protesting against arrests, killing one protester.")
+    assert d.iloc[0]["fatalities"] == 1
+    assert d.iloc[0]["sub_event_type"] == "Excessive force against protesters"
