@@ -52,3 +52,24 @@ def test_the_toll_after_what_a_protest_was_against_is_the_event_s_own() -> None:
                "protesting against arrests, killing one protester.")
     assert d.iloc[0]["fatalities"] == 1
     assert d.iloc[0]["sub_event_type"] == "Excessive force against protesters"
+
+
+def test_firing_on_civilians_is_an_attack_firing_on_a_town_is_shelling() -> None:
+    d = drafts("On 20 June 2020, Turkish forces fired on civilians trying to cross the border near Darkush "
+               "(Jisr Ash-Shugur, Idleb), wounding a woman.")
+    assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor2"]) == ("Attack", "Civilians (Syria)")
+    town = drafts("On 20 June 2020, regime forces fired on the town of Kafr Nabl (Maarrat An Nu'man, Idleb).")
+    assert town.iloc[0]["sub_event_type"] == "Shelling/artillery/missile attack"
+
+
+def test_fields_set_alight_are_property_destruction_tires_burnt_in_a_protest_are_not() -> None:
+    d = drafts("On 21 June 2020, ISIS cells set wheat fields alight in Tall Tamr (Al-Hasakeh, Al-Hasakeh).")
+    assert d.iloc[0]["sub_event_type"] == "Looting/property destruction"
+    protest = drafts("On 19 June 2020, residents of Tafas (Dar'a, Dar'a) set tires on fire in protest against arrests.")
+    assert protest.iloc[0]["event_type"] == "Protests"
+
+
+def test_one_person_shot_dead_after_a_relative_clause_is_one_death() -> None:
+    d = drafts("On 14 June 2020, a former commander who had joined the reconciliation deal was shot dead by unknown "
+               "gunmen in Jasim (Izra', Dar'a).")
+    assert d["fatalities"].tolist() == [1]

@@ -282,7 +282,8 @@ def refers_back(text: str) -> bool:
 
 
 # "a child was killed", "a young man died": one person, the subject of a death verb
-_ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?"
+_ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:(?:who|whom|whose)\s+[^,.;]{1,80}?\s+)?"
+                       r"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                        r"(?:killed|shot\s+dead|executed|assassinated|found\s+dead)\b|^\s+(?:[\w'-]+\s+){1,3}?"
                        r"(?:died|succumbed)\b", re.I)
 
@@ -328,6 +329,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     (1, 12)
     >>> count_fatalities("a car bomb killed two guards and a civilian")
     3
+    >>> count_fatalities("a commander who had joined a reconciliation deal last year was shot dead by gunmen")
+    1
     >>> count_fatalities("a shepherd was killed by a mine"), count_fatalities("killing 1 person")
     (1, 1)
     >>> count_fatalities("a mine exploded near a shepherd, killing him."), count_fatalities("her two sons were killed")
@@ -390,11 +393,12 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         near_fatal = min((distance(s) for s in fatal), default=10**6)
         near_other = min((distance(s) for s in others), default=10**6)
         listed = previous_value is not None and re.search(r"(?:,|\band)\s+$", sentence[previous_end:m.start()])
+        one_died = article and _ONE_DIED.match(sentence[m.end():]) is not None
         if article and not any(_ARTICLE_GAP.fullmatch(sentence[e:m.start()]) for _, e in fatal) and not listed \
-                and not _ONE_DIED.match(sentence[m.end():]):
+                and not one_died:
             continue  # "a" is one person right after the death word ("killing a commander") or in a list
             # of figures ("killing two guards and a civilian")
-        if near_fatal <= window and near_fatal <= near_other:
+        if (near_fatal <= window or one_died) and near_fatal <= near_other:
             gap = sentence[previous_end:m.start()]
             if previous_value is not None and re.fullmatch(r"\s*(?:-|to|or|and|and up to|or even)\s*", gap, re.I):
                 total -= previous_value  # "5 to 8 soldiers": the lowest figure
