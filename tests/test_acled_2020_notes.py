@@ -73,3 +73,15 @@ def test_one_person_shot_dead_after_a_relative_clause_is_one_death() -> None:
     d = drafts("On 14 June 2020, a former commander who had joined the reconciliation deal was shot dead by unknown "
                "gunmen in Jasim (Izra', Dar'a).")
     assert d["fatalities"].tolist() == [1]
+
+
+def test_unknown_fatalities_coded_as_a_figure_take_the_figure() -> None:
+    d = drafts("On 11 May 2020, HTS members clashed with Hurras al-Din fighters in Idleb city (Idleb, Idleb). "
+               "Fatalities unknown, coded as 3.")
+    assert d["fatalities"].tolist() == [3]
+
+
+def test_people_detained_are_civilians() -> None:
+    d = drafts("On 17 May 2020, regime forces detained three young men and a media activist at a checkpoint in "
+               "Izra' (Izra', Dar'a).")
+    assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor2"]) == ("Arrests", "Civilians (Syria)")
