@@ -280,3 +280,16 @@ def test_score_pairs_one_draft_with_one_incident(text_eval):
     result = text_eval.score_paragraph(par, drafts)
     assert len(result["pairs"]) == 1 and result["pairs"][0][1] == 0  # the nearest of the two close ones
     assert len(result["extra"]) == 2 and not result["missed"]  # a duplicate counts against precision
+
+
+def test_an_ally_of_actor1_is_not_carried_over_as_its_opponent():
+    # "Regime artillery pounded A. Russian jets also struck B.": the regime is Russia's ally, not its target
+    allies = draft_events("Regime artillery pounded Kafr Nabl on Tuesday. Russian jets also struck the outskirts of "
+                          "Maarat al-Numan.", published="2020-06-08")
+    strike = allies[allies["location"] == "Maarat al-Numan"].iloc[0]
+    assert strike["actor1"] == "Military Forces of Russia (2000-)" and pd.isna(strike["actor2"])
+    # the paragraph's opponent still is
+    opponents = draft_events("Regime forces clashed with HTS in Kafr Nabl on Tuesday. Russian jets also struck the "
+                             "outskirts of Maarat al-Numan.", published="2020-06-08")
+    strike = opponents[opponents["location"] == "Maarat al-Numan"].iloc[0]
+    assert strike["actor2"] == "HTS: Hayat Tahrir al-Sham"
