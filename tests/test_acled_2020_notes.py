@@ -85,3 +85,11 @@ def test_people_detained_are_civilians() -> None:
     d = drafts("On 17 May 2020, regime forces detained three young men and a media activist at a checkpoint in "
                "Izra' (Izra', Dar'a).")
     assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor2"]) == ("Arrests", "Civilians (Syria)")
+
+
+def test_a_sit_in_or_a_vigil_is_a_protest() -> None:
+    d = drafts("On 10 June 2020, residents held a sit-in in front of the mosque in Tafas (Dar'a, Dar'a) to demand the "
+               "release of detainees.")
+    assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor1"]) == ("Peaceful protest", "Protesters (Syria)")
+    vigil = drafts("On 16 May 2020, women staged a vigil in Qamishli (Qamishli, Al-Hasakeh) against Turkish attacks.")
+    assert vigil.iloc[0]["sub_event_type"] == "Peaceful protest"
