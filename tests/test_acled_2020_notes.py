@@ -93,3 +93,25 @@ def test_a_sit_in_or_a_vigil_is_a_protest() -> None:
     assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor1"]) == ("Peaceful protest", "Protesters (Syria)")
     vigil = drafts("On 16 May 2020, women staged a vigil in Qamishli (Qamishli, Al-Hasakeh) against Turkish attacks.")
     assert vigil.iloc[0]["sub_event_type"] == "Peaceful protest"
+
+
+def test_a_merger_or_a_defection_is_a_change_to_a_group() -> None:
+    d = drafts("On 1 July 2020, five factions announced their merger into a new operations room in Al Bab "
+               "(Al Bab, Aleppo).")
+    assert d.iloc[0]["sub_event_type"] == "Change to group/activity"
+    defection = drafts("On 2 July 2020, a regime soldier defected to the rebels in Tafas (Dar'a, Dar'a).")
+    assert defection.iloc[0]["sub_event_type"] == "Change to group/activity"
+
+
+def test_beaten_or_tortured_to_death_is_a_death() -> None:
+    mob = drafts("On 4 July 2020, a mob of residents beat a man to death in Al-Mayadin (Al Mayadin, Deir-ez-Zor) "
+                 "after accusing him of theft.")
+    assert (mob.iloc[0]["sub_event_type"], mob.iloc[0]["fatalities"]) == ("Mob violence", 1)
+    prison = drafts("On 2 July 2020, a detainee was tortured to death in a prison in Sednaya (Al Tall, Rural Damascus).")
+    assert prison["fatalities"].tolist() == [1]
+
+
+def test_a_region_named_with_its_district_in_brackets_is_drafted_at_the_region() -> None:
+    # "(Ariha, Idleb)" says where Jabal al-Zawiya lies; the region is the smaller area, not the district
+    d = drafts("On 16 May 2020, Russian warplanes carried out airstrikes on Jabal al-Zawiya (Ariha, Idleb).")
+    assert d["location"].tolist() == ["Jabal al-Zawiya"]

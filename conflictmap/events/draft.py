@@ -142,8 +142,8 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
     areas = [m for m in here if m.role == "area"]
     if locations:
         # "the Eastern Ghouta, in the Duma district": a district or sub-district named beside a region
-        # says more than the region
-        finer = [m for m in areas if _AREA_DEPTH.get(m.match.feature_type, 0)
+        # says more than the region; a bracketed one ("Jabal al-Zawiya (Ariha, Idleb)") only says where it lies
+        finer = [m for m in areas if not m.extra.get("bracket") and _AREA_DEPTH.get(m.match.feature_type, 0)
                  > max(_AREA_DEPTH.get(n.match.feature_type, 0) for n in locations)]
         if not finer:
             return _unique(_near_the_sure_ones(locations)), False

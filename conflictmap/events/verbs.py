@@ -284,7 +284,8 @@ def refers_back(text: str) -> bool:
 # "a child was killed", "a young man died": one person, the subject of a death verb
 _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:(?:who|whom|whose)\s+[^,.;]{1,80}?\s+)?"
                        r"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?"
-                       r"(?:killed|shot\s+dead|executed|assassinated|found\s+dead)\b|^\s+(?:[\w'-]+\s+){1,3}?"
+                       r"(?:killed|shot\s+dead|executed|assassinated|found\s+dead|(?:beaten|stoned|burned|burnt|tortured|starved)"
+                       r"\s+to\s+death)\b|^\s+(?:[\w'-]+\s+){1,3}?"
                        r"(?:died|succumbed)\b", re.I)
 
 
@@ -331,6 +332,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     3
     >>> count_fatalities("a commander who had joined a reconciliation deal last year was shot dead by gunmen")
     1
+    >>> count_fatalities("a mob beat a man to death"), count_fatalities("a detainee was tortured to death")
+    (1, 1)
     >>> count_fatalities("a shepherd was killed by a mine"), count_fatalities("killing 1 person")
     (1, 1)
     >>> count_fatalities("a mine exploded near a shepherd, killing him."), count_fatalities("her two sons were killed")
@@ -395,7 +398,7 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         listed = previous_value is not None and re.search(r"(?:,|\band)\s+$", sentence[previous_end:m.start()])
         one_died = article and _ONE_DIED.match(sentence[m.end():]) is not None
         if article and not any(_ARTICLE_GAP.fullmatch(sentence[e:m.start()]) for _, e in fatal) and not listed \
-                and not one_died:
+                and not one_died and not _inside(m.start(), m.end(), fatal):  # "beat a man to death"
             continue  # "a" is one person right after the death word ("killing a commander") or in a list
             # of figures ("killing two guards and a civilian")
         if (near_fatal <= window or one_died) and near_fatal <= near_other:
