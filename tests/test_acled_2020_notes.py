@@ -115,3 +115,13 @@ def test_a_region_named_with_its_district_in_brackets_is_drafted_at_the_region()
     # "(Ariha, Idleb)" says where Jabal al-Zawiya lies; the region is the smaller area, not the district
     d = drafts("On 16 May 2020, Russian warplanes carried out airstrikes on Jabal al-Zawiya (Ariha, Idleb).")
     assert d["location"].tolist() == ["Jabal al-Zawiya"]
+
+
+def test_deaths_told_other_ways_count() -> None:
+    assert drafts("On 8 June 2020, an airstrike on Binnish (Idleb, Idleb) claimed the lives of 4 people."
+                  )["fatalities"].tolist() == [4]
+    assert drafts("On 8 June 2020, an IED planted in a car exploded in Al Bab (Al Bab, Aleppo), killing the driver."
+                  )["fatalities"].tolist() == [1]
+    # the injured named after the dead are no deaths
+    assert drafts("On 8 June 2020, shelling hit Ariha (Ariha, Idleb). Two people were killed and five others injured."
+                  )["fatalities"].tolist() == [2]

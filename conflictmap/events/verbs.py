@@ -290,6 +290,12 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:(?:who|whom|whose)\s+[^,.;]{
 
 
 # "several civilians were injured": a figure whose own passive verb is an injury or capture
+# "two were killed and five others injured": a figure whose noun is followed by an injury word alone
+_HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near|on)\b)[\w'-]+){1,3}?\s+(?:\w+ly\s+)?"
+                              r"(?:injured|wounded|hurt)\b", re.I)
+# "killed the driver": one person, the singular noun after "the" right after a death word
+_THE_AFTER = re.compile(r"\s+the\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
+_PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "personnel", "staff", "troops", "dead"})
 _HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                          r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
@@ -332,6 +338,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     3
     >>> count_fatalities("a commander who had joined a reconciliation deal last year was shot dead by gunmen")
     1
+    >>> count_fatalities("two people were killed and five others injured"), count_fatalities("the IED killed the driver")
+    (2, 1)
     >>> count_fatalities("a mob beat a man to death"), count_fatalities("a detainee was tortured to death")
     (1, 1)
     >>> count_fatalities("a shepherd was killed by a mine"), count_fatalities("killing 1 person")
@@ -385,7 +393,7 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
             subset_end = m.end()  # "including 20 women and 7 children": already in the figure before
             continue
         subset_end = None
-        if _HURT_AFTER.match(sentence[m.end():m.end() + 80]):
+        if _HURT_AFTER.match(sentence[m.end():m.end() + 80]) or _HURT_BARE_AFTER.match(sentence[m.end():m.end() + 80]):
             continue  # "several civilians were injured": the figure's own verb says what happened to them
         if m.group("digits") and (_MONTH_BEFORE.search(sentence[:m.start()]) or _MONTH_AFTER.match(sentence[m.end():])):
             continue  # the day of a date ("on March 12, losing nine soldiers")
@@ -409,6 +417,15 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
             total += value
             counted = True
             previous_end, previous_value = m.end(), value
+    for _, end in fatal:
+        one = _THE_AFTER.match(sentence, end)
+        if one is None or _inside(one.start(), one.end(), motives):
+            continue
+        for word in one.group("words").split():
+            if any(p.fullmatch(word) for p in persons):
+                if not word.lower().endswith("s") and word.lower() not in _PLURAL_NOUNS:
+                    total, counted = total + 1, True  # "killed the driver", "killing the local commander"
+                break
     return total if counted else None
 
 
