@@ -125,3 +125,16 @@ def test_deaths_told_other_ways_count() -> None:
     # the injured named after the dead are no deaths
     assert drafts("On 8 June 2020, shelling hit Ariha (Ariha, Idleb). Two people were killed and five others injured."
                   )["fatalities"].tolist() == [2]
+
+
+def test_the_likely_author_of_an_unidentified_strike_is_actor1() -> None:
+    d = drafts("On 14 July 2020, unidentified aircraft, likely US-led coalition, struck a car carrying Hurras al-Din "
+               "commanders near Idleb city (Idleb, Idleb), killing 2 of them.")
+    row = d.iloc[0]
+    assert (row["actor1"], row["actor2"], row["fatalities"]) == ("International Coalition", "Hurras al-Din", 2)
+
+
+def test_a_sniper_from_a_named_force_is_that_force() -> None:
+    d = drafts("On 15 July 2020, a civilian was killed by a sniper from regime forces in Kafr Nabl "
+               "(Maarrat An Nu'man, Idleb).")
+    assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Military Forces of Syria (2000-)", "Civilians (Syria)")

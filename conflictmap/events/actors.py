@@ -278,6 +278,9 @@ _PASSIVE_AFTER = re.compile(
 # "lost the village to X": X took it
 _INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrolled )(?<!\boperated )"
                             r"(?<!\bbacked )(?<!\bsupported )(?<!\bled )(?<!\bowned )\bby\s+(?:the\s+)?$"
+                            # "killed by a sniper from regime forces", "by a drone of the Turkish army"
+                            r"|\bby\s+(?:an?\s+)?(?:sniper|drone|mine|landmine|shell|rocket|missile|patrol|member|members|"
+                            r"fighters?|gunm[ae]n|unit|group|cell)\s+(?:from|of|belonging\s+to|affiliated\s+(?:to|with))\s+(?:the\s+)?$"
                             r"|(?<!\bhad )(?<!\bhave )(?<!\bhas )\blost\s+(?:control\s+(?:of|over)\s+)?[^.;,]{1,60}?\s+to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
                             re.IGNORECASE)
 _HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
@@ -359,6 +362,8 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     'Civilians (Syria)'
     >>> assign_roles("Clashes between rival SNA factions erupted in al-Bab.").actor2
     'Syrian National Army'
+    >>> assign_roles("Unidentified aircraft, likely US-led coalition, struck a car of Hurras al-Din.").actor1
+    'International Coalition'
     """
     mentions = find_actors(sentence) if mentions is None else mentions
     roles = Roles(mentions=list(mentions))
@@ -379,6 +384,11 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
             neutral.append(group)
     ordered1 = initiators + [g for g in neutral if not all(m.inter == 7 for m in g)]
     first = ordered1[0] if ordered1 else None
+    if first is not None and first[0].actor.startswith("Unidentified"):
+        # "unidentified aircraft, likely US-led coalition, struck X": the likely author acts
+        likely = next((g for g in groups if g[0].start >= first[-1].end), None)
+        if likely is not None and _LIKELY_GAP.fullmatch(sentence, first[-1].end, likely[0].start):
+            first = likely
     rest = [g for g in targets + ordered1 if g is not first]
     # "the army's 4th Division fought ISIS": the other side is the first group of another actor
     second = next((g for g in rest if first is None or g[0].actor != first[0].actor), None)
@@ -407,6 +417,7 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
 
 
 # "landmines, likely ISIS, killed ...": a side given as the likely author of what went before
+_LIKELY_GAP = re.compile(r"\s*,\s*(?:most\s+)?(?:likely|probably|possibly|believed\s+to\s+be)\s+(?:the\s+)?", re.IGNORECASE)
 _ATTRIBUTED = re.compile(r",\s*(?:most\s+)?(?:likely|probably|possibly)\s+(?:by\s+)?(?:the\s+)?$", re.IGNORECASE)
 
 

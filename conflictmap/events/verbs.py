@@ -300,6 +300,8 @@ _HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s
                          r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
 _BARE_GAP = re.compile(r"\s*(?:(?:at\s+least|around|about|some|nearly|almost|up\s+to|more\s+than|over|approximately)\s+)?")  # "killing at least three"
+_OF_THEM = re.compile(r"\s+of\s+them\b", re.I)
+_KILL_BEFORE = re.compile(r"\b(?:kill(?:ed|ing|s)?|execut(?:ed|ing))\s+(?:(?:at\s+least|around|about|some)\s+)?$", re.I)
 _BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
 # where a motive ends: the clause's end or the next clause ("..., and police fired on them")
 _MOTIVE_END = re.compile(r"[;.]|,\s*(?:and|but|while|as|when)\b|\s+(?:while|but)\b|$"
@@ -338,6 +340,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     3
     >>> count_fatalities("a commander who had joined a reconciliation deal last year was shot dead by gunmen")
     1
+    >>> count_fatalities("a drone struck their car, killing 2 of them"), count_fatalities("9 fatalities, 6 of them HTS")
+    (2, 9)
     >>> count_fatalities("two people were killed and five others injured"), count_fatalities("the IED killed the driver")
     (2, 1)
     >>> count_fatalities("a mob beat a man to death"), count_fatalities("a detainee was tortured to death")
@@ -382,7 +386,9 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
         # "killing three and injuring nine": a bare figure right after the death verb counts people
         bare = not article and any(0 <= m.start() - e <= 20 and _BARE_GAP.fullmatch(sentence[e:m.start()])
-                                   for _, e in fatal) and _BARE_END.match(sentence[m.end():])
+                                   for _, e in fatal) and (_BARE_END.match(sentence[m.end():]) is not None or (
+            # "struck a car carrying commanders, killing 2 of them" (not "9 fatalities, 6 of them HTS")
+            _OF_THEM.match(sentence[m.end():]) is not None and _KILL_BEFORE.search(sentence[:m.start()]) is not None))
         if not bare and (pronoun or not any(p.fullmatch(word) for word in following for p in persons)):
             continue  # "him" / "her" count one person right after a death word only ("killing him.")
         if _inside(m.start(), m.end(), motives):
