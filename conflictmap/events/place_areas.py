@@ -188,6 +188,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
     precision 3: never a namesake outside the area named."""
     by_sentence = _by_sentence(mentions)
     for s_no, group in by_sentence.items():
+        last = _list_ends(text, group)
+        list_clues: dict[int, _AreaClues | None] = {}  # one look-up per list ("A, A, A, ... in B": linear)
         for k, m in enumerate(group):
             if m.match is None or m.match.place_id is None or m.reference or m.extra.get("part_of") is not None \
                     or m.extra.get("bracket"):
@@ -195,8 +197,12 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             as_area = m.role == "area"
             if as_area and m.match.feature_type == "admin1":
                 continue
-            clues = _area_clues(text, group, k, sentences[s_no].end) or _list_area_clues(text, group, k,
-                                                                                      sentences[s_no].end)
+            clues = _area_clues(text, group, k, sentences[s_no].end)
+            if clues is None and last[k] > k:
+                # "the villages of A, B and C in Menbij district": the areas after C are A's and B's too
+                if last[k] not in list_clues:
+                    list_clues[last[k]] = _area_clues(text, group, last[k], sentences[s_no].end)
+                clues = list_clues[last[k]]
             if clues is None:
                 continue
             own = _area_pcode(m.match) if as_area else ""
@@ -222,14 +228,14 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                 m.extra["fitted_to_area"] = clues.areas[0].mention
 
 
-def _list_area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
-    """The areas named after the last place of the list ``group[k]`` begins ("the villages of A, B and C in
-    northern Hama": Hama's clues for A and B too), or None when ``group[k]`` is listed with nothing."""
-    last = k
-    while last + 1 < len(group) and not group[last + 1].reference \
-            and _LIST_GAP.match(text[group[last].end:group[last + 1].start]):
-        last += 1
-    return _area_clues(text, group, last, sentence_end) if last > k else None
+def _list_ends(text: str, group: list[PlaceMention]) -> list[int]:
+    """For each place of a sentence, the index of the last place of the list it begins or is part of
+    ("the villages of A, B and C": C for A, B and C), itself when it is listed with nothing after it."""
+    last = list(range(len(group)))
+    for k in range(len(group) - 2, -1, -1):
+        if not group[k + 1].reference and _LIST_GAP.match(text[group[k].end:group[k + 1].start]):
+            last[k] = last[k + 1]
+    return last
 
 
 def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates: Sequence[Candidate] = (), *,
