@@ -138,3 +138,18 @@ def test_a_sniper_from_a_named_force_is_that_force() -> None:
     d = drafts("On 15 July 2020, a civilian was killed by a sniper from regime forces in Kafr Nabl "
                "(Maarrat An Nu'man, Idleb).")
     assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Military Forces of Syria (2000-)", "Civilians (Syria)")
+
+
+def test_a_group_that_fights_itself_is_both_sides() -> None:
+    d = drafts("On 8 June 2020, fighters of the Syrian National Army clashed among themselves in Ras al-Ain "
+               "(Ras Al Ain, Al-Hasakeh) over looted property, leaving one dead.")
+    row = d.iloc[0]
+    assert (row["actor1"], row["actor2"], row["fatalities"]) == ("Syrian National Army", "Syrian National Army", 1)
+    two = drafts("On 8 June 2020, HTS and Hurras al-Din clashed with each other in Arab Said (Idleb, Idleb).")
+    assert (two.iloc[0]["actor1"], two.iloc[0]["actor2"]) == ("HTS: Hayat Tahrir al-Sham", "Hurras al-Din")
+
+
+def test_the_occupants_of_a_vehicle_are_people() -> None:
+    d = drafts("On 7 June 2020, a Turkish drone struck an SDF vehicle on the road between Qamishli and Amuda "
+               "(Qamishli, Al-Hasakeh), killing its two occupants.")
+    assert d["fatalities"].sum() == 2

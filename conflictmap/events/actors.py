@@ -285,6 +285,9 @@ _INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrol
                             re.IGNORECASE)
 _HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 # "rival SNA factions", "two SNA groups": one actor on both sides
+# "fighters of the SNA clashed among themselves": the group fights itself
+_AMONG_THEMSELVES = re.compile(r"^(?:\s+[\w'-]+){0,3}?\s+(?:clashed|fought|quarrell?ed)\s+(?:(?:among|amongst|between|with)\s+)?"
+                               r"(?:themselves|each\s+other|one\s+another)\b", re.IGNORECASE)
 _INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.IGNORECASE)
 _INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
@@ -295,7 +298,7 @@ _MUTUAL_AFTER = re.compile(r"^(?:\s+(?:fighters|forces|members|militants))?\s+(?
                            r"(?:fire|shelling|shells|gunfire|bombardment|targeting|attacks)"
                            # "X and Y exchanged prisoners": the two parties of an agreement
                            r"|exchanged\s+(?:[\w-]+\s+){0,2}?(?:prisoners|detainees|captives|bodies))\b"
-                           r"(?=\s*(?:$|[,.;(]|(?:again|each\s+other|one\s+another|in|near|on|at|around|inside|"
+                           r"(?=\s*(?:$|[,.;(]|(?:again|(?:with\s+)?each\s+other|(?:with\s+)?one\s+another|in|near|on|at|around|inside|"
                            r"outside|over|for|after|during)\b))",
                            re.IGNORECASE)
 # an actor that is the subject of the main clause after an opening phrase ("..., regime forces advanced")
@@ -411,7 +414,8 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     if roles.actor1 is not None and roles.actor1 == roles.actor2:
         roles.actor2, roles.assoc_actor_2 = None, []
     if roles.actor1 is not None and roles.actor2 is None and first is not None and len(groups) == 1 \
-            and _INTRA_BEFORE.search(sentence[:first[0].start]) and _INTRA_AFTER.match(sentence[first[-1].end:]):
+            and ((_INTRA_BEFORE.search(sentence[:first[0].start]) and _INTRA_AFTER.match(sentence[first[-1].end:]))
+                 or (len({m.actor for m in first}) == 1 and _AMONG_THEMSELVES.match(sentence[first[-1].end:]))):
         roles.actor2 = roles.actor1  # "clashes between rival SNA factions": the group fights itself
     return roles
 
