@@ -153,3 +153,18 @@ def test_the_occupants_of_a_vehicle_are_people() -> None:
     d = drafts("On 7 June 2020, a Turkish drone struck an SDF vehicle on the road between Qamishli and Amuda "
                "(Qamishli, Al-Hasakeh), killing its two occupants.")
     assert d["fatalities"].sum() == 2
+
+
+def test_protesters_named_first_are_the_protest() -> None:
+    d = drafts("On 19 June 2020, protesters gathered in Tafas (Dar'a, Dar'a) against the arrest of a local man.")
+    assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor1"]) == ("Peaceful protest", "Protesters (Syria)")
+
+
+def test_a_car_burned_is_property_destruction_an_infiltration_a_clash() -> None:
+    car = drafts("On 25 July 2020, unknown perpetrators burned a car belonging to a council member in Jasim "
+                 "(Izra', Dar'a).")
+    assert car.iloc[0]["sub_event_type"] == "Looting/property destruction"
+    clash = drafts("On 26 July 2020, YPG fighters infiltrated Turkish-backed positions near Marea (A'zaz, Aleppo). "
+                   "Clashes ensued; 3 SNA fighters were killed.")
+    row = clash.iloc[0]
+    assert (row["sub_event_type"], row["actor1"], row["fatalities"]) == ("Armed clash", "YPG: Peoples Protection Units", 3)

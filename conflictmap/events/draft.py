@@ -280,11 +280,16 @@ def _event_force_words() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+_CROWDS = frozenset({"Protesters (Syria)", "Rioters (Syria)"})
+
+
 def _name_spans(actors: list[ActorMention]) -> list[tuple[int, int]]:
     """The spans of actor names that event words inside them do not count from ("5th Assault Corps"),
     less a final force word that says what happened ("Turkish airstrikes": the strikes count)."""
     spans = []
     for a in actors:
+        if a.actor in _CROWDS:
+            continue  # "Protesters gathered in X": the crowd's name is the event's word
         end = a.end
         low = a.text.lower()
         for word in _event_force_words():
