@@ -253,11 +253,11 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
               and (look_alikes or c.method not in _LOOKALIKE)]
     close = index.near_admin(np.array([c.row for c in inside], dtype=np.int64), a1, NEAR_ADMIN_KM) if inside else []
     inside = [c for c, ok in zip(inside, close) if c.admin1_pcode in a1 or ok]
-    if any(c.method not in _LOOKALIKE for c in inside):
-        inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
     if not as_area:
         # "X village in the Raju area": a namesake in another district or sub-district is another village
         inside = [c for c in inside if not _outside_finest(index, c, clues)]
+    if any(c.method not in _LOOKALIKE for c in inside):
+        inside = [c for c in inside if c.method not in _LOOKALIKE]  # a known spelling beats a look-alike
     if not inside and not as_area:
         inside = index.short_vowel_variants(name, a1)
     if not inside:
