@@ -168,3 +168,12 @@ def test_a_car_burned_is_property_destruction_an_infiltration_a_clash() -> None:
                    "Clashes ensued; 3 SNA fighters were killed.")
     row = clash.iloc[0]
     assert (row["sub_event_type"], row["actor1"], row["fatalities"]) == ("Armed clash", "YPG: Peoples Protection Units", 3)
+
+
+def test_a_patrol_with_another_force_starting_from_a_town_is_at_the_town() -> None:
+    d = drafts("On 10 June 2020, Russian military police began joint patrols with Turkish forces along the M4 highway, "
+               "starting from the town of Tronba (Saraqab, Idleb).")
+    assert d["location"].tolist() == ["Tronba"]
+    row = d.iloc[0]
+    assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
+        "Other", "Military Forces of Russia (2000-)", "Military Forces of Turkey (2016-)")

@@ -133,6 +133,8 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
         if towns:
             return towns[:1], False
     if points:
+        # "patrols along the M4 highway, starting from the town of X": the town, not the road's one point
+        points = [m for m in points if m.match.feature_type not in _LINES] or points
         return _unique(_near_the_sure_ones(points)), False
     references = [m for m in here if m.role == "reference" and m.compound_of is None and not _is_area(m)]
     if references:
