@@ -177,3 +177,10 @@ def test_a_patrol_with_another_force_starting_from_a_town_is_at_the_town() -> No
     row = d.iloc[0]
     assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
         "Other", "Military Forces of Russia (2000-)", "Military Forces of Turkey (2016-)")
+
+
+def test_a_relative_named_after_a_counted_person_is_one_more_death() -> None:
+    d = drafts("On 8 June 2020, regime forces shelled Ariha (Ariha, Idleb), killing a man and his wife.")
+    assert d["fatalities"].tolist() == [2]
+    wounded = drafts("On 8 June 2020, regime forces shelled Ariha (Ariha, Idleb), wounding a man and his wife.")
+    assert wounded["fatalities"].tolist() == [0]

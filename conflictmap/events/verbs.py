@@ -295,6 +295,10 @@ _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near
                               r"(?:injured|wounded|hurt)\b", re.I)
 # "killed the driver": one person, the singular noun after "the" right after a death word
 _THE_AFTER = re.compile(r"\s+the\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
+# "a man and his wife", "a woman and her child": one relative more after a counted figure
+_KIN_AFTER = re.compile(r"\b(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
+                        r"farmer|shepherd|driver)\s+and\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
+                        r"sister|mother|father|nephew|niece|cousin|grandson|granddaughter)\b", re.I)
 _PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "personnel", "staff", "troops", "dead"})
 _HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                          r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
@@ -340,6 +344,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     3
     >>> count_fatalities("a commander who had joined a reconciliation deal last year was shot dead by gunmen")
     1
+    >>> count_fatalities("shelling killed a man and his wife"), count_fatalities("shelling wounded a man and his wife")
+    (2, None)
     >>> count_fatalities("a drone struck their car, killing 2 of them"), count_fatalities("9 fatalities, 6 of them HTS")
     (2, 9)
     >>> count_fatalities("two people were killed and five others injured"), count_fatalities("the IED killed the driver")
@@ -378,6 +384,7 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     persons = [p for p, _ in _compiled().get("person", [])]
     number_re, words = _numbers()
     total, counted = 0, False
+    counted_at: set[int] = set()  # where the counted figures begin
     previous_end, previous_value = -100, None
     subset_end: int | None = None
     for m in number_re.finditer(sentence):
@@ -423,6 +430,10 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
             total += value
             counted = True
             previous_end, previous_value = m.end(), value
+            counted_at.add(m.start())
+    for kin in _KIN_AFTER.finditer(sentence):
+        if kin.start() in counted_at:
+            total += 1  # "killing a man and his wife": the relative named after a counted person is one more
     for _, end in fatal:
         one = _THE_AFTER.match(sentence, end)
         if one is None or _inside(one.start(), one.end(), motives):
