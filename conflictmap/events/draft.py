@@ -314,11 +314,13 @@ def _fill_actors(roles: Roles, context: Roles | None) -> list[str]:
         roles.actor1, roles.assoc_actor_1, roles.inter1 = context.actor1, list(context.assoc_actor_1), context.inter1
         notes.append("actor1 from the paragraph")
     if roles.actor2 is None:
+        named = roles.mentions + context.mentions
+        own_side = _side(roles.actor1, named)
         for name in [context.actor2, context.actor1]:
             # the people harmed belong to one incident: civilians are never carried over; nor is an ally of
             # actor1 its opponent ("Regime artillery pounded A. Russian jets also struck B.")
             if name and name != roles.actor1 and name != "Civilians (Syria)" \
-                    and not _same_side(name, roles.actor1):
+                    and not (own_side and _side(name, named) == own_side):
                 roles.actor2 = name
                 roles.assoc_actor_2 = list(context.assoc_actor_2) if name == context.actor2 else []
                 notes.append("actor2 from the paragraph")
@@ -326,16 +328,10 @@ def _fill_actors(roles: Roles, context: Roles | None) -> list[str]:
     return notes
 
 
-@lru_cache(maxsize=1)
-def _actor_sides() -> dict[str, str]:
-    return {row.actor: row.side for row in load_actors().itertuples(index=False) if row.side}
-
-
-def _same_side(a: str, b: str | None) -> bool:
-    """True when both actors hold or back the same side of the control-zone registry (the army and
-    Russia: the government side)."""
-    sides = _actor_sides()
-    return b is not None and sides.get(a) is not None and sides.get(a) == sides.get(b)
+def _side(name: str | None, mentions: list[ActorMention]) -> str:
+    """The side of the control-zone registry an actor named in ``mentions`` holds or backs ("" if none): the
+    army and Russia both the government's."""
+    return next((m.side for m in mentions if m.actor == name and m.side), "")
 
 
 def _inter(roles: Roles, slot: int) -> int | None:

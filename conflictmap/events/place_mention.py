@@ -42,6 +42,7 @@ _LOCATES_GAP = re.compile(
 # between the places of a list: "villages of A, B and C"
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s+(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?$", re.I)
 
+
 @dataclass
 class PlaceMention:
     """A gazetteer place named in a text.

@@ -289,7 +289,6 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:(?:who|whom|whose)\s+[^,.;]{
                        r"(?:died|succumbed)\b", re.I)
 
 
-# "several civilians were injured": a figure whose own passive verb is an injury or capture
 # "two were killed and five others injured": a figure whose noun is followed by an injury word alone
 _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near|on)\b)[\w'-]+){1,3}?\s+(?:\w+ly\s+)?"
                               r"(?:injured|wounded|hurt)\b", re.I)
@@ -300,6 +299,7 @@ _KIN_AFTER = re.compile(r"\b(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child
                         r"farmer|shepherd|driver)\s+and\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
                         r"sister|mother|father|nephew|niece|cousin|grandson|granddaughter)\b", re.I)
 _PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "personnel", "staff", "troops", "dead"})
+# "several civilians were injured": a figure whose own passive verb is an injury or capture
 _HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                          r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
