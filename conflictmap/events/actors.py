@@ -26,7 +26,7 @@ import pandas as pd
 
 from .schema import read_data_csv
 
-__all__ = ["ActorMention", "Roles", "load_actors", "find_actors", "assign_roles"]
+__all__ = ["ActorMention", "Roles", "load_actors", "find_actors", "assign_roles", "theatre_of"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,42 @@ def load_actors() -> pd.DataFrame:
     table = read_data_csv("actors.csv")
     table["inter"] = table["inter"].astype(int)
     return table
+
+
+@lru_cache(maxsize=1)
+def _theatres() -> dict[str, frozenset[str]]:
+    """``actor key -> governorates it fought in`` (``conflictmap/data/actor_theatres.csv``)."""
+    table = read_data_csv("actor_theatres.csv")
+    return {row.key: frozenset(g.strip() for g in row.governorates.split("|") if g.strip())
+            for row in table.itertuples(index=False)}
+
+
+def theatre_of(actors: Iterable[ActorMention]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The governorates where every actor named together has fought, and the actors that narrowed them.
+
+    Actors without a row in ``conflictmap/data/actor_theatres.csv`` (those that fought everywhere)
+    narrow nothing; actors whose theatres share no governorate give no answer (empty set).
+
+    Examples
+    --------
+    >>> govs, by = theatre_of(find_actors("Turkish forces shelled YPG positions."))
+    >>> sorted(govs), by
+    (['Al-Hasakeh', 'Aleppo', 'Ar-Raqqa'], ('Military Forces of Turkey (2016-)', 'YPG: Peoples Protection Units'))
+    >>> theatre_of(find_actors("Regime forces shelled the town."))
+    (frozenset(), ())
+    """
+    theatres = _theatres()
+    found: frozenset[str] | None = None
+    named: list[str] = []
+    for actor in actors:
+        govs = theatres.get(actor.key)
+        if govs is None or actor.actor in named:
+            continue
+        found = govs if found is None else found & govs
+        named.append(actor.actor)
+    if not found:
+        return frozenset(), ()
+    return found, tuple(named)
 
 
 def _is_acronym(alias: str) -> bool:

@@ -48,9 +48,9 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..geocoding.matching import ADMIN_TYPES, Candidate, Context, NameIndex, decide, haversine_km, rank
+from ..geocoding.matching import ADMIN_TYPES, TIE_MARGIN, Candidate, Context, NameIndex, decide, haversine_km, rank
 from ..geocoding.normalize import consonants, is_arabic, name_key, normalize_name
-from .actors import find_actors
+from .actors import ActorMention, find_actors, theatre_of
 from .place_areas import _fit_to_area
 from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST_GAP, _LOCATES_GAP, PlaceMention,
                             _after, _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode,
@@ -705,6 +705,42 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
                     points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
 
 
+def _prefer_theatre(index: NameIndex, sentences: list[Sentence], mentions: list[PlaceMention],
+                    actors: list[ActorMention]) -> None:
+    """Among same-name places that match a mention equally well, take the one in a governorate where
+    the actors its sentence names (else its paragraph) have fought (``theatre_of``): "Turkish forces
+    shelled X" is the X of the northern governorates. Only a best guess moves, and it stays
+    ``ambiguous``: where an actor fights is a prior, not a promise."""
+    starts = [s.start for s in sentences]
+    by_sentence: dict[int, list[ActorMention]] = defaultdict(list)
+    by_paragraph: dict[int, list[ActorMention]] = defaultdict(list)
+    for actor in actors:
+        k = max(bisect.bisect_right(starts, actor.start) - 1, 0)
+        by_sentence[k].append(actor)
+        by_paragraph[sentences[k].paragraph].append(actor)
+    for m in mentions:
+        match = m.match
+        if match is None or match.status != "ambiguous" or not match.candidates or m.area or m.admin_level \
+                or m.extra.get("fitted_to_area") or match.candidates[0].place_id != match.place_id:
+            continue
+        govs, named = theatre_of(by_sentence[m.sentence])
+        if not govs:
+            govs, named = theatre_of(by_paragraph[m.paragraph])
+        top = match.candidates[0]
+        if not govs or top.admin1 in govs:
+            continue
+        tied = [c for c in match.candidates if top.score - c.score < TIE_MARGIN]
+        inside = [c for c in tied if c.admin1 in govs]
+        if not inside:
+            continue
+        pick = inside[0]
+        new = decide(index, m.mention, [pick, *(c for c in match.candidates if c is not pick)], near=m.near,
+                     area=m.area)
+        m.match = replace(new, status="ambiguous", reason=(
+            f"{len(tied)} places match equally well; the one in {pick.admin1} is taken, where "
+            f"{' and '.join(named)} fought"))
+
+
 def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None = None,
                         sentences: list[Sentence] | None = None) -> list[PlaceMention]:
     """The :class:`PlaceMention` objects behind :func:`find_places`, in text order."""
@@ -733,6 +769,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions += _spelled_city_parts(index, text, mentions)
     mentions.sort(key=lambda m: m.start)
     _fit_to_area(text, sentences, index, mentions)
+    _prefer_theatre(index, sentences, mentions, find_actors(text))
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
     _one_place_per_name(mentions)
