@@ -268,8 +268,8 @@ def _no_possessive(token: str, start: int, end: int) -> tuple[str, int, int]:
     return token, start, end
 
 
-def _scan(text: str, sentences: list[Sentence], index: NameIndex) -> list[PlaceMention]:
-    masked = _Spans([(m.start(), m.end()) for m in _URL.finditer(text)] + [(a.start, a.end) for a in find_actors(text)])
+def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[ActorMention]) -> list[PlaceMention]:
+    masked = _Spans([(m.start(), m.end()) for m in _URL.finditer(text)] + [(a.start, a.end) for a in actors])
     clashes = _english_clashes()
     generic = _text_words().get("generic", frozenset())
     mentions: list[PlaceMention] = []
@@ -711,6 +711,8 @@ def _prefer_theatre(index: NameIndex, sentences: list[Sentence], mentions: list[
     the actors its sentence names (else its paragraph) have fought (``theatre_of``): "Turkish forces
     shelled X" is the X of the northern governorates. Only a best guess moves, and it stays
     ``ambiguous``: where an actor fights is a prior, not a promise."""
+    if not sentences or not actors:
+        return
     starts = [s.start for s in sentences]
     by_sentence: dict[int, list[ActorMention]] = defaultdict(list)
     by_paragraph: dict[int, list[ActorMention]] = defaultdict(list)
@@ -754,7 +756,8 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
         gazetteer = get_gazetteer()
     index = NameIndex.for_gazetteer(gazetteer)
     sentences = split_sentences(text) if sentences is None else sentences
-    mentions = _scan(text, sentences, index)
+    actors = find_actors(text)
+    mentions = _scan(text, sentences, index, actors)
     mentions += _fuzzy_list_items(text, sentences, mentions, index)
     # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
     mentions = [m for m in mentions if not _POLITICAL_AFTER.match(_after(text, m.end, sentences[m.sentence].end))]
@@ -769,7 +772,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions += _spelled_city_parts(index, text, mentions)
     mentions.sort(key=lambda m: m.start)
     _fit_to_area(text, sentences, index, mentions)
-    _prefer_theatre(index, sentences, mentions, find_actors(text))
+    _prefer_theatre(index, sentences, mentions, actors)
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
     _one_place_per_name(mentions)
