@@ -31,7 +31,7 @@ def test_actors_named_together_fight_where_their_theatres_meet() -> None:
     assert govs == {"Aleppo", "Ar-Raqqa", "Al-Hasakeh"}
     assert named == ("Military Forces of Turkey (2016-)", "Syrian National Army", "SDF: Syrian Democratic Forces")
     # actors that fought across the country narrow nothing; theatres that never meet give no answer
-    assert theatre_of(find_actors("Regime forces and ISIS cells clashed.")) == (frozenset(), ())
+    assert theatre_of(find_actors("Regime forces and rebel fighters clashed.")) == (frozenset(), ())
     assert theatre_of(find_actors("Jaysh al-Islam fighters clashed with the Khalid ibn al-Walid Army.")) == (
         frozenset(), ())
 
