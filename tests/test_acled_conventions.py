@@ -753,3 +753,19 @@ def test_the_side_that_lost_a_place_and_took_it_back_acts_in_the_second_clause()
     assert drafts[["actor1", "actor2"]].values.tolist() == [
         ["Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al-Sham"],
         ["HTS: Hayat Tahrir al-Sham", "Military Forces of Syria (2000-)"]]
+
+
+def test_a_group_claiming_to_capture_a_place_took_it():
+    row = _one("Hurras al-Din fighters claimed to capture a hilltop in Kansafrah from regime forces.")
+    assert row["location"] == "Kansafrah"
+    assert (row["event_type"], row["sub_event_type"]) == ("Battles", "Non-state actor overtakes territory")
+    assert row["actor1"] == "Hurras al-Din"
+
+
+def test_marching_or_gathering_in_solidarity_is_a_protest():
+    row = _one("Hundreds of residents gathered in Saraqib in solidarity with the displaced of Kafr Nabl.")
+    assert (row["event_type"], row["location"]) == ("Protests", "Saraqib")
+    assert row["actor1"] == "Protesters (Syria)"
+    marched = draft_events("Dozens of women were marching through Binnish in solidarity with detainees.",
+                           published="2019-03-04")
+    assert marched["event_type"].tolist() == ["Protests"]
