@@ -769,3 +769,18 @@ def test_marching_or_gathering_in_solidarity_is_a_protest():
     marched = draft_events("Dozens of women were marching through Binnish in solidarity with detainees.",
                            published="2019-03-04")
     assert marched["event_type"].tolist() == ["Protests"]
+
+
+@pytest.mark.parametrize("text, actor1", [
+    ("Regime forces gathered in Saraqib against the rebels.", "Military Forces of Syria (2000-)"),
+    ("Turkish troops massed near Sarmada.", "Military Forces of Turkey (2016-)"),
+])
+def test_armed_men_gathering_is_a_movement_of_forces_not_a_protest(text, actor1):
+    row = _one(text)
+    assert (row["event_type"], row["sub_event_type"], row["actor1"]) == ("Strategic developments", "Other", actor1)
+
+
+def test_people_gathering_against_an_armed_group_still_protest():
+    row = _one("Residents of Binnish gathered against HTS.")
+    assert (row["event_type"], row["actor1"], row["actor2"]) == (
+        "Protests", "Protesters (Syria)", "HTS: Hayat Tahrir al-Sham")
