@@ -290,3 +290,12 @@ def test_an_area_with_no_area_right_after_it_is_no_village() -> None:
     places = find_places("Turkish forces shelled YPG positions from the Zorblat area of Turkey, near Rajo "
                          "in northern Afrin.")
     assert "Zorblat" not in places["mention"].tolist()
+
+
+def test_a_place_on_the_other_side_of_the_area_from_the_direction_named_is_no_promise() -> None:
+    # the only Kansafrah of Idleb lies in its south: "in northern Idleb" may be a village the gazetteer lacks
+    north = draft_events("Regime forces shelled Kansafrah village in northern Idleb.", published="2018-01-01").iloc[0]
+    assert (north["place_name"], north["match_status"]) == ("Kansafrah", "ambiguous")
+    assert north["match_reason"].startswith("it lies on the other side of the area from the direction 'N Idleb'")
+    south = draft_events("Regime forces shelled Kansafrah village in southern Idleb.", published="2018-01-01").iloc[0]
+    assert (south["place_name"], south["match_status"]) == ("Kansafrah", "matched")
