@@ -784,3 +784,20 @@ def test_people_gathering_against_an_armed_group_still_protest():
     row = _one("Residents of Binnish gathered against HTS.")
     assert (row["event_type"], row["actor1"], row["actor2"]) == (
         "Protests", "Protesters (Syria)", "HTS: Hayat Tahrir al-Sham")
+
+
+def test_a_man_killed_by_gunmen_is_a_civilian():
+    row = _one("Gunmen killed a man in Jisr al-Shughur.")
+    assert (row["event_type"], row["sub_event_type"], row["actor2"]) == (
+        "Violence against civilians", "Attack", "Civilians (Syria)")
+
+
+@pytest.mark.parametrize("text, actor2", [
+    ("Unknown gunmen shot dead a man affiliated with the SDF near Ayn Issa.", "SDF: Syrian Democratic Forces"),
+    ("Gunmen killed a young man who had joined the 5th Corps in Kansafrah.", "5th Assault Corps"),
+    ("An IED killed a man reportedly belonging to HTS in Jisr al-Shughur.", "HTS: Hayat Tahrir al-Sham"),
+])
+def test_a_person_named_as_a_member_of_an_armed_group_is_that_group(text, actor2):
+    row = _one(text)
+    assert row["actor2"] == actor2
+    assert row["event_type"] != "Violence against civilians"

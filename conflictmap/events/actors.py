@@ -343,10 +343,15 @@ _SUBJECT = re.compile(r"^(?:\s+[\w'/-]+){0,7}?\s+(?:advanced|took|captured|seize
                       r"withdrew|imposed|gained|struck|bombed)\b", re.IGNORECASE)
 # a sentence that opens with what came before the event ("Following clashes with X, ...", "After ...")
 _OPENING = re.compile(r"^\s*(?:following|after|amid)\b[^;]*$", re.IGNORECASE)
+# "a man reportedly belonging to the SDF", "a young man who had joined the 5th Corps": a member, not a civilian
+_MEMBER_GAP = re.compile(r"\s+(?:(?:reportedly|allegedly|said\s+to\s+be|who\s+(?:was|is|had\s+been))\s+)?"
+                         r"(?:belonging\s+to|affiliated\s+(?:to|with)|(?:an?\s+)?(?:former\s+)?members?\s+of|"
+                         r"working\s+(?:for|with)|(?:who\s+(?:had\s+)?)?joined)\s+(?:the\s+)?", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:according to|supporters of|sources? (?:close to|of)|pro-|\bsays?\b|claimed)\s*(?:the\s+)?$", re.IGNORECASE)
 
 
 _STATE = (1, 8)  # ACLED inter codes of state forces and foreign state forces
+_CIVILIAN = 7  # ACLED inter code of civilians
 
 
 def _groups(text: str, mentions: list[ActorMention]) -> list[list[ActorMention]]:
@@ -409,6 +414,9 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     if not mentions:
         return roles
     real = [m for m in mentions if not _SOURCE_CUE.search(sentence[:m.start])]
+    members = {id(m) for m, nxt in zip(mentions, mentions[1:])
+               if m.inter == _CIVILIAN and nxt.inter != _CIVILIAN and _MEMBER_GAP.fullmatch(sentence, m.end, nxt.start)}
+    real = [m for m in real if id(m) not in members]
     groups = _groups(sentence, real or mentions)
     initiators, targets, neutral = [], [], []
     for group in groups:

@@ -49,7 +49,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..geocoding.matching import ADMIN_TYPES, haversine_km
-from .actors import ActorMention, Roles, assign_roles, device_target, find_actors, load_actors
+from .actors import _CIVILIAN, ActorMention, Roles, assign_roles, device_target, find_actors, load_actors
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import CITY_POPULATION, PlaceMention, area_seat, find_place_mentions, summary_sentence
@@ -65,12 +65,11 @@ log = logging.getLogger(__name__)
 
 __all__ = ["draft_events"]
 
-_ARMED = (1, 2, 3, 4, 8)
-_LINES = ("road",)
+_ARMED = (1, 2, 3, 4, 8)  # ACLED inter codes of armed actors
+_LINES = ("road",)  # feature types whose point says little about where on them an incident was
 # what may stand before the verb of a clause that has no subject of its own ("and, on the same day, stormed")
 _LEAD_WORDS = re.compile(r"(?:[\s,;:]|\b(?:and|then|also|later|subsequently|afterwards|on|in|at|the|same|day|"
-                         r"next|following|that|night|morning|evening|hours|early|late)\b)*", re.IGNORECASE)  # feature types whose point says little about where on them an incident was  # ACLED inter codes of armed actors
-_CIVILIAN = 7
+                         r"next|following|that|night|morning|evening|hours|early|late)\b)*", re.IGNORECASE)
 #: sub-event types of a device that goes off by itself: a side named after it is what it hit
 _DEVICES = ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade")
 _CROWD = ("Protests", "Riots")  # event types whose actor1 is the crowd (ACLED's Protesters / Rioters)
