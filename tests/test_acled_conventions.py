@@ -801,3 +801,19 @@ def test_a_person_named_as_a_member_of_an_armed_group_is_that_group(text, actor2
     row = _one(text)
     assert row["actor2"] == actor2
     assert row["event_type"] != "Violence against civilians"
+
+
+def test_air_defences_intercepting_missiles_act_first():
+    row = _one("Syrian air defences intercepted Israeli missiles over Masyaf.")
+    assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
+        "Disrupted weapons use", "Military Forces of Syria (2000-)", "Military Forces of Israel (1948-)")
+
+
+@pytest.mark.parametrize("text", [
+    "A civilian was killed in Binnish.",
+    "The body of a young man bearing signs of torture and gunshot wounds was found in Binnish.",
+])
+def test_a_civilian_killed_by_no_one_named_is_an_attack_by_an_unidentified_group(text):
+    row = _one(text)
+    assert (row["event_type"], row["sub_event_type"], row["actor1"], row["actor2"]) == (
+        "Violence against civilians", "Attack", "Unidentified Armed Group (Syria)", "Civilians (Syria)")
