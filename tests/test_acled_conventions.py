@@ -817,3 +817,21 @@ def test_a_civilian_killed_by_no_one_named_is_an_attack_by_an_unidentified_group
     row = _one(text)
     assert (row["event_type"], row["sub_event_type"], row["actor1"], row["actor2"]) == (
         "Violence against civilians", "Attack", "Unidentified Armed Group (Syria)", "Civilians (Syria)")
+
+
+def test_a_member_of_a_unit_shot_dead_is_one_death_of_that_side():
+    row = _one("A member of the regime's military intelligence was shot dead by unknown gunmen in Nawa.")
+    assert (row["actor1"], row["actor2"], row["fatalities"]) == (
+        "Unidentified Armed Group (Syria)", "Military Forces of Syria (2000-)", 1)
+
+
+def test_a_clash_with_no_side_named_as_its_author_is_an_unidentified_groups():
+    row = _one("A member of HTS was shot dead in Binnish.")
+    assert (row["event_type"], row["actor1"], row["actor2"]) == (
+        "Battles", "Unidentified Armed Group (Syria)", "HTS: Hayat Tahrir al-Sham")
+
+
+def test_fighters_killed_in_clashes_with_a_group_were_fought_by_it():
+    row = _one("Two SDF fighters were killed in fighting with ISIS near Ayn Issa.")
+    assert (row["actor1"], row["actor2"], row["fatalities"]) == (
+        "Islamic State (Syria)", "SDF: Syrian Democratic Forces", 2)

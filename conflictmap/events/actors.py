@@ -305,9 +305,12 @@ _TARGET_CUE = re.compile(
     r"(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with)\s+"
     r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
     re.IGNORECASE)
+# "in clashes with X": X fought (a target only beside an actor that acted)
+_CLASH_WITH = re.compile(r"\b(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with\s+(?:the\s+)?"
+                         r"(?:[\w'-]+\s+){0,2}?$", re.IGNORECASE)
 # "Syrian troops were hit by ...", "an SDF patrol was targeted": the actor named before a passive verb is hit
 _PASSIVE_AFTER = re.compile(
-    r"^\s+(?:[\w'-]+\s+){0,3}?(?:was|were|had\s+been|have\s+been|has\s+been|got|came\s+under)\s+(?:\w+\s+)?"
+    r"^(?:['\u2019]s)?\s+(?:[\w'-]+\s+){0,3}?(?:was|were|had\s+been|have\s+been|has\s+been|got|came\s+under)\s+(?:\w+\s+)?"
     r"(?:hit|targeted|attacked|ambushed|struck|shelled|killed|wounded|injured|bombed|captured|abducted|"
     r"kidnapped|arrested|detained|assassinated|executed|shot|fire|attack)\b", re.IGNORECASE)
 # "attacked by X" (not "a checkpoint run by X", "backed by X": those name a holder or patron)
@@ -430,6 +433,11 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
         else:
             neutral.append(group)
     ordered1 = initiators + [g for g in neutral if not all(m.inter == 7 for m in g)]
+    if not ordered1 and len(targets) > 1:
+        # "five faction fighters were killed in clashes with IS": the side they fought is the other actor
+        ordered1 = [g for g in targets if _CLASH_WITH.search(sentence[:g[0].start])
+                    and not _PASSIVE_AFTER.match(sentence[g[-1].end:])][:1]
+        targets = [g for g in targets if g not in ordered1]
     first = ordered1[0] if ordered1 else None
     if first is not None and first[0].actor.startswith("Unidentified"):
         # "unidentified aircraft, likely US-led coalition, struck X": the likely author acts

@@ -250,7 +250,7 @@ def unnamed_actor1(sub_event_type: str) -> str | None:
     'Unidentified Armed Group (Syria)'
     >>> unnamed_actor1("Air/drone strike")
     'Unidentified Military Forces (Syria)'
-    >>> unnamed_actor1("Armed clash") is None
+    >>> unnamed_actor1("Arrests") is None
     True
     """
     for _, row in _compiled().get("unnamed_actor1", []):
@@ -282,7 +282,9 @@ def refers_back(text: str) -> bool:
 
 
 # "a child was killed", "a young man died": one person, the subject of a death verb
-_ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:(?:who|whom|whose)\s+[^,.;]{1,80}?\s+)?"
+# "a member of the regime's military intelligence was shot dead": one death, the person's unit after "of"
+_ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:of\s+(?:the\s+)?(?:[\w'\u2019-]+\s+){1,4}?)?"
+                       r"(?:(?:who|whom|whose)\s+[^,.;]{1,80}?\s+)?"
                        r"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                        r"(?:killed|shot\s+dead|executed|assassinated|found\s+dead|(?:beaten|stoned|burned|burnt|tortured|starved)"
                        r"\s+to\s+death)\b|^\s+(?:[\w'-]+\s+){1,3}?"
