@@ -184,3 +184,9 @@ def test_a_relative_named_after_a_counted_person_is_one_more_death() -> None:
     assert d["fatalities"].tolist() == [2]
     wounded = drafts("On 8 June 2020, regime forces shelled Ariha (Ariha, Idleb), wounding a man and his wife.")
     assert wounded["fatalities"].tolist() == [0]
+
+
+def test_the_bracket_after_a_named_area_is_where_the_area_lies_not_the_incident_place() -> None:
+    d = drafts("On 24 May 2020, a landmine exploded in the Jabal al-Zawiya area (Ariha, Idleb), killing a child.")
+    assert d["location"].tolist() == ["Jabal al-Zawiya"]
+    assert d.iloc[0]["geo_precision"] == 3

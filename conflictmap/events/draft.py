@@ -149,6 +149,8 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
         if not finer:
             return _unique(_near_the_sure_ones(locations)), False
         areas = finer
+    # "the Jabal al-Zawiya area (Ariha, Idleb)": the bracket only says where the area before it lies
+    areas = [m for m in areas if not m.extra.get("bracket")] or areas
     if len(areas) > 1:
         # "the Sharan area in the eastern countryside of Aleppo": the smallest area named; the larger
         # ones only say where it is
