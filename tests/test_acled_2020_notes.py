@@ -190,3 +190,11 @@ def test_the_bracket_after_a_named_area_is_where_the_area_lies_not_the_incident_
     d = drafts("On 24 May 2020, a landmine exploded in the Jabal al-Zawiya area (Ariha, Idleb), killing a child.")
     assert d["location"].tolist() == ["Jabal al-Zawiya"]
     assert d.iloc[0]["geo_precision"] == 3
+
+
+def test_forces_dispersing_the_protest_of_the_sentence_before_make_it_a_protest_with_intervention() -> None:
+    d = drafts("On 13 June 2020, residents of Salkhad (Salkhad, As-Sweida) protested against the "
+               "deteriorating living conditions. Security forces dispersed them and arrested two protesters.")
+    assert d["location"].tolist() == ["Salkhad"]
+    assert (d.iloc[0]["event_type"], d.iloc[0]["sub_event_type"]) == ("Protests", "Protest with intervention")
+    assert d.iloc[0]["actor1"] == "Protesters (Syria)"

@@ -614,7 +614,8 @@ def _followup(event: EventType | None, places: list[PlaceMention], group: list[_
         return None
     if not places:
         if event is not None and event.kind == "event" and (
-                refers_back(text) or dates or event.sub_event_type != group[0].event.sub_event_type):
+                refers_back(text) or dates or (event.sub_event_type != group[0].event.sub_event_type
+                                               and not _intervened(event, group))):
             return None  # another incident, at a place the text does not name (or names before)
         return group
     if event is None or event.kind != "fatal":
@@ -624,10 +625,27 @@ def _followup(event: EventType | None, places: list[PlaceMention], group: list[_
     return named or None
 
 
+_INTERVENTION = ("Protest with intervention", "Excessive force against protesters")
+
+
+def _intervened(event: EventType, group: list[_Incident]) -> bool:
+    """True when ``event`` is what forces did to the protest ``group`` reported ("Security forces dispersed
+    them and arrested several protesters."): the same protest, with intervention."""
+    return event.sub_event_type in _INTERVENTION and all(inc.event.event_type == "Protests" for inc in group) \
+        and _INTERVENTION.index(event.sub_event_type) >= max(
+            (_INTERVENTION.index(inc.event.sub_event_type) for inc in group
+             if inc.event.sub_event_type in _INTERVENTION), default=-1)
+
+
 def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | None,
                     places: list[PlaceMention], event: EventType | None, *, coded: int | None = None) -> None:
     ids = {_place_key(p) for p in places}
     first = targets[0]
+    if event is not None and _intervened(event, targets):
+        for inc in targets:
+            if inc.event.sub_event_type != event.sub_event_type:
+                inc.event = replace(inc.event, sub_event_type=event.sub_event_type)
+                inc.notes.append(f"{event.sub_event_type.lower()}: the next sentence ('{event.trigger}')")
     if coded is not None:
         # "Unknown number of fatalities coded as 10": the coder's figure for the incidents before, split
         # over their places as ACLED splits it over the events of a note
