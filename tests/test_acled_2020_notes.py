@@ -198,3 +198,18 @@ def test_forces_dispersing_the_protest_of_the_sentence_before_make_it_a_protest_
     assert d["location"].tolist() == ["Salkhad"]
     assert (d.iloc[0]["event_type"], d.iloc[0]["sub_event_type"]) == ("Protests", "Protest with intervention")
     assert d.iloc[0]["actor1"] == "Protesters (Syria)"
+
+
+def test_what_a_side_answered_is_the_other_sides_incident() -> None:
+    d = drafts("On 19 June 2020, HTS shelled regime positions in Kafr Nobol (Ma'arrat An Nu'man, Idleb) in "
+               "response to regime shelling on Kansafrah (Ariha, Idleb).")
+    by_place = {r["location"]: r for _, r in d.iterrows()}
+    assert set(by_place) == {"Kafr Nobol", "Kansafrah"}
+    assert by_place["Kafr Nobol"]["actor1"] == "HTS: Hayat Tahrir al-Sham"
+    assert by_place["Kansafrah"]["actor1"] == "Military Forces of Syria (2000-)"
+
+
+def test_killing_him_and_his_son_is_two_deaths() -> None:
+    d = drafts("On 17 June 2020, gunmen stormed the house of a teacher in Kansafrah (Ariha, Idleb) and killed him "
+               "and his son.")
+    assert d["fatalities"].tolist() == [2]

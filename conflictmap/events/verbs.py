@@ -297,8 +297,8 @@ _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near
 # "killed the driver": one person, the singular noun after "the" right after a death word
 _THE_AFTER = re.compile(r"\s+the\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
 # "a man and his wife", "a woman and her child": one relative more after a counted figure
-_KIN_AFTER = re.compile(r"\b(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
-                        r"farmer|shepherd|driver)\s+and\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
+_KIN_AFTER = re.compile(r"\b(?:(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
+                        r"farmer|shepherd|driver)|him|her)\s+and\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
                         r"sister|mother|father|nephew|niece|cousin|grandson|granddaughter)\b", re.I)
 _PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "personnel", "staff", "troops", "dead"})
 # "several civilians were injured": a figure whose own passive verb is an injury or capture
