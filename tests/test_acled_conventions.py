@@ -835,3 +835,16 @@ def test_fighters_killed_in_clashes_with_a_group_were_fought_by_it():
     row = _one("Two SDF fighters were killed in fighting with ISIS near Ayn Issa.")
     assert (row["actor1"], row["actor2"], row["fatalities"]) == (
         "Islamic State (Syria)", "SDF: Syrian Democratic Forces", 2)
+
+
+@pytest.mark.parametrize("text, event_type, actor1, actor2", [
+    ("ISIS fighters attacked SDF fighters in Ayn Issa.", "Battles", "Islamic State (Syria)",
+     "SDF: Syrian Democratic Forces"),
+    ("SDF fighters were attacked in Ayn Issa.", "Battles", "Unidentified Armed Group (Syria)",
+     "SDF: Syrian Democratic Forces"),
+    ("Gunmen attacked a civilian in Jisr al-Shughur.", "Violence against civilians",
+     "Unidentified Armed Group (Syria)", "Civilians (Syria)"),
+])
+def test_attacked_is_a_clash_or_an_attack_on_civilians_by_its_target(text, event_type, actor1, actor2):
+    row = _one(text)
+    assert (row["event_type"], row["actor1"], row["actor2"]) == (event_type, actor1, actor2)
