@@ -351,7 +351,8 @@ def _retype(event: EventType, roles: Roles) -> tuple[EventType, str | None]:
         return replace(event, event_type="Battles", sub_event_type="Armed clash"), "armed target: armed clash"
     if event.sub_event_type == "Armed clash" and inter2 == _CIVILIAN and event.trigger.lower().startswith("attack"):
         # "gunmen attacked a civilian": an attack word whose target is civilians
-        return replace(event, event_type="Violence against civilians", sub_event_type="Attack"), "civilians attacked: attack"
+        return (replace(event, event_type="Violence against civilians", sub_event_type="Attack"),
+                "civilians attacked: attack")
     if event.kind == "fatal" and inter2 == _CIVILIAN:
         return replace(event, event_type="Violence against civilians", sub_event_type="Attack"), "civilians killed: attack"
     return event, None
