@@ -848,3 +848,17 @@ def test_fighters_killed_in_clashes_with_a_group_were_fought_by_it():
 def test_attacked_is_a_clash_or_an_attack_on_civilians_by_its_target(text, event_type, actor1, actor2):
     row = _one(text)
     assert (row["event_type"], row["actor1"], row["actor2"]) == (event_type, actor1, actor2)
+
+
+@pytest.mark.parametrize("text, actor2", [
+    ("Regime forces attacked rebel positions in Kafr Nabl.", "Opposition Rebels (Syria)"),
+    ("Warplanes struck opposition positions in Kansafrah.", "Opposition Rebels (Syria)"),
+    ("Turkish artillery shelled Kurdish positions near Ayn Issa.", "YPG: Peoples Protection Units"),
+])
+def test_rebel_opposition_and_kurdish_positions_name_their_side(text, actor2):
+    assert _one(text)["actor2"] == actor2
+
+
+def test_the_islamist_forces_of_a_named_group_are_that_group():
+    row = _one("The rebel and Islamist forces of Hayat Tahrir al-Sham took control of Kansafrah.")
+    assert row["actor1"] == "HTS: Hayat Tahrir al-Sham"
