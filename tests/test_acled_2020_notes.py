@@ -213,3 +213,14 @@ def test_killing_him_and_his_son_is_two_deaths() -> None:
     d = drafts("On 17 June 2020, gunmen stormed the house of a teacher in Kansafrah (Ariha, Idleb) and killed him "
                "and his son.")
     assert d["fatalities"].tolist() == [2]
+
+
+def test_border_guards_firing_on_people_crossing_attack_civilians() -> None:
+    d = drafts("On 8 July 2020, Turkish border guards opened fire on Syrians trying to cross the border near "
+               "Darkush (Jisr-Ash-Shugur, Idleb), killing one.")
+    row = d.iloc[0]
+    assert (row["event_type"], row["sub_event_type"]) == ("Violence against civilians", "Attack")
+    assert (row["actor1"], row["actor2"], row["fatalities"]) == (
+        "Military Forces of Turkey (2016-)", "Civilians (Syria)", 1)
+    smuggler = drafts("On 9 July 2020, the Turkish gendarmerie shot dead a smuggler near Darkush (Jisr-Ash-Shugur, Idleb).")
+    assert smuggler.iloc[0]["actor2"] == "Civilians (Syria)"
