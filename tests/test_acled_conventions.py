@@ -862,3 +862,13 @@ def test_rebel_opposition_and_kurdish_positions_name_their_side(text, actor2):
 def test_the_islamist_forces_of_a_named_group_are_that_group():
     row = _one("The rebel and Islamist forces of Hayat Tahrir al-Sham took control of Kansafrah.")
     assert row["actor1"] == "HTS: Hayat Tahrir al-Sham"
+
+
+def test_a_nationality_adjective_is_no_place():
+    places = find_places("Coalition warplanes struck ISIS positions on the Syrian-Iraqi border near Ayn Issa.")
+    assert places["mention"].tolist() == ["Ayn Issa"]
+
+
+def test_a_battalion_named_after_a_person_or_place_is_no_place():
+    places = find_places("The Abu al-Hasan battalion and al-Sheikh Othman Battalion merged with Zinki in Binnish.")
+    assert places["mention"].tolist() == ["Binnish"]

@@ -74,3 +74,18 @@ def test_find_places_uses_it_too() -> None:
     places = find_places("YPG fighters were seen in Mashquq.")
     assert places["admin1"].tolist() == ["Al-Hasakeh"]
     assert places["match_status"].tolist() == ["ambiguous"]
+
+
+def test_a_place_outside_every_governorate_the_actors_fought_in_is_no_promise() -> None:
+    # the one Kansafrah lies in Idleb; Jaysh al-Islam fought around Damascus and in northern Aleppo
+    row = draft_events("Jaysh al-Islam fighters shelled Kansafrah.", published="2019-10-20").iloc[0]
+    assert (row["place_name"], row["match_status"]) == ("Kansafrah", "ambiguous")
+    assert row["match_reason"] == "it lies in Idleb, outside the governorates where Jaysh al-Islam fought"
+    regime = draft_events("Regime forces shelled Kansafrah.", published="2019-10-20").iloc[0]
+    assert regime["match_status"] == "matched"
+
+
+def test_an_area_named_beside_the_place_keeps_it_whoever_fought_there() -> None:
+    row = draft_events("Jaysh al-Islam fighters shelled Kansafrah village in southern Idleb.",
+                       published="2019-10-20").iloc[0]
+    assert row["match_status"] == "matched"

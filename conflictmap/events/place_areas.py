@@ -214,6 +214,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             a1 = clues.admin[1]
             outside = (m.match.admin1_pcode not in a1 and not _near_area(index, m.match.place_id, a1)) or (
                 not as_area and _outside_finest(index, m.match, clues))
+            if not outside:
+                m.extra["in_named_area"] = True  # the text says where it lies, and the answer lies there
             if not outside and not (clues.bearing or 2 in clues.admin or 3 in clues.admin):
                 continue  # the governorate alone: _resolve has used it already
             if not outside and m.admin_level and m.match.feature_type == f"admin{m.admin_level}":
