@@ -85,9 +85,9 @@ def theatre_of(actors: Iterable[ActorMention]) -> tuple[frozenset[str], tuple[st
 
     Examples
     --------
-    >>> govs, by = theatre_of(find_actors("Turkish forces shelled YPG positions."))
+    >>> govs, by = theatre_of(find_actors("Turkish forces shelled SDF positions."))
     >>> sorted(govs), by
-    (['Al-Hasakeh', 'Aleppo', 'Ar-Raqqa'], ('Military Forces of Turkey (2016-)', 'YPG: Peoples Protection Units'))
+    (['Al-Hasakeh', 'Aleppo', 'Ar-Raqqa'], ('Military Forces of Turkey (2016-)', 'SDF: Syrian Democratic Forces'))
     >>> theatre_of(find_actors("Regime forces shelled the town."))
     (frozenset(), ())
     """
