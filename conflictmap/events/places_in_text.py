@@ -724,15 +724,21 @@ def _prefer_theatre(index: NameIndex, sentences: list[Sentence], mentions: list[
         k = max(bisect.bisect_right(starts, actor.start) - 1, 0)
         by_sentence[k].append(actor)
         by_paragraph[sentences[k].paragraph].append(actor)
+    theatres: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
+    paragraph_theatres: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
     for m in mentions:
         match = m.match
         if match is None or match.status not in ("ambiguous", "matched") or not match.candidates or m.area \
                 or m.admin_level or m.extra.get("fitted_to_area") or m.extra.get("in_named_area") \
                 or match.candidates[0].place_id != match.place_id:
             continue
-        govs, named = theatre_of(by_sentence[m.sentence])
-        if not govs:
-            govs, named = theatre_of(by_paragraph[m.paragraph])
+        if m.sentence not in theatres:  # once per sentence: a paragraph may name thousands of actors
+            theatres[m.sentence] = theatre_of(by_sentence[m.sentence])
+            if not theatres[m.sentence][0]:
+                if m.paragraph not in paragraph_theatres:
+                    paragraph_theatres[m.paragraph] = theatre_of(by_paragraph[m.paragraph])
+                theatres[m.sentence] = paragraph_theatres[m.paragraph]
+        govs, named = theatres[m.sentence]
         top = match.candidates[0]
         if not govs or top.admin1 in govs:
             continue
