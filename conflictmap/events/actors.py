@@ -294,6 +294,8 @@ _SUPPORT_BEFORE = re.compile(r"\b(?:supported|backed|assisted|aided|helped)\s+by
                              r"(?:support|backing|help|cover)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # words between two actors that keep them on one side ("X and Y", "X, its allies Y")
 _SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed by|supported by|\d+|two|three)*$", re.IGNORECASE)
+# "clashed with", "fighting, likely with": the side named next was fought
+_CLASH_WORDS = r"(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with"
 # words just before an actor that make it the target of the action: a preposition right before it
 # ("positions of", "against", "on") or a verb a few words before it ("killing two fighters of")
 _TARGET_CUE = re.compile(
@@ -302,11 +304,11 @@ _TARGET_CUE = re.compile(
     r"|\b(?:killed|killing|killing\s+of|ambushed|attacked|shelled|struck|hit|bombed|injuring|wounding|injured|"
     r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
     r"captured|seized|expelled|"
-    r"(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with)\s+"
+    rf"{_CLASH_WORDS})\s+"
     r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
     re.IGNORECASE)
 # "in clashes with X": X fought (a target only beside an actor that acted)
-_CLASH_WITH = re.compile(r"\b(?:clash(?:ed|es)?|fighting|fought|battles?)(?:,?\s+likely)?\s+with\s+(?:the\s+)?"
+_CLASH_WITH = re.compile(rf"\b{_CLASH_WORDS}\s+(?:the\s+)?"
                          r"(?:[\w'-]+\s+){0,2}?$", re.IGNORECASE)
 # "Syrian troops were hit by ...", "an SDF patrol was targeted": the actor named before a passive verb is hit
 _PASSIVE_AFTER = re.compile(

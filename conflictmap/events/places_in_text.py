@@ -773,8 +773,10 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions = _scan(text, sentences, index, actors)
     mentions += _fuzzy_list_items(text, sentences, mentions, index)
     # "the Damascus government", "the Sochi agreement": a name used for an actor or an accord
-    mentions = [m for m in mentions if not _POLITICAL_AFTER.match(_after(text, m.end, sentences[m.sentence].end))
-                and not _UNIT_AFTER.match(_after(text, m.end, sentences[m.sentence].end))]
+    # ... and "the Abu al-Hasan battalion": a name before a unit word names the unit
+    mentions = [m for m in mentions
+                if not (_POLITICAL_AFTER.match(after := _after(text, m.end, sentences[m.sentence].end))
+                        or _UNIT_AFTER.match(after))]
     # "the Free Army of Idlib", "the Military Council of Quneitra": a place in an organisation's name
     mentions = [m for m in mentions
                 if not _ORGANISATION_BEFORE.search(_before(text, sentences[m.sentence].start, m.start))]
