@@ -668,6 +668,15 @@ def _is_point(m: PlaceMention) -> bool:
         and m.extra.get("part_of") is None
 
 
+def _names_governorate(m: PlaceMention) -> bool:
+    """A bare name a governorate bears ("Idleb and Hama"): its city or the governorate is meant, not a
+    namesake village the places named beside it would draw it to."""
+    if m.area or m.admin_level or m.type_hint == "neighbourhood":
+        return False
+    key = name_key(m.mention)
+    return any(c.feature_type == "admin1" and name_key(c.name) == key for c in m.candidates)
+
+
 def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:
     hint = admin1_pcode(admin1, index) if admin1 else None
     by_sentence = _evidence(mentions, "sentence")
@@ -686,7 +695,7 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
             if level & options:
                 pcodes = level & options
                 break
-        anchors = _anchors(points[m.sentence], m.start)
+        anchors = () if _names_governorate(m) else _anchors(points[m.sentence], m.start)
         context = Context(admin1_pcodes=frozenset(pcodes), anchors=anchors,
                           prefer_admin_level=m.admin_level, strict_admin=bool(pcodes))
         ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
@@ -696,7 +705,7 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
             points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
     # a second pass lets a mention resolved later help one resolved earlier
     for m in mentions:
-        if m.match is not None and m.match.status == "ambiguous":
+        if m.match is not None and m.match.status == "ambiguous" and not _names_governorate(m):
             anchors = _anchors(points[m.sentence], m.start)
             if anchors:
                 context = Context(anchors=anchors, prefer_admin_level=m.admin_level)
