@@ -55,6 +55,7 @@ from .place_areas import _fit_to_area
 from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST_GAP, _LOCATES_GAP, PlaceMention,
                             _after, _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode,
                             area_seat)
+from .place_facilities import resolve_facilities
 from .place_unplaced import _unplaced_villages
 from .schema import read_data_csv
 from .text import Sentence, split_sentences
@@ -798,6 +799,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions.sort(key=lambda m: m.start)
     _fit_to_area(text, sentences, index, mentions)
     _prefer_theatre(index, sentences, mentions, actors)
+    resolve_facilities(text, index, mentions)
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
     _one_place_per_name(mentions)

@@ -1,0 +1,126 @@
+"""A place named with a facility word is the facility: "Tiyas Military Airbase", "the Abu al-Duhur
+military airport".
+
+The gazetteer holds some facilities (air bases, airports, prisons, border crossings) as records of
+their own, apart from the town they are named after and often kilometres from it. A mention followed
+by a facility word of ``qualifiers.csv`` (a site word with a feature type: "airbase", "prison") is
+answered by the facility of that type that the gazetteer knows under the name and that word ("Shayrat
+airbase"), else by the only facility of that type within :data:`FACILITY_KM` of a place the name may
+be whose own names read like it. With neither, the mention keeps its answer (the town): a facility the gazetteer lacks is placed at
+the place it is named after.
+
+>>> from conflictmap.events.places_in_text import find_places
+>>> found = find_places("Israeli jets struck the Tiyas Military Airbase.")
+>>> found.loc[0, ["mention", "name", "match_status"]].tolist()
+['Tiyas Military Airbase', 'Tiyas (T4) air base', 'matched']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ..geocoding.matching import STRONG_METHODS, Context, NameIndex, decide, haversine_km, rank
+from ..geocoding.normalize import name_key
+from ..geocoding.query import facility_words
+from .place_mention import PlaceMention
+
+FACILITY_KM = 12.0  # a facility named after a town lies within this distance of it (Tiyas - T4: 6 km)
+NAME_RATIO = 80  # rapidfuzz partial ratio of the name's key within one of the facility's names
+
+# the words after a name, up to the facility word: "- Military Airbase", "international airport", "air base"
+_AFTER = re.compile(r"^(?:\s*-)?((?:\s+[A-Za-z]+){1,3})")
+_DESCRIBING = frozenset({"military", "international", "civil", "civilian", "army", "central", "main", "old", "new"})
+
+
+def facility_after(text: str) -> tuple[str, str, int] | None:
+    """``(feature type, facility word, length of the words read)`` when ``text`` (the words right
+    after a place name) opens with a facility word, else None.
+
+    >>> facility_after(" Military Airbase, killing two")
+    ('airport', 'airbase', 17)
+    >>> facility_after(" air base in Homs")[:2]
+    ('airport', 'airbase')
+    >>> facility_after(" town in Homs") is None
+    True
+    """
+    found = _AFTER.match(text)
+    if not found:
+        return None
+    words = facility_words()
+    tokens = list(re.finditer(r"[A-Za-z]+", found.group(0)))
+    for i, tok in enumerate(tokens):
+        word = tok.group(0).casefold()
+        joined = word + tokens[i + 1].group(0).casefold() if i + 1 < len(tokens) else ""
+        if joined in words:
+            return words[joined], joined, tokens[i + 1].end()
+        if word in words:
+            return words[word], word, tok.end()
+        if word not in _DESCRIBING:
+            return None
+    return None
+
+
+def _named(index: NameIndex, name: str, ftype: str) -> list:
+    """Facilities of ``ftype`` the gazetteer knows under ``name`` and one of that type's words."""
+    words = sorted(w for w, t in facility_words().items() if t == ftype)
+    found: dict[int, object] = {}
+    for word in words:
+        for cand in index.lookup(f"{name} {word}", fuzzy=False):
+            if cand.feature_type == ftype and cand.method in STRONG_METHODS:
+                found.setdefault(cand.row, cand)
+    return list(found.values())
+
+
+def _bears_name(index: NameIndex, row: int, name: str) -> bool:
+    """Whether one of the facility's names reads like ``name`` ("Teftnaz" in "Taftanaz air base")."""
+    key = name_key(name)
+    names = [str(index.name[row]), *str(index.gazetteer.places["alt_names"].iat[row] or "").split("|")]
+    return any(fuzz.partial_ratio(key, name_key(n)) >= NAME_RATIO for n in names if n)
+
+
+def _nearby(index: NameIndex, m: PlaceMention, ftype: str) -> list[int]:
+    """Rows of the facilities of ``ftype`` within :data:`FACILITY_KM` of a place the name may be,
+    whose own names read like it (a town near an air base does not name it)."""
+    rows = np.flatnonzero(index.feature_type == ftype)
+    if not len(rows) or not m.candidates:
+        return []
+    near = np.zeros(len(rows), dtype=bool)
+    for cand in m.candidates:
+        if cand.feature_type == ftype or np.isnan(cand.longitude):
+            continue
+        near |= haversine_km(cand.longitude, cand.latitude, index.lon[rows], index.lat[rows]) <= FACILITY_KM
+    return [int(r) for r in rows[near] if _bears_name(index, int(r), m.mention)]
+
+
+def resolve_facilities(text: str, index: NameIndex, mentions: list[PlaceMention]) -> None:
+    """Answer each mention followed by a facility word with that facility, when the gazetteer holds
+    it; the mention's span then takes in the facility's words."""
+    for m in mentions:
+        if m.match is None or m.area or m.reference:
+            continue
+        after = facility_after(text[m.end:m.end + 40])
+        if after is None:
+            continue
+        ftype, word, length = after
+        if m.match.feature_type == ftype:
+            continue
+        named = _named(index, m.mention, ftype)
+        if named:
+            ranked = rank(index, named, Context())
+            found = decide(index, m.mention, ranked)
+            reason = found.reason or f"the {word} named after {m.mention}"
+        else:
+            rows = _nearby(index, m, ftype)
+            if len(rows) != 1:
+                continue
+            cand = index._candidate(rows[0], str(index.name[rows[0]]), f"{m.match.method}+{word}", 100.0)
+            found = decide(index, m.mention, [cand])
+            reason = (f"the only {word} within {FACILITY_KM:.0f} km of a place called {m.mention}"
+                      if m.match.status == "matched" or len(m.candidates) > 1 else f"the {word} at {m.mention}")
+        m.match = replace(found, query=f"{m.mention}{text[m.end:m.end + length]}", reason=reason)
+        m.end += length
+        m.mention = text[m.start:m.end]

@@ -1,0 +1,70 @@
+"""A place named with a facility word is the facility the gazetteer holds (``events/place_facilities.py``)."""
+
+import pytest
+
+from conflictmap.events.draft import draft_events
+from conflictmap.events.place_facilities import facility_after
+from conflictmap.events.places_in_text import find_places
+from conflictmap.geocoding.matching import haversine_km
+
+
+@pytest.mark.parametrize("text, ftype, word", [
+    (" Military Airbase, killing two", "airport", "airbase"),
+    (" - Military Air Base in Idleb", "airport", "airbase"),
+    (" international airport", "airport", "airport"),
+    (" central prison", "prison", "prison"),
+])
+def test_facility_words_after_a_name(text, ftype, word):
+    assert facility_after(text)[:2] == (ftype, word)
+
+
+@pytest.mark.parametrize("text", [" town in Homs", " military positions", ", an airbase"])
+def test_no_facility_after_a_name(text):
+    assert facility_after(text) is None
+
+
+def _one(text):
+    found = find_places(text)
+    assert len(found) == 1, found
+    return found.iloc[0]
+
+
+def test_the_air_base_named_after_a_village_is_the_base_not_the_village():
+    town = _one("Regime forces shelled Tiyas town.")
+    base = _one("Israeli jets struck the Tiyas Military Airbase.")
+    assert base.feature_type == "airport" and base.match_status == "matched"
+    assert base.mention == "Tiyas Military Airbase"
+    assert town.feature_type == "settlement"
+    assert haversine_km(town.longitude, town.latitude, base.longitude, base.latitude) > 2
+
+
+def test_the_facility_word_settles_namesakes():
+    # two places bear the name; only one has an air base beside it
+    plain = _one("Rebels shelled Abu al-Duhur.")
+    base = _one("Rebels shelled the Abu al-Duhur military airport.")
+    assert plain.match_status == "ambiguous"
+    assert base.match_status == "matched" and base.admin1 == "Idleb" and base.feature_type == "airport"
+
+
+def test_a_base_known_by_its_town_and_a_dash_is_found_by_proximity():
+    base = _one("Rebels shelled Teftnaz - Military Air Base.")
+    assert base.feature_type == "airport" and "within" in base.match_reason
+
+
+def test_a_prison_named_after_its_town():
+    prison = _one("Protesters gathered outside Saydnaya central prison.")
+    assert prison.feature_type == "prison" and prison.mention == "Saydnaya central prison"
+
+
+def test_a_facility_the_gazetteer_lacks_stays_at_its_town():
+    # no airport lies near Binnish: the town answers, and the words stay out of the mention
+    found = _one("Jets struck the Binnish airbase.")
+    assert found.feature_type == "settlement" and found.mention == "Binnish"
+
+
+def test_the_draft_is_placed_at_the_base():
+    drafts = draft_events("Israeli warplanes struck positions at Tiyas Military Airbase, killing 2 soldiers.",
+                          published="2018-02-10")
+    assert len(drafts) == 1
+    assert drafts.iloc[0].location == "Tiyas Military Airbase"
+    assert drafts.iloc[0].place_name.startswith("Tiyas (T4)")
