@@ -299,3 +299,25 @@ def test_a_place_on_the_other_side_of_the_area_from_the_direction_named_is_no_pr
     assert north["match_reason"].startswith("it lies on the other side of the area from the direction 'N Idleb'")
     south = draft_events("Regime forces shelled Kansafrah village in southern Idleb.", published="2018-01-01").iloc[0]
     assert (south["place_name"], south["match_status"]) == ("Kansafrah", "matched")
+
+
+@pytest.mark.parametrize("text", ["Russian jets struck Idlib and Hama.",
+                                  "Rebels expanded their control in Idleb and Hama, taking several villages."])
+def test_two_governorates_named_together_are_the_provinces(text: str) -> None:
+    found = find_places(text)
+    assert list(found.role) == ["area", "area"]
+    assert set(found.feature_type) == {"admin1"}
+
+
+def test_two_governorate_cities_named_as_cities_stay_cities() -> None:
+    found = find_places("Russian jets struck Idlib and Hama cities.")
+    assert list(found.role) == ["location", "location"]
+    assert set(found.feature_type) == {"settlement"}
+
+
+def test_a_village_after_including_with_its_side_of_the_governorate_is_drafted() -> None:
+    # "Umm Zurzabad" is no gazetteer name: drafted as written at the governorate named after it
+    drafts = draft_events("Regime forces took control of several villages, including Umm Zurzabad in southern Idleb. "
+                          "No fatalities reported.", published="2018-01-20")
+    assert list(drafts.location) == ["Umm Zurzabad"]
+    assert drafts.iloc[0].match_status == "unresolved" and drafts.iloc[0].admin1 == "Idleb"

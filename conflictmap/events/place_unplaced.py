@@ -28,7 +28,7 @@ _SITE = r"(?:\s+(?i:mountains?|hills?|plain|valley|(?:defen[cs]e\s+)?base))?"
 _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
                        rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))"
                        # "took control of X in northern Afrin": a name said to lie in a direction of an area
-                       rf"|(?<=\b(?:of|on|in|at) )(?<!area of )(?P<d>{_NAME})(?={_SITE}\s+in\s+(?:the\s+)?{_SIDE}\s+"
+                       rf"|(?:(?<=\b(?:of|on|in|at) )|(?<=\bincluding ))(?<!area of )(?P<d>{_NAME})(?={_SITE}\s+in\s+(?:the\s+)?{_SIDE}\s+"
                        rf"(?:(?i:countryside|desert|outskirts)\s+of\s+(?:the\s+)?)?[A-Z])"
                        # "the X area of northern Aleppo": an area known by a place's name
                        rf"|(?P<e>{_NAME})(?=\s+(?i:area)\s+(?i:of|in)\s)")

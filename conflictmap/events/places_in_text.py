@@ -123,7 +123,7 @@ _ROAD_END_AFTER = re.compile(rf"^\s+(?:international\s+)?{_ROAD_WORDS}\b", re.I)
 # "Jandairis (Afrin, Aleppo)": the district and governorate ACLED's notes put in brackets after a place
 _BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
 _BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
-_CITY_AFTER = re.compile(r"^\s+city\b", re.I)
+_CITY_AFTER = re.compile(r"^\s+cit(?:y|ies)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -469,6 +469,12 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 pass
             elif prev.sentence == m.sentence and _governorate_context(prev, m, gap, after):
                 m.area, m.admin_level = True, 1  # "Raju village in northwest Afrin, Aleppo": Aleppo governorate
+            elif prev.sentence == m.sentence and _LIST_GAP.match(gap) and _names_governorate(prev) \
+                    and _names_governorate(m) and not _CITY_AFTER.match(after) \
+                    and not _CITY_AFTER.match(_after(text, prev.end, s.end)):
+                # "in Idleb and Hama": two governorates named together are the provinces, not their cities
+                for g in (prev, m):
+                    g.area, g.admin_level = True, 1
             elif prev.sentence == m.sentence and _LIST_GAP.match(gap):  # "villages of A, B and C"
                 m.near = m.near or prev.near
                 m.type_hint = m.type_hint or prev.type_hint
@@ -675,7 +681,7 @@ def _names_governorate(m: PlaceMention) -> bool:
     if m.area or m.admin_level or m.type_hint == "neighbourhood":
         return False
     key = name_key(m.mention)
-    return any(c.feature_type == "admin1" and name_key(c.name) == key for c in m.candidates)
+    return any(c.feature_type == "admin1" and key in (name_key(c.name), name_key(c.matched_name)) for c in m.candidates)
 
 
 def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:
