@@ -102,6 +102,7 @@ _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administrat
                               r"militias|armed\s+groups|brigades|opposition)\b", re.I)
 # "the Abu al-Hasan battalion", "al-Sheikh Othman Battalion": a unit named after a person or place
 _UNIT_AFTER = re.compile(r"^(?:\s+(?-i:[A-Z])[\w'\u2019-]*){0,2}\s+(?:battalions?|brigades?)\b", re.I)
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.I)
 _ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a group, "the army of" does not
     r"\b(?:Army|Council|Brigades?|Battalions?|Division|Front|Movement|Corps|Gathering|Union|Committee|"
     r"Directorate|Regiment|Liberation|Revolutionaries|Shield|Lions|Falcons|Knights|Martyrs|Sons|Men)"
@@ -793,9 +794,11 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     mentions = [m for m in mentions
                 if not (_POLITICAL_AFTER.match(after := _after(text, m.end, sentences[m.sentence].end))
                         or _UNIT_AFTER.match(after))]
-    # "the Free Army of Idlib", "the Military Council of Quneitra": a place in an organisation's name
+    # "the Free Army of Idlib", "the Military Council of Quneitra": a place in an organisation's name;
+    # "a pro-Afrin demonstration": a place in an adjective
     mentions = [m for m in mentions
-                if not _ORGANISATION_BEFORE.search(_before(text, sentences[m.sentence].start, m.start))]
+                if not _ORGANISATION_BEFORE.search(before := _before(text, sentences[m.sentence].start, m.start))
+                and not _ADJECTIVE_BEFORE.search(before)]
     mentions.sort(key=lambda m: m.start)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
