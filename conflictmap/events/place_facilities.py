@@ -11,7 +11,7 @@ the place it is named after.
 
 >>> from conflictmap.events.places_in_text import find_places
 >>> found = find_places("Israeli jets struck the Tiyas Military Airbase.")
->>> found.loc[0, ["mention", "name", "match_status"]].tolist()
+>>> found.loc[0, ["mention", "place_name", "match_status"]].tolist()
 ['Tiyas Military Airbase', 'Tiyas (T4) air base', 'matched']
 """
 
