@@ -321,3 +321,13 @@ def test_a_village_after_including_with_its_side_of_the_governorate_is_drafted()
                           "No fatalities reported.", published="2018-01-20")
     assert list(drafts.location) == ["Umm Zurzabad"]
     assert drafts.iloc[0].match_status == "unresolved" and drafts.iloc[0].admin1 == "Idleb"
+
+
+def test_a_place_named_near_a_town_in_an_area_lies_in_that_area() -> None:
+    # the one Kashal Ubayd the gazetteer knows lies in Ar-Raqqa: not the village near Kansafrah in Idleb
+    found = find_places("Regime forces shelled Kashal Ubayd village near Kansafrah town in the southern "
+                        "countryside of Idleb.").set_index("mention")
+    assert found.loc["Kashal Ubayd", "match_status"] != "matched"
+    assert found.loc["Kashal Ubayd", "admin1"] == "Idleb"
+    # and the governorate named as the area stays the governorate, not a best guess
+    assert found.loc["Idleb", "match_status"] == "matched" and found.loc["Idleb", "role"] == "area"

@@ -106,6 +106,12 @@ def _clues_of(area: PlaceMention) -> _AreaClues | None:
     return _AreaClues([area], admin)
 
 
+# between a place and the town named to locate it: "X area near Y", "X, on the outskirts of Y"
+_NEAR_GAP = re.compile(r"^\s*,?\s+(?:(?:town|village|city|area|camp|hill)\s+)?(?:near|close\s+to|outside|"
+                       r"(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of)\s+(?:the\s+)?"
+                       r"(?:(?:town|city|village)\s+of\s+)?$", re.I)
+
+
 def _area_clues(text: str, group: list[PlaceMention], k: int, sentence_end: int) -> _AreaClues | None:
     """The governorate, district and direction the areas named right after ``group[k]`` give, or None."""
     return _area_clues_after(text, group[k].end, group, k + 1, sentence_end)
@@ -121,8 +127,10 @@ def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int
     for j in range(first, len(group)):
         a = group[j]
         gap = text[pos:a.start]
-        if not areas and a.reference and _JOIN.match(gap):
-            pos = a.end  # "Kahil Jizah town in ...": the second name is part of the first's
+        if not areas and a.reference and (_JOIN.match(gap) or (a.near and _NEAR_GAP.match(gap))):
+            # "Kahil Jizah town in ...": the second name is part of the first's; "X area near Y town in
+            # northern Hama": X lies near Y, so in (or by) Y's area
+            pos = a.end
             continue
         if len(gap) > _AREA_NEAR or not gap.strip(" ") or not _AREA_GAP.match(gap) \
                 or a.match is None or a.match.feature_type not in ADMIN_TYPES or not _area_pcode(a.match):

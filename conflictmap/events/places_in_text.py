@@ -685,6 +685,12 @@ def _names_governorate(m: PlaceMention) -> bool:
     return any(c.feature_type == "admin1" and key in (name_key(c.name), name_key(c.matched_name)) for c in m.candidates)
 
 
+def _admin_named(m: PlaceMention) -> bool:
+    """A governorate or district named as such ("Hama countryside", "Afrin district"), or a bare governorate
+    name: an admin area, not a point the places named beside it would choose among namesakes."""
+    return bool(m.admin_level) or (m.area and _can_be(m, "admin1")) or _names_governorate(m)
+
+
 def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:
     hint = admin1_pcode(admin1, index) if admin1 else None
     by_sentence = _evidence(mentions, "sentence")
@@ -703,7 +709,9 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
             if level & options:
                 pcodes = level & options
                 break
-        anchors = () if _names_governorate(m) else _anchors(points[m.sentence], m.start)
+        # a governorate or district named as such, or a bare governorate name, is not drawn to the points
+        # named beside it
+        anchors = () if _admin_named(m) else _anchors(points[m.sentence], m.start)
         context = Context(admin1_pcodes=frozenset(pcodes), anchors=anchors,
                           prefer_admin_level=m.admin_level, strict_admin=bool(pcodes))
         ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
@@ -713,7 +721,7 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
             points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
     # a second pass lets a mention resolved later help one resolved earlier
     for m in mentions:
-        if m.match is not None and m.match.status == "ambiguous" and not _names_governorate(m):
+        if m.match is not None and m.match.status == "ambiguous" and not _admin_named(m):
             anchors = _anchors(points[m.sentence], m.start)
             if anchors:
                 context = Context(anchors=anchors, prefer_admin_level=m.admin_level)
