@@ -68,3 +68,25 @@ def test_the_draft_is_placed_at_the_base():
     assert len(drafts) == 1
     assert drafts.iloc[0].location == "Tiyas Military Airbase"
     assert drafts.iloc[0].place_name.startswith("Tiyas (T4)")
+
+
+def test_a_base_bears_a_name_by_its_letters_or_its_consonants():
+    from conflictmap.events.place_facilities import _bears_name
+    from conflictmap.gazetteer import get_gazetteer
+    from conflictmap.geocoding.matching import NameIndex
+
+    index = NameIndex.for_gazetteer(get_gazetteer())
+    row = index.row_of["cm:dumayr-airbase"]
+    assert _bears_name(index, row, "Dmeir")
+    assert _bears_name(index, row, "Dhumair")  # d-m-r, however the vowels are written
+    assert not _bears_name(index, row, "Binnish")
+    assert not _bears_name(index, row, "Adra")
+
+
+@pytest.mark.parametrize("text, place_id", [
+    ("Israeli missiles hit the Dumayr military airport.", "cm:dumayr-airbase"),
+    ("Turkish drones struck near Menagh airbase.", "cm:menagh-airbase"),
+    ("Rebels shelled the Hama military airport.", "cm:hama-airbase"),
+])
+def test_curated_air_bases(text, place_id):
+    assert _one(text).place_id == place_id

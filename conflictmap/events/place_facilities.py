@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ..geocoding.matching import STRONG_METHODS, Context, NameIndex, decide, haversine_km, rank
-from ..geocoding.normalize import name_key
+from ..geocoding.normalize import consonants, name_key
 from ..geocoding.query import facility_words
 from .place_mention import PlaceMention
 
@@ -77,9 +77,11 @@ def _named(index: NameIndex, name: str, ftype: str) -> list:
 
 def _bears_name(index: NameIndex, row: int, name: str) -> bool:
     """Whether one of the facility's names reads like ``name`` ("Teftnaz" in "Taftanaz air base")."""
-    key = name_key(name)
+    key, cons = name_key(name), consonants(name)
     names = [str(index.name[row]), *str(index.gazetteer.places["alt_names"].iat[row] or "").split("|")]
-    return any(fuzz.partial_ratio(key, name_key(n)) >= NAME_RATIO for n in names if n)
+    # the same letters, or the same consonants at its start ("Dhameer" and "Dumayr air base": d-m-r)
+    return any(fuzz.partial_ratio(key, name_key(n)) >= NAME_RATIO
+               or (len(cons) >= 3 and consonants(n).startswith(cons)) for n in names if n)
 
 
 def _nearby(index: NameIndex, m: PlaceMention, ftype: str) -> list[int]:
