@@ -281,3 +281,13 @@ def test_a_governorate_name_is_not_drawn_to_a_namesake_village_near_the_places_b
 @pytest.mark.parametrize("text", ["A pro-Binnish rally took place in Ariha.", "Anti-Damascus protesters gathered in Ariha."])
 def test_a_place_inside_an_adjective_is_no_place(text):
     assert list(find_places(text).mention) == ["Ariha"]
+
+
+def test_a_part_word_after_a_name_is_part_of_it_not_a_place():
+    # "al-Gharbi" is no place of its own: the western part of Kafr Nabl, which the gazetteer lacks
+    found = find_places("Regime forces shelled Kafr Nabl al-Gharbi.")
+    assert list(found.mention) == ["Kafr Nabl al-Gharbi"]
+    row = found.iloc[0]
+    assert row.match_status == "ambiguous" and row.geo_precision == 2 and "part of" in row.match_reason
+    plain = find_places("Regime forces shelled Kafr Nabl.").iloc[0]
+    assert row.place_id == plain.place_id

@@ -228,8 +228,9 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                 continue  # the governorate alone: _resolve has used it already
             if not outside and m.admin_level and m.match.feature_type == f"admin{m.admin_level}":
                 continue  # "Afrin district in northern Aleppo": the level the text names is kept
-            found = _resolve_in_area(index, m.mention, clues, m.candidates, as_area=as_area, type_hint=m.type_hint,
-                                     near=m.near)
+            # ("X Tahtani" where only X is known: X is looked for)
+            found = _resolve_in_area(index, m.extra.get("base_name", m.mention), clues, m.candidates, as_area=as_area,
+                                     type_hint=m.type_hint, near=m.near)
             if found is None:
                 if outside and not as_area:
                     m.match = _unplaced_at(clues.finest, m.mention, f"no place called {m.mention!r} in "

@@ -50,6 +50,7 @@ import pandas as pd
 
 from ..geocoding.matching import ADMIN_TYPES, TIE_MARGIN, Candidate, Context, NameIndex, decide, haversine_km, rank
 from ..geocoding.normalize import consonants, is_arabic, name_key, normalize_name
+from ..geocoding.query import is_part_word
 from .actors import ActorMention, find_actors, theatre_of
 from .place_areas import _fit_to_area
 from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST_GAP, _LOCATES_GAP, PlaceMention,
@@ -685,6 +686,37 @@ def _names_governorate(m: PlaceMention) -> bool:
     return any(c.feature_type == "admin1" and key in (name_key(c.name), name_key(c.matched_name)) for c in m.candidates)
 
 
+def _join_parts(text: str, index: NameIndex, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """"al-Karak al-Sharqi", "Luwaybdah al-Sharqiyah": a part word (Sharqi, Tahtani, Kabir ...) right after a
+    name is part of that name, not a place of its own. The whole name is looked up by a known spelling or a
+    vowel variant; when the gazetteer has no such place the name's place is kept (see :func:`_part_not_known`)."""
+    out: list[PlaceMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is None or prev.sentence != m.sentence or not is_part_word(m.mention) \
+                or not re.fullmatch(r"\s+", text[prev.end:m.start]):
+            out.append(m)
+            continue
+        whole = text[prev.start:m.end]
+        found = [c for c in index.lookup(whole) if c.method in ("exact", "alias", "key", "compact", "vowels")]
+        if found:
+            prev.candidates = found
+        else:
+            prev.extra["part_not_known"], prev.extra["base_name"] = m.mention, prev.mention
+        prev.end, prev.mention = m.end, whole
+    return out
+
+
+def _part_not_known(mentions: list[PlaceMention]) -> None:
+    """A name whose part word the gazetteer does not know ("X Tahtani" where only X is known) is placed at
+    X, near it (precision 2), and is no promise."""
+    for m in mentions:
+        part = m.extra.get("part_not_known")
+        if part and m.match is not None and m.match.place_id:
+            m.match = replace(m.match, status="ambiguous", geo_precision=max(m.match.geo_precision or 1, 2),
+                              reason=f"{m.mention!r} not in the gazetteer; placed at {m.match.name}, which it is part of")
+
+
 def _admin_named(m: PlaceMention) -> bool:
     """A governorate or district named as such ("Hama countryside", "Afrin district"), or a bare governorate
     name: an admin area, not a point the places named beside it would choose among namesakes."""
@@ -808,6 +840,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
                 if not _ORGANISATION_BEFORE.search(before := _before(text, sentences[m.sentence].start, m.start))
                 and not _ADJECTIVE_BEFORE.search(before)]
     mentions.sort(key=lambda m: m.start)
+    mentions = _join_parts(text, index, mentions)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
@@ -817,6 +850,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _fit_to_area(text, sentences, index, mentions)
     _prefer_theatre(index, sentences, mentions, actors)
     resolve_facilities(text, index, mentions)
+    _part_not_known(mentions)
     mentions += _unplaced_villages(text, sentences, mentions, index, admin1)
     mentions.sort(key=lambda m: m.start)
     _one_place_per_name(mentions)

@@ -160,6 +160,17 @@ def _strip_part(part: str) -> tuple[str, dict]:
     return rest, seen
 
 
+def is_part_word(word: str) -> bool:
+    """Whether ``word``, with or without its article, is a 'part' word of ``qualifiers.csv`` (Tahtani,
+    Sharqi, Kabir ...): one that names a part of a place, not a place.
+
+    >>> is_part_word("al-Sharqiyah"), is_part_word("Tahtani"), is_part_word("al-Karak")
+    (True, True, False)
+    """
+    bare = re.sub(r"^(?:al|el|ash|as|ad|at|az|ar|an)[-\s]", "", word.strip(".,").casefold())
+    return _qualifiers().get(bare, ("", ""))[0] == "part"
+
+
 def name_without_parts(name: str) -> str:
     """The name without its trailing 'part' words (Tahtani, Fawqani, Kabir, Sharqi ...), or ``""``
     when it has none or nothing would be left.
