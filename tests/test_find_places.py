@@ -291,3 +291,12 @@ def test_a_part_word_after_a_name_is_part_of_it_not_a_place():
     assert row.match_status == "ambiguous" and row.geo_precision == 2 and "part of" in row.match_reason
     plain = find_places("Regime forces shelled Kafr Nabl.").iloc[0]
     assert row.place_id == plain.place_id
+
+
+def test_a_place_said_to_lie_in_a_town_is_not_a_namesake_far_from_it():
+    # the gazetteer's places called Binnish all lie in Idleb: "Binnish in Damascus" is none of them
+    found = find_places("Shells fell on Binnish in Damascus.").set_index("mention")
+    row = found.loc["Binnish"]
+    assert row.match_status == "unresolved" and row.geo_precision == 2 and row.admin1 == "Damascus"
+    assert find_places("Shells fell on Binnish in Idlib.").set_index("mention").loc["Binnish", "match_status"] \
+        == "matched"

@@ -717,6 +717,32 @@ def _part_not_known(mentions: list[PlaceMention]) -> None:
                               reason=f"{m.mention!r} not in the gazetteer; placed at {m.match.name}, which it is part of")
 
 
+TOWN_KM = 25.0  # a place said to lie in a town lies within this distance of the town's point
+_IN_GAP = re.compile(r"^\s+in\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.I)
+
+
+def _in_its_town(text: str, mentions: list[PlaceMention]) -> None:
+    """"Shells fell on Barzeh in Damascus": a place said to lie in a town is none of its namesakes far from
+    that town. When every place of its name lies farther than :data:`TOWN_KM`, it is drafted as written near
+    the town (precision 2, ``unresolved``); a city quarter named as such is left to the city-part steps."""
+    for r in mentions:
+        if not r.reference or r.compound_of is None or r.match is None or r.match.status != "matched" \
+                or r.match.feature_type != "settlement":
+            continue
+        m = mentions[r.compound_of]
+        if m.match is None or m.match.feature_type not in ("settlement", "neighbourhood") or m.area or m.reference \
+                or m.type_hint == "neighbourhood" \
+                or m.extra.get("part_of") is not None or not _IN_GAP.match(text[m.end:r.start]):
+            continue
+        if any(haversine_km(c.longitude, c.latitude, r.match.longitude, r.match.latitude) <= TOWN_KM
+               for c in m.candidates):
+            continue
+        m.match = replace(r.match, query=m.mention, status="unresolved", geo_precision=2,
+                          method="near the town named beside it",
+                          reason=f"no place called {m.mention!r} in or near {r.match.name}; placed near it")
+        m.extra["unplaced"] = True
+
+
 def _admin_named(m: PlaceMention) -> bool:
     """A governorate or district named as such ("Hama countryside", "Afrin district"), or a bare governorate
     name: an admin area, not a point the places named beside it would choose among namesakes."""
@@ -844,6 +870,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)
+    _in_its_town(text, mentions)
     mentions = _check_city_parts(index, mentions)
     mentions += _spelled_city_parts(index, text, mentions)
     mentions.sort(key=lambda m: m.start)
