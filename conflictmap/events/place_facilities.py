@@ -6,8 +6,8 @@ their own, apart from the town they are named after and often kilometres from it
 by a facility word of ``qualifiers.csv`` (a site word with a feature type: "airbase", "prison") is
 answered by the facility of that type that the gazetteer knows under the name and that word ("Shayrat
 airbase"), else by the only facility of that type within :data:`FACILITY_KM` of a place the name may
-be whose own names read like it. With neither, the mention keeps its answer (the town): a facility the gazetteer lacks is placed at
-the place it is named after.
+be whose own names read like it. With neither, the mention keeps its answer: a facility the gazetteer
+lacks is placed at the town it is named after.
 
 >>> from conflictmap.events.places_in_text import find_places
 >>> found = find_places("Israeli jets struck the Tiyas Military Airbase.")
@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from ..geocoding.matching import STRONG_METHODS, Context, NameIndex, decide, haversine_km, rank
 from ..geocoding.normalize import consonants, name_key
-from ..geocoding.query import facility_words
+from ..geocoding.query import facility_named, facility_words
 from .place_mention import PlaceMention
 
 FACILITY_KM = 12.0  # a facility named after a town lies within this distance of it (Tiyas - T4: 6 km)
@@ -64,9 +64,8 @@ def facility_after(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _named(index: NameIndex, name: str, ftype: str) -> list:
-    """Facilities of ``ftype`` the gazetteer knows under ``name`` and one of that type's words."""
-    words = sorted(w for w, t in facility_words().items() if t == ftype)
+def _named(index: NameIndex, name: str, words: tuple[str, ...], ftype: str) -> list:
+    """Facilities of ``ftype`` the gazetteer knows under ``name`` and one of ``words`` (that type's words)."""
     found: dict[int, object] = {}
     for word in words:
         for cand in index.lookup(f"{name} {word}", fuzzy=False):
@@ -110,7 +109,7 @@ def resolve_facilities(text: str, index: NameIndex, mentions: list[PlaceMention]
         ftype, word, length = after
         if m.match.feature_type == ftype:
             continue
-        named = _named(index, m.mention, ftype)
+        named = _named(index, m.mention, facility_named(word)[1], ftype)
         if named:
             ranked = rank(index, named, Context())
             found = decide(index, m.mention, ranked)
