@@ -12,7 +12,8 @@ import pytest
 import conflictmap
 from conflictmap import Geocoder
 from conflictmap.errors import InputError
-from conflictmap.geocoding.matching import direction_share, haversine_km
+from conflictmap.geocoding.matching import (DIRECTION_DEAD_ZONE, Candidate, Context, direction_share,
+                                             haversine_km, rank)
 from conflictmap.geocoding.query import parse_location, split_direction
 
 
@@ -139,6 +140,30 @@ def test_a_direction_inside_the_governorate_narrows_the_candidates(geocoder, rul
         assert geocoder.resolve(f"{south['name']}, southern {gov} countryside").place_id == south["place_id"]
         # without the direction the two tie
         assert rules.resolve(north["name"], admin1=gov).status == "ambiguous"
+
+
+def test_the_middle_of_an_area_is_not_the_side_a_direction_names(geocoder):
+    """"X, northern Aleppo": a candidate about the middle of the governorate is not in its north
+    (``deciding_clue`` says so too), so a candidate in the north overtakes it although it was found
+    by a weaker spelling (5 points behind)."""
+    index = geocoder.index
+    direction, _ = geocoder.hints.direction(frozenset(["SY02"]), "N", "northern Aleppo")
+    # villages alike in what rank() adds whatever the query (population, number of names)
+    sett = np.flatnonzero((index.feature_type == "settlement") & (index.admin1_pcode == "SY02")
+                          & (index.population < 1000) & (index.name_count <= 3))
+    share = direction_share(direction, index.lon[sett], index.lat[sett])
+    north, middle = int(sett[np.argmax(share)]), int(sett[np.argmin(np.abs(share))])
+    assert share.max() > 0.3 and abs(share).min() <= DIRECTION_DEAD_ZONE
+
+    def cand(row: int, score: float) -> Candidate:
+        return Candidate(row, str(index.place_id[row]), str(index.name[row]), "X", "exact", score,
+                         "settlement", "SY02", "Aleppo", float(index.lon[row]), float(index.lat[row]))
+
+    ranked = rank(index, [cand(middle, 100.0), cand(north, 95.0)], Context(direction=direction))
+    assert ranked[0].row == north, [(c.name, c.score) for c in ranked]
+    assert "other side of the area" not in ranked[1].notes  # the middle is no other side either
+    # without the direction the middle one stays first
+    assert rank(index, [cand(middle, 100.0), cand(north, 95.0)], Context())[0].row == middle
 
 
 def test_a_point_the_row_carries_picks_the_namesake_near_it(geocoder):

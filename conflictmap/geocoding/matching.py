@@ -554,9 +554,11 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             notes.append("outside box")
         if bearing[i] > DIRECTION_DEAD_ZONE:
             score += DIRECTION_BONUS
-        elif bearing[i] < -DIRECTION_DEAD_ZONE:
+        elif context.direction is not None:
+            # the middle of the area is not the side the query names either (deciding_clue agrees)
             score -= DIRECTION_BONUS
-            notes.append("other side of the area")
+            if bearing[i] < -DIRECTION_DEAD_ZONE:
+                notes.append("other side of the area")
         if want_area or context.prefer_admin_level:
             if is_admin and (context.prefer_admin_level is None or ftype == f"admin{context.prefer_admin_level}"):
                 score += AREA_BONUS
