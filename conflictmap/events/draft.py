@@ -211,8 +211,9 @@ def _clauses(sentence: Sentence, mentions: list[PlaceMention]) -> list[_Clause]:
     verb of its own, and so does the stretch before it; otherwise the stretches stay together.
     """
     text = sentence.text
-    cuts = [0] + [b for _, b in clause_breaks(text)] + [len(text)]
-    seps = [(0, 0)] + clause_breaks(text)
+    breaks = clause_breaks(text)
+    cuts = [0] + [b for _, b in breaks] + [len(text)]
+    seps = [(0, 0)] + breaks
     pieces = [(cuts[i], (seps[i + 1][0] if i + 1 < len(seps) else len(text))) for i in range(len(cuts) - 1)]
     own = [m for m in mentions if sentence.start <= m.start < sentence.end]
 

@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
+from .regex_heads import PatternSet, folded
 from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
@@ -72,11 +73,25 @@ def _wrap(pattern: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> dict[str, list[tuple[re.Pattern[str], pd.Series]]]:
-    out: dict[str, list[tuple[re.Pattern[str], pd.Series]]] = {}
+def _compiled() -> dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]]:
+    """The patterns of each kind, in the table's order, with their rows (as dicts: read in hot loops)."""
+    out: dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]] = {}
     for _, row in load_event_verbs().iterrows():
-        out.setdefault(row["kind"], []).append((_wrap(row["pattern"]), row))
+        out.setdefault(row["kind"], []).append((_wrap(row["pattern"]), row.to_dict()))
     return out
+
+
+@lru_cache(maxsize=1)
+def _pattern_sets() -> dict[str, PatternSet[dict[str, Any]]]:
+    return {kind: PatternSet(entries) for kind, entries in _compiled().items()}
+
+
+def _candidates(kind: str, text: str, low: str | None | bool = False) -> list[tuple[re.Pattern[str], dict[str, Any]]]:
+    """The ``kind`` patterns (with their rows) that may match ``text``, in the table's order: those
+    whose every match begins with words ``text`` lacks are left out (``regex_heads``), as they
+    would find nothing. ``low``: ``regex_heads.folded(text)`` when already known."""
+    words = _pattern_sets().get(kind)
+    return words.candidates(text, low) if words is not None else []
 
 
 _MONTH_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -133,10 +148,11 @@ def classify(sentence: str, *, state_actor: bool = False,
     True
     """
     best: tuple[float, int, EventType] | None = None
-    background = min((m.start() for p, _ in _compiled().get("background", []) for m in p.finditer(sentence)),
+    low = folded(sentence)
+    background = min((m.start() for p, _ in _candidates("background", sentence, low) for m in p.finditer(sentence)),
                      default=len(sentence) + 1)
     for kind in ("event", "fatal"):
-        for pattern, row in _compiled().get(kind, []):
+        for pattern, row in _candidates(kind, sentence, low):
             m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)
                       and not (kind == "fatal" and _NEGATED.search(sentence[max(0, m.start() - 40):m.start()]))),
                      None)
@@ -158,7 +174,8 @@ def has_action(text: str) -> bool:
     >>> has_action("and struck Binnish"), has_action("and Binnish")
     (True, False)
     """
-    return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _compiled().get(kind, []))
+    low = folded(text)
+    return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _candidates(kind, text, low))
 
 
 def first_action(text: str) -> int | None:
@@ -169,7 +186,7 @@ def first_action(text: str) -> int | None:
     >>> first_action("on the same day, stormed a hideout")
     17
     """
-    starts = [m.start() for p, _ in _compiled().get("clause_verb", []) for m in p.finditer(text)]
+    starts = [m.start() for p, _ in _candidates("clause_verb", text) for m in p.finditer(text)]
     return min(starts) if starts else None
 
 
@@ -218,10 +235,10 @@ def is_hedged(sentence: str) -> bool:
     >>> is_hedged("Residents of Saraqib protested after the council was accused of corruption.")
     False
     """
-    compiled = _compiled()
-    if any(p.search(sentence) for p, _ in compiled.get("hedge", [])):
+    low = folded(sentence)
+    if any(p.search(sentence) for p, _ in _candidates("hedge", sentence, low)):
         return True
-    claims = [m.start() for p, _ in compiled.get("claim", []) for m in p.finditer(sentence)]
+    claims = [m.start() for p, _ in _candidates("claim", sentence, low) for m in p.finditer(sentence)]
     return bool(claims) and classify(sentence[:min(claims)]) is None
 
 
@@ -238,7 +255,7 @@ def fatal_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def _spans(sentence: str, kind: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for p, _ in _compiled().get(kind, []) for m in p.finditer(sentence)]
+    return [(m.start(), m.end()) for p, _ in _candidates(kind, sentence) for m in p.finditer(sentence)]
 
 
 def unnamed_actor1(sub_event_type: str) -> str | None:
@@ -267,7 +284,7 @@ def starts_new_incident(text: str) -> bool:
     >>> starts_new_incident("In a separate incident, a bomb exploded."), starts_new_incident("Then it exploded.")
     (True, False)
     """
-    return any(p.search(text) for p, _ in _compiled().get("new_incident", []))
+    return any(p.search(text) for p, _ in _candidates("new_incident", text))
 
 
 def refers_back(text: str) -> bool:
@@ -278,7 +295,7 @@ def refers_back(text: str) -> bool:
     >>> refers_back("The SDF retook the village the next day."), refers_back("The SDF advanced.")
     (True, False)
     """
-    return any(p.search(text) for p, _ in _compiled().get("anaphora", []))
+    return any(p.search(text) for p, _ in _candidates("anaphora", text))
 
 
 # "a child was killed", "a young man died": one person, the subject of a death verb
@@ -465,7 +482,7 @@ def coded_fatalities(sentence: str) -> int | None:
     True
     """
     _, words = _numbers()
-    for pattern, _ in _compiled().get("coded_total", []):
+    for pattern, _ in _candidates("coded_total", sentence):
         m = pattern.search(sentence)
         if m is None:
             continue
@@ -503,7 +520,7 @@ def distributed_over(sentence: str) -> list[str] | None:
     >>> distributed_over("Five civilians were killed.") is None
     True
     """
-    for pattern, _ in _compiled().get("distribute", []):
+    for pattern, _ in _candidates("distribute", sentence):
         m = pattern.search(sentence)
         if m is None:
             continue
