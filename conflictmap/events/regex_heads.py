@@ -142,11 +142,9 @@ class PatternSet(Generic[T]):
         self._finder = re.compile("(?=(" + "|".join(
             f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items()) + "))") if every else None
 
-    def candidates(self, text: str, low: str | None | bool = False) -> list[tuple[re.Pattern[str], T]]:
-        """The entries whose pattern may match ``text``, in their order (``low``: ``folded(text)``
-        when already known)."""
-        if low is False:
-            low = folded(text)
+    def candidates(self, text: str) -> list[tuple[re.Pattern[str], T]]:
+        """The entries whose pattern may match ``text``, in their order."""
+        low = folded(text)
         if low is None or self._finder is None:
             return self.entries
         found = set(self._always)

@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .regex_heads import PatternSet, folded
+from .regex_heads import PatternSet
 from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
@@ -82,16 +82,25 @@ def _compiled() -> dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]]:
 
 
 @lru_cache(maxsize=1)
-def _pattern_sets() -> dict[str, PatternSet[dict[str, Any]]]:
-    return {kind: PatternSet(entries) for kind, entries in _compiled().items()}
+def _pattern_set() -> PatternSet[dict[str, Any]]:
+    """Every pattern of the table, with the texts its matches begin with (``regex_heads``)."""
+    return PatternSet([entry for entries in _compiled().values() for entry in entries])
 
 
-def _candidates(kind: str, text: str, low: str | None | bool = False) -> list[tuple[re.Pattern[str], dict[str, Any]]]:
-    """The ``kind`` patterns (with their rows) that may match ``text``, in the table's order: those
-    whose every match begins with words ``text`` lacks are left out (``regex_heads``), as they
-    would find nothing. ``low``: ``regex_heads.folded(text)`` when already known."""
-    words = _pattern_sets().get(kind)
-    return words.candidates(text, low) if words is not None else []
+@lru_cache(maxsize=1024)
+def _possible(text: str) -> dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]]:
+    """The patterns of each kind that may match ``text``, in the table's order: those whose every
+    match begins with words ``text`` lacks are left out, as they would find nothing. Kept for the
+    latest texts: a clause is searched for several kinds of words, by several functions."""
+    out: dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]] = {}
+    for entry in _pattern_set().candidates(text):
+        out.setdefault(entry[1]["kind"], []).append(entry)
+    return out
+
+
+def _candidates(kind: str, text: str) -> list[tuple[re.Pattern[str], dict[str, Any]]]:
+    """The patterns of ``kind`` (with their rows) that may match ``text`` (see :func:`_possible`)."""
+    return _possible(text).get(kind, [])
 
 
 _MONTH_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -148,11 +157,10 @@ def classify(sentence: str, *, state_actor: bool = False,
     True
     """
     best: tuple[float, int, EventType] | None = None
-    low = folded(sentence)
-    background = min((m.start() for p, _ in _candidates("background", sentence, low) for m in p.finditer(sentence)),
+    background = min((m.start() for p, _ in _candidates("background", sentence) for m in p.finditer(sentence)),
                      default=len(sentence) + 1)
     for kind in ("event", "fatal"):
-        for pattern, row in _candidates(kind, sentence, low):
+        for pattern, row in _candidates(kind, sentence):
             m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)
                       and not (kind == "fatal" and _NEGATED.search(sentence[max(0, m.start() - 40):m.start()]))),
                      None)
@@ -174,8 +182,7 @@ def has_action(text: str) -> bool:
     >>> has_action("and struck Binnish"), has_action("and Binnish")
     (True, False)
     """
-    low = folded(text)
-    return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _candidates(kind, text, low))
+    return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _candidates(kind, text))
 
 
 def first_action(text: str) -> int | None:
@@ -235,10 +242,9 @@ def is_hedged(sentence: str) -> bool:
     >>> is_hedged("Residents of Saraqib protested after the council was accused of corruption.")
     False
     """
-    low = folded(sentence)
-    if any(p.search(sentence) for p, _ in _candidates("hedge", sentence, low)):
+    if any(p.search(sentence) for p, _ in _candidates("hedge", sentence)):
         return True
-    claims = [m.start() for p, _ in _candidates("claim", sentence, low) for m in p.finditer(sentence)]
+    claims = [m.start() for p, _ in _candidates("claim", sentence) for m in p.finditer(sentence)]
     return bool(claims) and classify(sentence[:min(claims)]) is None
 
 
