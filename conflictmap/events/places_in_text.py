@@ -187,7 +187,10 @@ def _can_be(m: PlaceMention, feature_type: str) -> bool:
     return any(c.feature_type == feature_type for c in m.candidates)
 
 
+@lru_cache(maxsize=16384)
 def _kind(token: str) -> str:
+    """What a token is to a name: ``arabic``, ``particle`` (al-), ``feature`` (village), ``cap`` or ``lower``
+    (kept for the latest tokens: a report repeats its words)."""
     if is_arabic(token):
         return "arabic"
     low = token.lower()
@@ -278,6 +281,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
     clashes = _english_clashes()
     generic = _text_words().get("generic", frozenset())
     mentions: list[PlaceMention] = []
+    looked_up: dict[str, list[Candidate]] = {}  # a report names its places again and again
     for s_no, sentence in enumerate(sentences):
         title = _is_title_case(sentence.text)
         toks = [_no_possessive(m.group(0), sentence.start + m.start(), sentence.start + m.end())
@@ -331,8 +335,9 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
                     sentence_start = start == toks[0][1]
                     if title or sentence_start or surface.casefold() not in index.exact:
                         continue
-                candidates = index.lookup(surface, fuzzy=False)
-                candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")
+                if surface not in looked_up:
+                    looked_up[surface] = index.lookup(surface, fuzzy=False)
+                candidates = [c for c in looked_up[surface] if c.method in ("exact", "alias", "key", "compact")
                               or (vowels_only and c.method == "vowels")]
                 if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
                                                                     mentions[-1].end if mentions else -1):
