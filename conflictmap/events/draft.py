@@ -917,7 +917,9 @@ def draft_events(
                     "clause_start": inc.clause.start,
                     "clause_end": inc.clause.end,
                 })
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["event_date", "event_type", "location", *DRAFT_COLUMNS])
+    # column by column: pandas reads a list of dicts key by key, row by row
+    frame = pd.DataFrame({name: [row[name] for row in rows] for name in rows[0]}) if rows else pd.DataFrame(
+        columns=["event_date", "event_type", "location", *DRAFT_COLUMNS])
     log.info("drafted %d event(s) from report %s", len(rows), report_id)
     return to_geodataframe(validate_events(frame, errors="raise"))
 

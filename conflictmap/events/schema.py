@@ -542,11 +542,14 @@ def validate_events(
     # ids
     ids = _as_text(df["event_id_cnty"]) if "event_id_cnty" in df.columns else pd.Series(
         pd.NA, index=df.index, dtype=string)
-    generated = [f"{id_prefix}{i + 1:06d}" for i in range(len(df))]
-    ids = ids.fillna(pd.Series(generated, index=df.index, dtype=string))
-    dupes = ids[ids.duplicated(keep="first")]
-    for label, value in dupes.items():
-        problems.append(Problem(label, "event_id_cnty", value, "duplicate event id"))
+    if ids.isna().any():
+        generated = [f"{id_prefix}{i + 1:06d}" for i in range(len(df))]
+        ids = ids.fillna(pd.Series(generated, index=df.index, dtype=string))
+    given_ids = ids.tolist()
+    if len(set(given_ids)) < len(given_ids):  # (pandas' duplicated costs more than the check on a few rows)
+        dupes = ids[ids.duplicated(keep="first")]
+        for label, value in dupes.items():
+            problems.append(Problem(label, "event_id_cnty", value, "duplicate event id"))
     df["event_id_cnty"] = ids
 
     # text columns and column order
