@@ -540,6 +540,8 @@ _ALLOCATED = re.compile(r"(?P<pre>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?
                         r"|(?:,\s*(?:and\s+)?|\s+and\s+)(?P<more>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?(?:to|at)\s+",
                         re.IGNORECASE)
 _LIST_START = re.compile(r".*(?:\bwith\b|\blocations\b,?|\bevents\b,?|:)", re.IGNORECASE | re.DOTALL)
+# an allocation starts with one of these words (_ALLOCATED's "and 1 to B" only continues one)
+_ALLOCATION_WORD = re.compile(r"allocated|coded", re.IGNORECASE)
 
 
 def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
@@ -557,6 +559,8 @@ def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
     >>> allocated_deaths("Nothing was allocated.")
     []
     """
+    if not _ALLOCATION_WORD.search(sentence):
+        return []
     _, words = _numbers()
 
     def value(token: str) -> int | None:
