@@ -45,6 +45,7 @@ _MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _FIRST_YEAR, _LAST_YEAR = pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1  # what datetime64[ns] holds
+_NS = np.dtype("datetime64[ns]")  # as an object: pandas looks a dtype's name up slowly
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,8 @@ def parse_date_column(values: pd.Series, *, column: str = "event_date") -> Parse
     index = values.index
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         days = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
-        days = days.dt.normalize().astype("datetime64[ns]")
-        precision = pd.Series(np.where(days.isna(), pd.NA, 1), index=index, dtype="Int64")
+        days = days.dt.normalize().astype(_NS)
+        precision = pd.Series(np.where(days.isna(), pd.NA, 1), index=index, dtype=pd.Int64Dtype())
         return ParsedDates(days, precision, None)
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     day_of = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -215,7 +216,7 @@ def parse_date_column(values: pd.Series, *, column: str = "event_date") -> Parse
         why.update({u: f"not a date (expected a form such as {expected})" for u in texts})
     for u in why:
         prec_of[u] = 0
-    dates = pd.Series(day_of[codes], index=index, dtype="datetime64[ns]")
+    dates = pd.Series(day_of[codes], index=index, dtype=_NS)
     prec = prec_of[codes]
     precision = pd.Series(pd.arrays.IntegerArray(prec.astype(np.int64), prec == 0), index=index)
     if why:

@@ -66,6 +66,7 @@ _RELATIVE_WEEK = re.compile(
     r"\b(?:last week|past week|this week|recently|in recent days|over the past (?:few )?days|"
     r"earlier this week|in the past (?:few )?days|days ago)\b", re.IGNORECASE)
 _MONTH_ONLY = re.compile(r"\b(?:earlier this month|this month|in\s+" + _MONTH.format(g="m") + r"(?!\s+\d))", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")  # _RANGE and _MONTH_DAY match only where there is one
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,8 @@ def find_dates(sentence: str, published: object, anchor: _dt.date | None = None)
     pub = as_date(published)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for m in _RANGE.finditer(sentence):
+    numbered = _DIGIT.search(sentence) is not None  # every range and day of a month has a figure
+    for m in _RANGE.finditer(sentence) if numbered else ():
         for a, b, mg in (("a1", "b1", "m1"), ("a2", "b2", "m2"), ("a3", "b3", "m3"), ("a4", "b4", "m4")):
             if m.group(a):
                 month = _MONTHS[m.group(mg).lower().rstrip(".")]
@@ -158,7 +160,7 @@ def find_dates(sentence: str, published: object, anchor: _dt.date | None = None)
                     found.append(DateMention(first, precision, m.start(), m.end(), m.group(0)))
                     taken.append((m.start(), m.end()))
                 break
-    for m in _MONTH_DAY.finditer(sentence):
+    for m in _MONTH_DAY.finditer(sentence) if numbered else ():
         if any(a <= m.start() < b for a, b in taken):
             continue
         if m.group("m1"):

@@ -211,8 +211,9 @@ def _clauses(sentence: Sentence, mentions: list[PlaceMention]) -> list[_Clause]:
     verb of its own, and so does the stretch before it; otherwise the stretches stay together.
     """
     text = sentence.text
-    cuts = [0] + [b for _, b in clause_breaks(text)] + [len(text)]
-    seps = [(0, 0)] + clause_breaks(text)
+    breaks = clause_breaks(text)
+    cuts = [0] + [b for _, b in breaks] + [len(text)]
+    seps = [(0, 0)] + breaks
     pieces = [(cuts[i], (seps[i + 1][0] if i + 1 < len(seps) else len(text))) for i in range(len(cuts) - 1)]
     own = [m for m in mentions if sentence.start <= m.start < sentence.end]
 
@@ -916,7 +917,9 @@ def draft_events(
                     "clause_start": inc.clause.start,
                     "clause_end": inc.clause.end,
                 })
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["event_date", "event_type", "location", *DRAFT_COLUMNS])
+    # column by column: pandas reads a list of dicts key by key, row by row
+    frame = pd.DataFrame({name: [row[name] for row in rows] for name in rows[0]}) if rows else pd.DataFrame(
+        columns=["event_date", "event_type", "location", *DRAFT_COLUMNS])
     log.info("drafted %d event(s) from report %s", len(rows), report_id)
     return to_geodataframe(validate_events(frame, errors="raise"))
 

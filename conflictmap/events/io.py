@@ -109,7 +109,9 @@ def to_geodataframe(events: pd.DataFrame) -> gpd.GeoDataFrame:
     >>> [g is None for g in gdf.geometry], gdf.crs.to_epsg()
     ([False, True], 4326)
     """
-    frame = pd.DataFrame(events).drop(columns="geometry", errors="ignore")
+    frame = pd.DataFrame(events)
+    if "geometry" in frame.columns:
+        frame = frame.drop(columns="geometry")
     lon = pd.to_numeric(frame.get("longitude", pd.Series(np.nan, index=frame.index)), errors="coerce")
     lat = pd.to_numeric(frame.get("latitude", pd.Series(np.nan, index=frame.index)), errors="coerce")
     points = gpd.points_from_xy(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))

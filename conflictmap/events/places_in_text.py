@@ -48,7 +48,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..geocoding.matching import ADMIN_TYPES, TIE_MARGIN, Candidate, Context, NameIndex, decide, haversine_km, rank
+from ..geocoding.matching import (ADMIN_TYPES, TIE_MARGIN, Candidate, Context, Match, NameIndex, decide, haversine_km,
+                                  rank)
 from ..geocoding.normalize import consonants, is_arabic, name_key, normalize_name
 from ..geocoding.query import is_part_word
 from .actors import ActorMention, find_actors, theatre_of
@@ -58,6 +59,7 @@ from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST
                             area_seat)
 from .place_facilities import resolve_facilities
 from .place_unplaced import _unplaced_villages
+from .regex_heads import PatternSet
 from .schema import read_data_csv
 from .text import Sentence, split_sentences
 
@@ -176,9 +178,16 @@ def summary_sentence(sentence: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _before_cues() -> PatternSet[str]:
+    """The ``before`` cues (searched for at the end of the text before a mention) with their roles; the
+    text before a mention is up to ``_CUE_WINDOW`` long and most cues cannot match it (``regex_heads``)."""
+    return PatternSet([(pattern, role) for pattern, side, role in _role_cues() if side == "before"])
+
+
 def _cue_roles(before: str, after: str) -> set[str]:
-    return {role for pattern, side, role in _role_cues()
-            if (pattern.search(before) if side == "before" else pattern.match(after))}
+    roles = {role for pattern, role in _before_cues().candidates(before) if pattern.search(before)}
+    return roles | {role for pattern, side, role in _role_cues() if side != "before" and pattern.match(after)}
 
 
 def _can_be(m: PlaceMention, feature_type: str) -> bool:
@@ -187,7 +196,10 @@ def _can_be(m: PlaceMention, feature_type: str) -> bool:
     return any(c.feature_type == feature_type for c in m.candidates)
 
 
+@lru_cache(maxsize=16384)
 def _kind(token: str) -> str:
+    """What a token is to a name: ``arabic``, ``particle`` (al-), ``feature`` (village), ``cap`` or ``lower``
+    (kept for the latest tokens: a report repeats its words)."""
     if is_arabic(token):
         return "arabic"
     low = token.lower()
@@ -278,6 +290,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
     clashes = _english_clashes()
     generic = _text_words().get("generic", frozenset())
     mentions: list[PlaceMention] = []
+    looked_up: dict[str, list[Candidate]] = {}  # a report names its places again and again
     for s_no, sentence in enumerate(sentences):
         title = _is_title_case(sentence.text)
         toks = [_no_possessive(m.group(0), sentence.start + m.start(), sentence.start + m.end())
@@ -331,8 +344,9 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
                     sentence_start = start == toks[0][1]
                     if title or sentence_start or surface.casefold() not in index.exact:
                         continue
-                candidates = index.lookup(surface, fuzzy=False)
-                candidates = [c for c in candidates if c.method in ("exact", "alias", "key", "compact")
+                if surface not in looked_up:
+                    looked_up[surface] = index.lookup(surface, fuzzy=False)
+                candidates = [c for c in looked_up[surface] if c.method in ("exact", "alias", "key", "compact")
                               or (vowels_only and c.method == "vowels")]
                 if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
                                                                     mentions[-1].end if mentions else -1):
@@ -757,6 +771,18 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
     # the points of each sentence's resolved places (anchors for the others), with where each was named;
     # the minimum distance to any anchor is what counts, so one point stands for all its mentions
     points: dict[int, dict[tuple[float, float], int]] = defaultdict(dict)
+    answers: dict[tuple[Any, ...], Match] = {}  # a name named again in the same context gets the same answer
+
+    def answer(m: PlaceMention, context: Context) -> Match:
+        """``decide(rank(...))`` for the mention in ``context`` (both are pure: an answer is kept for the report)."""
+        candidates = _area_candidates(m)
+        want_area = m.area or bool(m.admin_level)
+        key = (m.mention, tuple(candidates), context, want_area, m.type_hint, m.near, m.area)
+        if key not in answers:
+            ranked = rank(index, candidates, context, want_area=want_area, type_hint=m.type_hint)
+            answers[key] = decide(index, m.mention, ranked, near=m.near, area=m.area)
+        return answers[key]
+
     # first the mentions that have one possible governorate, then the others with their help
     order = sorted(range(len(mentions)), key=lambda i: len({c.admin1_pcode for c in mentions[i].candidates}))
     for i in order:
@@ -772,9 +798,7 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
         anchors = () if _admin_named(m) else _anchors(points[m.sentence], m.start)
         context = Context(admin1_pcodes=frozenset(pcodes), anchors=anchors,
                           prefer_admin_level=m.admin_level, strict_admin=bool(pcodes))
-        ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
-                      type_hint=m.type_hint)
-        m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+        m.match = answer(m, context)
         if _is_point(m):
             points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
     # a second pass lets a mention resolved later help one resolved earlier
@@ -783,9 +807,7 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
             anchors = _anchors(points[m.sentence], m.start)
             if anchors:
                 context = Context(anchors=anchors, prefer_admin_level=m.admin_level)
-                ranked = rank(index, _area_candidates(m), context, want_area=m.area or bool(m.admin_level),
-                              type_hint=m.type_hint)
-                m.match = decide(index, m.mention, ranked, near=m.near, area=m.area)
+                m.match = answer(m, context)
                 if _is_point(m):
                     points[m.sentence].setdefault((m.match.longitude, m.match.latitude), m.start)
 

@@ -68,6 +68,25 @@ __all__ = [
 _PANDAS_DTYPES = {"str": "string", "date": "datetime64[ns]", "int": "Int64", "float": "float64"}
 
 
+def _pandas_dtype(kind: str) -> Any:
+    """The pandas dtype of a schema dtype (``str``, ``date``, ``int``, ``float``) as a dtype object.
+
+    Equal to what pandas makes of the names in ``_PANDAS_DTYPES`` (``"string"`` follows the
+    ``mode.string_storage`` option at the time of the call), without pandas' slow lookup of a dtype
+    by its name, which a table of a few rows pays for every column.
+
+    Examples
+    --------
+    >>> all(_pandas_dtype(k) == pd.api.types.pandas_dtype(v) for k, v in _PANDAS_DTYPES.items())
+    True
+    """
+    if kind == "str":
+        return pd.StringDtype()
+    if kind == "int":
+        return pd.Int64Dtype()
+    return np.dtype(_PANDAS_DTYPES[kind])
+
+
 def read_data_csv(name: str) -> pd.DataFrame:
     """Read a bundled data file (``#`` comment lines first) with every column as text."""
     with open(DATA_DIR / name, encoding="utf-8") as fh:
@@ -99,8 +118,13 @@ def required_columns() -> list[str]:
     >>> required_columns()
     ['event_date', 'event_type', 'location']
     """
+    return list(_required_columns())
+
+
+@lru_cache(maxsize=1)
+def _required_columns() -> tuple[str, ...]:
     cols = event_columns()
-    return cols.loc[cols["required"], "column"].tolist()
+    return tuple(cols.loc[cols["required"], "column"].tolist())
 
 
 @lru_cache(maxsize=1)
@@ -274,7 +298,7 @@ def empty_events() -> pd.DataFrame:
     Int64Dtype()
     """
     cols = event_columns()
-    return pd.DataFrame({c: pd.Series(dtype=_PANDAS_DTYPES[t]) for c, t in zip(cols.column, cols.dtype)})
+    return pd.DataFrame({c: pd.Series(dtype=_pandas_dtype(t)) for c, t in zip(cols.column, cols.dtype)})
 
 
 def _check_int(series: pd.Series, column: str, allowed: Iterable[int] | None, problems: list[Problem]) -> pd.Series:
@@ -298,7 +322,7 @@ def _check_int(series: pd.Series, column: str, allowed: Iterable[int] | None, pr
             out.append(pd.NA)
             continue
         out.append(number_int)
-    return pd.Series(out, index=series.index, dtype="Int64")
+    return pd.Series(out, index=series.index, dtype=pd.Int64Dtype())
 
 
 def _check_float(series: pd.Series, column: str, low: float, high: float, problems: list[Problem]) -> pd.Series:
@@ -318,15 +342,34 @@ def _check_float(series: pd.Series, column: str, low: float, high: float, proble
             out.append(np.nan)
             continue
         out.append(number)
-    return pd.Series(out, index=series.index, dtype="float64")
+    return pd.Series(out, index=series.index, dtype=np.dtype("float64"))
 
 
 def _as_text(series: pd.Series) -> pd.Series:
     """Each cell as stripped text, missing and blank cells as NA; every distinct value is
     handled once (a column repeats a few actors, places and types)."""
+    return pd.Series(_text_array(series), index=series.index, copy=False)
+
+
+def _text_array(series: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """:func:`_as_text`'s values as a pandas ``string`` array (which a column can be set to as it is)."""
+    if isinstance(series.dtype, pd.StringDtype):
+        # only text and missing values: the distinct ones found by a dict (pandas' factorize costs
+        # more than the whole column on the few rows a drafted report has)
+        texts: dict[str, str] = {}
+        cells: list[Any] = []
+        for value in series.tolist():
+            if is_blank(value):
+                cells.append(pd.NA)
+                continue
+            text = texts.get(value)
+            if text is None:
+                text = texts[value] = _clean_text(value)
+            cells.append(text)
+        return pd.array(cells, dtype=pd.StringDtype())
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    texts = np.array([pd.NA if is_blank(v) else _clean_text(v) for v in uniques] + [pd.NA], dtype=object)
-    return pd.Series(texts[codes], index=series.index, dtype="string")
+    texts_of = np.array([pd.NA if is_blank(v) else _clean_text(v) for v in uniques] + [pd.NA], dtype=object)
+    return pd.array(texts_of[codes], dtype=pd.StringDtype())
 
 
 def _clean_text(value: Any) -> str:
@@ -394,6 +437,7 @@ def validate_events(
     df = events.reset_index(drop=True)  # work on positions; labels come back at the end
     problems: list[Problem] = []
     cols = event_columns()
+    string = pd.StringDtype()  # pandas' "string" dtype (looked up once: by name it is slow)
 
     for column in required_columns():
         for label, value in df[column].items():
@@ -453,17 +497,17 @@ def validate_events(
     if original or inter1 is not None or OLD_TYPE_COLUMN in df.columns:
         # an ACLED export (it has inter1) always gets the column, so its partitions agree on columns
         kept = _as_text(df[OLD_TYPE_COLUMN]) if OLD_TYPE_COLUMN in df.columns else pd.Series(
-            pd.NA, index=df.index, dtype="string")
-        df[OLD_TYPE_COLUMN] = kept.fillna(pd.Series(original, index=df.index, dtype="string")
+            pd.NA, index=df.index, dtype=string)
+        df[OLD_TYPE_COLUMN] = kept.fillna(pd.Series(original, index=df.index, dtype=string)
                                           if original else kept)
-    df["event_type"] = pd.Series(types, index=df.index, dtype="string")
-    df["sub_event_type"] = pd.Series(subs, index=df.index, dtype="string")
+    df["event_type"] = pd.Series(types, index=df.index, dtype=string)
+    df["sub_event_type"] = pd.Series(subs, index=df.index, dtype=string)
     derived = pd.Series([disorder_type(s if isinstance(s, str) else None, t if isinstance(t, str) else None)
-                         for s, t in zip(df["sub_event_type"], df["event_type"])], index=df.index, dtype="string")
+                         for s, t in zip(df["sub_event_type"], df["event_type"])], index=df.index, dtype=string)
     if "disorder_type" in df.columns:
-        df["disorder_type"] = _as_text(df["disorder_type"]).fillna(derived.astype("string"))
+        df["disorder_type"] = _as_text(df["disorder_type"]).fillna(derived.astype(string))
     else:
-        df["disorder_type"] = derived.astype("string")
+        df["disorder_type"] = derived.astype(string)
 
     # fatalities
     if "fatalities" in df.columns:
@@ -475,7 +519,7 @@ def validate_events(
                 problems.append(Problem(label, "fatalities", value, str(exc)))
                 number = None
             values.append(pd.NA if number is None else number)
-        df["fatalities"] = pd.Series(values, index=df.index, dtype="Int64")
+        df["fatalities"] = pd.Series(values, index=df.index, dtype=pd.Int64Dtype())
 
     # coordinates and other numbers
     if "latitude" in df.columns:
@@ -497,25 +541,30 @@ def validate_events(
 
     # ids
     ids = _as_text(df["event_id_cnty"]) if "event_id_cnty" in df.columns else pd.Series(
-        pd.NA, index=df.index, dtype="string")
-    generated = [f"{id_prefix}{i + 1:06d}" for i in range(len(df))]
-    ids = ids.fillna(pd.Series(generated, index=df.index, dtype="string"))
-    dupes = ids[ids.duplicated(keep="first")]
-    for label, value in dupes.items():
-        problems.append(Problem(label, "event_id_cnty", value, "duplicate event id"))
+        pd.NA, index=df.index, dtype=string)
+    if ids.isna().any():
+        generated = [f"{id_prefix}{i + 1:06d}" for i in range(len(df))]
+        ids = ids.fillna(pd.Series(generated, index=df.index, dtype=string))
+    given_ids = ids.tolist()
+    if len(set(given_ids)) < len(given_ids):  # (pandas' duplicated costs more than the check on a few rows)
+        dupes = ids[ids.duplicated(keep="first")]
+        for label, value in dupes.items():
+            problems.append(Problem(label, "event_id_cnty", value, "duplicate event id"))
     df["event_id_cnty"] = ids
 
     # text columns and column order
     for column, dtype in zip(cols.column, cols.dtype):
         if column not in df.columns:
-            df[column] = pd.Series(None, index=df.index, dtype=_PANDAS_DTYPES[dtype])
+            df[column] = pd.Series(None, index=df.index, dtype=_pandas_dtype(dtype))
         elif dtype == "str":
-            df[column] = _as_text(df[column])
+            df[column] = _text_array(df[column])
         elif dtype == "float" and df[column].dtype != "float64":
             df[column] = _check_float(df[column], column, -math.inf, math.inf, problems)
         elif dtype == "int" and str(df[column].dtype) != "Int64":
             df[column] = _check_int(df[column], column, None, problems)
-    ordered = list(cols.column) + [c for c in df.columns if c not in set(cols.column)]
+    schema = list(cols.column)
+    known = set(schema)
+    ordered = schema + [c for c in df.columns if c not in known]
     df = df[ordered]
 
     problems.sort(key=lambda p: p.row)
@@ -534,7 +583,7 @@ def validate_events(
     for position, p in zip(positions, problems):
         by_position.setdefault(position, []).append(p.describe())
     texts = ["; ".join(by_position.get(i, [])) for i in range(len(df))]
-    df["problems"] = pd.Series(texts, index=df.index, dtype="string")
+    df["problems"] = pd.Series(texts, index=df.index, dtype=string)
     df["valid"] = df["problems"].eq("").astype(bool)
     if problems:
         log.warning("%d problem(s) in %d event row(s); see the 'problems' column", len(problems), len(by_position))

@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
+from .regex_heads import PatternSet
 from .schema import read_data_csv
 
 __all__ = ["EventType", "classify", "has_action", "clause_breaks", "is_hedged", "count_fatalities",
@@ -72,11 +73,34 @@ def _wrap(pattern: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> dict[str, list[tuple[re.Pattern[str], pd.Series]]]:
-    out: dict[str, list[tuple[re.Pattern[str], pd.Series]]] = {}
+def _compiled() -> dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]]:
+    """The patterns of each kind, in the table's order, with their rows (as dicts: read in hot loops)."""
+    out: dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]] = {}
     for _, row in load_event_verbs().iterrows():
-        out.setdefault(row["kind"], []).append((_wrap(row["pattern"]), row))
+        out.setdefault(row["kind"], []).append((_wrap(row["pattern"]), row.to_dict()))
     return out
+
+
+@lru_cache(maxsize=1)
+def _pattern_set() -> PatternSet[dict[str, Any]]:
+    """Every pattern of the table, with the texts its matches begin with (``regex_heads``)."""
+    return PatternSet([entry for entries in _compiled().values() for entry in entries])
+
+
+@lru_cache(maxsize=1024)
+def _possible(text: str) -> dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]]:
+    """The patterns of each kind that may match ``text``, in the table's order: those whose every
+    match begins with words ``text`` lacks are left out, as they would find nothing. Kept for the
+    latest texts: a clause is searched for several kinds of words, by several functions."""
+    out: dict[str, list[tuple[re.Pattern[str], dict[str, Any]]]] = {}
+    for entry in _pattern_set().candidates(text):
+        out.setdefault(entry[1]["kind"], []).append(entry)
+    return out
+
+
+def _candidates(kind: str, text: str) -> list[tuple[re.Pattern[str], dict[str, Any]]]:
+    """The patterns of ``kind`` (with their rows) that may match ``text`` (see :func:`_possible`)."""
+    return _possible(text).get(kind, [])
 
 
 _MONTH_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -133,10 +157,10 @@ def classify(sentence: str, *, state_actor: bool = False,
     True
     """
     best: tuple[float, int, EventType] | None = None
-    background = min((m.start() for p, _ in _compiled().get("background", []) for m in p.finditer(sentence)),
+    background = min((m.start() for p, _ in _candidates("background", sentence) for m in p.finditer(sentence)),
                      default=len(sentence) + 1)
     for kind in ("event", "fatal"):
-        for pattern, row in _compiled().get(kind, []):
+        for pattern, row in _candidates(kind, sentence):
             m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)
                       and not (kind == "fatal" and _NEGATED.search(sentence[max(0, m.start() - 40):m.start()]))),
                      None)
@@ -158,7 +182,7 @@ def has_action(text: str) -> bool:
     >>> has_action("and struck Binnish"), has_action("and Binnish")
     (True, False)
     """
-    return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _compiled().get(kind, []))
+    return any(p.search(text) for kind in ("event", "fatal", "clause_verb") for p, _ in _candidates(kind, text))
 
 
 def first_action(text: str) -> int | None:
@@ -169,7 +193,7 @@ def first_action(text: str) -> int | None:
     >>> first_action("on the same day, stormed a hideout")
     17
     """
-    starts = [m.start() for p, _ in _compiled().get("clause_verb", []) for m in p.finditer(text)]
+    starts = [m.start() for p, _ in _candidates("clause_verb", text) for m in p.finditer(text)]
     return min(starts) if starts else None
 
 
@@ -218,10 +242,9 @@ def is_hedged(sentence: str) -> bool:
     >>> is_hedged("Residents of Saraqib protested after the council was accused of corruption.")
     False
     """
-    compiled = _compiled()
-    if any(p.search(sentence) for p, _ in compiled.get("hedge", [])):
+    if any(p.search(sentence) for p, _ in _candidates("hedge", sentence)):
         return True
-    claims = [m.start() for p, _ in compiled.get("claim", []) for m in p.finditer(sentence)]
+    claims = [m.start() for p, _ in _candidates("claim", sentence) for m in p.finditer(sentence)]
     return bool(claims) and classify(sentence[:min(claims)]) is None
 
 
@@ -238,7 +261,7 @@ def fatal_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def _spans(sentence: str, kind: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for p, _ in _compiled().get(kind, []) for m in p.finditer(sentence)]
+    return [(m.start(), m.end()) for p, _ in _candidates(kind, sentence) for m in p.finditer(sentence)]
 
 
 def unnamed_actor1(sub_event_type: str) -> str | None:
@@ -267,7 +290,7 @@ def starts_new_incident(text: str) -> bool:
     >>> starts_new_incident("In a separate incident, a bomb exploded."), starts_new_incident("Then it exploded.")
     (True, False)
     """
-    return any(p.search(text) for p, _ in _compiled().get("new_incident", []))
+    return any(p.search(text) for p, _ in _candidates("new_incident", text))
 
 
 def refers_back(text: str) -> bool:
@@ -278,7 +301,7 @@ def refers_back(text: str) -> bool:
     >>> refers_back("The SDF retook the village the next day."), refers_back("The SDF advanced.")
     (True, False)
     """
-    return any(p.search(text) for p, _ in _compiled().get("anaphora", []))
+    return any(p.search(text) for p, _ in _candidates("anaphora", text))
 
 
 # "a child was killed", "a young man died": one person, the subject of a death verb
@@ -465,7 +488,7 @@ def coded_fatalities(sentence: str) -> int | None:
     True
     """
     _, words = _numbers()
-    for pattern, _ in _compiled().get("coded_total", []):
+    for pattern, _ in _candidates("coded_total", sentence):
         m = pattern.search(sentence)
         if m is None:
             continue
@@ -503,7 +526,7 @@ def distributed_over(sentence: str) -> list[str] | None:
     >>> distributed_over("Five civilians were killed.") is None
     True
     """
-    for pattern, _ in _compiled().get("distribute", []):
+    for pattern, _ in _candidates("distribute", sentence):
         m = pattern.search(sentence)
         if m is None:
             continue
@@ -517,6 +540,8 @@ _ALLOCATED = re.compile(r"(?P<pre>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?
                         r"|(?:,\s*(?:and\s+)?|\s+and\s+)(?P<more>[\w-]+)\s+(?:fatalit(?:y|ies)\s+)?(?:each\s+)?(?:to|at)\s+",
                         re.IGNORECASE)
 _LIST_START = re.compile(r".*(?:\bwith\b|\blocations\b,?|\bevents\b,?|:)", re.IGNORECASE | re.DOTALL)
+# an allocation starts with one of these words (_ALLOCATED's "and 1 to B" only continues one)
+_ALLOCATION_WORD = re.compile(r"allocated|coded", re.IGNORECASE)
 
 
 def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
@@ -534,6 +559,8 @@ def allocated_deaths(sentence: str) -> list[tuple[str, int]]:
     >>> allocated_deaths("Nothing was allocated.")
     []
     """
+    if not _ALLOCATION_WORD.search(sentence):
+        return []
     _, words = _numbers()
 
     def value(token: str) -> int | None:
