@@ -166,6 +166,31 @@ def test_the_middle_of_an_area_is_not_the_side_a_direction_names(geocoder):
     assert rank(index, [cand(middle, 100.0), cand(north, 95.0)], Context())[0].row == middle
 
 
+def test_a_place_on_the_other_side_of_the_area_a_direction_names_is_no_promise(rules):
+    """"X, southern Aleppo" answered by the only X of Aleppo, in its north: the X meant may be a village
+    the gazetteer lacks, so the answer is kept but ``ambiguous``, and its reason says why."""
+    index = rules.index
+    places = rules.gazetteer.places
+    sett = places[(places["feature_type"] == "settlement") & (places["admin1_pcode"] == "SY02")]
+    once = sett[sett["name"].map(places["name"].value_counts()) == 1].sort_values("place_id")
+    direction, _ = rules.hints.direction(frozenset(["SY02"]), "N", "northern Aleppo")
+    share = direction_share(direction, once["longitude"].to_numpy(), once["latitude"].to_numpy())
+    checked = 0
+    for rec in once[share > 0.5].to_dict("records"):
+        if {h.place_id for h in index.lookup(rec["name"]) if h.method in ("exact", "alias", "key")} != {rec["place_id"]}:
+            continue
+        north = rules.resolve(rec["name"], admin1="northern Aleppo")
+        if north.status != "matched":
+            continue  # the rules hold it back for another reason
+        south = rules.resolve(rec["name"], admin1="southern Aleppo")
+        assert south.place_id == rec["place_id"] and south.status == "ambiguous", (rec["name"], south.reason)
+        assert south.reason.startswith("it lies on the other side of the area"), south.reason
+        checked += 1
+        if checked == 3:
+            break
+    assert checked, "no village alone of its name in the north of Aleppo"
+
+
 def test_a_point_the_row_carries_picks_the_namesake_near_it(geocoder):
     for a, b in _pairs(geocoder, "admin1_pcode", "admin2_pcode", n=2, min_km=40.0):
         for place in (a, b):

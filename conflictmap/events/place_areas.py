@@ -19,8 +19,8 @@ from typing import Sequence
 import numpy as np
 
 from ..geocoding.hints import HintReader
-from ..geocoding.matching import (ADMIN_TYPES, DIRECTION_DEAD_ZONE, NEAR_ADMIN_KM, Candidate, Context, Match,
-                                  NameIndex, decide, direction_share, rank)
+from ..geocoding.matching import (ADMIN_TYPES, NEAR_ADMIN_KM, OTHER_SIDE, Candidate, Context, Match, NameIndex,
+                                  decide, rank)
 from ..geocoding.query import direction_words
 from .place_mention import (_FEATURE_WORD, _JOIN, _LIST_GAP, PlaceMention, _after, _by_sentence, _is_area_type,
                             area_seat)
@@ -52,7 +52,7 @@ _AREA_GAP = re.compile(
 _BEARING_AFTER = re.compile(rf"^\s+(?P<b>{_BEARING_WORDS})\s+(?:countryside|desert|outskirts|suburbs|region)\b", re.I)
 
 
-_OTHER_SIDE = "it lies on the other side"  # a direction the place contradicts
+_OTHER_SIDE = OTHER_SIDE  # a direction the place contradicts (decide() says so)
 
 
 def _bearing(phrase: str) -> str:
@@ -295,12 +295,6 @@ def _resolve_in_area(index: NameIndex, name: str, clues: _AreaClues, candidates:
         if without.status != "matched" or without.place_id != found.place_id:
             found = replace(found, status="ambiguous", reason=f"the direction {context.direction_label!r} "
                             "picks it among places of this name (a direction word is no proof)")
-        elif not as_area and direction_share(context.direction, np.array([found.longitude]),
-                                             np.array([found.latitude]))[0] < -DIRECTION_DEAD_ZONE:
-            # "X in southeast Idlib" answered by the only X of Idlib, in its north-west: the text's X may be
-            # a village the gazetteer lacks (3 of 14 such answers in ACLED's notes were another place)
-            found = replace(found, status="ambiguous", reason=f"{_OTHER_SIDE} of the area from the direction "
-                            f"{context.direction_label!r}")
     return found
 
 

@@ -69,6 +69,7 @@ ADMIN3_BONUS = 4.0  # rank(): inside (+) or outside (-) a sub-district hint give
 NEAR_DISTRICT_KM = 5.0  # ... and this close to a hinted district or sub-district
 DIRECTION_BONUS = 4.0  # rank(): a candidate on the side of the area the query names ("southeast Idleb"), minus on the other
 DIRECTION_DEAD_ZONE = 0.1  # ... neither near the middle (share of the half-width)
+OTHER_SIDE = "it lies on the other side"  # decide(): the reason when a direction the answer contradicts
 NEAR_POINT_KM = 30.0  # a place farther than this from the point a row carries is not the one it means
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
 NEIGHBOURHOOD_PENALTY = 4.0  # rank(): a city neighbourhood whose city the query does not name
@@ -748,6 +749,10 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
             # "Paris" is not Baris (Idlib) unless the row's own hints put it in Syria
             status, reason = "ambiguous", (f"{query!r} is a well-known place abroad ({abroad}); the Syrian "
                                            f"{top.name!r} is taken only when the row's admin hints say so")
+    if status == "matched" and not area and context is not None and "other side of the area" in top.notes:
+        # "X, southeast Idleb" answered by the only X of Idleb, in its north-west: the X meant may be a village
+        # the gazetteer lacks (3 of 14 such answers to ACLED's notes were another place)
+        status, reason = "ambiguous", f"{OTHER_SIDE} of the area from the direction {context.direction_label!r}"
     if status == "matched" and context is not None and pool and not context.empty:
         clue = deciding_clue(index, top, pool, context)
         if clue.startswith("the admin") and is_arabic(query) and not (
