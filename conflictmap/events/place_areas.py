@@ -52,9 +52,6 @@ _AREA_GAP = re.compile(
 _BEARING_AFTER = re.compile(rf"^\s+(?P<b>{_BEARING_WORDS})\s+(?:countryside|desert|outskirts|suburbs|region)\b", re.I)
 
 
-_OTHER_SIDE = OTHER_SIDE  # a direction the place contradicts (decide() says so)
-
-
 def _bearing(phrase: str) -> str:
     """The compass bearing a phrase's last direction words name (``direction`` words of ``qualifiers.csv``),
     or "" (none, or "central").
@@ -238,7 +235,7 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                     m.extra["unplaced"] = True
                 continue
             if found.place_id != m.match.place_id or (found.status == "matched" and m.match.status != "matched") \
-                    or found.reason.startswith(_OTHER_SIDE):
+                    or found.reason.startswith(OTHER_SIDE):
                 # another place, or the same one the areas now settle among its namesakes (or that lies on the
                 # other side of the area from the direction the text names: no promise)
                 m.match = found

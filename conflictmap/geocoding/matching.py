@@ -70,6 +70,7 @@ NEAR_DISTRICT_KM = 5.0  # ... and this close to a hinted district or sub-distric
 DIRECTION_BONUS = 4.0  # rank(): a candidate on the side of the area the query names ("southeast Idleb"), minus on the other
 DIRECTION_DEAD_ZONE = 0.1  # ... neither near the middle (share of the half-width)
 OTHER_SIDE = "it lies on the other side"  # decide(): the reason when a direction the answer contradicts
+_OTHER_SIDE_NOTE = "other side of the area"  # rank(): the note of a candidate there
 NEAR_POINT_KM = 30.0  # a place farther than this from the point a row carries is not the one it means
 NEAR_ADMIN_KM = 15.0  # a place this close to a hinted governorate may be meant (datasets blur borders)  # tied candidates closer than this are treated as one answer
 NEIGHBOURHOOD_PENALTY = 4.0  # rank(): a city neighbourhood whose city the query does not name
@@ -559,7 +560,7 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
             # the middle of the area is not the side the query names either (deciding_clue agrees)
             score -= DIRECTION_BONUS
             if bearing[i] < -DIRECTION_DEAD_ZONE:
-                notes.append("other side of the area")
+                notes.append(_OTHER_SIDE_NOTE)
         if want_area or context.prefer_admin_level:
             if is_admin and (context.prefer_admin_level is None or ftype == f"admin{context.prefer_admin_level}"):
                 score += AREA_BONUS
@@ -749,7 +750,7 @@ def decide(index: NameIndex, query: str, ranked: Sequence[Candidate], *, near: b
             # "Paris" is not Baris (Idlib) unless the row's own hints put it in Syria
             status, reason = "ambiguous", (f"{query!r} is a well-known place abroad ({abroad}); the Syrian "
                                            f"{top.name!r} is taken only when the row's admin hints say so")
-    if status == "matched" and not area and context is not None and "other side of the area" in top.notes:
+    if status == "matched" and not area and context is not None and _OTHER_SIDE_NOTE in top.notes:
         # "X, southeast Idleb" answered by the only X of Idleb, in its north-west: the X meant may be a village
         # the gazetteer lacks (3 of 14 such answers to ACLED's notes were another place)
         status, reason = "ambiguous", f"{OTHER_SIDE} of the area from the direction {context.direction_label!r}"
