@@ -12,8 +12,9 @@ Examples
 >>> heads = literal_heads(re.compile(r"(?<![\\w-])(?:shell(?:ed|ing|s)?|artillery|[Mm]ortars?)(?![\\w-])", re.I))
 >>> heads
 ('shell', 'artillery', 'mortar')
->>> may_match(heads, folded("Regime ARTILLERY hit the town.")), may_match(heads, folded("Jets struck."))
-(True, False)
+>>> words = PatternSet([(re.compile(r"shell(?:ed|ing)|artillery", re.I), "shelling")])
+>>> [what for _, what in words.candidates("Regime ARTILLERY hit the town.")], words.candidates("Jets struck.")
+(['shelling'], [])
 >>> literal_heads(re.compile(r"(?:[\\w'-]+\\s+){0,2}killed", re.I)) is None  # a match may begin anywhere
 True
 """
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["literal_heads", "folded", "may_match", "PatternSet"]
+__all__ = ["literal_heads", "folded", "PatternSet"]
 
 _MAX_HEADS = 64  # texts made by joining the alternatives of one part to those of the part before
 _ZERO_WIDTH = (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT)
@@ -95,8 +96,8 @@ def literal_heads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 
 def folded(text: str) -> str | None:
-    """``text`` lower-cased for :func:`may_match`, or None when it holds one of the few characters
-    that match an ASCII letter case-insensitively (then every pattern may match).
+    """``text`` lower-cased for :meth:`PatternSet.candidates`, or None when it holds one of the few
+    characters that match an ASCII letter case-insensitively (then every pattern may match).
 
     Examples
     --------
@@ -106,11 +107,6 @@ def folded(text: str) -> str | None:
     if not text.isascii() and _CASE_TRAPS.search(text):
         return None
     return text.lower()
-
-
-def may_match(heads: tuple[str, ...] | None, low: str | None) -> bool:
-    """False only when a pattern with these ``heads`` cannot match the text ``low`` was folded from."""
-    return heads is None or low is None or any(h in low for h in heads)
 
 
 class PatternSet(Generic[T]):
