@@ -441,6 +441,9 @@ def test_several_places_and_alternatives(rules_geocoder):
 def test_quarter_words_are_dropped_only_when_the_whole_name_is_unknown(geocoder):
     lower = geocoder.resolve("Saraqib Tahtani", admin1="Idlib")
     assert lower.name == "Saraqib" and lower.geo_precision == 2 and "not in the gazetteer" in lower.reason
+    for written in ("Saraqib al-Tahtani village", "Saraqib at-Tahtani"):  # the word with its article
+        lower = geocoder.resolve(written, admin1="Idlib")
+        assert lower.name == "Saraqib" and lower.geo_precision == 2 and "not in the gazetteer" in lower.reason
     whole = geocoder.resolve("Kafr Saghir", admin1="Aleppo")  # a village whose name has the word
     assert whole.status == "matched" and "Kafr" in whole.name and whole.geo_precision == 1
     assert geocoder.resolve("Dayr Kabir", admin1="Idlib").name != "Ad Dayr"  # never a bare generic word

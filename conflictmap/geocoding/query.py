@@ -175,12 +175,11 @@ def name_without_parts(name: str) -> str:
     """The name without its trailing 'part' words (Tahtani, Fawqani, Kabir, Sharqi ...), or ``""``
     when it has none or nothing would be left.
 
-    >>> name_without_parts("Bokros Tahtani"), name_without_parts("Saraqib")
-    ('Bokros', '')
+    >>> name_without_parts("Bokros Tahtani"), name_without_parts("Bokros al-Tahtani"), name_without_parts("Saraqib")
+    ('Bokros', 'Bokros', '')
     """
-    quals = _qualifiers()
     words = name.split()
-    while len(words) > 1 and quals.get(words[-1].lower().strip(".,"), ("", ""))[0] == "part":
+    while len(words) > 1 and is_part_word(words[-1]):
         words.pop()
     if len(words) > 1 and words[-1].lower() in ("al", "el", "ash", "as", "ad", "at", "az", "ar", "an"):
         words.pop()
