@@ -66,6 +66,13 @@ def test_organisation_names_are_actors_not_places(text, actor):
         assert not any(a <= row.start < b for a, b in spans), row.mention
 
 
+def test_a_mixed_case_abbreviation_is_matched_as_written():
+    # ACLED's "JaN" is Jaysh al-Nasr; the month "Jan" and the word "far" are nobody
+    assert [a.key for a in find_actors("JaN fighters shelled it on 3 Jan.")] == ["jaysh_al_nasr"]
+    assert find_actors("The village lies far from the front.") == []
+    assert [a.key for a in find_actors("FaR fighters shelled it.")] == ["faylaq_al_rahman"]
+
+
 def test_rebel_and_islamist_factions_are_acled_actors():
     assert find_actors("the rebel factions")[0].actor == "Opposition Rebels (Syria)"
     assert find_actors("Islamist faction fighters")[0].actor == "Islamist Militia (Syria)"

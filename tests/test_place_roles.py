@@ -163,6 +163,11 @@ def test_summary_after_a_sub_district_report_drafts_no_new_places():
 @pytest.mark.parametrize("text, absent", [
     ("Fighters of the Free Army of Idlib clashed with HTS in Saraqib on Monday.", "Idlib"),
     ("The Military Council of Quneitra shelled Saraqib on Monday.", "Quneitra"),
+    # a place naming an institution, a street named after a city, a word spelt onto a group's name
+    ("A member of the Idlib Health Directorate was killed in Saraqib on Monday.", "Idlib"),
+    ("Fighters of the Manbij Military Council clashed with rebels near Arima on Monday.", "Manbij"),
+    ("Shells fell on the Aleppo street area of Damascus on Monday.", "Aleppo"),
+    ("Fighters of Hayaat Tahrir al-Sham captured Saraqib on Monday.", "Hayaat"),
 ])
 def test_a_place_in_an_organisation_name_is_no_place(text, absent):
     assert absent not in find_places(text).mention.tolist()

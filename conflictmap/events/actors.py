@@ -106,8 +106,15 @@ def theatre_of(actors: Iterable[ActorMention]) -> tuple[frozenset[str], tuple[st
 
 
 def _is_acronym(alias: str) -> bool:
+    """Whether an alias is an abbreviation matched with its case as written ("HTS", and "JaN", which is
+    not the month "Jan").
+
+    >>> _is_acronym("HTS"), _is_acronym("JaN"), _is_acronym("Jaysh")
+    (True, True, False)
+    """
     letters = re.sub(r"[^A-Za-z]", "", alias)
-    return bool(letters) and letters.isupper() and len(letters) <= 6 and " " not in alias
+    capitals = sum(c.isupper() for c in letters)
+    return bool(letters) and len(letters) <= 6 and " " not in alias and (letters.isupper() or capitals >= 2)
 
 
 @lru_cache(maxsize=1)
@@ -230,6 +237,15 @@ def _side_words() -> dict[str, ActorMention]:
             a = actors.loc[row.key]
             found[row.word.lower()] = ActorMention(a["actor"], row.key, a["side"], int(a["inter"]), row.word, -1, -1)
     return found
+
+
+def side_words() -> frozenset[str]:
+    """The one-word side words ("Turkish", "regime", ...), lower-cased: with a force word they name an actor.
+
+    >>> "turkish" in side_words(), "tahrir" in side_words()
+    (True, False)
+    """
+    return frozenset(_side_words())
 
 
 def _alternation(words: Iterable[str]) -> str:

@@ -52,7 +52,7 @@ from ..geocoding.matching import (ADMIN_TYPES, TIE_MARGIN, Candidate, Context, M
                                   rank)
 from ..geocoding.normalize import consonants, is_arabic, name_key, normalize_name
 from ..geocoding.query import is_part_word
-from .actors import ActorMention, find_actors, theatre_of
+from .actors import ActorMention, find_actors, side_words, theatre_of
 from .place_areas import _fit_to_area
 from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST_GAP, _LOCATES_GAP, PlaceMention,
                             _after, _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode,
@@ -105,6 +105,10 @@ _POLITICAL_AFTER = re.compile(r"^\s+(?:government|regime|authorities|administrat
                               r"militias|armed\s+groups|brigades|opposition)\b", re.I)
 # "the Abu al-Hasan battalion", "al-Sheikh Othman Battalion": a unit named after a person or place
 _UNIT_AFTER = re.compile(r"^(?:\s+(?-i:[A-Z])[\w'\u2019-]*){0,2}\s+(?:battalions?|brigades?)\b", re.I)
+# "the Hama Health Directorate", "the Manbij Military Council": a place naming an institution;
+# "Aleppo street in Damascus", "Tahrir Square": a street or square named after a place
+_INSTITUTION_AFTER = re.compile(r"^(?:\s+[A-Z][\w'\u2019-]*){0,2}\s+(?:Directorate|Council|Police|Committee|Command)\b"
+                                r"|^\s+(?i:street|avenue|square)\b")
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.I)
 _ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a group, "the army of" does not
     r"\b(?:Army|Council|Brigades?|Battalions?|Division|Front|Movement|Corps|Gathering|Union|Committee|"
@@ -881,7 +885,11 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     # ... and "the Abu al-Hasan battalion": a name before a unit word names the unit
     mentions = [m for m in mentions
                 if not (_POLITICAL_AFTER.match(after := _after(text, m.end, sentences[m.sentence].end))
-                        or _UNIT_AFTER.match(after))]
+                        or _UNIT_AFTER.match(after) or _INSTITUTION_AFTER.match(after))]
+    # "Hayaat Tahrir al-Sham" spelt so that only "Tahrir al-Sham" is known: a capitalised word right
+    # before an organisation's capitalised name is part of that name
+    name_starts = _actor_name_starts(actors)
+    mentions = [m for m in mentions if not (m.mention[:1].isupper() and _starts_after_space(text, m.end, name_starts))]
     # "the Free Army of Idlib", "the Military Council of Quneitra": a place in an organisation's name;
     # "a pro-Afrin demonstration": a place in an adjective
     mentions = [m for m in mentions
@@ -905,6 +913,22 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
     _one_place_per_name(mentions)
     _one_place_per_slash(text, mentions)
     return mentions
+
+
+def _actor_name_starts(actors: list[ActorMention]) -> frozenset[int]:
+    """Where the text names an organisation by a capitalised name of two words or more ("Tahrir al-Sham",
+    not "HTS" nor a side and a force: "Turkish forces")."""
+    sides = side_words()
+    return frozenset(a.start for a in actors
+                     if a.text[:1].isupper() and len(a.text.split()) > 1 and a.text.split()[0].lower() not in sides)
+
+
+def _starts_after_space(text: str, end: int, starts: frozenset[int]) -> bool:
+    """Whether one of ``starts`` follows ``end`` after spaces alone."""
+    j = end
+    while j < len(text) and text[j] == " ":
+        j += 1
+    return j > end and j in starts
 
 
 def _evidence_strength(m: PlaceMention) -> int:
