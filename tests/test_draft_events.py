@@ -7,6 +7,7 @@ import pytest
 
 from conflictmap.errors import InputError
 from conflictmap.events.draft import draft_events
+from conflictmap.events.places_in_text import find_place_mentions
 from conflictmap.events.schema import event_columns
 from conflictmap.geocoding.matching import haversine_km
 
@@ -293,3 +294,17 @@ def test_an_ally_of_actor1_is_not_carried_over_as_its_opponent():
                              "outskirts of Maarat al-Numan.", published="2020-06-08")
     strike = opponents[opponents["location"] == "Maarat al-Numan"].iloc[0]
     assert strike["actor2"] == "HTS: Hayat Tahrir al-Sham"
+
+
+def test_an_aside_between_an_attack_and_its_place_keeps_the_place():
+    drafts = draft_events("HTS fighters launched an attack, reportedly against government troops, on Saraqib town "
+                          "on Monday.", published="2019-03-05")
+    assert drafts.location.tolist() == ["Saraqib"] and drafts.iloc[0].event_type == "Battles"
+
+
+def test_a_missing_full_stop_does_not_join_the_next_sentence_to_a_name():
+    # "... including Dandusha No fatalities": "No" starts the next sentence; read with the name it made
+    # "Dandusha No", a look-alike of another village (Dandushan)
+    text = "Government forces took control of several villages, including {} No fatalities were reported."
+    assert not [m for m in find_place_mentions(text.format("Dandusha")) if "No" in m.mention.split()]
+    assert draft_events(text.format("Kafr Nabl"), published="2019-03-05").location.tolist() == ["Kafr Nabl"]
