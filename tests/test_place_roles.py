@@ -231,3 +231,10 @@ def test_two_names_of_one_place_joined_by_a_slash_are_one_incident(text):
     assert drafts["location"].tolist() == ["Kansafrah"]
     roles = dict(find_places(text)[["mention", "role"]].values.tolist())
     assert roles.get("Qnsfra", "reference") == "reference"  # a name the scan finds is a reference to the place
+
+
+def test_an_article_starting_the_sentence_is_no_city_part():
+    # "The neighbourhood of X ...": read as "<The> neighbourhood of <city X>", X became a city and lost
+    # the neighbourhood hint that picks Jobar's quarter of Damascus over Jawbar, a village of Homs
+    found = find_places("The neighbourhood of Jobar was shelled on Monday.")
+    assert found.mention.tolist() == ["Jobar"] and found.admin1.tolist() == ["Damascus"]

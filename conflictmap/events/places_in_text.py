@@ -511,7 +511,8 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
 
 
 PART_KM = 15.0  # a named district or neighbourhood lies within this distance of its city
-_PART_NAME = (r"(?:(?:al|el|ash|as|ad|ar|at|az|an)[- ])?[A-Z][\w'\u2019-]*"
+_PART_NAME = (r"(?!(?:The|A|An)\s)"  # "The neighbourhood of X": an article starting the sentence names no part
+              r"(?:(?:al|el|ash|as|ad|ar|at|az|an)[- ])?[A-Z][\w'\u2019-]*"
               r"(?:[ -](?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'\u2019-]*){0,3}")
 
 
