@@ -239,6 +239,7 @@ def _side_words() -> dict[str, ActorMention]:
     return found
 
 
+@lru_cache(maxsize=1)
 def side_words() -> frozenset[str]:
     """The one-word side words ("Turkish", "regime", ...), lower-cased: with a force word they name an actor.
 
