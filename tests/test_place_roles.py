@@ -238,3 +238,14 @@ def test_an_article_starting_the_sentence_is_no_city_part():
     # the neighbourhood hint that picks Jobar's quarter of Damascus over Jawbar, a village of Homs
     found = find_places("The neighbourhood of Jobar was shelled on Monday.")
     assert found.mention.tolist() == ["Jobar"] and found.admin1.tolist() == ["Damascus"]
+
+
+@pytest.mark.parametrize("text", [
+    "Shells fell on the Aleppo neighbourhood of Sheikh Maqsoud on Monday.",
+    "Shells fell on the Sheikh Maqsoud neighbourhood of Aleppo on Monday.",
+])
+def test_the_city_neighbourhood_of_x_is_x(text):
+    # "the <governorate's city> neighbourhood of X" names X, a part of the city, as "the X neighbourhood of
+    # <city>" does; the city only locates it
+    drafts = draft_events(text, published="2019-03-05")
+    assert drafts.location.tolist() == ["Sheikh Maqsoud"] and drafts.iloc[0].admin1 == "Aleppo"

@@ -546,8 +546,6 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         before, after = _before(text, s.start, city.start), _after(text, city.end, s.end)
         if _AREA_AFTER.match(after) or _ADMIN_AFTER.match(after):
             continue  # "Afrin district in Aleppo northern countryside": the governorate, not a city
-        if not any(c.feature_type == "settlement" for c in city.candidates):
-            continue  # "X suburb in Rural Damascus": a governorate, no city that has parts
         base = city.start - len(before)  # the text offset of before[0]
         # "the X area in Damascus city's Y district": Y, the part the city's name is followed by, first
         found = after_re.match(after)
@@ -562,9 +560,17 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         if any(span[0] <= m.start and m.end <= span[1] and m.admin_level == 2
                and _can_be(m, "admin2") for m in mentions):
             continue  # "X village in northwest Afrin district of Aleppo": a district of the governorate
-        city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
-        city.area, city.admin_level = False, None
-        city.extra["part_span"] = span
+        inner = [i for i in range(bisect.bisect_left(starts, span[0]), bisect.bisect_right(starts, span[1]))
+                 if (mentions[i].start, mentions[i].end) == span]
+        if found.re is not after_re and inner and _can_be(mentions[inner[0]], "admin1") \
+                and not _can_be(city, "admin1"):
+            # "the Damascus neighbourhood of X": the governorate's city is the city, X its part
+            _mark_part(mentions[inner[0]], (city.start, city.end), [city])
+            city.extra["part_of"] = inner[0]
+            continue
+        if not any(c.feature_type == "settlement" for c in city.candidates):
+            continue  # "X suburb in Rural Damascus": a governorate, no city that has parts
+        _mark_part(city, span, [])
         spans = [span]
         # "the X area in the Y district of Damascus", "the X area in Damascus city's Y district": X lies in
         # the city too (a namesake of X far from it is not the place)
@@ -577,7 +583,18 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
             for m in mentions[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]:
                 if lo <= m.start and m.end <= hi:
                     m.extra["part_of"] = j
-                    m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
+                    _mark_part(None, span, [m])
+
+
+def _mark_part(city: PlaceMention | None, span: tuple[int, int], parts: list[PlaceMention]) -> None:
+    """Mark ``city`` as the city whose part is named at ``span`` (it only locates it) and each of ``parts``
+    as a neighbourhood (the caller sets their ``part_of``)."""
+    if city is not None:
+        city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
+        city.area, city.admin_level = False, None
+        city.extra["part_span"] = span
+    for m in parts:
+        m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
 
 
 def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[PlaceMention]:
