@@ -355,18 +355,22 @@ def _text_array(series: pd.Series) -> pd.api.extensions.ExtensionArray:
     """:func:`_as_text`'s values as a pandas ``string`` array (which a column can be set to as it is)."""
     if isinstance(series.dtype, pd.StringDtype):
         # only text and missing values: the distinct ones found by a dict (pandas' factorize costs
-        # more than the whole column on the few rows a drafted report has)
+        # more than the whole column on the few rows a drafted report has); a column of the default
+        # string dtype whose every cell is already clean text is returned as it is
         texts: dict[str, str] = {}
         cells: list[Any] = []
+        same = series.dtype == pd.StringDtype()
         for value in series.tolist():
             if is_blank(value):
+                same = same and value is pd.NA
                 cells.append(pd.NA)
                 continue
             text = texts.get(value)
             if text is None:
                 text = texts[value] = _clean_text(value)
+            same = same and text == value
             cells.append(text)
-        return pd.array(cells, dtype=pd.StringDtype())
+        return series.array if same else pd.array(cells, dtype=pd.StringDtype())
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     texts_of = np.array([pd.NA if is_blank(v) else _clean_text(v) for v in uniques] + [pd.NA], dtype=object)
     return pd.array(texts_of[codes], dtype=pd.StringDtype())
@@ -557,7 +561,10 @@ def validate_events(
         if column not in df.columns:
             df[column] = pd.Series(None, index=df.index, dtype=_pandas_dtype(dtype))
         elif dtype == "str":
-            df[column] = _text_array(df[column])
+            series = df[column]
+            text = _text_array(series)
+            if text is not series.array:  # (a column already clean text is not set again: setting costs)
+                df[column] = text
         elif dtype == "float" and df[column].dtype != "float64":
             df[column] = _check_float(df[column], column, -math.inf, math.inf, problems)
         elif dtype == "int" and str(df[column].dtype) != "Int64":
