@@ -560,17 +560,17 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         if any(span[0] <= m.start and m.end <= span[1] and m.admin_level == 2
                and _can_be(m, "admin2") for m in mentions):
             continue  # "X village in northwest Afrin district of Aleppo": a district of the governorate
-        inner = [i for i in range(bisect.bisect_left(starts, span[0]), bisect.bisect_right(starts, span[1]))
-                 if (mentions[i].start, mentions[i].end) == span]
-        if found.re is not after_re and inner and _can_be(mentions[inner[0]], "admin1") \
+        named = next((i for i in range(bisect.bisect_left(starts, span[0]), bisect.bisect_right(starts, span[1]))
+                      if (mentions[i].start, mentions[i].end) == span), None)
+        if found.re is not after_re and named is not None and _can_be(mentions[named], "admin1") \
                 and not _can_be(city, "admin1"):
             # "the Damascus neighbourhood of X": the governorate's city is the city, X its part
-            _mark_part(mentions[inner[0]], (city.start, city.end), [city])
-            city.extra["part_of"] = inner[0]
+            _as_city(mentions[named], (city.start, city.end))
+            _as_part(city, named)
             continue
         if not any(c.feature_type == "settlement" for c in city.candidates):
             continue  # "X suburb in Rural Damascus": a governorate, no city that has parts
-        _mark_part(city, span, [])
+        _as_city(city, span)
         spans = [span]
         # "the X area in the Y district of Damascus", "the X area in Damascus city's Y district": X lies in
         # the city too (a namesake of X far from it is not the place)
@@ -582,19 +582,20 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         for lo, hi in spans:
             for m in mentions[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)]:
                 if lo <= m.start and m.end <= hi:
-                    m.extra["part_of"] = j
-                    _mark_part(None, span, [m])
+                    _as_part(m, j)
 
 
-def _mark_part(city: PlaceMention | None, span: tuple[int, int], parts: list[PlaceMention]) -> None:
-    """Mark ``city`` as the city whose part is named at ``span`` (it only locates it) and each of ``parts``
-    as a neighbourhood (the caller sets their ``part_of``)."""
-    if city is not None:
-        city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
-        city.area, city.admin_level = False, None
-        city.extra["part_span"] = span
-    for m in parts:
-        m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
+def _as_city(city: PlaceMention, span: tuple[int, int]) -> None:
+    """Mark ``city`` as the city whose part is named at ``span``: it only locates that part."""
+    city.type_hint, city.near, city.reference, city.compound_of = "settlement", True, False, None
+    city.area, city.admin_level = False, None
+    city.extra["part_span"] = span
+
+
+def _as_part(m: PlaceMention, city: int) -> None:
+    """Mark ``m`` as a neighbourhood of the city mention at index ``city``."""
+    m.extra["part_of"] = city
+    m.type_hint, m.reference, m.compound_of, m.near = "neighbourhood", False, None, False
 
 
 def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[PlaceMention]:
