@@ -299,6 +299,19 @@ def test_widget_messages_do_what_the_keys_say(geocoded, tmp_path):
     assert w.result().loc[3, "place_id"] == "user:qqqzzx"
 
 
+def test_a_new_row_reaches_the_page_with_its_progress_in_one_message(geocoded, tmp_path):
+    # Two messages (row, then progress) leave a moment where the page shows the new row with the old
+    # position: an arrow key pressed then would go back to the row already shown.
+    w = cm.review(geocoded, corrections=tmp_path / "c.csv", user_places=tmp_path / "u.csv", admin1="governorate")
+    sent = []
+    w._send = lambda msg, buffers=None: sent.append(msg)  # what would go to the page
+    w._on_msg(w, {"action": "goto", "position": 1}, [])
+    changes = [m["state"] for m in sent if m.get("method") == "update"]
+    together = [c for c in changes if "item" in c]
+    assert len(together) == 1 and together[0]["progress"]["position"] == together[0]["item"]["position"] == 1
+    assert not [c for c in changes if "progress" in c and "item" not in c]
+
+
 def test_a_review_with_nothing_left_says_so(geocoded, tmp_path):
     rv = Review(geocoded, corrections=tmp_path / "c.csv", admin1="governorate")
     for index in list(rv.pending.index):

@@ -182,9 +182,10 @@ class ReviewWidget(anywidget.AnyWidget):
         queue = self.review.queue
         decided, total = self.review.progress()
         self.position = position
-        self.item = self._item(queue[position], position) if queue else {}
-        self.progress = {"decided": decided, "total": total, "position": position}
-        self.message = "" if queue else "Nothing to review: every row that needs a decision has one."
+        with self.hold_sync():  # one message: the page never shows a row with the progress of another
+            self.item = self._item(queue[position], position) if queue else {}
+            self.progress = {"decided": decided, "total": total, "position": position}
+            self.message = "" if queue else "Nothing to review: every row that needs a decision has one."
 
     def _item(self, label: Any, position: int) -> dict[str, Any]:
         rv = self.review

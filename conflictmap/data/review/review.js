@@ -211,10 +211,10 @@ function render({ model, el }) {
 
   function drawMessage() { msg.textContent = model.get("message") || ""; }
 
-  function move(step) {
-    const p = model.get("progress") || {};
-    if (!p.total) return;
-    send("goto", { position: ((p.position || 0) + step + p.total) % p.total });
+  function move(step) {  // from the row on screen, whatever message is still on its way
+    const total = (model.get("progress") || {}).total;
+    if (!total) return;
+    send("goto", { position: ((item().position || 0) + step + total) % total });
   }
 
   function addPicked() {
