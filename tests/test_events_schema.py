@@ -8,6 +8,7 @@ import pytest
 from conflictmap.errors import InputError
 from conflictmap.events.schema import (
     event_columns,
+    events_table,
     event_taxonomy,
     parse_event_date,
     parse_fatalities,
@@ -144,3 +145,33 @@ def test_parsers():
     assert parse_fatalities("10+") == 10
     with pytest.raises(ValueError):
         parse_fatalities(2.5)
+
+
+@pytest.mark.parametrize("columns", [
+    {"event_date": ["2020-06-26", "2020-06-30"], "event_type": ["Battles", "Riots"], "location": ["Kahil", "Ayn Issa"],
+     "fatalities": [2, None], "latitude": [35.1, None], "longitude": [36.2, None], "geo_precision": [1, 2],
+     "match_score": [100.0, None], "actor1": ["Military Forces of Syria (2000-)", None], "span_start": [0, 40],
+     "place_role": ["location", "area"]},
+    # values a check must still catch or clean: padded text, a blank cell, a bad precision, a negative count,
+    # a latitude out of range, a whole number given as text, a column outside the schema
+    {"event_date": ["2020-06-26", "2020-06-30"], "event_type": ["Battles", " Riots "], "location": ["Kahil", ""],
+     "fatalities": [-1, 3], "latitude": [95.0, 35.0], "longitude": [36.0, 36.5], "geo_precision": [4, 1],
+     "actor1": [" Military Forces of Syria (2000-)", "\u00a0Syrian Democratic Forces"], "time_precision": [1, None], "span_end": ["5", 7],
+     "disorder_type": ["Political violence", None], "mine": [1, "x"]},
+])
+def test_events_table_changes_nothing_validation_gives(columns):
+    # drafting builds its table with events_table so that validation finds most columns done;
+    # whatever the values, validating it must give what validating a plain table of them gives
+    plain = validate_events(pd.DataFrame(columns), errors="mark")
+    typed = events_table(columns)
+    assert list(typed.columns[:3]) == ["event_id_cnty", "event_date", "time_precision"]
+    assert str(typed.dtypes["geo_precision"]) == "Int64" or "x" in columns.get("mine", [])
+    pd.testing.assert_frame_equal(validate_events(typed, errors="mark"), plain)
+
+
+def test_a_column_already_clean_is_not_rebuilt():
+    table = validate_events(_table())
+    again = validate_events(table)
+    pd.testing.assert_frame_equal(again, table)
+    for column in ("location", "fatalities", "latitude", "geo_precision"):
+        assert again[column].dtype == table[column].dtype

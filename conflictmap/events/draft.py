@@ -53,7 +53,7 @@ from .actors import _CIVILIAN, ActorMention, Roles, assign_roles, device_target,
 from .dates import DateMention, as_date, find_dates
 from .io import to_geodataframe
 from .places_in_text import CITY_POPULATION, PlaceMention, area_seat, find_place_mentions, summary_sentence
-from .schema import read_data_csv, validate_events
+from .schema import events_table, read_data_csv, validate_events
 from .text import Sentence, split_sentences
 from .verbs import (EventType, allocated_deaths, classify, clause_breaks, coded_fatalities, count_fatalities,
                     distributed_over,
@@ -918,7 +918,7 @@ def draft_events(
                     "clause_end": inc.clause.end,
                 })
     # column by column: pandas reads a list of dicts key by key, row by row
-    frame = pd.DataFrame({name: [row[name] for row in rows] for name in rows[0]}) if rows else pd.DataFrame(
+    frame = events_table({name: [row[name] for row in rows] for name in rows[0]}) if rows else pd.DataFrame(
         columns=["event_date", "event_type", "location", *DRAFT_COLUMNS])
     log.info("drafted %d event(s) from report %s", len(rows), report_id)
     return to_geodataframe(validate_events(frame, errors="raise"))
