@@ -114,10 +114,12 @@ def to_geodataframe(events: pd.DataFrame) -> gpd.GeoDataFrame:
         frame = frame.drop(columns="geometry")
     lon = pd.to_numeric(frame.get("longitude", pd.Series(np.nan, index=frame.index)), errors="coerce")
     lat = pd.to_numeric(frame.get("latitude", pd.Series(np.nan, index=frame.index)), errors="coerce")
-    points = gpd.points_from_xy(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))
-    geometry = [None if (pd.isna(x) or pd.isna(y)) else p for p, x, y in zip(points, lon, lat)]
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, index=frame.index, crs="EPSG:4326"),
-                            crs="EPSG:4326")
+    x, y = lon.to_numpy(dtype=float), lat.to_numpy(dtype=float)
+    points = gpd.points_from_xy(x, y, crs="EPSG:4326")
+    missing = np.isnan(x) | np.isnan(y)
+    if missing.any():
+        points[missing] = None
+    return gpd.GeoDataFrame(frame, geometry=points, copy=False)
 
 
 def _fill_coordinates_from_geometry(df: pd.DataFrame) -> pd.DataFrame:
