@@ -143,6 +143,22 @@ def test_admin_area_alone_resolves_to_the_area(geocoder):
     assert m.feature_type == "admin2" and m.geo_precision == 3
 
 
+def test_quarters_without_a_name_are_a_guess_at_their_town(geocoder):
+    town = geocoder.resolve("Saraqib")
+    for hints in ({"admin2": "Idleb"}, {"admin1": "Aleppo"}):
+        m = geocoder.resolve("several neighbourhoods", **hints)
+        seat = geocoder.resolve(next(iter(hints.values())) + " city")
+        assert m.status == "ambiguous" and m.method == "quarters" and m.geo_precision == 2, m
+        assert m.place_id == seat.place_id and m.feature_type == "settlement" and m.confidence == 0.0
+    named = geocoder.resolve("Eastern neighbourhoods, Saraqib")
+    assert named.place_id == town.place_id and named.status == "ambiguous" and "quarters of" in named.reason
+    # no quarters, no hint, or a hint naming no town: still nothing to place
+    for query, hints in (("several villages", {"admin1": "Idleb"}), ("multiple neighbourhoods", {}),
+                         ("neighbourhoods", {"admin1": "Rural Damascus"})):
+        m = geocoder.resolve(query, **hints)
+        assert m.status == "unresolved" and "no place name left" in m.reason, (query, m)
+
+
 @pytest.mark.parametrize("query,reason", [
     ("", "empty"), ("   ", "empty"), (None, "empty"), (float("nan"), "empty"),
     ("village", "no place name"), ("Qwxzvbnm Pqlrst", "no place"),

@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 __all__ = ["Geocoder"]
 
 ALTERNATIVES_AGREE_KM = 10.0  # "X/Y" naming places further apart than this is ambiguous
+QUARTERS_METHOD = "quarters"  # "multiple neighbourhoods" with a hint: the town they are quarters of
 
 
 class _NoNetworkAdapter(BaseSyncAdapter):
@@ -278,6 +279,9 @@ class Geocoder(_GeopyGeocoder):
             return match
         if _is_correction(match):  # the analyst's own decision: no model second-guesses it
             return _replace(match, confidence=1.0)
+        if match.method == QUARTERS_METHOD:
+            # quarters of a town, none named: a guess at the town that no confidence was learnt for
+            return match
         from .confidence import features
 
         hinted = 3 if admin3 else 2 if admin2 else int(bool(admin1 or near or bbox))
@@ -308,6 +312,9 @@ class Geocoder(_GeopyGeocoder):
                      types: frozenset[str], *, with_note: bool = True, admin3: str = "") -> Match:
         parsed = parse_location(query)
         if not parsed.name:
+            town = self._town_of_quarters(parsed, admin1, admin2, admin3, types)
+            if town is not None:
+                return _replace(town, query=query)
             reason = "empty location" if not parsed.text else "no place name left after removing qualifiers"
             return Match(query=query, status="unresolved", reason=reason)
         corrected = self._correction(parsed, admin1)
@@ -352,6 +359,29 @@ class Geocoder(_GeopyGeocoder):
         if context_note and with_note:
             match = _with_note(match, context_note)
         return _replace(match, query=query)
+
+    def _town_of_quarters(self, parsed: ParsedQuery, admin1: str, admin2: str, admin3: str,
+                          types: frozenset[str]) -> Match | None:
+        """"Central neighbourhoods, Raqqa", or "multiple neighbourhoods" with the hint Raqqa: quarters, no
+        name, of the town the context names or else the town the finest hinted area is named after
+        (:meth:`HintReader.seat_town`). A best guess at the town (precision 2), never ``matched``."""
+        if parsed.type_hint != "neighbourhood":
+            return None
+        town: Match | None = None
+        if parsed.context:
+            context, _ = self.hints.context(parsed, admin1, admin2, None, None, types, admin3)
+            found = self._match_name(parsed.context[0], parsed, context)
+            town = found if found.status == "matched" and found.feature_type == "settlement" else None
+        else:
+            for hint, level in ((admin3, 3), (admin2, 2), (admin1, 1)):
+                if hint:
+                    seat = self.hints.seat_town(self.hints.admin_hint(hint, level)[0])
+                    town = None if seat is None else decide(self.index, seat.name, [seat])
+                    break
+        if town is None or town.point is None:
+            return None
+        return _replace(town, status="ambiguous", geo_precision=2, method=QUARTERS_METHOD, candidates=(),
+                        reason=f"no place named: quarters of {town.name}")
 
     def _match_name(self, name: str, parsed: ParsedQuery, context: Context) -> Match:
         idx = self.index

@@ -22,7 +22,7 @@ import functools
 import logging
 from typing import Any
 
-from .matching import Context, NameIndex, haversine_km, rank
+from .matching import Candidate, Context, NameIndex, haversine_km, rank
 from .normalize import consonants, name_key
 from .query import BEARINGS, ParsedQuery, split_direction
 
@@ -166,6 +166,12 @@ class HintReader:
         """``(lon, lat)`` of the town an admin area is named after (the most populous settlement of its
         name inside it: Idleb -> Idlib city, Afrin district -> Afrin), or None (one area of several, or an
         area with no town of its name: Rural Damascus)."""
+        town = self.seat_town(pcodes)
+        return None if town is None else (town.longitude, town.latitude)
+
+    @functools.lru_cache(maxsize=256)
+    def seat_town(self, pcodes: frozenset[str]) -> Candidate | None:
+        """The town an admin area is named after, as a candidate (see :meth:`seat`), or None."""
         if len(pcodes) != 1:
             return None
         (pcode,) = pcodes
@@ -182,8 +188,7 @@ class HintReader:
                  and (self.gazetteer.get(c.place_id).get(key) == pcode)]
         if not towns:
             return None
-        town = max(towns, key=lambda c: (c.population, c.place_id))
-        return (town.longitude, town.latitude)
+        return max(towns, key=lambda c: (c.population, c.place_id))
 
     @functools.lru_cache(maxsize=1024)
     def _bounds(self, pcodes: frozenset[str]) -> tuple[float, float, float, float] | None:
