@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import logging
@@ -106,6 +107,9 @@ class Gazetteer:
         self._names: pd.DataFrame | None = None
         self._merged: dict[str, str] | None = None
         self._lock = threading.Lock()
+        #: hash of the file :meth:`load` read the places from (None for a table built otherwise): what
+        #: keys the stored name index without hashing the table again
+        self.source_digest: str | None = None
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -129,7 +133,8 @@ class Gazetteer:
         if not file.exists():
             raise GazetteerError(f"gazetteer data not found at {file}; run 'python gazetteer/build.py'")
         try:
-            places = _read_places(file)
+            data = file.read_bytes()
+            places = _read_places(file, data)
         except GazetteerError:
             raise
         except Exception as exc:  # pyarrow raises several types for corrupt files
@@ -139,6 +144,7 @@ class Gazetteer:
         if sources_file.exists():
             sources = list(csv.DictReader(io.StringIO(sources_file.read_text("utf-8"))))
         gz = cls(places, sources)
+        gz.source_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         if extra is not None:
             gz = gz.with_user_places(extra)
         return gz
@@ -303,16 +309,19 @@ def _outline(gz: Gazetteer):
     return _outline_cached(id(gz), gz)
 
 
-def _read_places(file: Path) -> gpd.GeoDataFrame:
-    """Read a GeoParquet places table written by the build (WKB geometry in EPSG:4326).
+def _read_places(file: Path, data: bytes) -> gpd.GeoDataFrame:
+    """Read a GeoParquet places table written by the build (WKB geometry in EPSG:4326) from ``data``,
+    the bytes of ``file``.
 
     Reads with pyarrow and decodes the WKB with shapely directly: about twice as fast as
     ``geopandas.read_parquet``, which spends most of its time building a pyproj CRS from the
-    file's PROJJSON. A file whose CRS is not EPSG:4326 goes through ``geopandas.read_parquet``.
+    file's PROJJSON (and one file needs no ``pyarrow.dataset``, which ``read_table`` imports). A file
+    whose CRS is not EPSG:4326 goes through ``geopandas.read_parquet``.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(file)
+    table = pq.ParquetFile(pa.BufferReader(data)).read()
     meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
     column = meta.get("primary_column", "geometry")
     crs = (meta.get("columns", {}).get(column) or {}).get("crs", {}) if meta else None

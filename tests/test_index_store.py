@@ -283,12 +283,26 @@ def test_user_places_and_changed_places_get_their_own_key(gazetteer, cache):
     moved = gazetteer.places.copy()
     moved.loc[moved.index[5], "longitude"] += 0.01
     assert index_key(NameIndex, type(gazetteer)(moved)) != base
-    # the same content in another object (or process) has the same key
-    assert index_key(NameIndex, type(gazetteer)(gazetteer.places.copy())) == base
+    # the same content built the same way in another object (or process) has the same key: loaded
+    # from the same file, or built from equal tables
+    assert index_key(NameIndex, type(gazetteer).load()) == base
+    assert gazetteer.source_digest and type(gazetteer)(gazetteer.places.copy()).source_digest is None
+    copies = [index_key(NameIndex, type(gazetteer)(gazetteer.places.copy())) for _ in range(2)]
+    assert copies[0] == copies[1] != base
     g = Geocoder(user)
     assert g.resolve("Camp Zulu Example").place_id == "user:1"
     assert len(index_store.stored_files()) == 1  # the user gazetteer's own file
     assert Geocoder(gazetteer).resolve("Camp Zulu Example").place_id != "user:1"
+
+
+def test_a_gazetteer_file_is_keyed_by_its_bytes(gazetteer, tmp_path):
+    moved = gazetteer.places.copy()
+    moved.loc[moved.index[5], "longitude"] += 0.01
+    moved.to_parquet(tmp_path / "moved.parquet")
+    (tmp_path / "same.parquet").write_bytes((tmp_path / "moved.parquet").read_bytes())
+    keys = [index_key(NameIndex, type(gazetteer).load(tmp_path / name)) for name in ("moved.parquet", "same.parquet")]
+    assert keys[0] == keys[1] != index_key(NameIndex, gazetteer)
+    assert type(gazetteer).load(tmp_path / "moved.parquet").places["longitude"].iloc[5] == moved["longitude"].iloc[5]
 
 
 def test_corrections_are_applied_over_a_stored_index(gazetteer, cache):
