@@ -145,3 +145,21 @@ def test_arabic_with_harakat_and_tatweel_agrees(geocoder, bilingual):
 def test_arabic_and_latin_name_of_one_farm_agree(geocoder):
     # the Arabic name once went to the village Nabghah (gn:166483) instead of the farm
     assert geocoder.resolve("مزرعة نبغة").place_id == geocoder.resolve("Mazra'at Nabghah").place_id
+
+
+_KNOWN_SPELLING_METHODS = {"exact", "alias", "key", "compact"}
+gazetteer_word_pair = st.tuples(st.integers(min_value=0, max_value=10**6), st.sampled_from(
+    ["", " village", " town", " area", " district", "al-", "-", " camp", "x", "a", "h"]))
+
+
+@SLOW
+@given(gazetteer_word_pair)
+def test_knows_spelling_is_what_lookup_finds_by_spelling(geocoder, gazetteer, pick):
+    """The geocoder skips matching a query's whole text (qualifier words included) when the index does
+    not know the spelling: that must never skip a text ``lookup`` would find by its spelling or key."""
+    i, extra = pick
+    names = gazetteer.names["name"]
+    name = str(names.iloc[i % len(names)])
+    text = extra + name if extra.endswith("-") else name + extra
+    found = {c.method for c in geocoder.index.lookup(text)} & _KNOWN_SPELLING_METHODS
+    assert geocoder.index.knows_spelling(text) == bool(found), (text, found)

@@ -82,8 +82,8 @@ def features(index: NameIndex, match: Match, hinted: int) -> np.ndarray:
     given = _given_keys(match.query or "")
     spelling = max(fuzz.ratio(k, matched_key) for k in given) / 100.0 if top is not None else 0.0
     # the place's own (primary) name matched, not one of its aliases or variant spellings
-    own_name = top is not None and (matched_key == compact_key(top.name)
-                                    or (row is not None and matched_key == compact_key(index.name_ar[row] or "")))
+    own_name = top is not None and (matched_key == index.own_key[top.row]
+                                    or (row is not None and matched_key == index.own_key_ar[row]))
     words = min(len((match.query or "").split()), 6) / 6.0
     rule = match.status == "matched"
     return np.array([

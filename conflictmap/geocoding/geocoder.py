@@ -325,8 +325,9 @@ class Geocoder(_GeopyGeocoder):
             parsed = ParsedQuery(text=parsed.text, name=parsed.text)
         context, context_note = self.hints.context(parsed, admin1, admin2, near, bbox, types, admin3)
         match = self._match_name(parsed.name, parsed, context)
-        if parsed.name != parsed.text and not parsed.context:
+        if parsed.name != parsed.text and not parsed.context and self.index.knows_spelling(parsed.text):
             # "Camp Alpha", "Tal Abyad District": the words taken as qualifiers may be part of a name
+            # (only a known spelling of the whole text can win below: a looser match is not tried)
             whole = self._match_name(parsed.text, parsed, context)
             # ("Eastern Ghouta" is a region, not a place near Ghouta): a whole-text name wins ties
             if whole.status == "matched" and whole.method in ("exact", "alias", "key", "compact") and (

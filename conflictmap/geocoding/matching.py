@@ -246,12 +246,16 @@ class NameIndex(FuzzyKeySearch):
         self.city_key = np.array([name_key(c) if c else "" for c in city], dtype=object)
         self.name_count = (places["alt_names"].str.count(r"\|").to_numpy() + 1
                            + (places["name_ar"].to_numpy() != ""))
+        # compact keys of each place's own names (Latin, Arabic): the confidence model asks whether one was matched
+        self.own_key = np.array([compact_key(n) for n in self.name], dtype=object)
+        self.own_key_ar = np.array([compact_key(n) if n else "" for n in self.name_ar], dtype=object)
         self.exact: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.key: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.compact: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self.skel: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self.cons: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self.cons2: dict[str, list[tuple[int, str]]] = defaultdict(list)  # Latin names of two consonants
+        # (row, spelling, its compact key): a skeleton or consonant hit is scored by its spelling's key
+        self.skel: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        self.cons: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        self.cons2: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # Latin names of two consonants
         self.core: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.roman: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name_key of Arabic names read in Latin
         names = gazetteer.names
@@ -283,9 +287,9 @@ class NameIndex(FuzzyKeySearch):
         entry = (row, clean)
         self.exact[clean.casefold()].append((row, method))
         k, s = keys(clean)
+        c = k.replace(" ", "")
         if k:
             self.key[k].append(entry)
-            c = k.replace(" ", "")
             if c != k:
                 self.compact[c].append(entry)
             if len(c) >= 4 or is_arabic(c):
@@ -293,7 +297,7 @@ class NameIndex(FuzzyKeySearch):
                 if entry not in self.compact[c]:
                     self.compact[c].append(entry)
         if len(s) >= 3:
-            self.skel[s].append(entry)
+            self.skel[s].append((row, clean, c))
         for alt in arabic_alternatives(clean):  # ث written as س
             ak = name_key(alt)
             if ak and ak != k:
@@ -308,13 +312,13 @@ class NameIndex(FuzzyKeySearch):
                 self.roman[rk].append((row, rom))
             cons = consonants(rom) if rom else ""
             if len(cons) >= 3:
-                self.cons[cons].append((row, rom))
+                self.cons[cons].append((row, rom, rk.replace(" ", "")))
         else:
             cons = consonants(clean)
             if len(cons) >= 3:
-                self.cons[cons].append(entry)
+                self.cons[cons].append((row, clean, c))
             elif len(cons) == 2:
-                self.cons2[cons].append(entry)
+                self.cons2[cons].append((row, clean, c))
             core = core_of_key(k) if k else ""
             if core:
                 self.core[core].append(entry)
@@ -369,13 +373,30 @@ class NameIndex(FuzzyKeySearch):
         if len(cons) != 2 or not pcodes or is_arabic(name):
             return []
         written = compact_key(name)
-        rows = {row for row, matched in self.cons2.get(cons, ())
+        rows = {row for row, _, key in self.cons2.get(cons, ())
                 if str(self.admin1_pcode[row]) in pcodes and self.feature_type[row] == "settlement"
-                and (key := compact_key(matched))[:1] == written[:1] and fuzz.ratio(written, key) >= SHORT_VARIANT_RATIO}
+                and key[:1] == written[:1] and fuzz.ratio(written, key) >= SHORT_VARIANT_RATIO}
         if len(rows) != 1:
             return []
         row = rows.pop()
         return [self._candidate(row, str(self.name[row]), "vowels", VOWEL_VARIANT_SCORE)]
+
+    def knows_spelling(self, name: str) -> bool:
+        """True when :meth:`lookup` finds ``name`` as written, by its key or by its compact key (an
+        ``exact``, ``alias``, ``key`` or ``compact`` candidate); False when only a looser method could.
+
+        >>> from conflictmap.gazetteer import get_gazetteer
+        >>> index = NameIndex.for_gazetteer(get_gazetteer())
+        >>> index.knows_spelling("Kafr Nabl village"), index.knows_spelling("Kafrnabl")
+        (False, True)
+        """
+        clean = normalize_name(name)
+        if not clean:
+            return False
+        if clean.casefold() in self.exact:
+            return True
+        k = name_key(clean)
+        return k in self.key or k.replace(" ", "") in self.compact
 
     def lookup(self, name: str, *, admin1_pcodes: Iterable[str] = (), fuzzy: bool = True,
                limit: int = 25) -> list[Candidate]:
@@ -392,11 +413,13 @@ class NameIndex(FuzzyKeySearch):
         if not clean:
             return []
         best: dict[int, Candidate] = {}
+        fields = self._row_fields()
 
         def offer(row: int, matched: str, method: str, score: float) -> None:
             cur = best.get(row)
             if cur is None or score > cur.score:
-                best[row] = self._candidate(row, matched, method, score)
+                pid, name, ftype, a1_pcode, a1, lon, lat, pop = fields[row]
+                best[row] = Candidate(row, pid, name, matched, method, float(score), ftype, a1_pcode, a1, lon, lat, pop)
 
         for row, method in self.exact.get(clean.casefold(), ()):
             offer(row, clean, method, METHOD_SCORE[method])
@@ -424,11 +447,12 @@ class NameIndex(FuzzyKeySearch):
                     offer(row, matched, "fuzzy", min(score, 90.0) - 2.0)
         s = skeleton(clean)
         if len(s) >= 3:
-            for row, matched in self.skel.get(s, ()):
+            arabic = is_arabic(c)
+            for row, matched, key in self.skel.get(s, ()):
                 if row in best:
                     continue
                 # a skeleton hit is only as good as the spelling is close
-                sim = fuzz.ratio(c, compact_key(matched)) if not (is_arabic(c) ^ is_arabic(matched)) else 70.0
+                sim = fuzz.ratio(c, key) if arabic == is_arabic(matched) else 70.0
                 offer(row, matched, "skeleton", min(METHOD_SCORE["skeleton"], 50.0 + sim * 0.35))
         if not strong and not is_arabic(clean):
             # a Latin spelling that differs from a known name in its vowels alone ("Madira",
@@ -436,9 +460,9 @@ class NameIndex(FuzzyKeySearch):
             # consonants or fewer say too little country-wide ("Kabsh", "Aq Bash"), inside the
             # hinted governorate they may
             cons = consonants(clean)
-            for row, matched in self.cons.get(cons, ()) if len(cons) >= 3 else ():
+            for row, matched, key in self.cons.get(cons, ()) if len(cons) >= 3 else ():
                 if row not in best:
-                    sim = fuzz.ratio(c, compact_key(matched))
+                    sim = fuzz.ratio(c, key)
                     offer(row, matched, "skeleton", min(METHOD_SCORE["skeleton"], 50.0 + sim * 0.35))
             if len(cons) == 2 and admin1_pcodes and not any(c.method in ("exact", "alias") for c in best.values()):
                 # a name no place bears as written ("Al-Aweifeit"): its two-consonant respelling in the hinted area
@@ -487,36 +511,39 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
     """
     if not candidates:
         return []
-    rows = np.array([c.row for c in candidates])
     adjusted: list[Candidate] = []
     levels = context.admin_levels()
+    if not (levels or context.anchors or context.bbox or context.direction is not None):
+        rows = None  # nothing to test places against (no hint): no arrays to build
+    else:
+        rows = np.array([c.row for c in candidates])
     in_admin3 = None
     if len(levels) > 1 and levels[-1][0] == 3:
         # a sub-district hint beside a coarser one is a soft clue: sources draw sub-district
         # borders differently (ACLED's admin3 of a village is OCHA's neighbour in 1 case in 30)
         in_admin3 = np.isin(index.admin3_pcode[rows], list(levels[-1][1]))
         levels = levels[:-1]
-    inside_admin = np.ones(len(rows), dtype=bool)
+    inside_admin = np.ones(len(candidates), dtype=bool) if levels else _ALL_TRUE
     for level, codes in levels:
         inside_admin &= np.isin(_ADMIN_PCODE_ATTR[level](index)[rows], list(codes))
-    near_admin = np.zeros(len(rows), dtype=bool)
+    near_admin = np.zeros(len(candidates), dtype=bool) if levels else _ALL_FALSE
     if levels and not inside_admin.all():
         # a namesake just across the border of the finest area the hints give may be meant
         # (datasets blur borders); one outside it (another district of the governorate) is not
         level, codes = levels[-1]
         near_admin = index.near_admin(rows, codes, NEAR_ADMIN_KM if level == 1 else NEAR_DISTRICT_KM)
-    anchor_ok = np.ones(len(rows), dtype=bool)
-    anchor_dist = np.full(len(rows), np.inf)
+    anchor_ok = anchor_dist = _ALL_TRUE
     if context.anchors:
+        anchor_dist = np.full(len(rows), np.inf)
         for lon, lat, radius in context.anchors:
             d = haversine_km(lon, lat, index.lon[rows], index.lat[rows])
             anchor_dist = np.minimum(anchor_dist, d / max(radius, 1e-6))
         anchor_ok = anchor_dist <= 1.0
-    in_box = np.ones(len(rows), dtype=bool)
+    in_box = _ALL_TRUE
     if context.bbox:
         x0, y0, x1, y1 = context.bbox
         in_box = (index.lon[rows] >= x0) & (index.lon[rows] <= x1) & (index.lat[rows] >= y0) & (index.lat[rows] <= y1)
-    bearing = np.zeros(len(rows))
+    bearing = _ALL_ZERO
     if context.direction is not None:
         bearing = direction_share(context.direction, index.lon[rows], index.lat[rows])
     priors = _priors(index)
@@ -607,6 +634,21 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
     return [candidates[i].rescored(score, notes) for score, notes, i in adjusted[:RANK_KEEP]]
 
 
+class _Constant:
+    """``value`` at every position: what :func:`rank` reads where a clue was not given."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __getitem__(self, i: int) -> Any:
+        return self.value
+
+
+_ALL_TRUE = _Constant(True)
+_ALL_FALSE = _Constant(False)
+_ALL_ZERO = _Constant(0.0)
 _ADMIN_PCODE_ATTR = {1: lambda ix: ix.admin1_pcode, 2: lambda ix: ix.admin2_pcode, 3: lambda ix: ix.admin3_pcode}
 
 

@@ -137,9 +137,22 @@ def normalize_name(text: object) -> str:
     """
     if not isinstance(text, str):
         return ""
+    if len(text) > _MEMO_CHARS:  # a paragraph, not a name: not worth keeping
+        return _normalized(text)
+    return _normalized_name(text)
+
+
+_MEMO_CHARS = 200
+
+
+def _normalized(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
     return _WS.sub(" ", text).strip()
+
+
+# one name is cleaned again by every step that reads it (lookup, keys, ranking, the confidence model)
+_normalized_name = functools.lru_cache(maxsize=131072)(_normalized)
 
 
 def _strip_marks(text: str) -> str:

@@ -205,7 +205,13 @@ def parse_location(text: object) -> ParsedQuery:
     >>> parse_location(None).name
     ''
     """
-    clean = normalize_name(text)[:MAX_QUERY_CHARS]
+    return _parse_clean(normalize_name(text)[:MAX_QUERY_CHARS])
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_clean(clean: str) -> ParsedQuery:
+    """``parse_location`` of a cleaned string, memoised: the geocoder, its confidence features and the
+    text path read one query several times, and a :class:`ParsedQuery` is immutable."""
     head, colon, detail = clean.partition(":")
     if not colon or not head.strip():
         head, detail = clean, ""
