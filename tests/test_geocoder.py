@@ -365,6 +365,30 @@ def test_dataframe_geocode_keeps_every_row(geocoder):
     assert abs(out.loc[10, "geo_latitude"] - 35.659) < 0.01
 
 
+@pytest.mark.parametrize("collecting", [True, False])
+def test_dataframe_geocode_pauses_the_garbage_collector_only_while_it_resolves(geocoder, monkeypatch, collecting):
+    import gc
+
+    seen = []
+    real = geocoder.resolve
+
+    def resolve(*args, **kwargs):
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise InputError("a hint this test rejects", value=args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(geocoder, "resolve", resolve)
+    (gc.enable if collecting else gc.disable)()
+    try:
+        out = conflictmap.geocode(pd.DataFrame({"location": ["Kansafra", "Saraqib", "Binnish"]}), geocoder=geocoder)
+        assert gc.isenabled() is collecting  # given back as the caller had it, after a row that raised too
+    finally:
+        gc.enable()
+    assert seen == [False, False, False]
+    assert out["match_status"].tolist()[1] == "unresolved" and "this test rejects" in out["match_reason"].iloc[1]
+
+
 def test_dataframe_geocode_bad_columns(geocoder):
     df = pd.DataFrame({"place": ["Saraqib"]})
     with pytest.raises(InputError, match="no name column 'location'"):

@@ -24,7 +24,7 @@ PACKAGE = ROOT / "conflictmap"
 # itself or, for a package, the package and everything in it; the longest name that fits decides
 # (``conflictmap`` alone is the root ``__init__`` only).
 TIERS: list[dict[str, list[str]]] = [
-    {"base": ["conflictmap", "conflictmap.errors", "conflictmap._atomic", "conflictmap._data", "conflictmap._lazy",
+    {"base": ["conflictmap", "conflictmap.errors", "conflictmap._atomic", "conflictmap._gcpause", "conflictmap._data", "conflictmap._lazy",
               "conflictmap.csvtext",
               "conflictmap._optional", "conflictmap.htmlsafe", "conflictmap.assets", "conflictmap.factions"]},
     # the geocoding package's __init__ loads nothing eagerly, so the gazetteer may use the name rules

@@ -26,6 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._gcpause import paused_gc
 from ..errors import InputError
 from .matching import Match
 
@@ -117,26 +118,33 @@ def geocode(data: Any, name: str = "location", admin1: str | None = None, *, nam
 
         iterator = tqdm(uniques, desc="geocoding", unit="name")
     matches = []
-    for q, ar, a1, a2, a3, lat, lon in iterator:
-        kwargs: dict[str, Any] = {"admin1": a1 or None, "admin2": a2 or None}
-        if ar:  # a geocoder without name_ar or admin3 (a user's geopy-like class) still works without them
-            kwargs["name_ar"] = ar
-        if a3:
-            kwargs["admin3"] = a3
-        if min_confidence is not None:
-            kwargs["min_confidence"] = min_confidence
-        try:
-            if lat or lon:
-                kwargs["near"] = _point(lat, lon)
-            matches.append(geocoder.resolve(q, **kwargs))
-        except InputError as exc:  # a bad hint on one row must not stop the batch
-            matches.append(Match(query=q, status="unresolved", reason=str(exc)))
+    with paused_gc():  # twenty thousand answers that all stay alive: the collector would rescan them all
+        for q, ar, a1, a2, a3, lat, lon in iterator:
+            matches.append(_resolve_row(geocoder, q, ar, a1, a2, a3, lat, lon, min_confidence))
     table = matches_to_frame(matches, candidates=candidates)
     points = gpd.points_from_xy(table["longitude"], table["latitude"], crs="EPSG:4326")
     points[table["latitude"].isna().to_numpy()] = None
     out_cols = table.take(codes).reset_index(drop=True)
     out_cols.index = data.index
     return _combine(data, out_cols, points.take(codes), prefix_clashes=prefix_clashes)
+
+
+def _resolve_row(geocoder: Any, q: str, ar: str, a1: str, a2: str, a3: str, lat: str, lon: str,
+                 min_confidence: float | None) -> Match:
+    """One distinct (name, hints) tuple resolved; a bad hint makes that tuple ``unresolved``, with the reason."""
+    kwargs: dict[str, Any] = {"admin1": a1 or None, "admin2": a2 or None}
+    if ar:  # a geocoder without name_ar or admin3 (a user's geopy-like class) still works without them
+        kwargs["name_ar"] = ar
+    if a3:
+        kwargs["admin3"] = a3
+    if min_confidence is not None:
+        kwargs["min_confidence"] = min_confidence
+    try:
+        if lat or lon:
+            kwargs["near"] = _point(lat, lon)
+        return geocoder.resolve(q, **kwargs)
+    except InputError as exc:  # a bad hint on one row must not stop the batch
+        return Match(query=q, status="unresolved", reason=str(exc))
 
 
 def matches_to_frame(matches: list[Match], *, candidates: int = 5) -> pd.DataFrame:

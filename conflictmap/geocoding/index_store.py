@@ -43,7 +43,6 @@ True
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import importlib.util
 import json
@@ -61,6 +60,7 @@ from typing import Any
 import numpy as np
 
 from .._atomic import atomic_path
+from .._gcpause import paused_gc
 from ..errors import ConflictmapError
 
 log = logging.getLogger(__name__)
@@ -541,14 +541,9 @@ def load(cls: type, gazetteer: Any, path: Path, key: str) -> Any:
     pool[:] = texts
     index = cls.__new__(cls)  # as pickle does: the state is set, the constructor (the build) is not run
     state: dict[str, Any] = {}
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new tuples and lists, none of them garbage: halves the time
-    try:
+    with paused_gc():  # hundreds of thousands of new tuples and lists, none of them garbage: halves the time
         for i, spec in enumerate(meta["attrs"]):
             state[spec["name"]] = _decode(spec, f"a{i}", arrays, pool, gazetteer)
-    finally:
-        if collecting:
-            gc.enable()
     index.__dict__.update(state)
     return index
 
