@@ -111,8 +111,17 @@ def _rules(final: bool) -> tuple[tuple[str, str], ...]:
     return ((f"({'|'.join(iya)})$", "iya"), (rf"(?<=[a-z]{{2}})({'|'.join(endings)})$", "a")) + _CONSONANT_RULES
 
 
-_LATIN_RULES: dict[bool, tuple[tuple[re.Pattern[str], str], ...]] = {
-    final: tuple((re.compile(p), r) for p, r in _rules(final)) for final in (False, True)
+def _compiled(pattern: str, repl: str) -> tuple[str | re.Pattern[str], str]:
+    """A rule as :func:`_fold_token` applies it: a plain text (no regular-expression syntax, replaced
+    by ``str.replace``, which gives what ``re.sub`` gives and is several times faster) or a compiled
+    pattern."""
+    if re.escape(pattern) == pattern and re.escape(repl) == repl:
+        return pattern, repl
+    return re.compile(pattern), repl
+
+
+_LATIN_RULES: dict[bool, tuple[tuple[str | re.Pattern[str], str], ...]] = {
+    final: tuple(_compiled(p, r) for p, r in _rules(final)) for final in (False, True)
 }
 
 
@@ -194,7 +203,11 @@ def _fold_token(token: str, final: bool = False) -> str:
     for _ in range(4):
         before = token
         for pattern, repl in _LATIN_RULES[final]:
-            token = pattern.sub(repl, token)
+            if type(pattern) is str:
+                if pattern in token:
+                    token = token.replace(pattern, repl)
+            else:
+                token = pattern.sub(repl, token)
         if token == before:
             break
     return token
