@@ -83,6 +83,9 @@ ADMIN_TYPES = ("admin1", "admin2", "admin3")
 AREA_TYPES = ADMIN_TYPES + ("region",)
 
 
+_KM_PER_DEGREE = 6371.0088 * math.pi / 180.0  # along a meridian, on the sphere haversine_km uses
+
+
 def haversine_km(lon1, lat1, lon2, lat2):
     """Great-circle distance in km; works on scalars and numpy arrays.
 
@@ -912,8 +915,11 @@ def _is_biggest(index: NameIndex, top: Candidate, pool: Sequence[Candidate], fac
 def _elsewhere(index: NameIndex, top: Candidate, other: Candidate) -> bool:
     """True when ``other`` is another place than ``top``: farther than ``SAME_PLACE_KM`` and not an
     admin area that contains it (or one it contains)."""
-    return (haversine_km(top.longitude, top.latitude, other.longitude, other.latitude) > SAME_PLACE_KM
-            and not _nested(index, top.row, other.row))
+    # a great-circle distance is never shorter than the latitudes' difference along a meridian: places
+    # that far apart in latitude alone need no haversine (the margin covers rounding)
+    apart = (abs(top.latitude - other.latitude) * _KM_PER_DEGREE > SAME_PLACE_KM + 0.01
+             or haversine_km(top.longitude, top.latitude, other.longitude, other.latitude) > SAME_PLACE_KM)
+    return apart and not _nested(index, top.row, other.row)
 
 
 def _name_of(cand: Candidate) -> str:
