@@ -215,6 +215,12 @@ _ROW_FIELDS: "weakref.WeakKeyDictionary[Any, list[tuple]]" = weakref.WeakKeyDict
 _PRIORS: "weakref.WeakKeyDictionary[Any, list[tuple[float, float, float]]]" = weakref.WeakKeyDictionary()
 
 
+def _candidate_of(fields: list[tuple], row: int, matched: str, method: str, score: float) -> Candidate:
+    """The :class:`Candidate` of index row ``row`` from the index's row fields (``NameIndex._row_fields``)."""
+    pid, name, ftype, a1_pcode, a1, lon, lat, pop = fields[row]
+    return Candidate(row, pid, name, matched, method, float(score), ftype, a1_pcode, a1, lon, lat, pop)
+
+
 class NameIndex(FuzzyKeySearch):
     """Every name of every gazetteer place, indexed for fast lookup.
 
@@ -362,8 +368,7 @@ class NameIndex(FuzzyKeySearch):
         return rows
 
     def _candidate(self, row: int, matched: str, method: str, score: float) -> Candidate:
-        pid, name, ftype, a1_pcode, a1, lon, lat, pop = self._row_fields()[row]
-        return Candidate(row, pid, name, matched, method, float(score), ftype, a1_pcode, a1, lon, lat, pop)
+        return _candidate_of(self._row_fields(), row, matched, method, score)
 
     def short_vowel_variants(self, name: str, admin1_pcodes: Iterable[str]) -> list[Candidate]:
         """The one settlement of the governorates ``admin1_pcodes`` whose two-consonant name differs
@@ -421,8 +426,7 @@ class NameIndex(FuzzyKeySearch):
         def offer(row: int, matched: str, method: str, score: float) -> None:
             cur = best.get(row)
             if cur is None or score > cur.score:
-                pid, name, ftype, a1_pcode, a1, lon, lat, pop = fields[row]
-                best[row] = Candidate(row, pid, name, matched, method, float(score), ftype, a1_pcode, a1, lon, lat, pop)
+                best[row] = _candidate_of(fields, row, matched, method, score)
 
         for row, method in self.exact.get(clean.casefold(), ()):
             offer(row, clean, method, METHOD_SCORE[method])
