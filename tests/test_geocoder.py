@@ -574,6 +574,17 @@ def test_a_namesake_with_an_optional_prefix_is_a_rival(geocoder):
     assert any(h.method == "prefix" and h.name.startswith("Rasm") for h in hits)
 
 
+@pytest.mark.parametrize("query", ["al-Zuqlubaf camp", "Zuqlubaf camp", "the camp of Zuqlubaf"])
+def test_a_camp_named_mukhayyam_in_the_gazetteer_answers_to_x_camp(gazetteer, query):
+    """An invented camp the gazetteer calls 'Mukhayyam X' (Arabic for 'camp of X'): reports write 'X camp'."""
+    from conflictmap.geocoding.geocoder import Geocoder
+
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:c", "name": "Mukhayyam al Zuqlubaf", "longitude": 36.43, "latitude": 33.59}]))
+    m = Geocoder(gazetteer=gz).resolve(query)
+    assert m.place_id == "user:c", m.reason
+
+
 def test_a_namesake_just_across_the_hinted_border_is_a_rival(geocoder):
     # Ubin (Latakia) and Obin (Idlib) are 18 km apart on either side of the border
     m = geocoder.resolve("Ubin", admin1="Latakia")
