@@ -161,6 +161,7 @@ def test_road_ends_are_not_incident_places():
     ("IS fighters used a drone to target the town of Kansafrah on Monday, injuring two people.", "Air/drone strike"),
     # sniper fire on a town's people, a body found: attacks
     ("A civilian was injured by sniper fire in the town of Saraqib on Monday.", "Attack"),
+    ("Government forces sniped a civilian in the town of Saraqib on Monday.", "Attack"),
     ("A man's body was found on the outskirts of Saraqib on Monday.", "Attack"),
     # taken without a fight: a non-violent transfer, even told after "after"
     ("Government forces retook the village of Kansafrah after IS fighters withdrew without a fight on Monday.",
@@ -242,6 +243,8 @@ def test_places_on_the_outskirts_of_a_city_and_sub_districts():
     ("Shelling hit Saqba on Monday, leading to the death of an old woman.", 1),
     ("Government forces fired rockets at the town of Saqba on Monday, killing at least three.", 3),
     ("The body of a young man was found on the outskirts of Saqba on Monday.", 1),
+    ("Government forces sniped a civilian in Saqba on Monday, which led to his death.", 1),
+    ("Shelling hit a woman in Saqba on Monday and resulted in her death.", 1),
 ])
 def test_fatalities_as_acled_counts_them(text, deaths):
     assert int(_one(text).fatalities) == deaths

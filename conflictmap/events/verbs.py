@@ -318,6 +318,7 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:of\s+(?:the\s+)?(?:[\w'\u201
 _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near|on)\b)[\w'-]+){1,3}?\s+(?:\w+ly\s+)?"
                               r"(?:injured|wounded|hurt)\b", re.I)
 # "killed the driver": one person, the singular noun after "the" right after a death word
+_ONE_DEATH = re.compile(r"\b(?:his|her)\s+death\b", re.I)  # "which led to his death": one person
 _THE_AFTER = re.compile(r"\s+the\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
 # "a man and his wife", "a woman and her child": one relative more after a counted figure
 _KIN_AFTER = re.compile(r"\b(?:(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
@@ -398,6 +399,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     2
     >>> count_fatalities("guards fired at people protesting against arrests, killing one protester")
     1
+    >>> count_fatalities("a sniper shot a fighter, which led to his death")
+    1
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
@@ -468,6 +471,9 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
                 if not word.lower().endswith("s") and word.lower() not in _PLURAL_NOUNS:
                     total, counted = total + 1, True  # "killed the driver", "killing the local commander"
                 break
+    if not counted and any(_ONE_DEATH.search(sentence, start, end + 1) and not _inside(start, end, motives)
+                           for start, end in fatal):
+        total, counted = 1, True  # "which led to his death": one person, with no figure to count
     return total if counted else None
 
 
