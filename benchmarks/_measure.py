@@ -89,3 +89,13 @@ def report(label: str, step: Step, note: str = "") -> None:
 
 def machine() -> str:
     return f"{os.cpu_count()} CPU(s), Python {os.sys.version.split()[0]}"
+
+
+def targets_line(checks: dict[str, float], targets: dict[str, float]) -> str:
+    """``targets: recall 89.2% < 90%, ...``: each figure (a share) against its target (at least).
+
+    >>> targets_line({"recall": 0.95, "date": 0.5}, {"recall": 0.9, "date": 0.99})
+    'targets: recall 95.0% >= 90%, date 50.0% < 99%'
+    """
+    return "targets: " + ", ".join(f"{k} {v:.1%} {'>=' if v >= targets[k] else '<'} {targets[k]:.0%}"
+                                   for k, v in checks.items())

@@ -38,6 +38,8 @@ from conflictmap.events.actors import find_actors, load_actors
 from conflictmap.events.draft import draft_events
 from conflictmap.geocoding.matching import haversine_km
 
+from _measure import targets_line  # the benchmarks' own helpers (this folder)
+
 log = logging.getLogger("eval_acled_notes")
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "acled_notes_dev.csv"
@@ -258,8 +260,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{o['good_placed_drafts'] / max(placed, 1):.1%}")
     checks = {"recall": o["recall"], "precision": o["precision"], "type": o["type_share"],
               "actor1": o["actor1_share"], "fatalities": o["fatalities_share"], "date": o["date_share"]}
-    print("targets: " + ", ".join(f"{k} {v:.1%} {'>=' if v >= TARGETS[k] else '<'} {TARGETS[k]:.0%}"
-                                  for k, v in checks.items()))
+    print(targets_line(checks, TARGETS))
     for line in errors[: args.show_errors]:
         print("  " + line)
     return 0

@@ -37,6 +37,8 @@ import pandas as pd
 from conflictmap.events.draft import draft_events
 from conflictmap.geocoding.matching import haversine_km
 
+from _measure import targets_line  # the benchmarks' own helpers (this folder)
+
 log = logging.getLogger("eval_text_events")
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "report_paragraphs.jsonl"
@@ -185,8 +187,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{o['time_precision_share']:.1%}; drafts at reference-only places: {o['reference_drafts']}")
     checks = {"recall": o["recall_share"], "precision": o["precision_share"], "type": o["type_share"],
               "date": o["date_share"], "actors": o["actors_share"]}
-    print("targets: " + ", ".join(f"{k} {v:.1%} {'>=' if v >= TARGETS[k] else '<'} {TARGETS[k]:.0%}"
-                                  for k, v in checks.items()))
+    print(targets_line(checks, TARGETS))
     for line in errors[: args.show_errors]:
         print("  " + line)
     return 0
