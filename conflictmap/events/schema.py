@@ -413,13 +413,14 @@ def _text_array(series: pd.Series) -> pd.api.extensions.ExtensionArray:
     if isinstance(series.dtype, pd.StringDtype):
         # a column of the default string dtype whose every cell is already clean text (or NA) is
         # returned as it is
-        if series.dtype == pd.StringDtype() and all(v is pd.NA or _is_clean_text(v) for v in series.array):
+        values = series.tolist()  # one conversion (walking the array cell by cell costs more)
+        if series.dtype == pd.StringDtype() and all(v is pd.NA or _is_clean_text(v) for v in values):
             return series.array
         # only text and missing values: the distinct ones found by a dict (pandas' factorize costs
         # more than the whole column on the few rows a drafted report has)
         texts: dict[str, str] = {}
         cells: list[Any] = []
-        for value in series.tolist():
+        for value in values:
             if is_blank(value):
                 cells.append(pd.NA)
                 continue
@@ -539,10 +540,10 @@ def validate_events(
     types: list[Any] = []
     subs: list[Any] = []
     original: dict[Any, Any] = {}
-    has_sub = "sub_event_type" in df.columns
-    inter1 = df["inter1"] if "inter1" in df.columns else None
-    for label, value in df["event_type"].items():
-        sub_value = df.at[label, "sub_event_type"] if has_sub else None
+    # the cells as lists: a cell looked up by label costs more than the checks below
+    sub_values = df["sub_event_type"].tolist() if "sub_event_type" in df.columns else [None] * len(df)
+    inter1 = df["inter1"].tolist() if "inter1" in df.columns else None
+    for label, value, sub_value in zip(df.index, df["event_type"].tolist(), sub_values):
         if is_blank(value):
             types.append(pd.NA)
             subs.append(pd.NA if is_blank(sub_value) else sub_value)
@@ -550,7 +551,7 @@ def validate_events(
         canonical = canonical_event_type(value)
         if canonical is None:
             try:
-                mapped = old_event_type(value, inter1.at[label] if inter1 is not None else None)
+                mapped = old_event_type(value, inter1[label] if inter1 is not None else None)
             except ValueError as exc:
                 mapped, message = None, str(exc)
             else:
