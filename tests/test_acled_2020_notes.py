@@ -224,3 +224,17 @@ def test_border_guards_firing_on_people_crossing_attack_civilians() -> None:
         "Military Forces of Turkey (2016-)", "Civilians (Syria)", 1)
     smuggler = drafts("On 9 July 2020, the Turkish gendarmerie shot dead a smuggler near Darkush (Jisr-Ash-Shugur, Idleb).")
     assert smuggler.iloc[0]["actor2"] == "Civilians (Syria)"
+
+
+def test_a_highway_near_a_town_with_its_area_in_brackets_is_drafted_at_the_town() -> None:
+    # the bracket is the town's area; the highway crosses governorates and is no village to place there
+    d = drafts("On 3 July 2020, an IED exploded near a Turkish patrol on the M4 highway near Ariha (Idleb). "
+               "No casualties reported.")
+    assert d["location"].tolist() == ["Ariha"]
+    assert d["geo_precision"].tolist() == [2]
+
+
+def test_a_highway_with_only_its_area_in_brackets_is_drafted_at_the_area() -> None:
+    d = drafts("On 3 July 2020, an IED exploded on the M4 highway (Ariha, Idleb). No casualties reported.")
+    assert d["location"].tolist() == ["M4 highway"]
+    assert d["admin1"].tolist() == ["Idleb"] and d["geo_precision"].tolist() == [3]

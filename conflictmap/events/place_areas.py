@@ -77,6 +77,7 @@ class _AreaClues:
     admin: dict[int, frozenset[str]]  # admin level -> P-codes
     bearing: str = ""
     bearing_area: PlaceMention | None = None  # the area the direction word is said of
+    via: PlaceMention | None = None  # the town named near the place before the areas ("X near Y in A")
 
     @property
     def finest_area(self) -> PlaceMention:
@@ -120,14 +121,14 @@ def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int
     the mentions of the sentence after ``pos``, in text order), or None when no area is named there."""
     areas: list[PlaceMention] = []
     admin: dict[int, set[str]] = defaultdict(set)
-    bearing, bearing_area = "", None
+    bearing, bearing_area, via = "", None, None
     for j in range(first, len(group)):
         a = group[j]
         gap = text[pos:a.start]
         if not areas and a.reference and (_JOIN.match(gap) or (a.near and _NEAR_GAP.match(gap))):
             # "Kahil Jizah town in ...": the second name is part of the first's; "X area near Y town in
             # northern Hama": X lies near Y, so in (or by) Y's area
-            pos = a.end
+            pos, via = a.end, a
             continue
         if len(gap) > _AREA_NEAR or not gap.strip(" ") or not _AREA_GAP.match(gap) \
                 or a.match is None or a.match.feature_type not in ADMIN_TYPES or not _area_pcode(a.match):
@@ -147,7 +148,7 @@ def _area_clues_after(text: str, pos: int, group: list[PlaceMention], first: int
         return None
     if 1 not in admin:
         admin[1] = {a.match.admin1_pcode for a in areas if a.match.admin1_pcode}
-    return _AreaClues(areas, {lvl: frozenset(codes) for lvl, codes in admin.items()}, bearing, bearing_area)
+    return _AreaClues(areas, {lvl: frozenset(codes) for lvl, codes in admin.items()}, bearing, bearing_area, via)
 
 
 # the hint reader of each name index, kept beside it (not keeping it alive)
@@ -211,8 +212,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                 if last[k] not in list_clues:
                     list_clues[last[k]] = _area_clues(text, group, last[k], sentences[s_no].end)
                 clues = list_clues[last[k]]
-            if clues is None:
-                continue
+            if clues is None or (m.match.feature_type == "road" and clues.via is not None):
+                continue  # "on the M4 highway near Ariha (Idleb)": the town locates the incident, not the road
             own = _area_pcode(m.match) if as_area else ""
             if own and any(_area_pcode(a.match).startswith(own) for a in clues.areas):
                 continue  # "in Afrin, likely in the Sheikh al-Hadid area": a part of it, not its area
