@@ -238,3 +238,8 @@ def test_a_highway_with_only_its_area_in_brackets_is_drafted_at_the_area() -> No
     d = drafts("On 3 July 2020, an IED exploded on the M4 highway (Ariha, Idleb). No casualties reported.")
     assert d["location"].tolist() == ["M4 highway"]
     assert d["admin1"].tolist() == ["Idleb"] and d["geo_precision"].tolist() == [3]
+
+
+def test_people_arrested_in_raids_is_an_arrest_not_a_clash() -> None:
+    d = drafts("On 22 May 2020, the SDF arrested 12 people in raids in Thiban (Al Mayadin, Deir-ez-Zor).")
+    assert (d.iloc[0]["event_type"], d.iloc[0]["sub_event_type"]) == ("Strategic developments", "Arrests")
