@@ -243,3 +243,10 @@ def test_a_highway_with_only_its_area_in_brackets_is_drafted_at_the_area() -> No
 def test_people_arrested_in_raids_is_an_arrest_not_a_clash() -> None:
     d = drafts("On 22 May 2020, the SDF arrested 12 people in raids in Thiban (Al Mayadin, Deir-ez-Zor).")
     assert (d.iloc[0]["event_type"], d.iloc[0]["sub_event_type"]) == ("Strategic developments", "Arrests")
+
+
+def test_the_first_name_in_the_bracket_is_the_district_even_when_the_governorate_bears_it_too() -> None:
+    # two villages of this name lie in Al-Hasakeh governorate; only one in its Al-Hasakeh district
+    d = drafts("On 2 June 2020, Turkish-backed factions and the SDF clashed near Tal Tamr (Al-Hasakeh, Al-Hasakeh).")
+    assert d["location"].tolist() == ["Tal Tamr"]
+    assert d.iloc[0]["match_status"] == "matched"

@@ -455,6 +455,11 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
         if _BRACKET_BEFORE.search(before) and _BRACKET_AFTER.match(after) \
                 and any(c.feature_type in (*ADMIN_TYPES, "region") for c in m.candidates):
             m.area, m.extra["bracket"] = True, True  # the area the place before it lies in
+            if before.rstrip().endswith("(") and _BRACKET_AFTER.match(after).group(0).lstrip().startswith(",") \
+                    and _can_be(m, "admin2"):
+                m.admin_level = 2  # "(Al-Hasakeh, Al-Hasakeh)": ACLED's district, then its governorate
+            elif not before.rstrip().endswith("(") and _can_be(m, "admin1"):
+                m.admin_level = 1
         if _ROAD_START.match(after) or (_ROAD_END_BEFORE.search(before) and _ROAD_END_AFTER.match(after)):
             m.reference = True
             m.near = True
