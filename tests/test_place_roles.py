@@ -135,6 +135,9 @@ def test_a_news_outlet_named_after_a_town_is_no_place():
      {"Hass": "location", "Maarat al-Numan": "reference"}),
     ("Clashes broke out near Harasta on the Damascus-Homs international highway on Monday.",
      {"Harasta": "location", "Homs": "reference"}),
+    # a town named after the area a village lies in locates the village too, it is no second incident
+    ("Regime forces shelled Kansafrah in Jabal al-Zawiya near Ariha on Monday.",
+     {"Kansafrah": "location", "Ariha": "reference"}),
 ])
 def test_places_that_only_locate_another(text, roles):
     found = dict(find_places(text)[["mention", "role"]].values.tolist())
@@ -249,3 +252,16 @@ def test_the_city_neighbourhood_of_x_is_x(text):
     # <city>" does; the city only locates it
     drafts = draft_events(text, published="2019-03-05")
     assert drafts.location.tolist() == ["Sheikh Maqsoud"] and drafts.iloc[0].admin1 == "Aleppo"
+
+
+def test_a_town_near_a_wide_region_is_where_the_incident_is_drafted():
+    d = draft_events("IS fighters attacked an army checkpoint in the Badia near al-Sukhnah on Monday.",
+                     published="2020-06-10")
+    assert d["location"].tolist() == ["al-Sukhnah"] and d["geo_precision"].tolist() == [2]
+
+
+@pytest.mark.parametrize("text", ["Regime forces shelled the Badia on Monday.",
+                                  "Regime forces shelled positions in the Badia on Monday."])
+def test_a_name_written_with_the_is_the_region_not_a_village_that_reads_alike(text):
+    found = find_places(text)
+    assert found[["mention", "feature_type"]].values.tolist() == [["Badia", "region"]]

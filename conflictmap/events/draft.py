@@ -126,8 +126,10 @@ def _places_for(clause: _Clause, mentions: list[PlaceMention]) -> tuple[list[Pla
             and (m.match.place_id or m.extra.get("unplaced"))]
     locations = [m for m in here if m.role == "location"]
     points = [m for m in locations if not _is_area(m)]
-    if points and all(m.match.feature_type in _LINES for m in points):
-        # "on the Palmyra-Deir Ezzor highway east of al-Sukhna": a town locates a point on a road better
+    if (points and all(m.match.feature_type in _LINES for m in points)) or (
+            locations and not points and all(m.match.feature_type == "region" for m in locations)):
+        # "on the Palmyra-Deir Ezzor highway east of al-Sukhna", "in the Badia near al-Sukhna": a town
+        # locates a point on a road or in a wide region better than the road's or the region's own point
         towns = [m for m in here if m.role == "reference" and not _is_area(m) and m.match.feature_type not in _LINES]
         if towns:
             return towns[:1], False

@@ -82,6 +82,7 @@ _NEAR_BEFORE = re.compile(
 _AREA_ADJ_BEFORE = re.compile(
     r"\b(?:(?:north|south|east|west)(?:ern)?|north-?eastern|north-?western|south-?eastern|south-?western|"
     r"northeast|northwest|southeast|southwest|central|rural|greater|eastern\s+rural|western\s+rural)\s+$", re.I)
+_THE_BEFORE = re.compile(r"(?<![\w-])the\s+$", re.I)  # "the Badia": English writes a region's name with "the"
 _SETTLEMENT_BEFORE = re.compile(r"\b(?:villages?|towns?|city|hamlet|camp)\s+of\s+(?:the\s+)?$", re.I)
 _SETTLEMENT_AFTER = re.compile(r"^\s+(?:city|town|village)\b", re.I)
 _SETTLEMENT_IN_AREA = re.compile(r"^\s+(?:city|town|village)\s*(?:,\s*)?(?:in|of|near|on)\s+(?:the\s+)?\S*(?-i:[A-Z])",
@@ -472,6 +473,11 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.area = True
             else:
                 m.reference, m.near = True, True
+        if _THE_BEFORE.search(before) and not (_SETTLEMENT_BEFORE.search(before) or _QUARTER_BEFORE.search(before)
+                                               or _AREA_AFTER.match(after)) \
+                and any(c.feature_type == "region" for c in m.candidates):
+            # "in the Badia": the region, not a village whose name reads alike
+            m.candidates = [c for c in m.candidates if c.feature_type != "settlement"]
         if _SETTLEMENT_BEFORE.search(before) or _SETTLEMENT_AFTER.match(after):
             m.type_hint = "settlement"
         elif _QUARTER_BEFORE.search(before) or _QUARTER_AFTER.match(after):
@@ -508,11 +514,13 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
             elif prev.sentence == m.sentence and (_LOCATES_GAP.match(gap) or _LOCATES_GAP_FEATURE.match(gap)) \
-                    and not prev.reference and not m.area \
+                    and (not prev.reference or prev.compound_of is not None) and not m.area \
                     and not _AREA_ADJ_BEFORE.search(before):
-                m.reference = True  # "shelled Ras al-Ain near Saraqib": the second place locates the first
+                # "shelled Ras al-Ain near Saraqib": the second place locates the first; "Kansafrah in Jabal
+                # al-Zawiya near Ariha": the third locates the first too
+                m.reference = True
                 m.near = True
-                m.compound_of = i - 1
+                m.compound_of = i - 1 if not prev.reference else prev.compound_of
 
 
 PART_KM = 15.0  # a named district or neighbourhood lies within this distance of its city
