@@ -250,3 +250,9 @@ def test_the_first_name_in_the_bracket_is_the_district_even_when_the_governorate
     d = drafts("On 2 June 2020, Turkish-backed factions and the SDF clashed near Tal Tamr (Al-Hasakeh, Al-Hasakeh).")
     assert d["location"].tolist() == ["Tal Tamr"]
     assert d.iloc[0]["match_status"] == "matched"
+
+
+def test_the_body_of_someone_kidnapped_earlier_is_one_death() -> None:
+    # "who had been kidnapped" tells what happened to the man before; the body found is the death
+    d = drafts("On 1 July 2020, the body of a man who had been kidnapped days earlier was found in Dael (Dar'a, Dar'a).")
+    assert d["fatalities"].tolist() == [1]

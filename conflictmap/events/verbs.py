@@ -326,7 +326,7 @@ _KIN_AFTER = re.compile(r"\b(?:(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|ch
                         r"sister|mother|father|nephew|niece|cousin|grandson|granddaughter)\b", re.I)
 _PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "personnel", "staff", "troops", "dead"})
 # "several civilians were injured": a figure whose own passive verb is an injury or capture
-_HURT_AFTER = re.compile(r"^(?:\s+[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
+_HURT_AFTER = re.compile(r"^(?:\s+(?!(?:who|whom|that|which)\b)[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                          r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
 _BARE_GAP = re.compile(r"\s*(?:(?:at\s+least|around|about|some|nearly|almost|up\s+to|more\s+than|over|approximately)\s+)?")  # "killing at least three"
@@ -400,6 +400,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     >>> count_fatalities("guards fired at people protesting against arrests, killing one protester")
     1
     >>> count_fatalities("a sniper shot a fighter, which led to his death")
+    1
+    >>> count_fatalities("the body of a man who had been kidnapped days earlier was found")
     1
     """
     fatal = _spans(sentence, "fatal")
