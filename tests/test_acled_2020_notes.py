@@ -256,3 +256,10 @@ def test_the_body_of_someone_kidnapped_earlier_is_one_death() -> None:
     # "who had been kidnapped" tells what happened to the man before; the body found is the death
     d = drafts("On 1 July 2020, the body of a man who had been kidnapped days earlier was found in Dael (Dar'a, Dar'a).")
     assert d["fatalities"].tolist() == [1]
+
+
+def test_a_word_inside_a_place_name_split_by_an_apostrophe_is_no_actor() -> None:
+    # the "man" of "Nu'man" is no civilian: the opponent named after "clashes with" is actor2
+    d = drafts("On 28 January 2020, Syrian government forces regained control of Maarrat An Nu'man city "
+               "(Maarrat An Nu'man, Idleb) after clashes with HTS.")
+    assert d.iloc[0]["actor2"] == "HTS: Hayat Tahrir al-Sham"

@@ -157,7 +157,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, 
 
     def build(aliases: list[str], fold: bool) -> re.Pattern[str]:
         body = _trie_pattern(aliases, fold)
-        return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE if fold else 0)
+        # not inside a word an apostrophe splits ("man" of "Maarrat An Nu'man"); a quote after a space is no part
+        return re.compile(r"(?<![\w-])(?<!\w['\u2019])(?:" + body + r")(?![\w-])", re.IGNORECASE if fold else 0)
 
     return build(exact, False), build(folded, True), lookup
 
