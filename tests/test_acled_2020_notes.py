@@ -263,3 +263,9 @@ def test_a_word_inside_a_place_name_split_by_an_apostrophe_is_no_actor() -> None
     d = drafts("On 28 January 2020, Syrian government forces regained control of Maarrat An Nu'man city "
                "(Maarrat An Nu'man, Idleb) after clashes with HTS.")
     assert d.iloc[0]["actor2"] == "HTS: Hayat Tahrir al-Sham"
+
+
+def test_killing_him_along_with_his_brother_is_two_deaths() -> None:
+    d = drafts("On 30 May 2020, gunmen stormed the house of a former commander in Tafas (Dar'a, Dar'a) and killed him "
+               "along with his brother.")
+    assert d["fatalities"].tolist() == [2]

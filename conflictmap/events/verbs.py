@@ -322,7 +322,7 @@ _ONE_DEATH = re.compile(r"\b(?:his|her)\s+death\b", re.I)  # "which led to his d
 _THE_AFTER = re.compile(r"\s+the\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
 # "a man and his wife", "a woman and her child": one relative more after a counted figure
 _KIN_AFTER = re.compile(r"\b(?:(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
-                        r"farmer|shepherd|driver)|him|her)\s+and\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
+                        r"farmer|shepherd|driver)|him|her)\s+(?:and|along\s+with|together\s+with)\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
                         r"sister|mother|father|nephew|niece|cousin|grandson|granddaughter)\b", re.I)
 _PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "personnel", "staff", "troops", "dead"})
 # "several civilians were injured": a figure whose own passive verb is an injury or capture
@@ -332,7 +332,7 @@ _HURT_AFTER = re.compile(r"^(?:\s+(?!(?:who|whom|that|which)\b)[\w'-]+){1,4}?\s+
 _BARE_GAP = re.compile(r"\s*(?:(?:at\s+least|around|about|some|nearly|almost|up\s+to|more\s+than|over|approximately)\s+)?")  # "killing at least three"
 _OF_THEM = re.compile(r"\s+of\s+them\b", re.I)
 _KILL_BEFORE = re.compile(r"\b(?:kill(?:ed|ing|s)?|execut(?:ed|ing))\s+(?:(?:at\s+least|around|about|some)\s+)?$", re.I)
-_BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b)", re.I)
+_BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b|along\s+with\b|together\s+with\b)", re.I)
 # where a motive ends: the clause's end or the next clause ("..., and police fired on them")
 _MOTIVE_END = re.compile(r"[;.]|,\s*(?:and|but|while|as|when)\b|\s+(?:while|but)\b|$"
                          # "..., who protested against the arrests, killing one protester": the event's own toll
@@ -403,6 +403,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     1
     >>> count_fatalities("the body of a man who had been kidnapped days earlier was found")
     1
+    >>> count_fatalities("gunmen stormed a house and killed him along with his brother")
+    2
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
