@@ -269,3 +269,10 @@ def test_killing_him_along_with_his_brother_is_two_deaths() -> None:
     d = drafts("On 30 May 2020, gunmen stormed the house of a former commander in Tafas (Dar'a, Dar'a) and killed him "
                "along with his brother.")
     assert d["fatalities"].tolist() == [2]
+
+
+def test_an_airport_named_in_full_stays_where_it_is_whatever_the_bracket_says() -> None:
+    # the airport lies outside the governorate of the city it serves: it is no unknown village to place there
+    d = drafts("On 2 July 2020, Israeli missiles hit positions near Damascus International Airport (Damascus, Damascus).")
+    assert d["location"].tolist() == ["Damascus International Airport"]
+    assert d.iloc[0]["match_status"] == "matched" and d.iloc[0]["geo_precision"] == 2

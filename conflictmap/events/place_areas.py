@@ -230,7 +230,7 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
             found = _resolve_in_area(index, m.extra.get("base_name", m.mention), clues, m.candidates, as_area=as_area,
                                      type_hint=m.type_hint, near=m.near)
             if found is None:
-                if outside and not as_area:
+                if outside and not as_area and not _named_facility(m.match):
                     m.match = _unplaced_at(clues.finest, m.mention, f"no place called {m.mention!r} in "
                                            f"{clues.finest.name}", seat=area_seat(clues.finest_area))
                     m.extra["unplaced"] = True
@@ -241,6 +241,15 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                 # other side of the area from the direction the text names: no promise)
                 m.match = found
                 m.extra["fitted_to_area"] = clues.areas[0].mention
+
+
+_FACILITY_TYPES = ("airport", "base", "prison", "crossing")
+
+
+def _named_facility(match: Match) -> bool:
+    """A facility named by its own name ("Damascus International Airport"): one place, wherever the areas
+    named beside it say it lies (an airport outside the city it serves is in the next governorate)."""
+    return match.feature_type in _FACILITY_TYPES and match.status == "matched" and match.method in ("exact", "alias")
 
 
 def _list_ends(text: str, group: list[PlaceMention]) -> list[int]:
