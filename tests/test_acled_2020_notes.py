@@ -276,3 +276,10 @@ def test_an_airport_named_in_full_stays_where_it_is_whatever_the_bracket_says() 
     d = drafts("On 2 July 2020, Israeli missiles hit positions near Damascus International Airport (Damascus, Damascus).")
     assert d["location"].tolist() == ["Damascus International Airport"]
     assert d.iloc[0]["match_status"] == "matched" and d.iloc[0]["geo_precision"] == 2
+
+
+def test_the_regimes_security_branches_are_its_forces() -> None:
+    d = drafts("On 8 June 2020, unidentified gunmen opened fire on a car carrying members of the Military Security "
+               "branch near Nawa (Dar'a, Dar'a), killing 2 of them.")
+    row = d.iloc[0]
+    assert (row["sub_event_type"], row["actor2"]) == ("Armed clash", "Military Forces of Syria (2000-)")
