@@ -283,3 +283,10 @@ def test_the_regimes_security_branches_are_its_forces() -> None:
                "branch near Nawa (Dar'a, Dar'a), killing 2 of them.")
     row = d.iloc[0]
     assert (row["sub_event_type"], row["actor2"]) == ("Armed clash", "Military Forces of Syria (2000-)")
+
+
+def test_a_faction_named_as_its_coalitions_unit_is_the_faction() -> None:
+    # "the SNA's Hamza Division": one party, the division; the coalition only owns it
+    d = drafts("On 13 May 2020, clashes broke out between the SNA's Hamza Division and the Sultan Murad Division "
+               "in Afrin city (Afrin, Aleppo).")
+    assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Hamza Division", "Sultan Murad Division")

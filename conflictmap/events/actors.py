@@ -223,7 +223,29 @@ def find_actors(text: str) -> list[ActorMention]:
                 chosen[-1] = hit
             continue
         chosen.append(hit)
-    return _with_attributed_sides(text, _with_leading_sides(text, chosen))
+    return _without_possessors(text, _with_attributed_sides(text, _with_leading_sides(text, chosen)))
+
+
+_POSSESSIVE_GAP = re.compile(r"['\u2019]s\s+")
+
+
+def _without_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """"the SNA's Hamza Division": an organisation named as the owner of the one after it is that one's
+    parent, not a party of its own: the two are one mention of the named unit (spanning both, so the
+    words before the owner still tell the unit's role)."""
+    out: list[ActorMention] = []
+    skip = False
+    for m, nxt in zip(mentions, [*mentions[1:], None]):
+        if skip:
+            skip = False
+            continue
+        if nxt is not None and nxt.inter != _CIVILIAN and nxt.text[:1].isupper() \
+                and _POSSESSIVE_GAP.fullmatch(text, m.end, nxt.start):
+            out.append(replace(nxt, text=text[m.start:nxt.end], start=m.start))
+            skip = True
+            continue
+        out.append(m)
+    return out
 
 
 @lru_cache(maxsize=1)
