@@ -742,6 +742,22 @@ def test_a_place_without_a_facility_word_stays_the_place(geocoder):
     assert geocoder.resolve("Tiyas").feature_type == "settlement"
 
 
+@pytest.mark.parametrize("query", ["Bab al-Hawa crossing", "Bab al-Hawa border crossing", "Tanf crossing"])
+def test_a_crossing_word_finds_the_crossing_the_name_alone_also_names(geocoder, query):
+    # villages bear the name too; the word 'crossing' says which place is meant
+    assert geocoder.resolve(query).feature_type == "crossing"
+
+
+def test_a_town_crossing_the_gazetteer_lacks_is_the_town(geocoder):
+    assert geocoder.resolve("Jarablus border crossing").name == geocoder.resolve("Jarablus").name
+
+
+@pytest.mark.parametrize("query", ["the town of Saraqib", "the village of Saraqib", "the city of Saraqib"])
+def test_a_leading_article_before_a_type_word_is_no_name(geocoder, query):
+    m = geocoder.resolve(query)
+    assert (m.name, m.method) == (geocoder.resolve("Saraqib").name, "exact")
+
+
 def test_an_arabic_name_picked_among_its_namesakes_by_the_hint_alone_is_not_matched(gazetteer):
     # made-up villages: two bear one Arabic name, in two governorates; a third has a name of its own
     gz = gazetteer.with_user_places(pd.DataFrame([

@@ -33,6 +33,7 @@ import logging
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Iterable
 
 import numpy as np
@@ -402,6 +403,10 @@ class Geocoder(_GeopyGeocoder):
             found = self._match_name(f"{parsed.name} {word}", parsed, context)
             if found.place_id and found.feature_type == ftype and found.method in STRONG_METHODS:
                 return found
+        # "Bab al-Hawa crossing": the crossing the gazetteer also calls by the name alone
+        found = self._match_name(parsed.name, parsed, replace(context, feature_types=frozenset({ftype})))
+        if found.place_id and found.feature_type == ftype and found.method in STRONG_METHODS:
+            return found
         return match
 
     def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:

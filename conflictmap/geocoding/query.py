@@ -115,7 +115,8 @@ def _strip_part(part: str) -> tuple[str, dict]:
                 seen["area"] = True
             # "the Midan district of Damascus", "Sheikh Maqsoud neighbourhood of Aleppo": a quarter
             # of the place that follows, which is where it is
-            if kind in ("type", "admin") and kept and i + 2 < len(words) and words[i + 1].lower() == "of":
+            if kind in ("type", "admin") and _names_something(kept) and i + 2 < len(words) \
+                    and words[i + 1].lower() == "of":
                 if kind == "admin":
                     seen["admin_level"] = None
                     seen["type_hint"] = "neighbourhood"
@@ -160,6 +161,11 @@ def _strip_part(part: str) -> tuple[str, dict]:
     return rest, seen
 
 
+def _names_something(words: list[str]) -> bool:
+    """Whether the words kept so far hold more than leading junk ("the" of "the town of X")."""
+    return bool(words) and bool(_LEADING_JUNK.sub("", " ".join(words) + " ").strip())
+
+
 def is_part_word(word: str) -> bool:
     """Whether ``word``, with or without its article, is a 'part' word of ``qualifiers.csv`` (Tahtani,
     Sharqi, Kabir ...): one that names a part of a place, not a place.
@@ -200,6 +206,8 @@ def parse_location(text: object) -> ParsedQuery:
     --------
     >>> parse_location("al Zayniyeh village").name
     'al Zayniyeh'
+    >>> parse_location("the town of Saraqib").name, parse_location("the Midan district of Damascus").context
+    ('Saraqib', ('Damascus',))
     >>> parse_location("Bshanetra, Aleppo").context
     ('Aleppo',)
     >>> parse_location(None).name
