@@ -791,3 +791,34 @@ def test_a_town_far_bigger_than_every_namesake_of_its_arabic_name_is_not_held_ba
     assert town.place_id == "user:town" and ARABIC_HINT_ALONE not in town.reason
     hamlet = rules.resolve("كفر زرفون", admin1="Hama")
     assert hamlet.place_id == "user:hamlet" and ARABIC_HINT_ALONE in hamlet.reason
+
+
+@pytest.mark.parametrize("query,first,second", [("the Saraqib-Ariha road", "Saraqib", "Ariha"),
+                                                ("Jisr al-Shughur-Latakia highway", "Jisr al-Shughur", "Latakia")])
+def test_a_road_named_after_two_towns_is_placed_at_the_first_with_no_promise(geocoder, query, first, second):
+    from conflictmap.geocoding.query import parse_location
+
+    parsed = parse_location(query)
+    assert (parsed.name, parsed.also, parsed.road) == (first, (second,), True)
+    m = geocoder.resolve(query)
+    assert m.name == geocoder.resolve(first).name
+    assert (m.status, m.geo_precision) == ("ambiguous", 2) and "road" in m.reason
+
+
+def test_a_name_with_an_article_before_a_dash_is_no_road_between_towns():
+    from conflictmap.geocoding.query import parse_location
+
+    assert parse_location("Deir ez-Zor road").also == ()
+
+
+def test_the_place_named_with_a_namesake_picks_the_namesake_near_it(gazetteer):
+    """Invented villages: two of one name far apart, and one of another name next to the second."""
+    from conflictmap.geocoding.geocoder import Geocoder
+
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"place_id": "user:z1", "name": "Zuqlubaf", "longitude": 36.70, "latitude": 35.90},
+        {"place_id": "user:z2", "name": "Zuqlubaf", "longitude": 40.20, "latitude": 35.30},
+        {"place_id": "user:q", "name": "Qirzanatiyah", "longitude": 40.25, "latitude": 35.32}]))
+    g = Geocoder(gazetteer=gz)
+    assert g.resolve("Zuqlubaf").status == "ambiguous"
+    assert g.resolve("Zuqlubaf and Qirzanatiyah").place_id == "user:z2"

@@ -48,7 +48,7 @@ from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, STRONG_METHODS, Candidate
                        haversine_km, rank)
 from .bilingual import combine_scripts
 from .normalize import compact_key, is_generic, name_key, normalize_name
-from .hints import HintReader
+from .hints import CONTEXT_RADIUS_KM, HintReader
 from .query import ParsedQuery, facility_named, name_without_parts, parse_location
 
 log = logging.getLogger(__name__)
@@ -452,7 +452,19 @@ class Geocoder(_GeopyGeocoder):
                     break
         if match.status == "unresolved":
             return match
+        if match.status == "ambiguous":
+            # "the Ras al-Ain-Tal Tamr road", "A and B": the places named with it say which of its namesakes
+            others = [self._match_name(other, parsed, context) for other in parsed.also]
+            anchors = tuple((o.longitude, o.latitude, CONTEXT_RADIUS_KM) for o in others if o.status == "matched")
+            if anchors:
+                found = self._match_name(parsed.name, parsed, replace(context, anchors=context.anchors + anchors))
+                if found.place_id is not None:
+                    match = found
         note = "also names " + ", ".join(repr(x) for x in parsed.also)
+        if parsed.road:
+            # "the Saraqib-Ariha road": somewhere between the two towns, placed at the first: no promise
+            return _with_note(match, f"{_ROAD_NOTE} {parsed.name!r} to {parsed.also[0]!r}; placed at {match.name}",
+                              geo_precision=max(match.geo_precision or 1, 2), status="ambiguous")
         return _with_note(match, note, geo_precision=max(match.geo_precision or 1, 2))
 
     def _split_match(self, parsed: ParsedQuery, context: Context) -> Match | None:
@@ -514,6 +526,9 @@ class Geocoder(_GeopyGeocoder):
 
 
 # ---------------------------------------------------------------------------- small helpers
+_ROAD_NOTE = "a road from"  # the reason of an answer placed at the first town a road is named after
+
+
 def _with_note(match: Match, note: str, **changes: Any) -> Match:
     """``match`` with ``note`` added to its reason (and any other fields changed)."""
     return _replace(match, reason="; ".join(r for r in (match.reason, note) if r), **changes)
@@ -538,8 +553,8 @@ def _with_threshold(match: Match, threshold: float) -> Match:
         note = "an Arabic name alone is no promise among its namesakes (they are written alike)"
         return _replace(match, status="ambiguous", reason="; ".join(x for x in (note, rule_reason) if x))
     if match.confidence >= threshold:
-        if match.status == "matched" or "well-known place abroad" in rule_reason:
-            return match
+        if match.status == "matched" or "well-known place abroad" in rule_reason or _ROAD_NOTE in rule_reason:
+            return match  # a famous name abroad, a place somewhere along a road: no confidence makes them sure
         return _replace(match, status="matched",
                         reason=f"confidence {match.confidence:.2f} (the rules alone: {rule_reason or 'ambiguous'})")
     if match.status != "matched":

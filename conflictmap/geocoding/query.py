@@ -43,6 +43,10 @@ _SPLIT = re.compile(r"\s*(?:[,;،؛|()\[\]]|\s-\s|\s–\s|\s—\s)\s*")
 _ALTERNATIVES = re.compile(r"\s*/\s*|\s+or\s+|\s+أو\s+", re.I)
 _ALSO = re.compile(r"\s+and\s+|\s*&\s*", re.I)
 _DISTANCE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:km|kms|kilometers|kilometres|kilometer|kilometre|miles|mi)\b\.?", re.I)
+# "the Saraqib-Ariha road": a road named after the towns it joins is between them (not "Deir ez-Zor road")
+_ROAD_BETWEEN = re.compile(r"^(?:the\s+)?(?P<ends>[^\W\d_][\w'\u2019 \u2013\u2014-]*?)\s+(?:international\s+)?"
+                           r"(?:road|highway|motorway)$", re.I)
+_ARTICLES = frozenset({"al", "el", "ez", "ed", "ad", "ash", "as", "at", "az", "ar", "an", "es", "er"})
 _LEADING_JUNK = re.compile(r"^(?:the|in|at|of|on|from|and|or|within|inside|around|between)\s+", re.I)
 _QUALIFIER_TAILS = ("of", "the", "to", "from", "في", "of:")
 _TRAILING_JUNK = re.compile(r"\s+(?:area|areas|region|vicinity|outskirts|environs)$", re.I)
@@ -66,6 +70,8 @@ class ParsedQuery:
     detail : what follows a colon ("Hajin: house near the mosque"), a site inside the place
     site : the string named a site (camp, school, junction ...) at or near the place
     bearings : (context part, compass bearing) for a context part with a direction word before it
+    road : the string named a road by the two towns it joins ("the Saraqib-Ariha road"): ``name`` and
+        ``also`` are the towns, and the place meant lies somewhere between them
         ("Kafr Nabl, southern Idlib" gives ``(("Idlib", "S"),)``)
     """
 
@@ -81,6 +87,7 @@ class ParsedQuery:
     detail: str = ""
     site: bool = False
     bearings: tuple[tuple[str, str], ...] = ()
+    road: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,6 +168,20 @@ def _strip_part(part: str) -> tuple[str, dict]:
     return rest, seen
 
 
+def _road_ends(text: str) -> tuple[str, str] | None:
+    """The two towns a road is named after ("Jisr al-Shughur-Latakia road": Jisr al-Shughur, Latakia), or
+    None: the first dash that does not follow an article ("al-", "ez-") divides them."""
+    road = _ROAD_BETWEEN.match(text)
+    if road is None:
+        return None
+    ends = road.group("ends")
+    for dash in re.finditer(r"\s*[-\u2013\u2014]\s*", ends):
+        a, b = ends[:dash.start()].strip(), ends[dash.end():].strip()
+        if a and b and a.split()[-1].lower() not in _ARTICLES and b[:1].isalpha():
+            return a, b
+    return None
+
+
 def _names_something(words: list[str]) -> bool:
     """Whether the words kept so far hold more than leading junk ("the" of "the town of X")."""
     return bool(words) and bool(_LEADING_JUNK.sub("", " ".join(words) + " ").strip())
@@ -208,6 +229,9 @@ def parse_location(text: object) -> ParsedQuery:
     'al Zayniyeh'
     >>> parse_location("the town of Saraqib").name, parse_location("the Midan district of Damascus").context
     ('Saraqib', ('Damascus',))
+    >>> road = parse_location("the Saraqib-Ariha road")
+    >>> road.name, road.also, parse_location("Deir ez-Zor road").also, parse_location("Jisr al-Shughur-Latakia road").also
+    ('Saraqib', ('Ariha',), (), ('Latakia',))
     >>> parse_location("Bshanetra, Aleppo").context
     ('Aleppo',)
     >>> parse_location(None).name
@@ -225,6 +249,9 @@ def _parse_clean(clean: str) -> ParsedQuery:
         head, detail = clean, ""
     parts = [p for p in _SPLIT.split(head) if p and p.strip()]
     first = parts[0] if parts else ""
+    ends = _road_ends(first)
+    if ends:
+        first = f"{ends[0]} and {ends[1]}"  # placed at the first town, near (see Geocoder._also_match)
     # "X/Y", "X or Y": other names for one place; "X and Y": other places beside it
     alts = [a for a in _ALTERNATIVES.split(first) if a.strip()] if first else []
     first_alt = alts[0] if alts else ""
@@ -247,7 +274,7 @@ def _parse_clean(clean: str) -> ParsedQuery:
     return ParsedQuery(
         text=clean, name=name, context=tuple(context), near=bool(seen.get("near")), area=bool(seen.get("area")),
         admin_level=seen.get("admin_level"), type_hint=seen.get("type_hint"), alternatives=alternatives,
-        also=also, detail=detail.strip(), site=bool(seen.get("site")), bearings=tuple(bearings),
+        also=also, detail=detail.strip(), site=bool(seen.get("site")), bearings=tuple(bearings), road=ends is not None,
     )
 
 
