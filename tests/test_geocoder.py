@@ -822,3 +822,14 @@ def test_the_place_named_with_a_namesake_picks_the_namesake_near_it(gazetteer):
     g = Geocoder(gazetteer=gz)
     assert g.resolve("Zuqlubaf").status == "ambiguous"
     assert g.resolve("Zuqlubaf and Qirzanatiyah").place_id == "user:z2"
+
+
+@pytest.mark.parametrize("query", ["Homs countryside", "Deir ez-Zor desert", "the Homs desert"])
+def test_a_governorate_and_its_district_of_one_name_are_no_tie(geocoder, query):
+    # the district lies inside the governorate: one area named, not two places that match equally well
+    m = geocoder.resolve(query)
+    assert m.feature_type == "admin1" and "equally well" not in m.reason
+
+
+def test_downtown_is_the_town(geocoder):
+    assert geocoder.resolve("downtown Aleppo").name == geocoder.resolve("Aleppo").name

@@ -953,7 +953,10 @@ def _nested(index: NameIndex, a: int, b: int) -> bool:
         ftype = index.feature_type[outer]
         if ftype in ADMIN_TYPES:
             pcode = index.place_id[outer][5:]
-            if index.admin3_pcode[inner].startswith(pcode) and index.place_id[inner] != index.place_id[outer]:
+            # where the inner place lies: its sub-district, or an admin area's own code (Homs district
+            # lies in Homs governorate)
+            where = index.place_id[inner][5:] if index.feature_type[inner] in ADMIN_TYPES else index.admin3_pcode[inner]
+            if where.startswith(pcode) and index.place_id[inner] != index.place_id[outer]:
                 return True
     return False
 
