@@ -70,9 +70,9 @@ class ParsedQuery:
     detail : what follows a colon ("Hajin: house near the mosque"), a site inside the place
     site : the string named a site (camp, school, junction ...) at or near the place
     bearings : (context part, compass bearing) for a context part with a direction word before it
+        ("Kafr Nabl, southern Idlib" gives ``(("Idlib", "S"),)``)
     road : the string named a road by the two towns it joins ("the Saraqib-Ariha road"): ``name`` and
         ``also`` are the towns, and the place meant lies somewhere between them
-        ("Kafr Nabl, southern Idlib" gives ``(("Idlib", "S"),)``)
     """
 
     text: str
