@@ -290,3 +290,9 @@ def test_a_faction_named_as_its_coalitions_unit_is_the_faction() -> None:
     d = drafts("On 13 May 2020, clashes broke out between the SNA's Hamza Division and the Sultan Murad Division "
                "in Afrin city (Afrin, Aleppo).")
     assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Hamza Division", "Sultan Murad Division")
+
+
+def test_killing_its_rider_is_one_death() -> None:
+    d = drafts("On 26 May 2020, an unidentified drone targeted a motorcycle on the outskirts of Sarmada (Harim, Idleb), "
+               "killing its rider.")
+    assert d["fatalities"].tolist() == [1]

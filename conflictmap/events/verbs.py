@@ -319,7 +319,7 @@ _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near
                               r"(?:injured|wounded|hurt)\b", re.I)
 # "killed the driver": one person, the singular noun after "the" right after a death word
 _ONE_DEATH = re.compile(r"\b(?:his|her)\s+death\b", re.I)  # "which led to his death": one person
-_THE_AFTER = re.compile(r"\s+the\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
+_THE_AFTER = re.compile(r"\s+(?:the|its|his|her|their)\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
 # "a man and his wife", "a woman and her child": one relative more after a counted figure
 _KIN_AFTER = re.compile(r"\b(?:(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
                         r"farmer|shepherd|driver)|him|her)\s+(?:and|along\s+with|together\s+with)\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
@@ -405,6 +405,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     1
     >>> count_fatalities("gunmen stormed a house and killed him along with his brother")
     2
+    >>> count_fatalities("a drone targeted a motorcycle, killing its rider")
+    1
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
