@@ -833,3 +833,8 @@ def test_a_governorate_and_its_district_of_one_name_are_no_tie(geocoder, query):
 
 def test_downtown_is_the_town(geocoder):
     assert geocoder.resolve("downtown Aleppo").name == geocoder.resolve("Aleppo").name
+
+
+@pytest.mark.parametrize("query", ["مدينة إدلب", "Idlib city"])
+def test_a_city_named_with_its_type_word_is_the_city_even_when_an_area_bears_the_whole_string(geocoder, query):
+    assert geocoder.resolve(query).feature_type == "settlement"
