@@ -838,3 +838,8 @@ def test_downtown_is_the_town(geocoder):
 @pytest.mark.parametrize("query", ["مدينة إدلب", "Idlib city"])
 def test_a_city_named_with_its_type_word_is_the_city_even_when_an_area_bears_the_whole_string(geocoder, query):
     assert geocoder.resolve(query).feature_type == "settlement"
+
+
+def test_a_highway_the_gazetteer_holds_is_that_highway_not_a_pair_of_towns(geocoder):
+    m = geocoder.resolve("Palmyra-Deir ez-Zor highway")
+    assert m.feature_type == "road" and "a road from" not in m.reason

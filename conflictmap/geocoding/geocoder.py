@@ -322,10 +322,12 @@ class Geocoder(_GeopyGeocoder):
         if corrected is not None:
             return corrected
         whole = self.index.exact.get(normalize_name(parsed.text).casefold()) if parsed.name != parsed.text else None
-        if whole and not (parsed.type_hint == "settlement"
-                          and all(self.index.feature_type[row] in ADMIN_TYPES for row, _ in whole)):
-            # the whole string is a known name ("Ras Elosud - Qarablish", "Camp Alpha"): no parsing (but
-            # "مدينة إدلب", "Idlib city", an admin area's name too, is the city the type word says)
+        if (whole and not (parsed.type_hint == "settlement"
+                           and all(self.index.feature_type[row] in ADMIN_TYPES for row, _ in whole))) \
+                or (parsed.road and self.index.knows_spelling(parsed.text)):
+            # the whole string is a known name ("Ras Elosud - Qarablish", "Camp Alpha", a highway the
+            # gazetteer holds): no parsing (but "مدينة إدلب", "Idlib city", an admin area's name too, is the
+            # city the type word says)
             parsed = ParsedQuery(text=parsed.text, name=parsed.text)
         context, context_note = self.hints.context(parsed, admin1, admin2, near, bbox, types, admin3)
         match = self._match_name(parsed.name, parsed, context)
