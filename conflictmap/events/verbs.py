@@ -317,8 +317,9 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:of\s+(?:the\s+)?(?:[\w'\u201
 # "two were killed and five others injured": a figure whose noun is followed by an injury word alone
 _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near|on)\b)[\w'-]+){1,3}?\s+(?:\w+ly\s+)?"
                               r"(?:injured|wounded|hurt)\b", re.I)
-# "killed the driver": one person, the singular noun after "the" right after a death word
 _ONE_DEATH = re.compile(r"\b(?:his|her)\s+death\b", re.I)  # "which led to his death": one person
+# "killed the driver", "killing its rider": one person, the singular noun after "the" (or its, his ...) right
+# after a death word
 _THE_AFTER = re.compile(r"\s+(?:the|its|his|her|their)\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
 # "a man and his wife", "a woman and her child": one relative more after a counted figure
 _KIN_AFTER = re.compile(r"\b(?:(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
