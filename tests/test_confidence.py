@@ -221,3 +221,67 @@ def test_a_correction_is_matched_whatever_the_model_says(tmp_path):
         match = fixed.resolve("countryside of Saraqib", admin1="Idlib", min_confidence=min_confidence)
         assert (match.status, match.method, match.place_id, match.confidence) == (
             "matched", "correction", "ocha:SY070003", 1.0)
+
+
+def _train_confidence():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import train_confidence as T
+
+    return T
+
+
+def test_several_cross_validations_read_one_threshold_on_the_mean_of_their_wrong_shares():
+    """Each fold assignment alone would pick its own threshold; read together, the mean wrong share
+    of every main run must hold, so the threshold lies between the assignments' own."""
+    T = _train_confidence()
+    rng = np.random.default_rng(1)
+    frames = [pd.DataFrame({"source": s, "mode": m, "right": rng.random(500) < 0.8, "has_point": True})
+              for s in T.SOURCES for m in T.MAIN_RUNS[s]]
+    rows = pd.concat(frames, ignore_index=True)
+    base = np.where(rows.right, 0.6 + 0.3 * rng.random(len(rows)), 0.5 * rng.random(len(rows)))
+    wrong = np.flatnonzero(~rows.right.to_numpy())
+    strict, lax = base.copy(), base.copy()
+    strict[wrong[::4]] = 0.95  # one assignment puts many wrong answers high: only a high threshold holds
+    lax[wrong[::40]] = 0.95
+    t_strict = T.choose_threshold(rows, strict, T.SOURCES, 2.0)
+    t_lax = T.choose_threshold(rows, lax, T.SOURCES, 2.0)
+    t_both = T.choose_threshold(rows, [strict, lax], T.SOURCES, 2.0)
+    assert t_lax < t_both <= t_strict
+    for run in (r for s in T.SOURCES for r in T.main_runs(rows, s)):
+        shares = [T.figures(run, c[run.index] >= t_both)["matched wrong"] for c in (strict, lax)]
+        assert np.mean(shares) <= 2.05
+
+
+def test_a_shuffled_cross_validation_keeps_every_run_of_an_input_row_in_one_fold(monkeypatch):
+    pytest.importorskip("sklearn")
+    T = _train_confidence()
+    rng = np.random.default_rng(2)
+    frames = []
+    for source in T.SOURCES:
+        for mode in ("hint", "no hint"):
+            frames.append(pd.DataFrame({"source": source, "mode": mode, "right": rng.random(60) < 0.7,
+                                        "has_point": True, **{f: rng.random(60) for f in T.FEATURES}}))
+    rows = pd.concat(frames, ignore_index=True)
+    seen: list[np.ndarray] = []
+
+    def fit(train, kind="trees"):
+        seen.append(train.index.to_numpy())
+        return None
+
+    monkeypatch.setattr(T, "fit", fit)
+    monkeypatch.setattr(T, "confidences", lambda test, model: np.full(len(test), 0.5))
+    groups = rows.source + ":" + rows.groupby(["source", "mode"]).cumcount().astype(str)
+    splits = {}
+    for repeat in (0, 1, 2):
+        seen.clear()
+        T.cross_validated(rows, "trees", repeat=repeat)
+        assert len(seen) == T.FOLDS
+        held_out = [np.setdiff1d(rows.index, train) for train in seen]
+        assert sorted(np.concatenate(held_out).tolist()) == rows.index.tolist()  # every row held out once
+        for test in held_out:  # a row's runs are held out together
+            assert set(groups[test]).isdisjoint(set(groups.drop(test)))
+        splits[repeat] = [frozenset(t.tolist()) for t in held_out]
+    assert set(splits[1]) != set(splits[2]) and set(splits[0]) != set(splits[1])
