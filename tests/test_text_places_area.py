@@ -331,3 +331,25 @@ def test_a_place_named_near_a_town_in_an_area_lies_in_that_area() -> None:
     assert found.loc["Kashal Ubayd", "admin1"] == "Idleb"
     # and the governorate named as the area stays the governorate, not a best guess
     assert found.loc["Idleb", "match_status"] == "matched" and found.loc["Idleb", "role"] == "area"
+
+
+@pytest.mark.parametrize("text, mention", [
+    # a generic head that is an English word too (tell, tall) begins a longer name: still a village
+    ("Government forces took control of Tall Dulfakin in southern Idleb.", "Tall Dulfakin"),
+    ("Government forces captured Tell Dulfakin village in southern Idleb.", "Tell Dulfakin"),
+    # a site of the place: "the X archaeological site / ruins in <side> <area>"
+    ("Government forces took control of the Bishwara archaeological site in southern Idleb.", "Bishwara"),
+    ("Government forces took control of the Bishwara ruins in southern Idleb.", "Bishwara"),
+])
+def test_a_place_the_gazetteer_lacks_named_as_a_hill_or_a_site_is_drafted_as_written_at_its_area(
+        text: str, mention: str) -> None:
+    rows = draft_events(text, published="2020-06-30")
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert row["location"] == mention and row["match_status"] == "unresolved"
+    assert row["match_method"] == "area beside it" and row["admin1"] == "Idleb" and row["geo_precision"] == 3
+
+
+def test_an_english_word_alone_before_village_is_still_no_unknown_village() -> None:
+    # "Now village": an English word is no village name the gazetteer lacks
+    assert find_places("People gathered in the square. Now village elders met the governor.").empty

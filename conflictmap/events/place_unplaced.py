@@ -24,11 +24,11 @@ _NAME = r"\b(?:(?:[Aa]l|[Ee]l|[Aa][dhrstz]|[Aa]sh)[- ])?[A-Z][\w'\u2019]+(?:[ -]
 
 _SIDE = r"(?i:north|south|east|west)\w*(?:[\s-](?i:north|south|east|west)\w*)?"
 # a site named after a place that a report locates in part of an area ("X mountains in northern Y")
-_SITE = r"(?:\s+(?i:mountains?|hills?|plain|valley|(?:defen[cs]e\s+)?base))?"
+_SITE = r"(?:\s+(?i:mountains?|hills?|plain|valley|(?:defen[cs]e\s+)?base|(?:archa?eological\s+)?site|ruins))?"
 _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?i:village|town)\b"
                        rf"|(?P<c>{_NAME})\s+\((?=[^()]{{1,80}}\))"
                        # "took control of X in northern Afrin": a name said to lie in a direction of an area
-                       rf"|(?:(?<=\b(?:of|on|in|at) )|(?<=\bincluding ))(?<!area of )(?P<d>{_NAME})(?={_SITE}\s+in\s+(?:the\s+)?{_SIDE}\s+"
+                       rf"|(?:(?<=\b(?:of|on|in|at) )|(?<=\b(?:of|on|in|at) the )|(?<=\bincluding ))(?<!area of )(?P<d>{_NAME})(?={_SITE}\s+in\s+(?:the\s+)?{_SIDE}\s+"
                        rf"(?:(?i:countryside|desert|outskirts)\s+of\s+(?:the\s+)?)?[A-Z])"
                        # "the X area of northern Aleppo": an area known by a place's name
                        rf"|(?P<e>{_NAME})(?=\s+(?i:area)\s+(?i:of|in)\s)")
@@ -50,6 +50,7 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     taken = _Spans([(m.start, m.end) for m in mentions] + [(a.start, a.end) for a in find_actors(text)])
     clashes = _english_clashes()
     stop = _text_words().get("stopword", frozenset())
+    generic = _text_words().get("generic", frozenset())
     by_sentence = _by_sentence(mentions)
     paragraph_areas, several_areas, given_area = _paragraph_governorates(mentions, index, admin1)
     out: list[PlaceMention] = []
@@ -65,7 +66,10 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             name = found.group(group)
             start, end = sentence.start + found.start(group), sentence.start + found.end(group)
             first = name.split()[0].split("-")[0].lower()
-            if taken.overlaps(start, end) or first in clashes or first in stop or first in ("the", "a", "an"):
+            # an English word heads no village name ("Now village"), but a generic head of a longer name does
+            # ("Tell Kursi": tell, tall, bab ... begin names of hills, gates, springs)
+            english = first in clashes and not (first in generic and len(re.split(r"[\s-]+", name)) > 1)
+            if taken.overlaps(start, end) or english or first in stop or first in ("the", "a", "an"):
                 continue
             first_after = bisect.bisect_left(starts, end)
             near = in_sentence[first_after:bisect.bisect_right(starts, end + _AREA_NEAR)]
