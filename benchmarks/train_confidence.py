@@ -116,11 +116,11 @@ def cross_validated(rows: pd.DataFrame, kind: str, folds: int = FOLDS, repeat: i
     """Each row's confidence from a model that did not see it: ``folds`` folds, every run of one
     input row in the same fold. Repeat 0 splits as scikit-learn's GroupKFold does; repeat ``r > 0``
     deals the input rows to the folds in an order shuffled with seed ``r`` (deterministic)."""
-    from sklearn.model_selection import GroupKFold
-
     groups = (rows.source + ":" + rows.groupby(["source", "mode"]).cumcount().astype(str)).to_numpy()
     out = np.zeros(len(rows))
     if repeat == 0:
+        from sklearn.model_selection import GroupKFold
+
         splits = list(GroupKFold(n_splits=folds).split(rows, groups=groups))
     else:
         names, inverse = np.unique(groups, return_inverse=True)
