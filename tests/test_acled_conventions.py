@@ -882,3 +882,32 @@ def test_a_nationality_adjective_is_no_place():
 def test_a_battalion_named_after_a_person_or_place_is_no_place():
     places = find_places("The Abu al-Hasan battalion and al-Sheikh Othman Battalion merged with Zinki in Binnish.")
     assert places["mention"].tolist() == ["Binnish"]
+
+
+@pytest.mark.parametrize("text, actor2", [
+    ("On 3 June 2020, HTS withdrew from the Atmeh border crossing with Turkey (Harim, Idleb).", None),
+    ("On 4 June 2020, HTS members shot a man who tried to cross into Turkey near Salqin (Harim, Idleb).",
+     "Civilians (Syria)"),
+])
+def test_a_country_named_as_where_a_border_or_a_way_leads_is_no_party(text: str, actor2: str | None) -> None:
+    from conflictmap.events.draft import draft_events
+
+    row = draft_events(text, published="2020-06-30").iloc[0]
+    assert "Turkey" not in str(row["actor2"])
+    assert (None if pd.isna(row["actor2"]) else row["actor2"]) == actor2
+
+
+def test_a_country_that_acts_is_still_a_party() -> None:
+    from conflictmap.events.draft import draft_events
+
+    row = draft_events("On 5 June 2020, Turkey shelled Tal Rifaat (A'zaz, Aleppo).", published="2020-06-30").iloc[0]
+    assert row["actor1"] == "Military Forces of Turkey (2016-)"
+
+
+def test_a_person_and_a_relative_killed_together_are_two_deaths_at_the_place_named():
+    from conflictmap.events.draft import draft_events
+
+    text = ("On 9 June 2020, Russian jets struck the outskirts of Sarmin and Binnish (Idleb, Idleb). "
+            "A woman and her son were killed in Binnish.")
+    drafts = draft_events(text, published="2020-06-13").set_index("location")
+    assert drafts.loc["Binnish", "fatalities"] == 2 and drafts.loc["Sarmin", "fatalities"] == 0

@@ -223,10 +223,30 @@ def find_actors(text: str) -> list[ActorMention]:
                 chosen[-1] = hit
             continue
         chosen.append(hit)
+    chosen = [m for m in chosen if not _a_country_as_a_place(text, m)]
     return _without_possessors(text, _with_attributed_sides(text, _with_leading_sides(text, chosen)))
 
 
 _POSSESSIVE_GAP = re.compile(r"['\u2019]s\s+")
+# "the border crossing with Turkey", "tried to cross into Turkey": the country is where, not who
+_COUNTRY_AS_PLACE = re.compile(r"\b(?:(?:borders?|crossings?|frontiers?)\s+(?:with|of)|into|towards?|inside)\s+$",
+                               re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset[str]:
+    table = read_data_csv("actor_words.csv")
+    return frozenset(w.lower() for w in table.loc[table.kind == "country", "word"])
+
+
+def _a_country_as_a_place(text: str, m: ActorMention) -> bool:
+    """A country's name on its own ('country' rows of ``actor_words.csv``) right after a word that makes
+    it a place: a border or crossing with it, a way into or towards it.
+
+    >>> [a.actor for a in find_actors("HTS closed the border crossing with Turkey.")]
+    ['HTS: Hayat Tahrir al-Sham']
+    """
+    return m.text.lower() in _country_words() and _COUNTRY_AS_PLACE.search(text, max(0, m.start - 40), m.start) is not None
 
 
 def _without_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMention]:

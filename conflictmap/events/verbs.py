@@ -311,7 +311,11 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:of\s+(?:the\s+)?(?:[\w'\u201
                        r"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                        r"(?:killed|shot\s+dead|executed|assassinated|found\s+dead|(?:beaten|stoned|burned|burnt|tortured|starved)"
                        r"\s+to\s+death)\b|^\s+(?:[\w'-]+\s+){1,3}?"
-                       r"(?:died|succumbed)\b", re.I)
+                       r"(?:died|succumbed)\b"
+                       # "a woman and her daughter were killed": the first of a pair (the relative: _KIN_AFTER)
+                       r"|^\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|farmer|shepherd|"
+                       r"driver)\s+(?:and|along\s+with|together\s+with)\s+(?:his|her)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s+"
+                       r"(?:were|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:killed|shot\s+dead|executed|found\s+dead)\b", re.I)
 
 
 # "two were killed and five others injured": a figure whose noun is followed by an injury word alone
@@ -408,6 +412,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     2
     >>> count_fatalities("a drone targeted a motorcycle, killing its rider")
     1
+    >>> count_fatalities("A woman and her daughter were killed."), count_fatalities("a man and his two sons were killed")
+    (2, 3)
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
