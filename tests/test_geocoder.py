@@ -843,3 +843,18 @@ def test_a_city_named_with_its_type_word_is_the_city_even_when_an_area_bears_the
 def test_a_highway_the_gazetteer_holds_is_that_highway_not_a_pair_of_towns(geocoder):
     m = geocoder.resolve("Palmyra-Deir ez-Zor highway")
     assert m.feature_type == "road" and "a road from" not in m.reason
+
+
+@pytest.mark.parametrize("query, name", [
+    ("Tishreen Dam", "Tishrin Dam"), ("the Euphrates Dam", "Tabqa Dam"), ("al-Thawra Dam", "Tabqa Dam"),
+    ("Omar oil field", "al-Omar oil field"), ("Conoco gas plant", "Conoco gas field"),
+])
+def test_a_dam_or_an_oil_field_reports_name_is_the_curated_landmark(geocoder, query, name):
+    m = geocoder.resolve(query)
+    assert m.status == "matched" and m.name == name and m.feature_type == "landmark"
+    assert m.place_id.startswith("cm:")
+
+
+def test_the_village_a_dam_is_named_after_is_not_the_dam(geocoder):
+    m = geocoder.resolve("Tishrin")
+    assert m.feature_type == "settlement" and m.name != "Tishrin Dam"
