@@ -300,3 +300,12 @@ def test_a_place_said_to_lie_in_a_town_is_not_a_namesake_far_from_it():
     assert row.match_status == "unresolved" and row.geo_precision == 2 and row.admin1 == "Damascus"
     assert find_places("Shells fell on Binnish in Idlib.").set_index("mention").loc["Binnish", "match_status"] \
         == "matched"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Drones struck a position near the Omar oil field (Deir-ez-Zor, Deir-ez-Zor).", "al-Omar oil field"),
+    ("Gunmen attacked a checkpoint at the Conoco gas plant in Deir-ez-Zor.", "Conoco gas field"),
+])
+def test_an_oil_or_gas_site_named_in_full_is_that_site_not_a_namesake_of_its_first_word(text, name):
+    row = find_places(text).iloc[0]
+    assert row["place_name"] == name and row["admin1"] == "Deir-ez-Zor"
