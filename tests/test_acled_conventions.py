@@ -911,3 +911,19 @@ def test_a_person_and_a_relative_killed_together_are_two_deaths_at_the_place_nam
             "A woman and her son were killed in Binnish.")
     drafts = draft_events(text, published="2020-06-13").set_index("location")
     assert drafts.loc["Binnish", "fatalities"] == 2 and drafts.loc["Sarmin", "fatalities"] == 0
+
+
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("On 6 June 2020, the SDF captured 3 ISIS members in a raid on Al-Busayrah (Deir-ez-Zor, Deir-ez-Zor).", "Arrests"),
+    ("On 6 June 2020, the SDF announced the capture of an ISIS cell leader in Al-Busayrah (Deir-ez-Zor, Deir-ez-Zor).",
+     "Arrests"),
+    ("On 6 June 2020, HTS captured the village of Tanjara (Al-Ghab, Hama).", "Non-state actor overtakes territory"),
+    ("On 6 June 2020, HTS captured three villages from ISIS fighters near Tanjara (Al-Ghab, Hama).",
+     "Non-state actor overtakes territory"),
+    ("On 6 June 2020, rebels clashed with regime forces in Tanjara (Al-Ghab, Hama) and captured seven soldiers.",
+     "Armed clash"),
+])
+def test_people_captured_are_an_arrest_a_place_captured_is_territory(text, sub_event_type):
+    from conflictmap.events.draft import draft_events
+
+    assert draft_events(text, published="2020-06-30").iloc[0]["sub_event_type"] == sub_event_type
