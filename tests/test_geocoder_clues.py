@@ -293,3 +293,16 @@ def test_a_two_consonant_respelling_is_found_inside_the_hinted_governorate(rules
     # the index offers it for Dar'a's P-code, as a vowel variant
     (cand,) = rules.index.short_vowel_variants("Al-Aweifeit", ["SY12"])
     assert (cand.name, cand.method) == ("Al 'Awafit", "vowels")
+
+
+@pytest.mark.parametrize("query", ["Zamalka, Eastern Ghouta", "Kafr Batna, Eastern Ghouta", "Yabroud, Western Qalamoun"])
+def test_a_region_whose_name_begins_with_a_direction_is_that_region_as_context(geocoder, query):
+    # not the east of some village called Ghouta: the places named with it would be far off
+    m = geocoder.resolve(query)
+    assert m.status == "matched" and "far from" not in m.reason
+    assert m.name == geocoder.resolve(query.split(",")[0], admin1="Rural Damascus").name
+
+
+def test_a_direction_before_a_governorate_still_narrows_it(geocoder):
+    assert geocoder.resolve("Jubb al Khamis, eastern Aleppo").admin2 == "Menbij"
+    assert geocoder.resolve("Jubb al Khamis, northwest Aleppo").admin2 == "A'zaz"

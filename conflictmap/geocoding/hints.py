@@ -215,7 +215,10 @@ class HintReader:
         if bearing:  # an admin1 hint "southeast Idleb"
             direction, direction_label = self.direction(a1_codes, bearing, f"{admin1} (admin1 hint)")
         bearings = dict(parsed.bearings)
+        unsplit = dict(parsed.unsplit)
         for part in parsed.context:
+            if part in unsplit and self.index.knows_spelling(unsplit[part]):
+                part = unsplit[part]  # "Eastern Ghouta": a region's own name, not the east of "Ghouta"
             areas = [c for c in self.index.areas_named(part) if c.method in ("exact", "alias", "key", "compact")]
             if areas:
                 best = max(areas, key=lambda c: (c.score, -len(c.place_id)))

@@ -73,6 +73,9 @@ class ParsedQuery:
         ("Kafr Nabl, southern Idlib" gives ``(("Idlib", "S"),)``)
     road : the string named a road by the two towns it joins ("the Saraqib-Ariha road"): ``name`` and
         ``also`` are the towns, and the place meant lies somewhere between them
+    unsplit : (context part, the part as written) for a context part a direction word was taken from
+        ("Zamalka, Eastern Ghouta" gives ``(("Ghouta", "Eastern Ghouta"),)``): the part as written may be
+        a region's own name
     """
 
     text: str
@@ -88,6 +91,7 @@ class ParsedQuery:
     site: bool = False
     bearings: tuple[tuple[str, str], ...] = ()
     road: bool = False
+    unsplit: tuple[tuple[str, str], ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -259,11 +263,13 @@ def _parse_clean(clean: str) -> ParsedQuery:
     name, seen = _strip_part(alsos[0]) if alsos else ("", {})
     context: list[str] = [seen["anchor"]] if seen.get("anchor") else []
     bearings: list[tuple[str, str]] = []
+    unsplit: list[tuple[str, str]] = []
     for part in parts[1:]:
         rest, more = _strip_part(part)
         context.extend(x for x in (rest, more["anchor"]) if x)
         if more["bearing"] and rest and not more["anchor"]:
             bearings.append((rest, more["bearing"]))
+            unsplit.append((rest, part.strip()))
     also = tuple(x for x in (_strip_part(a)[0] for a in alsos[1:]) if x)
     alternatives = tuple(x for x in (_strip_part(a)[0] for a in alts[1:]) if x)
     if not name and (also or alternatives):  # "camp and ..." : the first place named leads
@@ -275,6 +281,7 @@ def _parse_clean(clean: str) -> ParsedQuery:
         text=clean, name=name, context=tuple(context), near=bool(seen.get("near")), area=bool(seen.get("area")),
         admin_level=seen.get("admin_level"), type_hint=seen.get("type_hint"), alternatives=alternatives,
         also=also, detail=detail.strip(), site=bool(seen.get("site")), bearings=tuple(bearings), road=ends is not None,
+        unsplit=tuple(unsplit),
     )
 
 
