@@ -824,7 +824,7 @@ def test_the_place_named_with_a_namesake_picks_the_namesake_near_it(gazetteer):
     assert g.resolve("Zuqlubaf and Qirzanatiyah").place_id == "user:z2"
 
 
-@pytest.mark.parametrize("query", ["Homs countryside", "Deir ez-Zor desert", "the Homs desert"])
+@pytest.mark.parametrize("query", ["Homs countryside", "Deir ez-Zor desert", "the Deir ez-Zor desert"])
 def test_a_governorate_and_its_district_of_one_name_are_no_tie(geocoder, query):
     # the district lies inside the governorate: one area named, not two places that match equally well
     m = geocoder.resolve(query)
@@ -858,3 +858,26 @@ def test_a_dam_or_an_oil_field_reports_name_is_the_curated_landmark(geocoder, qu
 def test_the_village_a_dam_is_named_after_is_not_the_dam(geocoder):
     m = geocoder.resolve("Tishrin")
     assert m.feature_type == "settlement" and m.name != "Tishrin Dam"
+
+
+@pytest.mark.parametrize("query, town", [("Tartus port", "Tartus"), ("Latakia harbour", "Latakia"), ("Rastan dam", "Rastan")])
+def test_a_port_or_dam_named_after_its_town_is_the_town(geocoder, query, town):
+    m = geocoder.resolve(query)
+    assert m.status == "matched" and m.place_id == geocoder.resolve(town).place_id
+
+
+def test_the_region_an_article_names_is_the_region_not_a_village_of_that_name(geocoder):
+    # "the Badia" (the desert) is not Bidayah; the name alone stays open between them
+    m = geocoder.resolve("the Badia")
+    assert m.feature_type == "region" and m.status == "matched"
+    assert geocoder.resolve("Badia").status == "ambiguous"
+
+
+@pytest.mark.parametrize("query, name", [("the Tabqa Dam", "Tabqa Dam"), ("the Jazira", "the Jazira")])
+def test_a_known_name_after_an_article_or_with_it_is_that_place(geocoder, query, name):
+    assert geocoder.resolve(query).name == name
+
+
+@pytest.mark.parametrize("query", ["Homs desert", "Deir ez-Zor desert", "Tabqa Dam", "Eastern Ghouta"])
+def test_an_article_before_a_name_changes_nothing(geocoder, query):
+    assert geocoder.resolve(f"the {query}").place_id == geocoder.resolve(query).place_id

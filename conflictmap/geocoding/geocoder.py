@@ -32,6 +32,7 @@ import functools
 import logging
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Iterable
@@ -52,6 +53,7 @@ from .hints import CONTEXT_RADIUS_KM, HintReader
 from .query import ParsedQuery, facility_named, name_without_parts, parse_location
 
 log = logging.getLogger(__name__)
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 __all__ = ["Geocoder"]
 
@@ -321,20 +323,27 @@ class Geocoder(_GeopyGeocoder):
         corrected = self._correction(parsed, admin1)
         if corrected is not None:
             return corrected
-        whole = self.index.exact.get(normalize_name(parsed.text).casefold()) if parsed.name != parsed.text else None
+        bare = _THE.sub("", parsed.text)  # "the Tabqa Dam": the whole name is what follows the article
+        if self.index.exact.get(normalize_name(parsed.text).casefold()):
+            bare = parsed.text  # "the Jazira": the article is part of the known name
+        whole = self.index.exact.get(normalize_name(bare).casefold()) if parsed.name != bare else None
         if (whole and not (parsed.type_hint == "settlement"
                            and all(self.index.feature_type[row] in ADMIN_TYPES for row, _ in whole))) \
                 or (parsed.road and self.index.knows_spelling(parsed.text)):
             # the whole string is a known name ("Ras Elosud - Qarablish", "Camp Alpha", a highway the
             # gazetteer holds): no parsing (but "مدينة إدلب", "Idlib city", an admin area's name too, is the
             # city the type word says)
-            parsed = ParsedQuery(text=parsed.text, name=parsed.text)
+            parsed = ParsedQuery(text=parsed.text, name=bare if whole else parsed.text)
+        if bare != parsed.text and parsed.name == bare and not parsed.area and any(
+                c.feature_type == "region" and c.method in ("exact", "alias", "key")
+                for c in self.index.lookup(bare, fuzzy=False)):
+            parsed = replace(parsed, area=True)  # "the Badia", "the Ghab": the region that bears the name
         context, context_note = self.hints.context(parsed, admin1, admin2, near, bbox, types, admin3)
         match = self._match_name(parsed.name, parsed, context)
-        if parsed.name != parsed.text and not parsed.context and self.index.knows_spelling(parsed.text):
+        if parsed.name != bare and not parsed.context and self.index.knows_spelling(bare):
             # "Camp Alpha", "Tal Abyad District": the words taken as qualifiers may be part of a name
             # (only a known spelling of the whole text can win below: a looser match is not tried)
-            whole = self._match_name(parsed.text, parsed, context)
+            whole = self._match_name(bare, parsed, context)
             # ("Eastern Ghouta" is a region, not a place near Ghouta): a whole-text name wins ties
             if whole.status == "matched" and whole.method in ("exact", "alias", "key", "compact") and (
                     match.status != "matched" or whole.score >= match.score):
