@@ -306,3 +306,22 @@ def test_a_region_whose_name_begins_with_a_direction_is_that_region_as_context(g
 def test_a_direction_before_a_governorate_still_narrows_it(geocoder):
     assert geocoder.resolve("Jubb al Khamis, eastern Aleppo").admin2 == "Menbij"
     assert geocoder.resolve("Jubb al Khamis, northwest Aleppo").admin2 == "A'zaz"
+
+
+@pytest.mark.parametrize("query, quarter", [
+    ("Aleppo, Sheikh Maqsoud neighbourhood", "Sheikh Maqsoud neighbourhood, Aleppo"),
+    ("Damascus city, Jobar quarter", "Jobar neighbourhood, Damascus"),
+])
+def test_a_city_then_its_quarter_is_the_quarter(geocoder, query, quarter):
+    m = geocoder.resolve(query)
+    assert m.feature_type == "neighbourhood" and m.place_id == geocoder.resolve(quarter).place_id
+
+
+def test_a_weak_look_alike_outside_the_area_named_gives_way_to_the_area(geocoder):
+    # no quarter of Hama is called so; a village of another governorate spelt alike is no answer
+    m = geocoder.resolve("Hama, Jarrah quarter")
+    assert m.status == "ambiguous" and m.admin1 == "Hama" and m.geo_precision >= 2 and "from the context" in m.reason
+
+
+def test_a_place_named_exactly_stays_itself_outside_the_area_named(geocoder):
+    assert geocoder.resolve("Saraqib, Hama").name == geocoder.resolve("Saraqib").name

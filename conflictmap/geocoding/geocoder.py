@@ -45,8 +45,8 @@ from geopy.point import Point as GeopyPoint
 
 from ..errors import GeocoderError, InputError
 from ..gazetteer import Gazetteer, get_gazetteer
-from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, STRONG_METHODS, Candidate, Context, Match, NameIndex, decide,
-                       haversine_km, rank)
+from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, MATCH_MIN_SCORE, STRONG_METHODS, Candidate, Context, Match,
+                       NameIndex, decide, haversine_km, rank)
 from .bilingual import combine_scripts
 from .normalize import compact_key, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
@@ -54,6 +54,7 @@ from .query import ParsedQuery, facility_named, name_without_parts, parse_locati
 
 log = logging.getLogger(__name__)
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
+_ELSEWHERE_NOTES = ("outside admin hint", "just outside district hint", "far from context")
 
 __all__ = ["Geocoder"]
 
@@ -359,8 +360,13 @@ class Geocoder(_GeopyGeocoder):
             match = self._without_parts_match(match, parsed, context)
         if parsed.alternatives:
             match = self._alternatives_match(match, parsed, context)
-        if match.status == "unresolved" and parsed.context:
-            # "Kansafra, Jabal al-Zawiya": when the name is unknown the context still places it roughly
+        top = match.candidates[0] if match.status == "ambiguous" and match.candidates else None
+        # a weak answer by another spelling outside the area the context names (not "south of X": that lies outside X)
+        weak_elsewhere = top is not None and (match.score or 0) < MATCH_MIN_SCORE and top.method not in ("exact", "alias") \
+            and not parsed.bearings and any(n in _ELSEWHERE_NOTES for n in top.notes)
+        if (match.status == "unresolved" or weak_elsewhere) and parsed.context:
+            # "Kansafra, Jabal al-Zawiya": when the name is unknown the context still places it roughly (and
+            # better than a weak look-alike outside the area the context names: "Hama, Jarrah quarter")
             for part in parsed.context:
                 area = self._match_name(part, parsed, Context(admin1_pcodes=context.admin1_pcodes))
                 if area.status == "matched":

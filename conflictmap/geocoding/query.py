@@ -238,6 +238,9 @@ def parse_location(text: object) -> ParsedQuery:
     ('Saraqib', ('Ariha',), (), ('Latakia',))
     >>> parse_location("Bshanetra, Aleppo").context
     ('Aleppo',)
+    >>> q = parse_location("Aleppo city, Sheikh Maqsoud neighbourhood")
+    >>> q.name, q.context, q.type_hint
+    ('Sheikh Maqsoud', ('Aleppo',), 'neighbourhood')
     >>> parse_location(None).name
     ''
     """
@@ -264,8 +267,14 @@ def _parse_clean(clean: str) -> ParsedQuery:
     context: list[str] = [seen["anchor"]] if seen.get("anchor") else []
     bearings: list[tuple[str, str]] = []
     unsplit: list[tuple[str, str]] = []
-    for part in parts[1:]:
+    for k, part in enumerate(parts[1:]):
         rest, more = _strip_part(part)
+        if k == 0 and rest and name and not more["anchor"] and more["type_hint"] == "neighbourhood" \
+                and seen.get("type_hint") in (None, "settlement") and len(alsos) == 1 and len(alts) == 1:
+            # "Aleppo, Sheikh Maqsoud neighbourhood": the quarter is the place, the city where it is
+            context.insert(0, name)
+            name, seen = rest, {**seen, "type_hint": "neighbourhood"}
+            continue
         context.extend(x for x in (rest, more["anchor"]) if x)
         if more["bearing"] and rest and not more["anchor"]:
             bearings.append((rest, more["bearing"]))
