@@ -325,3 +325,20 @@ def test_a_weak_look_alike_outside_the_area_named_gives_way_to_the_area(geocoder
 
 def test_a_place_named_exactly_stays_itself_outside_the_area_named(geocoder):
     assert geocoder.resolve("Saraqib, Hama").name == geocoder.resolve("Saraqib").name
+
+
+def test_an_unknown_name_is_placed_roughly_at_a_context_place_even_one_of_several_namesakes(geocoder):
+    m = geocoder.resolve("Dulfakin, Hamam")
+    assert m.status == "ambiguous" and m.name == geocoder.resolve("Hamam").name and m.geo_precision >= 2
+    assert "from the context" in m.reason
+
+
+def test_a_matched_context_place_is_preferred_to_an_ambiguous_one(geocoder):
+    m = geocoder.resolve("Dulfakin near Hamam, Sarmin")
+    assert m.name == geocoder.resolve("Sarmin").name
+
+
+def test_a_direction_word_and_a_type_word_around_a_known_name_keep_the_whole_name(geocoder):
+    # "Western X village": the village is X al-Gharbiyah, not somewhere west of a village X
+    m = geocoder.resolve("Western Ghariyah village")
+    assert m.name == geocoder.resolve("Ghariyah al-Gharbiyah").name and m.geo_precision == 1

@@ -50,7 +50,7 @@ from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, MATCH_MIN_SCORE, STRONG_M
 from .bilingual import combine_scripts
 from .normalize import compact_key, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
-from .query import ParsedQuery, facility_named, name_without_parts, parse_location
+from .query import ParsedQuery, facility_named, name_without_parts, parse_location, without_type_words
 
 log = logging.getLogger(__name__)
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -341,14 +341,17 @@ class Geocoder(_GeopyGeocoder):
             parsed = replace(parsed, area=True)  # "the Badia", "the Ghab": the region that bears the name
         context, context_note = self.hints.context(parsed, admin1, admin2, near, bbox, types, admin3)
         match = self._match_name(parsed.name, parsed, context)
-        if parsed.name != bare and not parsed.context and self.index.knows_spelling(bare):
-            # "Camp Alpha", "Tal Abyad District": the words taken as qualifiers may be part of a name
-            # (only a known spelling of the whole text can win below: a looser match is not tried)
-            whole = self._match_name(bare, parsed, context)
+        for text in dict.fromkeys((bare, without_type_words(bare))):
+            if parsed.name == text or parsed.context or not self.index.knows_spelling(text):
+                continue
+            # "Camp Alpha", "Tal Abyad District", "Eastern Ghariyah town": the words taken as qualifiers may be
+            # part of a name (only a known spelling of the whole text can win below: a looser match is not tried)
+            whole = self._match_name(text, replace(parsed, near=False), context)  # its direction word is its own
             # ("Eastern Ghouta" is a region, not a place near Ghouta): a whole-text name wins ties
             if whole.status == "matched" and whole.method in ("exact", "alias", "key", "compact") and (
                     match.status != "matched" or whole.score >= match.score):
                 match = whole
+            break
         if match.status == "unresolved":
             split = self._split_match(parsed, context)
             if split is not None:
@@ -367,13 +370,17 @@ class Geocoder(_GeopyGeocoder):
         if (match.status == "unresolved" or weak_elsewhere) and parsed.context:
             # "Kansafra, Jabal al-Zawiya": when the name is unknown the context still places it roughly (and
             # better than a weak look-alike outside the area the context names: "Hama, Jarrah quarter")
-            for part in parsed.context:
-                area = self._match_name(part, parsed, Context(admin1_pcodes=context.admin1_pcodes))
-                if area.status == "matched":
-                    match = _replace(area, query=query, geo_precision=max(area.geo_precision or 2, 2),
-                                     status="ambiguous",
-                                     reason=f"{parsed.name!r} not found; placed at {area.name} from the context")
-                    break
+            areas = [self._match_name(part, parsed, Context(admin1_pcodes=context.admin1_pcodes))
+                     for part in parsed.context]
+            # the first context place matched; else one named by its own spelling, which places it roughly even
+            # among namesakes (the answer is no promise either way)
+            area = next((a for a in areas if a.status == "matched"), None) or next(
+                (a for a in areas if a.status == "ambiguous" and a.method in ("exact", "alias", "key")
+                 and a.longitude is not None), None)
+            if area is not None:
+                match = _replace(area, query=query, geo_precision=max(area.geo_precision or 2, 2),
+                                 status="ambiguous",
+                                 reason=f"{parsed.name!r} not found; placed at {area.name} from the context")
         if parsed.also:
             match = self._also_match(match, parsed, context)
         if match.status == "unresolved" and self._fallback is not None:

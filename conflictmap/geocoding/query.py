@@ -202,6 +202,20 @@ def is_part_word(word: str) -> bool:
     return _qualifiers().get(bare, ("", ""))[0] == "part"
 
 
+def without_type_words(text: str) -> str:
+    """``text`` without a leading "the" and the type words after the name ("Eastern Ghariyah town" ->
+    "Eastern Ghariyah"): the whole name a string may give, direction words and all.
+
+    >>> without_type_words("the Eastern Ghariyah town"), without_type_words("town")
+    ('Eastern Ghariyah', 'town')
+    """
+    words = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE).split()
+    quals = _qualifiers()
+    while len(words) > 1 and quals.get(words[-1].lower().strip(".:"), ("", ""))[0] == "type":
+        words.pop()
+    return " ".join(words)
+
+
 def name_without_parts(name: str) -> str:
     """The name without its trailing 'part' words (Tahtani, Fawqani, Kabir, Sharqi ...), or ``""``
     when it has none or nothing would be left.
