@@ -881,3 +881,16 @@ def test_a_known_name_after_an_article_or_with_it_is_that_place(geocoder, query,
 @pytest.mark.parametrize("query", ["Homs desert", "Deir ez-Zor desert", "Tabqa Dam", "Eastern Ghouta"])
 def test_an_article_before_a_name_changes_nothing(geocoder, query):
     assert geocoder.resolve(f"the {query}").place_id == geocoder.resolve(query).place_id
+
+
+@pytest.mark.parametrize("query, admin1", [("ريف حلب الشمالي", "Aleppo"), ("ريف حماة الشمالي الغربي", "Hama"),
+                                           ("ريف دير الزور الشرقي", "Deir-ez-Zor")])
+def test_an_arabic_direction_after_a_countryside_is_a_direction(geocoder, query, admin1):
+    # "the northern countryside of Aleppo": not a village whose name ends in "the northern"
+    m = geocoder.resolve(query)
+    assert m.admin1 == admin1 and m.geo_precision >= 2
+
+
+def test_an_arabic_direction_adjective_in_a_village_name_stays_in_the_name(geocoder):
+    m = geocoder.resolve("القسطل الشمالي")
+    assert m.name == "Al Qastal ash Shamali" and m.geo_precision == 1

@@ -115,7 +115,7 @@ def _strip_part(part: str) -> tuple[str, dict]:
         word = words[i]
         low = word.lower().strip(".:")
         kind, hint = quals.get(low, ("", ""))
-        if kind and kind != "part":
+        if kind and kind not in ("part", "after_area"):
             if kind == "type":
                 seen["type_hint"] = hint
             elif kind == "site":
@@ -161,6 +161,12 @@ def _strip_part(part: str) -> tuple[str, dict]:
             continue
         kept.append(word)
         i += 1
+    if seen["area"] and len(kept) > 1 and is_arabic(kept[-1]):
+        # "ريف حلب الشمالي ...": after an area word, a direction adjective after the name is a direction
+        while len(kept) > 1 and quals.get(kept[-1], ("", ""))[0] == "after_area":
+            word = kept.pop()
+            seen["near"] = True
+            seen["bearing"] = seen["bearing"] or quals[word][1]
     rest = " ".join(kept)
     prev = None
     while prev != rest:
