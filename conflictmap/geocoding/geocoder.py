@@ -325,7 +325,7 @@ class Geocoder(_GeopyGeocoder):
         if corrected is not None:
             return corrected
         bare = _THE.sub("", parsed.text)  # "the Tabqa Dam": the whole name is what follows the article
-        if self.index.exact.get(normalize_name(parsed.text).casefold()):
+        if bare != parsed.text and self.index.exact.get(normalize_name(parsed.text).casefold()):
             bare = parsed.text  # "the Jazira": the article is part of the known name
         whole = self.index.exact.get(normalize_name(bare).casefold()) if parsed.name != bare else None
         if (whole and not (parsed.type_hint == "settlement"
@@ -341,7 +341,7 @@ class Geocoder(_GeopyGeocoder):
             parsed = replace(parsed, area=True)  # "the Badia", "the Ghab": the region that bears the name
         context, context_note = self.hints.context(parsed, admin1, admin2, near, bbox, types, admin3)
         match = self._match_name(parsed.name, parsed, context)
-        for text in dict.fromkeys((bare, without_type_words(bare))):
+        for text in dict.fromkeys((bare, without_type_words(bare)) if parsed.type_hint else (bare,)):
             if parsed.name == text or parsed.context or not self.index.knows_spelling(text):
                 continue
             # "Camp Alpha", "Tal Abyad District", "Eastern Ghariyah town": the words taken as qualifiers may be
