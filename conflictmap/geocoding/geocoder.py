@@ -32,7 +32,6 @@ import functools
 import logging
 import math
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Iterable
@@ -50,10 +49,10 @@ from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, MATCH_MIN_SCORE, STRONG_M
 from .bilingual import combine_scripts
 from .normalize import compact_key, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
-from .query import ParsedQuery, facility_named, name_without_parts, parse_location, without_type_words
+from .query import (ParsedQuery, facility_named, name_without_parts, parse_location, without_article,
+                    without_type_words)
 
 log = logging.getLogger(__name__)
-_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _ELSEWHERE_NOTES = ("outside admin hint", "just outside district hint", "far from context")
 
 __all__ = ["Geocoder"]
@@ -324,7 +323,7 @@ class Geocoder(_GeopyGeocoder):
         corrected = self._correction(parsed, admin1)
         if corrected is not None:
             return corrected
-        bare = _THE.sub("", parsed.text)  # "the Tabqa Dam": the whole name is what follows the article
+        bare = without_article(parsed.text)  # "the Tabqa Dam": the whole name is what follows the article
         if bare != parsed.text and self.index.exact.get(normalize_name(parsed.text).casefold()):
             bare = parsed.text  # "the Jazira": the article is part of the known name
         whole = self.index.exact.get(normalize_name(bare).casefold()) if parsed.name != bare else None
@@ -378,9 +377,10 @@ class Geocoder(_GeopyGeocoder):
                 (a for a in areas if a.status == "ambiguous" and a.method in ("exact", "alias", "key")
                  and a.longitude is not None), None)
             if area is not None:
+                why = (f"{parsed.name!r} is not known there (the nearest spelling is {top.name}, elsewhere)"
+                       if weak_elsewhere else f"{parsed.name!r} not found")
                 match = _replace(area, query=query, geo_precision=max(area.geo_precision or 2, 2),
-                                 status="ambiguous",
-                                 reason=f"{parsed.name!r} not found; placed at {area.name} from the context")
+                                 status="ambiguous", reason=f"{why}; placed at {area.name} from the context")
         if parsed.also:
             match = self._also_match(match, parsed, context)
         if match.status == "unresolved" and self._fallback is not None:

@@ -208,6 +208,14 @@ def is_part_word(word: str) -> bool:
     return _qualifiers().get(bare, ("", ""))[0] == "part"
 
 
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def without_article(text: str) -> str:
+    """``text`` without a leading "the" ("the Tabqa Dam" -> "Tabqa Dam")."""
+    return _THE.sub("", text.strip())
+
+
 def without_type_words(text: str) -> str:
     """``text`` without a leading "the" and the type words after the name ("Eastern Ghariyah town" ->
     "Eastern Ghariyah"): the whole name a string may give, direction words and all.
@@ -215,7 +223,7 @@ def without_type_words(text: str) -> str:
     >>> without_type_words("the Eastern Ghariyah town"), without_type_words("town")
     ('Eastern Ghariyah', 'town')
     """
-    words = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE).split()
+    words = without_article(text).split()
     quals = _qualifiers()
     while len(words) > 1 and quals.get(words[-1].lower().strip(".:"), ("", ""))[0] == "type":
         words.pop()
