@@ -369,13 +369,18 @@ class Geocoder(_GeopyGeocoder):
         if (match.status == "unresolved" or weak_elsewhere) and parsed.context:
             # "Kansafra, Jabal al-Zawiya": when the name is unknown the context still places it roughly (and
             # better than a weak look-alike outside the area the context names: "Hama, Jarrah quarter")
-            areas = [self._match_name(part, parsed, Context(admin1_pcodes=context.admin1_pcodes))
-                     for part in parsed.context]
-            # the first context place matched; else one named by its own spelling, which places it roughly even
-            # among namesakes (the answer is no promise either way)
-            area = next((a for a in areas if a.status == "matched"), None) or next(
-                (a for a in areas if a.status == "ambiguous" and a.method in ("exact", "alias", "key")
-                 and a.longitude is not None), None)
+            # the first context place matched; else the first named by its own spelling, which places it roughly
+            # even among namesakes (the answer is no promise either way)
+            area = rough = None
+            for part in parsed.context:
+                found = self._match_name(part, parsed, Context(admin1_pcodes=context.admin1_pcodes))
+                if found.status == "matched":
+                    area = found
+                    break
+                if rough is None and found.status == "ambiguous" and found.method in ("exact", "alias", "key") \
+                        and found.longitude is not None:
+                    rough = found
+            area = area or rough
             if area is not None:
                 why = (f"{parsed.name!r} is not known there (the nearest spelling is {top.name}, elsewhere)"
                        if weak_elsewhere else f"{parsed.name!r} not found")
