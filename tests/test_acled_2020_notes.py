@@ -296,3 +296,20 @@ def test_killing_its_rider_is_one_death() -> None:
     d = drafts("On 26 May 2020, an unidentified drone targeted a motorcycle on the outskirts of Sarmada (Harim, Idleb), "
                "killing its rider.")
     assert d["fatalities"].tolist() == [1]
+
+
+def test_a_place_of_its_governorate_is_the_place_not_part_of_a_longer_name() -> None:
+    # "Kansafrah of Idlib": "of" and a known governorate after a village say where it lies
+    d = drafts("On 3 June 2020, regime forces shelled Kansafrah of Idlib.")
+    assert d["location"].tolist() == ["Kansafrah"]
+    assert d.iloc[0]["admin1"] == "Idleb" and d.iloc[0]["match_status"] == "matched"
+
+
+def test_targeted_with_no_weapon_named_is_shelling() -> None:
+    d = drafts("On 4 June 2020, regime forces targeted Kansafrah (Ariha, Idleb). No casualties were reported.")
+    assert d["sub_event_type"].tolist() == ["Shelling/artillery/missile attack"]
+
+
+def test_fighters_opening_fire_in_a_village_is_an_armed_clash() -> None:
+    d = drafts("On 5 June 2020, YPG fighters opened fire with medium machine guns in Ayn Issa (Tell Abiad, Ar-Raqqa).")
+    assert (d.iloc[0]["location"], d.iloc[0]["sub_event_type"]) == ("Ayn Issa", "Armed clash")

@@ -121,7 +121,7 @@ _LOCATES_GAP_FEATURE = re.compile(
     r"near|close\s+to|outside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
-_CONTEXT_IN_GAP = re.compile(rf"^\s*,?\s+(?:{_FEATURE_WORD}\s+)?in\s+(?:the\s+)?$", re.I)
+_CONTEXT_IN_GAP = re.compile(rf"^\s*,?\s+(?:(?:{_FEATURE_WORD}\s+)?in|of)\s+(?:the\s+)?$", re.I)  # "X of Idlib"
 _CONTEXT_AREA_OF_GAP = re.compile(r"^\s+areas?\s+of\s+(?:the\s+)?$", re.I)
 _CONTEXT_END = re.compile(r"^\s*(?:[.,;:)]|$|province\b|governorate\b|\b(?:countryside|desert|suburbs|outskirts)\b)", re.I)
 # "the Damascus-Homs highway": the towns a road joins are its ends, not incident places
@@ -255,12 +255,23 @@ def _inside_longer_name(text: str, toks: list[tuple[str, int, int]], kinds: list
             return False  # "Kahil Jizah": the next word is a known name of its own
     elif kinds[j] == "particle" and j + 1 < len(toks) and toks[j + 1][0][:1].isupper() \
             and _JOIN.match(text[toks[j][2]:toks[j + 1][1]]) and toks[j + 1][0].lower() not in _name_continuations():
-        pass
+        if word.lower() == "of" and _known_name_at(text, toks, j + 1, index):
+            return False  # "Kansafrah of Idlib": a known place after "of" says where the first one lies
     else:
         return False
     if n == 1 and toks[i][0].lower() in _text_words().get("generic", ()):
         return True  # "Tal al-Nabi Yunus": a generic first word is never the city meant
     return not any(c.feature_type == "settlement" and c.population >= CITY_POPULATION for c in candidates)
+
+
+def _known_name_at(text: str, toks: list[tuple[str, int, int]], j: int, index: NameIndex) -> bool:
+    """True when a known place name (of up to three words) begins at token ``j``."""
+    for n in range(1, 4):
+        if j + n > len(toks) or (n > 1 and not _JOIN.match(text[toks[j + n - 2][2]:toks[j + n - 1][1]])):
+            break
+        if name_key(text[toks[j][1]:toks[j + n - 1][2]]) in index.key:
+            return True
+    return False
 
 
 def _window_ok(kinds: Sequence[str], words: Sequence[str]) -> bool:
