@@ -313,3 +313,29 @@ def test_targeted_with_no_weapon_named_is_shelling() -> None:
 def test_fighters_opening_fire_in_a_village_is_an_armed_clash() -> None:
     d = drafts("On 5 June 2020, YPG fighters opened fire with medium machine guns in Ayn Issa (Tell Abiad, Ar-Raqqa).")
     assert (d.iloc[0]["location"], d.iloc[0]["sub_event_type"]) == ("Ayn Issa", "Armed clash")
+
+
+def test_killing_one_of_the_latter_is_one_death() -> None:
+    d = drafts("On 2 July 2020, local gunmen clashed with regime forces in Bishwara (Izra', Dar'a), killing one of the latter.")
+    assert d["fatalities"].tolist() == [1]
+
+
+def test_the_driver_and_his_companion_are_two_deaths() -> None:
+    d = drafts("On 4 July 2020, an IED exploded targeting a car in Afrin (Afrin, Aleppo), killing the driver and his companion.")
+    assert d["fatalities"].tolist() == [2]
+
+
+def test_burning_tyres_against_an_arrest_is_a_protest_not_an_arrest() -> None:
+    d = drafts("On 16 July 2020, dozens of people burned tyres in Sweida city (As-Sweida, As-Sweida) against the arrest "
+               "of a local man.")
+    assert (d.iloc[0]["event_type"], d.iloc[0]["sub_event_type"]) == ("Protests", "Peaceful protest")
+
+
+def test_the_group_named_before_attack_is_its_author() -> None:
+    # "in an ISIS attack": ISIS acts, though it stands after "killed ... in"
+    d = drafts("On 7 July 2020, two SDF fighters were killed and three wounded in an ISIS attack on their checkpoint "
+               "in Diban (Al Mayadin, Deir-ez-Zor).")
+    assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Islamic State (Syria)", "SDF: Syrian Democratic Forces")
+    # ... but "X repelled a Y attack": X is the subject ACLED codes first
+    d = drafts("On 8 July 2020, rebel fighters repelled an IS attack on Bishwara (Izra', Dar'a).")
+    assert d.iloc[0]["actor1"] == "Opposition Rebels (Syria)"

@@ -384,6 +384,11 @@ _INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrol
                             r"fighters?|gunm[ae]n|unit|group|cell)\s+(?:from|of|belonging\s+to|affiliated\s+(?:to|with))\s+(?:the\s+)?$"
                             r"|(?<!\bhad )(?<!\bhave )(?<!\bhas )\blost\s+(?:control\s+(?:of|over)\s+)?[^.;,]{1,60}?\s+to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
                             re.IGNORECASE)
+# "in an ISIS attack on ...", "an HTS raid": an actor named as the author of an attack (the word after it)
+_AUTHOR_OF_AFTER = re.compile(r"^\s+(?:(?:suicide|drone|air|artillery|rocket|mortar|sniper|night|surprise|ground)\s+)?"
+                              r"(?:attacks?|assaults?|ambush(?:es)?|raids?|offensive|infiltration)\b", re.IGNORECASE)
+_AUTHOR_OF_BEFORE = re.compile(r"(?<!repelled )(?<!repulsed )(?<!thwarted )(?<!foiled )(?<!repel )"  # "X repelled a Y attack": X acts
+                               r"\b(?:an?|in|during|after|following)\s+$", re.IGNORECASE)
 _HOLDER_CUE = re.compile(r"\b(?:run|held|manned|controlled|operated|owned)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 # "rival SNA factions", "two SNA groups": one actor on both sides
 # "fighters of the SNA clashed among themselves": the group fights itself
@@ -487,7 +492,7 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     for group in groups:
         before = sentence[:group[0].start]
         after = sentence[group[-1].end:]
-        if _INITIATOR_CUE.search(before):
+        if _INITIATOR_CUE.search(before) or (_AUTHOR_OF_BEFORE.search(before) and _AUTHOR_OF_AFTER.match(after)):
             initiators.append(group)
         elif _TARGET_CUE.search(before) or _PASSIVE_AFTER.match(after) or _HOLDER_CUE.search(before) \
                 or all(m.inter == 7 for m in group):

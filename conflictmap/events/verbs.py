@@ -329,13 +329,17 @@ _THE_AFTER = re.compile(r"\s+(?:the|its|his|her|their)\s+(?P<words>(?:[\w'-]+\s+
 _KIN_AFTER = re.compile(r"\b(?:(?:an?|one)\s+(?:[\w'-]+\s+){0,2}?(?:man|woman|child|boy|girl|civilian|person|father|mother|"
                         r"farmer|shepherd|driver)|him|her)\s+(?:and|along\s+with|together\s+with)\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|baby|brother|"
                         r"sister|mother|father|nephew|niece|cousin|grandson|granddaughter)\b", re.I)
+# "the driver and his companion": one more person after a singular one counted
+_COMPANION_AFTER = re.compile(r"\s+(?:and|along\s+with|together\s+with)\s+(?:his|her)\s+(?:wife|husband|son|daughter|child|"
+                              r"baby|brother|sister|mother|father|nephew|niece|cousin|grandson|granddaughter|companion|"
+                              r"friend|colleague|assistant|bodyguard|escort)\b", re.I)
 _PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "personnel", "staff", "troops", "dead"})
 # "several civilians were injured": a figure whose own passive verb is an injury or capture
 _HURT_AFTER = re.compile(r"^(?:\s+(?!(?:who|whom|that|which)\b)[\w'-]+){1,4}?\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?"
                          r"(?:injured|wounded|hurt|captured|arrested|detained|kidnapped|abducted)\b", re.I)
 # what may follow a bare figure after a death verb ("killing three and injuring nine", "killed two.")
 _BARE_GAP = re.compile(r"\s*(?:(?:at\s+least|around|about|some|nearly|almost|up\s+to|more\s+than|over|approximately)\s+)?")  # "killing at least three"
-_OF_THEM = re.compile(r"\s+of\s+them\b", re.I)
+_OF_THEM = re.compile(r"\s+of\s+(?:them|the\s+(?:latter|former))\b", re.I)  # "killing one of the latter"
 _KILL_BEFORE = re.compile(r"\b(?:kill(?:ed|ing|s)?|execut(?:ed|ing))\s+(?:(?:at\s+least|around|about|some)\s+)?$", re.I)
 _BARE_END = re.compile(r"\s*(?:$|[.,;]|and\b|with\b|in\b|while\b|along\s+with\b|together\s+with\b)", re.I)
 # where a motive ends: the clause's end or the next clause ("..., and police fired on them")
@@ -479,10 +483,13 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         one = _THE_AFTER.match(sentence, end)
         if one is None or _inside(one.start(), one.end(), motives):
             continue
-        for word in one.group("words").split():
+        for w in re.finditer(r"[\w'-]+", one.group("words")):
+            word = w.group(0)
             if any(p.fullmatch(word) for p in persons):
                 if not word.lower().endswith("s") and word.lower() not in _PLURAL_NOUNS:
                     total, counted = total + 1, True  # "killed the driver", "killing the local commander"
+                    if _COMPANION_AFTER.match(sentence, one.start("words") + w.end()):
+                        total += 1  # "killing the driver and his companion": one more
                 break
     if not counted and any(_ONE_DEATH.search(sentence, start, end + 1) and not _inside(start, end, motives)
                            for start, end in fatal):
