@@ -339,3 +339,22 @@ def test_the_group_named_before_attack_is_its_author() -> None:
     # ... but "X repelled a Y attack": X is the subject ACLED codes first
     d = drafts("On 8 July 2020, rebel fighters repelled an IS attack on Bishwara (Izra', Dar'a).")
     assert d.iloc[0]["actor1"] == "Opposition Rebels (Syria)"
+
+
+def test_he_later_died_counts_one_death() -> None:
+    d = drafts("On 9 June 2020, unidentified gunmen shot a man near his house in Bishwara (Izra', Dar'a). "
+               "He later died of his wounds.")
+    assert d["fatalities"].tolist() == [1]
+
+
+def test_a_village_near_a_region_is_the_place() -> None:
+    # "in the Badia near X": X is where it happened (near it), the desert only its area
+    d = drafts("On 6 June 2020, ISIS militants ambushed a bus in the Badia near Ash Shula (Deir-ez-Zor, Deir-ez-Zor), "
+               "killing 8 soldiers.")
+    assert d["location"].tolist() == ["Ash Shula"]
+    assert d.iloc[0]["geo_precision"] == 2
+
+
+def test_a_single_soldier_names_his_army() -> None:
+    d = drafts("On 4 June 2020, an IED exploded near Mhambal (Ariha, Idleb), wounding a Turkish soldier.")
+    assert d.iloc[0]["actor2"] == "Military Forces of Turkey (2016-)"

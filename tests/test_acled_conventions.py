@@ -419,8 +419,10 @@ def test_a_car_targeted_is_not_shelling():
 def test_protest_against_a_force_or_an_attack(text, against):
     drafts = draft_events(text, published="2019-03-04")
     d = drafts.iloc[0]
-    # the protest, not the shelling it is against; the crowd is actor1, the force it is against actor2
-    assert (d.sub_event_type, d.actor1, d.actor2) == ("Peaceful protest", "Protesters (Syria)", against)
+    # the protest, not the shelling it is against; the crowd is actor1 and alone, as ACLED codes a peaceful
+    # protest (the force it is against is named in actor_words, not made actor2)
+    assert (d.sub_event_type, d.actor1, pd.isna(d.actor2)) == ("Peaceful protest", "Protesters (Syria)", True)
+    assert f"protested against ({against})" in d.actor_words
 
 
 @pytest.mark.parametrize("text, actor1, actor2", [
@@ -723,7 +725,7 @@ def test_who_a_death_figure_counts_and_a_death_told_as_a_motive(text, deaths):
     ("On 7 June 2020, the Sultan Murad Division and the Hamza Division clashed in Ras al-Ain.",
      "Sultan Murad Division", "Hamza Division"),
     ("On 8 June 2020, the PKK attacked a Turkish base near Tal Abyad with mortars.",
-     "PKK: Kurdistan Workers Party", None),
+     "PKK: Kurdistan Workers Party", "Military Forces of Turkey (2016-)"),
     ("On 9 June 2020, tribesmen attacked an SDF checkpoint in Diban, killing 1 SDF fighter.",
      "Unidentified Tribal Militia (Syria)", "SDF: Syrian Democratic Forces"),
 ])
@@ -792,8 +794,8 @@ def test_armed_men_gathering_is_a_movement_of_forces_not_a_protest(text, actor1)
 
 def test_people_gathering_against_an_armed_group_still_protest():
     row = _one("Residents of Binnish gathered against HTS.")
-    assert (row["event_type"], row["actor1"], row["actor2"]) == (
-        "Protests", "Protesters (Syria)", "HTS: Hayat Tahrir al-Sham")
+    assert (row["event_type"], row["actor1"], pd.isna(row["actor2"])) == ("Protests", "Protesters (Syria)", True)
+    assert "HTS: Hayat Tahrir al-Sham" in row["actor_words"]
 
 
 def test_a_man_killed_by_gunmen_is_a_civilian():

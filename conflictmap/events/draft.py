@@ -489,6 +489,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 log.debug("a clause reports %s but names no place: %r", event.sub_event_type, clause.text)
                 continue
             notes: list[str] = []
+            uncoded_words: list[str] = []  # actors named but not coded ("protested against HTS")
             if previous is not None and _LOST.match(previous.event.trigger) and roles.actor1 is None and not c_actors \
                     and previous.roles.actor2:
                 # "A lost X to B but recaptured it": A, the subject of both verbs, is the one acting now
@@ -547,8 +548,13 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                     notes.append(why)
             if event.event_type in _CROWD and unnamed_actor1(event.sub_event_type) \
                     and roles.actor1 != unnamed_actor1(event.sub_event_type):
-                # ACLED: the crowd is actor1; a force the protest is against is actor2
-                against = next((m.actor for m in roles.mentions if m.inter not in (_CIVILIAN, 5, 6)), None)
+                # ACLED: the crowd is actor1; a force a riot is against is actor2, but a peaceful protest
+                # has the crowd alone ("protested against Turkey": no actor2 in 29 of ACLED's 30 dev protests)
+                opposed = next((m for m in roles.mentions if m.inter not in (_CIVILIAN, 5, 6)), None)
+                against = opposed.actor if opposed is not None else None
+                if event.sub_event_type == "Peaceful protest" and opposed is not None:
+                    uncoded_words.append(f"{opposed.text} -> protested against ({opposed.actor}), not coded")
+                    against = None
                 roles.actor1, roles.actor2, roles.assoc_actor_1, roles.assoc_actor_2 = None, against, [], []
                 roles.inter1 = None
                 notes.append("a protest: the crowd is actor1")
@@ -576,7 +582,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 notes.append(f"deaths: the figure the text says was coded ({coded})")
             inc = _Incident(sentence, clause, event, roles, dates, basis, places, area_only,
                             coded if coded is not None else count_fatalities(clause.text), notes=notes,
-                            actor_words=_words(roles), unnamed_actor1=unnamed)
+                            actor_words=_words(roles) + uncoded_words, unnamed_actor1=unnamed)
             group.append(inc)
             previous = inc
         if group:

@@ -204,8 +204,8 @@ def _fit_to_area(text: str, sentences: list[Sentence], index: NameIndex, mention
                     or m.extra.get("bracket"):
                 continue
             as_area = m.role == "area"
-            if as_area and m.match.feature_type == "admin1":
-                continue
+            if (as_area and m.match.feature_type == "admin1") or m.match.feature_type == "region":
+                continue  # a region ("the Badia") is wider than the area named beside it, not in it
             clues = _area_clues(text, group, k, sentences[s_no].end)
             if clues is None and last[k] > k:
                 # "the villages of A, B and C in Menbij district": the areas after C are A's and B's too

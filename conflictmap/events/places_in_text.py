@@ -119,6 +119,9 @@ _ORGANISATION_BEFORE = re.compile(  # capitalised: "the Army of Idlib" names a g
 _LOCATES_GAP_FEATURE = re.compile(
     r"^\s*,?\s+(?:city|area|neighbou?rhood|district|suburb)\s+(?:(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of|"
     r"near|close\s+to|outside)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
+# "in the Badia near X": a village near a region
+_NEAR_GAP = re.compile(r"^\s*,?\s+(?:near|close\s+to|outside|(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of)\s+"
+                       r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 # "A, Aleppo." / "A town in Idleb": a governorate named after a place in it says where that place is
 _CONTEXT_COMMA_GAP = re.compile(r"^\s*,\s*$")
 _CONTEXT_IN_GAP = re.compile(rf"^\s*,?\s+(?:(?:{_FEATURE_WORD}\s+)?in|of)\s+(?:the\s+)?$", re.I)  # "X of Idlib"
@@ -524,6 +527,10 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
             elif prev.sentence == m.sentence and re.fullmatch(r"\s+", gap) and not prev.reference:
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
+            elif prev.sentence == m.sentence and _NEAR_GAP.match(gap) and prev.candidates and not m.area \
+                    and not prev.reference and not prev.area \
+                    and all(c.feature_type == "region" for c in prev.candidates) and _can_be(m, "settlement"):
+                m.near = True  # "in the Badia near X": the village is where it happened, the region only its area
             elif prev.sentence == m.sentence and (_LOCATES_GAP.match(gap) or _LOCATES_GAP_FEATURE.match(gap)) \
                     and (not prev.reference or prev.compound_of is not None) and not m.area \
                     and not _AREA_ADJ_BEFORE.search(before):

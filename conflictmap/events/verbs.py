@@ -322,6 +322,7 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:of\s+(?:the\s+)?(?:[\w'\u201
 _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near|on)\b)[\w'-]+){1,3}?\s+(?:\w+ly\s+)?"
                               r"(?:injured|wounded|hurt)\b", re.I)
 _ONE_DEATH = re.compile(r"\b(?:his|her)\s+death\b", re.I)  # "which led to his death": one person
+_HE_DIED = re.compile(r"\b(?:he|she)\s+(?:later\s+|subsequently\s+|then\s+|eventually\s+|also\s+)?(?:died|succumbed)\b", re.I)
 # "killed the driver", "killing its rider": one person, the singular noun after "the" (or its, his ...) right
 # after a death word
 _THE_AFTER = re.compile(r"\s+(?:the|its|his|her|their)\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
@@ -491,9 +492,9 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
                     if _COMPANION_AFTER.match(sentence, one.start("words") + w.end()):
                         total += 1  # "killing the driver and his companion": one more
                 break
-    if not counted and any(_ONE_DEATH.search(sentence, start, end + 1) and not _inside(start, end, motives)
-                           for start, end in fatal):
-        total, counted = 1, True  # "which led to his death": one person, with no figure to count
+    if not counted and any((_ONE_DEATH.search(sentence, start, end + 1) or _HE_DIED.search(sentence, max(start - 40, 0), end))
+                           and not _inside(start, end, motives) for start, end in fatal):
+        total, counted = 1, True  # "which led to his death", "he later died": one person, with no figure to count
     return total if counted else None
 
 
