@@ -358,3 +358,27 @@ def test_a_village_near_a_region_is_the_place() -> None:
 def test_a_single_soldier_names_his_army() -> None:
     d = drafts("On 4 June 2020, an IED exploded near Mhambal (Ariha, Idleb), wounding a Turkish soldier.")
     assert d.iloc[0]["actor2"] == "Military Forces of Turkey (2016-)"
+
+
+def test_the_driver_was_killed_in_the_next_sentence_is_one_death() -> None:
+    d = drafts("On 7 June 2020, a drone struck a vehicle near Sarmada (Harim, Idleb). The driver was killed.")
+    assert d["fatalities"].tolist() == [1]
+
+
+def test_arrests_in_a_raid_with_a_list_between_are_arrests() -> None:
+    d = drafts("On 8 June 2020, the SDF arrested 7 people, including a woman, in a raid on Bishwara (Al-Hasakeh, "
+               "Al-Hasakeh).")
+    assert d["sub_event_type"].tolist() == ["Arrests"]
+
+
+def test_the_side_a_victim_had_joined_is_actor2() -> None:
+    d = drafts("On 14 June 2020, an unidentified group assassinated a former commander who had joined the 5th Corps "
+               "in Tafas (Dar'a, Dar'a).")
+    assert d.iloc[0]["actor1"] == "Unidentified Armed Group (Syria)"
+    assert d.iloc[0]["actor2"] == "5th Assault Corps"
+
+
+def test_unclear_whether_he_was_killed_is_no_death() -> None:
+    d = drafts("On 9 June 2020, unknown gunmen shot the head of a local committee in Tafas (Dar'a, Dar'a). It is unclear "
+               "whether he died.")
+    assert d["fatalities"].tolist() == [0]

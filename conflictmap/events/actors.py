@@ -365,7 +365,9 @@ _TARGET_CUE = re.compile(
     r"wounded|assassinated|kidnapped|abducted|arrested|detained|executed|shot(?:\s+dead)?|pounded|stormed|"
     r"captured|seized|expelled|"
     rf"{_CLASH_WORDS})\s+"
-    r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?)$",
+    r"(?:(?!between\b|by\b|and\b|when\b)[\w'-]+\s+){0,4}?"
+    # "assassinated a commander who had joined the 5th Corps": the victim's side
+    r"|\bwho\s+(?:had\s+|has\s+)?(?:joined|belonged\s+to|worked\s+(?:for|with))\s+(?:the\s+)?)$",
     re.IGNORECASE)
 # "in clashes with X": X fought (a target only beside an actor that acted)
 _CLASH_WITH = re.compile(rf"\b{_CLASH_WORDS}\s+(?:the\s+)?"

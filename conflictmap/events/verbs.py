@@ -322,7 +322,11 @@ _ONE_DIED = re.compile(r"^\s+(?:[\w'-]+\s+){1,3}?(?:of\s+(?:the\s+)?(?:[\w'\u201
 _HURT_BARE_AFTER = re.compile(r"^(?:\s+(?!(?:and|or|while|but|as|with|in|at|near|on)\b)[\w'-]+){1,3}?\s+(?:\w+ly\s+)?"
                               r"(?:injured|wounded|hurt)\b", re.I)
 _ONE_DEATH = re.compile(r"\b(?:his|her)\s+death\b", re.I)  # "which led to his death": one person
-_HE_DIED = re.compile(r"\b(?:he|she)\s+(?:later\s+|subsequently\s+|then\s+|eventually\s+|also\s+)?(?:died|succumbed)\b", re.I)
+# "he later died", "the driver was killed": one person named before, with no figure
+_HE_DIED = re.compile(r"(?<!whether )(?<!\bif )\b(?:(?:he|she)\s+(?:later\s+|subsequently\s+|then\s+|eventually\s+|also\s+)?"
+                      r"(?:died|succumbed)|the\s+(?:[\w'-]+\s+)?(?:driver|man|woman|boy|girl|child|civilian|soldier|fighter|"
+                      r"commander|officer|member|passenger|rider|shepherd|farmer)\s+(?:later\s+|subsequently\s+|then\s+|"
+                      r"eventually\s+|also\s+)?(?:died|succumbed|was\s+killed|was\s+shot\s+dead))\b", re.I)
 # "killed the driver", "killing its rider": one person, the singular noun after "the" (or its, his ...) right
 # after a death word
 _THE_AFTER = re.compile(r"\s+(?:the|its|his|her|their)\s+(?P<words>(?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
