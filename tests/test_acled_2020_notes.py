@@ -382,3 +382,19 @@ def test_unclear_whether_he_was_killed_is_no_death() -> None:
     d = drafts("On 9 June 2020, unknown gunmen shot the head of a local committee in Tafas (Dar'a, Dar'a). It is unclear "
                "whether he died.")
     assert d["fatalities"].tolist() == [0]
+
+
+def test_a_joint_patrol_conducted_is_a_strategic_development_of_its_lead_force() -> None:
+    d = drafts("On 5 June 2020, a joint Russian-Turkish patrol was conducted along the M4 highway near Mhambal "
+               "(Ariha, Idleb).")
+    assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor1"]) == ("Other", "Military Forces of Russia (2000-)")
+
+
+def test_a_russian_air_strike_names_russia() -> None:
+    d = drafts("On 2 July 2020, a Russian air strike hit a camp near Kafr Takharim (Harim, Idleb), injuring 4 civilians.")
+    assert d.iloc[0]["actor1"] == "Military Forces of Russia (2000-)"
+
+
+def test_two_clans_clashing_are_one_actor_on_both_sides() -> None:
+    d = drafts("On 9 July 2020, clashes broke out between two clans in Bishwara (Deir-ez-Zor, Deir-ez-Zor), leaving 3 dead.")
+    assert d.iloc[0]["actor1"] == d.iloc[0]["actor2"] == "Unidentified Tribal Militia (Syria)"

@@ -398,6 +398,7 @@ _AMONG_THEMSELVES = re.compile(r"^(?:\s+[\w'-]+){0,3}?\s+(?:clashed|fought|quarr
                                r"(?:themselves|each\s+other|one\s+another)\b", re.IGNORECASE)
 _INTRA_BEFORE = re.compile(r"\b(?:rival|two|several|competing|feuding)\s+$", re.IGNORECASE)
 _INTRA_AFTER = re.compile(r"^\s+(?:factions|groups|brigades|units|militias|commanders)\b", re.IGNORECASE)
+_PAIR_NAME = re.compile(r"(?:members\s+of\s+)?(?:two|rival)\s", re.IGNORECASE)  # "two clans": one actor, both sides
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _AND_ONLY = re.compile(r"^\s+and\s+(?:the\s+)?$", re.IGNORECASE)
 # a verb whose subject fights (or deals with) itself: "X and Y clashed" (not "X and Y clashed with Z")
@@ -536,7 +537,8 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
         roles.actor2, roles.assoc_actor_2 = None, []
     if roles.actor1 is not None and roles.actor2 is None and first is not None and len(groups) == 1 \
             and ((_INTRA_BEFORE.search(sentence[:first[0].start]) and _INTRA_AFTER.match(sentence[first[-1].end:]))
-                 or (len({m.actor for m in first}) == 1 and _AMONG_THEMSELVES.match(sentence[first[-1].end:]))):
+                 or (len({m.actor for m in first}) == 1 and _AMONG_THEMSELVES.match(sentence[first[-1].end:]))
+                 or _PAIR_NAME.match(first[0].text)):
         roles.actor2 = roles.actor1  # "clashes between rival SNA factions": the group fights itself
     return roles
 
