@@ -398,3 +398,13 @@ def test_a_russian_air_strike_names_russia() -> None:
 def test_two_clans_clashing_are_one_actor_on_both_sides() -> None:
     d = drafts("On 9 July 2020, clashes broke out between two clans in Bishwara (Deir-ez-Zor, Deir-ez-Zor), leaving 3 dead.")
     assert d.iloc[0]["actor1"] == d.iloc[0]["actor2"] == "Unidentified Tribal Militia (Syria)"
+
+
+def test_air_strikes_named_as_support_are_not_the_event() -> None:
+    # "backed by coalition air strikes": the support; the ground force's assault is the event
+    d = drafts("On 10 July 2020, the SDF, backed by coalition air strikes, stormed an IS hideout in Bishwara "
+               "(Deir-ez-Zor, Deir-ez-Zor).")
+    assert (d.iloc[0]["event_type"], d.iloc[0]["actor1"]) == ("Battles", "SDF: Syrian Democratic Forces")
+    # ... but a strike that is the event stays one
+    d = drafts("On 10 July 2020, coalition air strikes hit an IS hideout in Bishwara (Deir-ez-Zor, Deir-ez-Zor).")
+    assert d.iloc[0]["sub_event_type"] == "Air/drone strike"

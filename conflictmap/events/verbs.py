@@ -65,6 +65,9 @@ def load_event_verbs() -> pd.DataFrame:
     return table
 
 
+_SUPPORT = re.compile(r"\b(?:backed|supported|covered|assisted)\s+by\b|\bwith\s+(?:the\s+)?(?:support|backing|cover|help)\s+of\b"
+                      r"|\bunder\s+(?:the\s+)?cover\s+of\b", re.I)
+_SUPPORT_END = re.compile(r"[,;.]|\s(?:and|as|while)\s|$")
 BACKGROUND_PENALTY = 30  # priority taken from an event word told as background ("after gunmen withdrew")
 
 
@@ -159,6 +162,9 @@ def classify(sentence: str, *, state_actor: bool = False,
     best: tuple[float, int, EventType] | None = None
     background = min((m.start() for p, _ in _candidates("background", sentence) for m in p.finditer(sentence)),
                      default=len(sentence) + 1)
+    # "the SDF, backed by coalition air strikes, advanced": the support named aside is not the event
+    supports = [(m.end(), min(_SUPPORT_END.search(sentence, m.end()).start(), m.end() + 60))
+                for m in _SUPPORT.finditer(sentence)]
     for kind in ("event", "fatal"):
         for pattern, row in _candidates(kind, sentence):
             m = next((m for m in pattern.finditer(sentence) if not _inside(m.start(), m.end(), ignore)
@@ -168,7 +174,9 @@ def classify(sentence: str, *, state_actor: bool = False,
                 continue
             sub = row["state_sub_event_type"] if (state_actor and row["state_sub_event_type"]) else row["sub_event_type"]
             found = EventType(row["event_type"], sub, m.group(0), m.start(), m.end(), kind)
-            rank = (float(row["priority"]) - (BACKGROUND_PENALTY if m.start() > background else 0), -m.start())
+            told_aside = m.start() > background or (
+                row["event_type"] == "Explosions/Remote violence" and _inside(m.start(), m.end(), supports))
+            rank = (float(row["priority"]) - (BACKGROUND_PENALTY if told_aside else 0), -m.start())
             if best is None or rank > best[:2]:
                 best = (rank[0], rank[1], found)
     return best[2] if best else None
