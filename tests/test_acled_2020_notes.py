@@ -408,3 +408,12 @@ def test_air_strikes_named_as_support_are_not_the_event() -> None:
     # ... but a strike that is the event stays one
     d = drafts("On 10 July 2020, coalition air strikes hit an IS hideout in Bishwara (Deir-ez-Zor, Deir-ez-Zor).")
     assert d.iloc[0]["sub_event_type"] == "Air/drone strike"
+
+
+def test_a_driver_killed_is_a_civilian_but_a_bomb_driver_is_not() -> None:
+    d = drafts("On 10 June 2020, an IS cell attacked an oil tanker on the road near Bishwara (Deir-ez-Zor, Deir-ez-Zor), "
+               "killing the driver.")
+    assert (d.iloc[0]["event_type"], d.iloc[0]["actor2"]) == ("Violence against civilians", "Civilians (Syria)")
+    d = drafts("On 11 June 2020, an IS SVBIED exploded near an SDF post in Bishwara (Deir-ez-Zor, Deir-ez-Zor), killing "
+               "the driver of the SVBIED.")
+    assert d.iloc[0]["actor2"] != "Civilians (Syria)"

@@ -223,10 +223,14 @@ def find_actors(text: str) -> list[ActorMention]:
                 chosen[-1] = hit
             continue
         chosen.append(hit)
-    chosen = [m for m in chosen if not _a_country_as_a_place(text, m)]
+    chosen = [m for m in chosen if not _a_country_as_a_place(text, m)
+              and not (m.inter == 7 and _BOMB_DRIVER_AFTER.match(text, m.end))]
     return _without_possessors(text, _with_attributed_sides(text, _with_leading_sides(text, chosen)))
 
 
+# "the driver of the SVBIED": the attacker, not a civilian
+_BOMB_DRIVER_AFTER = re.compile(r"\s+of\s+(?:the\s+|an?\s+|two\s+|its\s+)?(?:[\w-]+\s+)?(?:SV|V)?BIED|\s+of\s+(?:the\s+|an?\s+)?"
+                                r"(?:car|truck|suicide)\s+bomb", re.I)
 _POSSESSIVE_GAP = re.compile(r"['\u2019]s\s+")
 # "the border crossing with Turkey", "tried to cross into Turkey": the country is where, not who
 _COUNTRY_AS_PLACE = re.compile(r"\b(?:(?:borders?|crossings?|frontiers?)\s+(?:with|of)|into|towards?|inside)\s+$",
