@@ -354,8 +354,10 @@ def _with_leading_sides(text: str, mentions: list[ActorMention]) -> list[ActorMe
     return out
 
 
-_SUPPORT_BEFORE = re.compile(r"\b(?:supported|backed|assisted|aided|helped)\s+by\s+(?:the\s+)?$|\bwith\s+(?:the\s+)?"
-                             r"(?:support|backing|help|cover)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# words that name a force as another's support ("backed by", "with the support of", "under the cover of")
+SUPPORT_PHRASE = (r"\b(?:(?:supported|backed|assisted|aided|helped|covered)\s+by|with\s+(?:the\s+)?(?:support|backing|help|cover)"
+                  r"\s+of|under\s+(?:the\s+)?cover\s+of)\b")
+_SUPPORT_BEFORE = re.compile(rf"{SUPPORT_PHRASE}\s+(?:the\s+)?$", re.IGNORECASE)
 # words between two actors that keep them on one side ("X and Y", "X, its allies Y")
 _SAME_SIDE = re.compile(r"^(?:\s|,|and|the|its|their|allied|allies|with|backed by|supported by|\d+|two|three)*$", re.IGNORECASE)
 # "clashed with", "fighting, likely with": the side named next was fought

@@ -31,6 +31,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from .actors import SUPPORT_PHRASE
 from .regex_heads import PatternSet
 from .schema import read_data_csv
 
@@ -65,8 +66,7 @@ def load_event_verbs() -> pd.DataFrame:
     return table
 
 
-_SUPPORT = re.compile(r"\b(?:backed|supported|covered|assisted)\s+by\b|\bwith\s+(?:the\s+)?(?:support|backing|cover|help)\s+of\b"
-                      r"|\bunder\s+(?:the\s+)?cover\s+of\b", re.I)
+_SUPPORT = re.compile(SUPPORT_PHRASE, re.I)
 _SUPPORT_END = re.compile(r"[,;.]|\s(?:and|as|while)\s|$")
 BACKGROUND_PENALTY = 30  # priority taken from an event word told as background ("after gunmen withdrew")
 
