@@ -417,3 +417,15 @@ def test_a_driver_killed_is_a_civilian_but_a_bomb_driver_is_not() -> None:
     d = drafts("On 11 June 2020, an IS SVBIED exploded near an SDF post in Bishwara (Deir-ez-Zor, Deir-ez-Zor), killing "
                "the driver of the SVBIED.")
     assert d.iloc[0]["actor2"] != "Civilians (Syria)"
+
+
+def test_killing_both_after_a_figure_is_that_figure() -> None:
+    d = drafts("On 23 June 2020, an unknown drone struck a vehicle carrying two commanders in Idleb city (Idleb, Idleb), "
+               "killing both.")
+    assert d["fatalities"].tolist() == [2]
+
+
+def test_sniper_fire_from_a_group_names_the_group() -> None:
+    d = drafts("On 21 June 2020, a Syrian government soldier was injured by sniper fire from HTS near Kafr Nabl "
+               "(Maarrat An Nu'man, Idleb).")
+    assert d.iloc[0]["actor1"] == "HTS: Hayat Tahrir al-Sham"

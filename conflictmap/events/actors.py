@@ -389,7 +389,7 @@ _INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrol
                             r"(?<!\bbacked )(?<!\bsupported )(?<!\bled )(?<!\bowned )\bby\s+(?:the\s+)?$"
                             # "killed by a sniper from regime forces", "by a drone of the Turkish army"
                             r"|\bby\s+(?:an?\s+)?(?:sniper|drone|mine|landmine|shell|rocket|missile|patrol|member|members|"
-                            r"fighters?|gunm[ae]n|unit|group|cell)\s+(?:from|of|belonging\s+to|affiliated\s+(?:to|with))\s+(?:the\s+)?$"
+                            r"fighters?|gunm[ae]n|unit|group|cell)(?:\s+(?:fire|shots?|bullets?|strikes?))?\s+(?:from|of|belonging\s+to|affiliated\s+(?:to|with))\s+(?:the\s+)?$"
                             r"|(?<!\bhad )(?<!\bhave )(?<!\bhas )\blost\s+(?:control\s+(?:of|over)\s+)?[^.;,]{1,60}?\s+to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
                             re.IGNORECASE)
 # "in an ISIS attack on ...", "an HTS raid": an actor named as the author of an attack (the word after it)

@@ -459,6 +459,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
         if _inside(m.start(), m.end(), motives):
             continue
         value = int(m.group("digits")) if m.group("digits") else words[m.group("word").lower()]
+        if counted and bare and (m.group("word") or "").lower() == "both":
+            continue  # "carrying two commanders, killing both": the two already counted
         if any(0 <= m.start() - end <= 3 for end in subsets) or (
                 subset_end is not None and re.fullmatch(r"[\w\s'-]*?(?:,\s*(?:and\s+)?|\s+and\s+)", sentence[subset_end:m.start()])):
             subset_end = m.end()  # "including 20 women and 7 children": already in the figure before
