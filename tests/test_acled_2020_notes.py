@@ -429,3 +429,9 @@ def test_sniper_fire_from_a_group_names_the_group() -> None:
     d = drafts("On 21 June 2020, a Syrian government soldier was injured by sniper fire from HTS near Kafr Nabl "
                "(Maarrat An Nu'man, Idleb).")
     assert d.iloc[0]["actor1"] == "HTS: Hayat Tahrir al-Sham"
+
+
+def test_a_village_near_which_a_governorates_countryside_is_named_is_the_place() -> None:
+    d = drafts("On 6 June 2020, ISIS militants attacked a checkpoint in the eastern countryside of Homs near As-Sukhnah "
+               "(Tadmor, Homs), killing 3 soldiers.")
+    assert d["location"].tolist() == ["As-Sukhnah"]

@@ -528,9 +528,11 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.reference = True  # "Kahil Jizah": the second name locates the first
                 m.compound_of = i - 1
             elif prev.sentence == m.sentence and _NEAR_GAP.match(gap) and prev.candidates and not m.area \
-                    and not prev.reference and not prev.area \
-                    and all(c.feature_type == "region" for c in prev.candidates) and _can_be(m, "settlement"):
-                m.near = True  # "in the Badia near X": the village is where it happened, the region only its area
+                    and not prev.reference and _can_be(m, "settlement") \
+                    and (prev.area or all(c.feature_type == "region" for c in prev.candidates)):
+                # "in the Badia near X", "in the eastern countryside of Homs near X": the village is where it
+                # happened, the region or governorate only its area
+                m.near = True
             elif prev.sentence == m.sentence and (_LOCATES_GAP.match(gap) or _LOCATES_GAP_FEATURE.match(gap)) \
                     and (not prev.reference or prev.compound_of is not None) and not m.area \
                     and not _AREA_ADJ_BEFORE.search(before):
