@@ -435,3 +435,9 @@ def test_a_village_near_which_a_governorates_countryside_is_named_is_the_place()
     d = drafts("On 6 June 2020, ISIS militants attacked a checkpoint in the eastern countryside of Homs near As-Sukhnah "
                "(Tadmor, Homs), killing 3 soldiers.")
     assert d["location"].tolist() == ["As-Sukhnah"]
+
+
+def test_a_military_exercise_is_a_strategic_development() -> None:
+    d = drafts("On 3 June 2020, US forces conducted a military exercise near the Al-Tanf base (Tadmor, Homs).")
+    assert (d.iloc[0]["event_type"], d.iloc[0]["sub_event_type"]) == ("Strategic developments", "Other")
+    assert d.iloc[0]["actor1"] == "International Coalition"
