@@ -683,6 +683,32 @@ def test_common_name_is_not_matched_on_the_hint_alone(rules_geocoder):
     assert m.admin1 == "Hama" and m.place_id  # the best guess is still given
 
 
+def test_common_name_inside_the_given_sub_district_is_matched(rules_geocoder):
+    """A sub-district holds a few dozen villages: a name common across Syria but borne once in the
+    sub-district the row gives is settled by it; the district or governorate alone does not."""
+    places = rules_geocoder.gazetteer.places
+    sett = places[(places["feature_type"] == "settlement") & (places["admin3_pcode"].fillna("") != "")]
+    counts = sett["name"].value_counts()
+    checked = 0
+    for name in sorted(counts[counts >= 6].index):
+        grp = sett[sett["name"] == name]
+        alone = grp.groupby("admin3_pcode").filter(lambda g: len(g) == 1)
+        alone = alone[alone["admin2_pcode"].map(grp["admin2_pcode"].value_counts()) >= 2]
+        if alone.empty:
+            continue
+        place = alone.sort_values("place_id").iloc[0]
+        coarse = rules_geocoder.resolve(name, admin1=place["admin1"], admin2=place["admin2"])
+        fine = rules_geocoder.resolve(name, admin1=place["admin1"], admin2=place["admin2"], admin3=place["admin3"])
+        if fine.place_id != place["place_id"]:
+            continue  # another spelling of the name ranks first there: not this rule's case
+        assert coarse.status == "ambiguous", (name, coarse.reason)
+        assert fine.status == "matched" and "common name" not in fine.reason, (name, fine.reason)
+        checked += 1
+        if checked == 3:
+            break
+    assert checked, "no common name borne once in a sub-district of a district holding two"
+
+
 def test_single_source_village_respelt_is_ambiguous_but_exact_name_matches(geocoder, gazetteer):
     """A village only OCHA's list knows is matched by its own spelling, not by a respelling."""
     places = gazetteer.places

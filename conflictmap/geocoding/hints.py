@@ -204,6 +204,7 @@ class HintReader:
         a1 = set(a1_codes)
         a2 = set(self.admin2_hint(admin2)[0])
         a3 = set(self.admin3_hint(admin3)[0])
+        subdistrict_hint = bool(a3)
         anchors: list[tuple[float, float, float]] = list(a1_anchors)
         note = self.note(admin1, admin2, admin3)
         point = None
@@ -248,5 +249,6 @@ class HintReader:
         named = frozenset(k for k in (name_key(x) for x in (*parsed.context, area or admin1, admin2, admin3) if x) if k)
         ctx = Context(admin1_pcodes=frozenset(a1), admin2_pcodes=frozenset(a2), admin3_pcodes=frozenset(a3),
                       anchors=tuple(anchors), bbox=bbox, feature_types=types, prefer_admin_level=level, named=named,
-                      direction=direction, direction_label=direction_label, point=point)
+                      direction=direction, direction_label=direction_label, point=point,
+                      subdistrict_hint=subdistrict_hint)
         return ctx, note
