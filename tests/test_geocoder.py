@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 import geopandas as gpd
 import pandas as pd
@@ -707,6 +709,35 @@ def test_common_name_inside_the_given_sub_district_is_matched(rules_geocoder):
         if checked == 3:
             break
     assert checked, "no common name borne once in a sub-district of a district holding two"
+
+
+def test_of_namesakes_one_spelling_reaches_the_one_spelt_closer_comes_first(geocoder):
+    """Two villages of one governorate that one key reaches ('Tall Hanwa' / 'Tall Hanwah'): a
+    query respelt from one of them (marks and apostrophes dropped, hyphens for spaces) has the
+    one it was spelt from as its best guess. Only how the names read tells them apart."""
+    places = geocoder.gazetteer.places
+    sett = places[places["feature_type"] == "settlement"].sort_values("place_id")
+    sett = sett.assign(key=sett["name"].map(name_key))
+
+    def respelt(name: str) -> str:
+        plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+        return re.sub(r"['’‘ʿʾ]", "", plain).replace(" ", "-")
+
+    def bare(name: str) -> str:  # what an article or a hyphen does not change
+        return re.sub(r"^(al|el|a[dnrstz]h?)-", "", respelt(name).lower()).replace("-", "")
+
+    both = tried = 0
+    for (_, _), grp in sett.groupby(["admin1", "key"], sort=True):
+        if len(grp) != 2:
+            continue
+        a, b = grp.to_dict("records")
+        if bare(a["name"]) == bare(b["name"]) or {respelt(a["name"]), respelt(b["name"])} & {a["name"], b["name"]}:
+            continue
+        tried += 1
+        both += all(geocoder.resolve(respelt(p["name"]), admin1=p["admin1"]).place_id == p["place_id"] for p in (a, b))
+    if tried < 20:
+        pytest.skip("too few namesakes of one key in one governorate")
+    assert both >= 0.2 * tried, (both, tried)
 
 
 def test_single_source_village_respelt_is_ambiguous_but_exact_name_matches(geocoder, gazetteer):

@@ -423,7 +423,7 @@ class Geocoder(_GeopyGeocoder):
         if not cands and context.admin1_pcodes:
             cands = idx.lookup(name)
         ranked = rank(idx, cands, context, want_area=parsed.area and not parsed.near,
-                      type_hint=parsed.type_hint)
+                      type_hint=parsed.type_hint, spelling=name)
         return decide(idx, name, ranked, near=parsed.near, area=parsed.area, type_hint=parsed.type_hint,
                       pool=cands, context=context)
 

@@ -63,6 +63,7 @@ RANK_KEEP = 40  # ranked candidates kept per query  # a fuzzy or skeleton best c
 INSIDE_ADMIN_BONUS = 4.0  # rank(): a candidate inside the admin hint
 NEAR_ADMIN_PENALTY = 8.0  # rank(): a candidate just outside it (within NEAR_ADMIN_KM)
 BORDER_PENALTY_SPAN = INSIDE_ADMIN_BONUS + NEAR_ADMIN_PENALTY
+SPELLING_WEIGHT = 1.0  # rank(): at most this off a known spelling's candidate whose name reads unlike the query
 TIE_MARGIN = 6.0  # candidates closer than this in score are tied
 SAME_PLACE_KM = 5.0
 ADMIN3_BONUS = 4.0  # rank(): inside (+) or outside (-) a sub-district hint given beside a coarser hint
@@ -512,10 +513,12 @@ class NameIndex(FuzzyKeySearch):
 
 # ---------------------------------------------------------------------------- ranking
 def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
-         want_area: bool = False, type_hint: str | None = None) -> list[Candidate]:
+         want_area: bool = False, type_hint: str | None = None, spelling: str = "") -> list[Candidate]:
     """Re-score candidates against the context; best first.
 
-    Candidates outside a strict admin hint are dropped when any candidate is inside it.
+    Candidates outside a strict admin hint are dropped when any candidate is inside it. With
+    the query's ``spelling``, of the places a known spelling reaches (exact, alias, key ...) the
+    one whose name reads closer to it comes first among otherwise equal ones.
     """
     if not candidates:
         return []
@@ -631,15 +634,41 @@ def rank(index: NameIndex, candidates: Sequence[Candidate], context: Context, *,
         score += pop_term
         score += names_term
         score += code_term
-        adjusted.append((score, tuple(notes), i))
+        # how the name reads orders places otherwise equal; it is no evidence of its own, so it
+        # moves no score (nor the margins the confidence model reads)
+        order = score - SPELLING_WEIGHT * (1.0 - _reads_alike(spelling, cand.matched_name)) \
+            if spelling and cand.method in STRONG_METHODS else score
+        adjusted.append((score, tuple(notes), i, order))
     if context.strict_admin and levels:
         keep = inside_admin | near_admin
         inside = [a for a in adjusted if keep[a[2]]]
         if inside:
             adjusted = inside
-    adjusted.sort(key=lambda a: (-a[0], -candidates[a[2]].population, candidates[a[2]].place_id))
+    adjusted.sort(key=lambda a: (-a[3], -candidates[a[2]].population, candidates[a[2]].place_id))
     # only the leading candidates are ever shown or compared; build those alone
-    return [candidates[i].rescored(score, notes) for score, notes, i in adjusted[:RANK_KEEP]]
+    return [candidates[i].rescored(score, notes) for score, notes, i, _ in adjusted[:RANK_KEEP]]
+
+
+_ARTICLE = re.compile(r"^(?:al|el|[ae][dnrstz]h?)[\s\-'’‘]+", re.IGNORECASE)
+_NOT_LETTER = re.compile(r"[^a-z]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _reads_alike(a: str, b: str) -> float:
+    """How alike two Latin spellings read, in [0, 1], marks, case, articles and punctuation aside:
+    "Mansoura" reads closer to "Mansourah" than to "Mansura" (all one key).
+
+    >>> _reads_alike("Ayyashiyah", "'Ayyashiyah") == 1.0 > _reads_alike("Ayyashiyah", "'Ayyashah")
+    True
+    """
+    def plain(x: str) -> str:
+        x = "".join(ch for ch in unicodedata.normalize("NFKD", x) if not unicodedata.combining(ch))
+        x = x.strip(" '’‘-").casefold()
+        return _NOT_LETTER.sub("", _ARTICLE.sub("", x))
+    pa, pb = plain(a), plain(b)
+    if not pa or not pb:
+        return 1.0
+    return fuzz.ratio(pa, pb) / 100.0
 
 
 class _Constant:
