@@ -441,3 +441,18 @@ def test_a_military_exercise_is_a_strategic_development() -> None:
     d = drafts("On 3 June 2020, US forces conducted a military exercise near the Al-Tanf base (Tadmor, Homs).")
     assert (d.iloc[0]["event_type"], d.iloc[0]["sub_event_type"]) == ("Strategic developments", "Other")
     assert d.iloc[0]["actor1"] == "International Coalition"
+
+
+def test_a_crowd_that_attacks_is_mob_violence_by_rioters() -> None:
+    for note in ("On 5 July 2020, angry residents attacked and beat a member of the local council in Kansafrah "
+                 "(Ariha, Idleb).",
+                 "On 6 July 2020, a mob stormed the police station in Kansafrah (Ariha, Idleb) and set fire to it.",
+                 "On 8 July 2020, members of two families clashed with knives and sticks in Jisr al-Shughur "
+                 "(Jisr Ash-Shugur, Idleb), injuring 4 people."):
+        row = drafts(note).iloc[0]
+        assert (row["event_type"], row["sub_event_type"], row["actor1"]) == ("Riots", "Mob violence", "Rioters (Syria)"), note
+    # a group that is attacked is the victim, not a mob
+    row = drafts("On 9 July 2020, a group of residents were attacked by HTS gunmen in Kansafrah (Ariha, Idleb).").iloc[0]
+    assert row["event_type"] == "Violence against civilians"
+    row = drafts("On 9 July 2020, HTS and Ahrar al-Sham fighters clashed with heavy weapons in Kansafrah (Ariha, Idleb).").iloc[0]
+    assert row["event_type"] == "Battles"
