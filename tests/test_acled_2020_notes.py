@@ -456,3 +456,16 @@ def test_a_crowd_that_attacks_is_mob_violence_by_rioters() -> None:
     assert row["event_type"] == "Violence against civilians"
     row = drafts("On 9 July 2020, HTS and Ahrar al-Sham fighters clashed with heavy weapons in Kansafrah (Ariha, Idleb).").iloc[0]
     assert row["event_type"] == "Battles"
+
+
+def test_an_unknown_village_listed_between_two_villages_is_drafted_as_written() -> None:
+    d = drafts("On 27 July 2020, regime forces shelled Kansafrah, Bishwara and Maarzaf (Ariha, Idleb).")
+    assert d["location"].tolist() == ["Kansafrah", "Bishwara", "Maarzaf"]
+    row = d.iloc[1]
+    assert row["match_status"] == "unresolved" and row["admin1"] == "Idleb"
+    # with nothing to place it, it is still drafted, with no point
+    d = drafts("On 27 July 2020, regime forces shelled Kansafrah, Maarzaf, Bishwara and Jisr al-Shughur.")
+    assert "Bishwara" in d["location"].tolist()
+    # an actor in a list of villages is no village
+    d = drafts("On 27 July 2020, regime forces shelled Kansafrah, Hezbollah and Maarzaf (Ariha, Idleb).")
+    assert "Hezbollah" not in d["location"].tolist()

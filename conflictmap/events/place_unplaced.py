@@ -35,6 +35,8 @@ _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a
 
 
 _DIRECTION_IN = re.compile(r"\bin\s+(?:the\s+)?(?:north|south|east|west)")
+# "shelled Kansafrah, X and Maarzaf": a name between two places of one list, as the gap between them reads
+_LIST_MEMBER = re.compile(rf"\s*,\s*(?P<f>{_NAME})\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)$")
 
 
 def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
@@ -55,16 +57,9 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
     paragraph_areas, several_areas, given_area = _paragraph_governorates(mentions, index, admin1)
     out: list[PlaceMention] = []
     for s_no, sentence in enumerate(sentences):
-        low = sentence.text.lower()
-        if "village" not in low and "town" not in low and "hamlet" not in low and "(" not in low \
-                and "area" not in low and not _DIRECTION_IN.search(low):
-            continue
         in_sentence = by_sentence.get(s_no, [])
         starts = [m.start for m in in_sentence]
-        for found in _UNPLACED.finditer(sentence.text):
-            group = next(g for g in "abcde" if found.group(g))
-            name = found.group(group)
-            start, end = sentence.start + found.start(group), sentence.start + found.end(group)
+        for group, name, start, end in _named_villages(text, sentence, in_sentence):
             first = name.split()[0].split("-")[0].lower()
             # an English word heads no village name ("Now village"), but a generic head of a longer name does
             # ("Tell Kursi": tell, tall, bab ... begin names of hills, gates, springs)
@@ -117,6 +112,26 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
                                     extra={"unplaced": True}))
     return out
+
+
+def _named_villages(text: str, sentence: Sentence, in_sentence: list[PlaceMention]) -> list[tuple[str, str, int, int]]:
+    """``(group, name, start, end)`` of the names a sentence gives as villages: those :data:`_UNPLACED`
+    finds ("the village of X", "X town", "X (...)" ...), and a name listed between two places the
+    text names as villages ("Kansafrah, X and Maarzaf"), group ``f``."""
+    out = []
+    low = sentence.text.lower()
+    if "village" in low or "town" in low or "hamlet" in low or "(" in low or "area" in low or _DIRECTION_IN.search(low):
+        for found in _UNPLACED.finditer(sentence.text):
+            group = next(g for g in "abcde" if found.group(g))
+            out.append((group, found.group(group), sentence.start + found.start(group), sentence.start + found.end(group)))
+    for before, after in zip(in_sentence, in_sentence[1:]):
+        if after.start <= before.end or not all(m.match is not None and m.match.feature_type == "settlement"
+                                                 and not m.area for m in (before, after)):
+            continue  # a list of villages, not of city quarters or areas
+        gap = _LIST_MEMBER.match(text, before.end, after.start)
+        if gap is not None and gap.end() == after.start:
+            out.append(("f", gap.group("f"), gap.start("f"), gap.end("f")))
+    return sorted(out, key=lambda x: x[2])
 
 
 def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex,
