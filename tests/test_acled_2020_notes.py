@@ -469,3 +469,12 @@ def test_an_unknown_village_listed_between_two_villages_is_drafted_as_written() 
     # an actor in a list of villages is no village
     d = drafts("On 27 July 2020, regime forces shelled Kansafrah, Hezbollah and Maarzaf (Ariha, Idleb).")
     assert "Hezbollah" not in d["location"].tolist()
+
+
+def test_an_intercepted_infiltration_attempt_is_a_clash_not_disrupted_weapons_use() -> None:
+    row = drafts("On 3 August 2020, Turkish forces and the SNA intercepted an attempt by the SDF to infiltrate their "
+                 "positions near Ayn Issa (Ain Issa, Ar-Raqqa). 3 SDF fighters were killed.").iloc[0]
+    assert (row["event_type"], row["sub_event_type"], row["fatalities"]) == ("Battles", "Armed clash", 3)
+    row = drafts("On 14 June 2020, Syrian air defences intercepted Israeli missiles fired at regime positions near "
+                 "Masyaf (Masyaf, Hama).").iloc[0]
+    assert row["sub_event_type"] == "Disrupted weapons use"
