@@ -353,3 +353,19 @@ def test_a_place_the_gazetteer_lacks_named_as_a_hill_or_a_site_is_drafted_as_wri
 def test_an_english_word_alone_before_village_is_still_no_unknown_village() -> None:
     # "Now village": an English word is no village name the gazetteer lacks
     assert find_places("People gathered in the square. Now village elders met the governor.").empty
+
+
+def test_a_village_in_a_governorate_named_like_its_seat_is_looked_for_in_the_governorate() -> None:
+    """"X town in Idleb": Idleb the governorate, not the city. A village spelt unlike any known name
+    ("Kinsafrah") is the vowel variant of one there (Kansafrah, 30 km from Idlib city), not an
+    unknown village placed near the city."""
+    d = draft_events("Regime forces shelled Kinsafrah town in Idleb.", published="2018-02-01")
+    assert d["location"].tolist() == ["Kinsafrah"]
+    row = d.iloc[0]
+    assert (row["place_name"], row["admin1"], row["geo_precision"]) == ("Kansafrah", "Idleb", 1)
+    # an unknown village there is drafted at the governorate (its seat's point), not near the city
+    row = draft_events("Regime forces shelled Bishwara town in Idleb.", published="2018-02-01").iloc[0]
+    assert (row["match_status"], row["geo_precision"]) == ("unresolved", 3)
+    # "near Idleb" is the city
+    row = draft_events("Regime forces shelled Bishwara village near Idleb.", published="2018-02-01").iloc[0]
+    assert row["geo_precision"] == 2

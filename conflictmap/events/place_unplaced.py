@@ -72,11 +72,19 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                      and (m.role == "area" or _is_area_type(m.match.feature_type))]
             town = next((m for m in near if m.match is not None and m.match.place_id and not _is_area_type(m.match.feature_type)
                          and _LOCATES_GAP.match(text[end:m.start])), None)
+            governorate = None
+            if town is not None and not areas and _IN_ONLY.fullmatch(text, end, town.start):
+                # "X town in Daraa": the governorate, not the city of its name (both read alike)
+                governorate = _governorate_of_seat(town)
+                if governorate is not None:
+                    town.reference = True
+                    areas, town = [governorate], None
             if areas and (town is None or areas[0].start < town.start):
                 # the areas read together when they follow the village ("X town in B district in
                 # northern A"), else the first area named after it alone ("X town and its
                 # surroundings in A")
-                clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end)
+                clues = _area_clues_after(text, end, in_sentence, first_after, sentence.end) \
+                    if governorate is None else _clues_of(governorate)
                 loose = clues is None  # an area further off: a look-alike spelling there is too weak a sign
                 if loose and group == "e":
                     continue  # "the Kilis area of Turkey, near X in northern Afrin": Afrin is not its area
@@ -112,6 +120,25 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
                                     extra={"unplaced": True}))
     return out
+
+
+_IN_ONLY = re.compile(r"\s*,?\s+(?:(?i:village|town|hamlet)\s+)?in\s+")
+
+
+def _governorate_of_seat(town: PlaceMention) -> PlaceMention | None:
+    """``town`` (a governorate's seat: Daraa, Idlib, Hama ...) read as the governorate of its name, or
+    None when the town is no such seat."""
+    match = town.match
+    if match is None or match.feature_type != "settlement" or not match.admin1_pcode:
+        return None
+    cand = next((c for c in town.candidates if c.feature_type == "admin1" and c.admin1_pcode == match.admin1_pcode
+                 and c.method in ("exact", "alias", "key")), None)
+    if cand is None:
+        return None
+    area = Match(query=town.mention, status="matched", place_id=cand.place_id, name=cand.name,
+                 longitude=cand.longitude, latitude=cand.latitude, feature_type="admin1",
+                 admin1=cand.admin1 or cand.name, admin1_pcode=cand.admin1_pcode, geo_precision=3)
+    return replace(town, match=area, area=True, reference=False, near=False)
 
 
 def _named_villages(text: str, sentence: Sentence, in_sentence: list[PlaceMention]) -> list[tuple[str, str, int, int]]:
