@@ -478,3 +478,12 @@ def test_an_intercepted_infiltration_attempt_is_a_clash_not_disrupted_weapons_us
     row = drafts("On 14 June 2020, Syrian air defences intercepted Israeli missiles fired at regime positions near "
                  "Masyaf (Masyaf, Hama).").iloc[0]
     assert row["sub_event_type"] == "Disrupted weapons use"
+
+
+def test_a_range_of_days_with_its_year_takes_that_year() -> None:
+    # published before the days named (a report read later, or a wrong publication date): the year given wins
+    d = draft_events("Between 14 and 16 August 2020, regime forces shelled Kansafrah (Ariha, Idleb) repeatedly.",
+                     published="2020-07-10")
+    assert (str(d.iloc[0]["event_date"].date()), d.iloc[0]["time_precision"]) == ("2020-08-14", 2)
+    d = draft_events("On 14-16 August 2020, regime forces shelled Kansafrah (Ariha, Idleb).", published="2021-01-05")
+    assert str(d.iloc[0]["event_date"].date()) == "2020-08-14"

@@ -48,11 +48,11 @@ _WEEKDAY = re.compile(r"\b(?P<w>" + "|".join(_WEEKDAYS) + r")\b(?!\s*,?\s+(?:Jan
 # "between 1 and 3 April", "from June 3 to June 5", "1-3 April", "April 1-3": one event over a stretch of days
 _RANGE = re.compile(
     r"\b(?:between|from)\s+(?P<a1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:and|to|until)\s+(?P<b1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
-    + _MONTH.format(g="m1")
+    + _MONTH.format(g="m1") + _YEAR.format(g="y1")
     + r"|\b(?:between|from)\s+" + _MONTH.format(g="m2") + r"\s+(?P<a2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:and|to|until)\s+(?:"
-    + _MONTH.format(g="m2b") + r"\s+)?(?P<b2>[0-3]?\d)\b"
-    + r"|\b(?P<a3>[0-3]?\d)\s*[-\u2013]\s*(?P<b3>[0-3]?\d)\s+" + _MONTH.format(g="m3")
-    + r"|" + _MONTH.format(g="m4") + r"\s+(?P<a4>[0-3]?\d)\s*[-\u2013]\s*(?P<b4>[0-3]?\d)\b",
+    + _MONTH.format(g="m2b") + r"\s+)?(?P<b2>[0-3]?\d)\b" + _YEAR.format(g="y2")
+    + r"|\b(?P<a3>[0-3]?\d)\s*[-\u2013]\s*(?P<b3>[0-3]?\d)\s+" + _MONTH.format(g="m3") + _YEAR.format(g="y3")
+    + r"|" + _MONTH.format(g="m4") + r"\s+(?P<a4>[0-3]?\d)\s*[-\u2013]\s*(?P<b4>[0-3]?\d)\b" + _YEAR.format(g="y4"),
     re.IGNORECASE)
 # "two days later", "the next day", "three days earlier", "on the same day": days from the date before
 _RELATIVE_SHIFT = re.compile(
@@ -140,6 +140,8 @@ def find_dates(sentence: str, published: object, anchor: _dt.date | None = None)
     []
     >>> [(str(d.day), d.precision) for d in find_dates("Between 1 and 3 April, shelling hit Sarja.", "2022-04-07")]
     [('2022-04-01', 2)]
+    >>> [str(d.day) for d in find_dates("Between 14 and 16 August 2020, shelling hit Sarja.", "2020-07-10")]
+    ['2020-08-14']
     >>> import datetime as dt
     >>> [str(d.day) for d in find_dates("Two days later, an IED exploded.", "2021-05-20", anchor=dt.date(2021, 5, 18))]
     ['2021-05-20']
@@ -149,12 +151,13 @@ def find_dates(sentence: str, published: object, anchor: _dt.date | None = None)
     taken: list[tuple[int, int]] = []
     numbered = _DIGIT.search(sentence) is not None  # every range and day of a month has a figure
     for m in _RANGE.finditer(sentence) if numbered else ():
-        for a, b, mg in (("a1", "b1", "m1"), ("a2", "b2", "m2"), ("a3", "b3", "m3"), ("a4", "b4", "m4")):
+        for a, b, mg, yg in (("a1", "b1", "m1", "y1"), ("a2", "b2", "m2", "y2"), ("a3", "b3", "m3", "y3"),
+                             ("a4", "b4", "m4", "y4")):
             if m.group(a):
                 month = _MONTHS[m.group(mg).lower().rstrip(".")]
-                first = _with_year(month, int(m.group(a)), None, pub)
+                first = _with_year(month, int(m.group(a)), m.group(yg), pub)
                 end_month = _MONTHS[m.group("m2b").lower().rstrip(".")] if a == "a2" and m.group("m2b") else month
-                last = _with_year(end_month, int(m.group(b)), None, pub)
+                last = _with_year(end_month, int(m.group(b)), m.group(yg), pub)
                 if first is not None and last is not None and last >= first:
                     precision = 2 if (last - first).days <= 7 else 3
                     found.append(DateMention(first, precision, m.start(), m.end(), m.group(0)))
