@@ -487,3 +487,19 @@ def test_a_range_of_days_with_its_year_takes_that_year() -> None:
     assert (str(d.iloc[0]["event_date"].date()), d.iloc[0]["time_precision"]) == ("2020-08-14", 2)
     d = draft_events("On 14-16 August 2020, regime forces shelled Kansafrah (Ariha, Idleb).", published="2021-01-05")
     assert str(d.iloc[0]["event_date"].date()) == "2020-08-14"
+
+
+def test_family_members_killed_are_counted_civilians() -> None:
+    row = drafts("On 26 August 2020, unidentified gunmen killed a father and his three sons in Kansafrah "
+                 "(Ariha, Idleb).").iloc[0]
+    assert (row["event_type"], row["actor2"], row["fatalities"]) == ("Violence against civilians", "Civilians (Syria)", 4)
+    row = drafts("On 28 August 2020, a mortar shell fired by regime forces killed 2 siblings in Kansafrah "
+                 "(Ariha, Idleb).").iloc[0]
+    assert (row["actor2"], row["fatalities"]) == ("Civilians (Syria)", 2)
+
+
+def test_fighters_killed_with_a_civilian_by_a_bomb_are_its_target() -> None:
+    row = drafts("On 29 August 2020, two SNA fighters and a civilian were killed when a car bomb exploded near a "
+                 "checkpoint in Jisr al-Shughur (Jisr Ash-Shugur, Idleb).").iloc[0]
+    assert (row["actor1"], row["actor2"], row["fatalities"]) == (
+        "Unidentified Armed Group (Syria)", "Syrian National Army", 3)

@@ -380,7 +380,10 @@ _CLASH_WITH = re.compile(rf"\b{_CLASH_WORDS}\s+(?:the\s+)?"
                          r"(?:[\w'-]+\s+){0,2}?$", re.IGNORECASE)
 # "Syrian troops were hit by ...", "an SDF patrol was targeted": the actor named before a passive verb is hit
 _PASSIVE_AFTER = re.compile(
-    r"^(?:['\u2019]s)?\s+(?:[\w'-]+\s+){0,3}?(?:was|were|had\s+been|have\s+been|has\s+been|got|came\s+under)\s+(?:\w+\s+)?"
+    r"^(?:['\u2019]s)?\s+(?:[\w'-]+\s+){0,3}?"
+    # "two SNA fighters and a civilian were killed": victims of another kind named with them
+    r"(?:and\s+(?:an?\s+|one\s+|two\s+|three\s+|\d+\s+)?(?:civilians?|child(?:ren)?|wom[ae]n|m[ae]n|others?|passers-by)\s+)?"
+    r"(?:was|were|had\s+been|have\s+been|has\s+been|got|came\s+under)\s+(?:\w+\s+)?"
     r"(?:hit|targeted|attacked|ambushed|struck|shelled|killed|wounded|injured|bombed|captured|abducted|"
     r"kidnapped|arrested|detained|assassinated|executed|shot|fire|attack)\b", re.IGNORECASE)
 # "attacked by X" (not "a checkpoint run by X", "backed by X": those name a holder or patron)
