@@ -503,3 +503,12 @@ def test_fighters_killed_with_a_civilian_by_a_bomb_are_its_target() -> None:
                  "checkpoint in Jisr al-Shughur (Jisr Ash-Shugur, Idleb).").iloc[0]
     assert (row["actor1"], row["actor2"], row["fatalities"]) == (
         "Unidentified Armed Group (Syria)", "Syrian National Army", 3)
+
+
+def test_deaths_the_next_sentence_says_were_also_killed_are_added() -> None:
+    row = drafts("On 5 September 2020, ISIS militants attacked an NDF position near Mayadin (Al Mayadin, Deir-ez-Zor), "
+                 "killing 3 NDF members. 2 ISIS militants were also killed.").iloc[0]
+    assert row["fatalities"] == 5
+    row = drafts("On 5 September 2020, ISIS militants attacked an NDF position near Mayadin (Al Mayadin, Deir-ez-Zor), "
+                 "killing 3 regime and allied militia fighters.").iloc[0]
+    assert row["fatalities"] == 3

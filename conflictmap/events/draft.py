@@ -474,7 +474,7 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 followup = _followup(event, places, last_group.get(sentence.paragraph, []), clause.text, dates)
                 if followup is not None:
                     _apply_followup(followup, roles, count_fatalities(clause.text), places, event,
-                                    coded=coded_fatalities(clause.text))
+                                    coded=coded_fatalities(clause.text), more=_ALSO_DIED.search(clause.text) is not None)
                     continue
             if event is None or hedged:
                 if dates:
@@ -650,8 +650,14 @@ def _intervened(event: EventType, group: list[_Incident]) -> bool:
              if inc.event.sub_event_type in _INTERVENTION), default=-1)
 
 
+# "2 ISIS militants were also killed": deaths on top of those the sentence before counted
+_ALSO_DIED = re.compile(r"\b(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|shot\s+dead)|\balso\s+(?:died|killed|"
+                        r"lost\s+their\s+lives)\b", re.I)
+
+
 def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | None,
-                    places: list[PlaceMention], event: EventType | None, *, coded: int | None = None) -> None:
+                    places: list[PlaceMention], event: EventType | None, *, coded: int | None = None,
+                    more: bool = False) -> None:
     ids = {_place_key(p) for p in places}
     first = targets[0]
     if event is not None and _intervened(event, targets):
@@ -677,6 +683,9 @@ def _apply_followup(targets: list[_Incident], roles: Roles, fatalities: int | No
         if ids:
             first.fatality_place = next((i for i, p in enumerate(first.places) if _place_key(p) in ids), 0)
         first.notes.append("deaths from the next sentence")
+    elif fatalities and more and len(targets) == 1 and first.place_deaths is None:
+        first.fatalities += fatalities
+        first.notes.append("more deaths from the next sentence ('also killed')")
     deaths_only = event is not None and event.kind == "fatal"
     # in "Two HTS fighters died." the actor named is a victim: it can only fill a missing target;
     # otherwise an actor the next sentence names is the missing side: the perpetrator ("The coalition

@@ -431,6 +431,8 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     1
     >>> count_fatalities("A woman and her daughter were killed."), count_fatalities("a man and his two sons were killed")
     (2, 3)
+    >>> count_fatalities("the strikes killed 45 regime and allied militia fighters")
+    45
     """
     fatal = _spans(sentence, "fatal")
     if not fatal:
@@ -448,7 +450,9 @@ def count_fatalities(sentence: str, *, window: int = 60) -> int | None:
     for m in number_re.finditer(sentence):
         article = m.group("word") is not None and m.group("word").lower() in ("a", "an")
         pronoun = m.group("word") is not None and m.group("word").lower() in ("him", "her")
-        following = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 50])[:3]
+        after = re.findall(r"[\w'-]+", sentence[m.end():m.end() + 70])
+        # "7 regime and allied militia fighters": two sides' words joined by "and" before the noun
+        following = after[:5] if len(after) > 2 and after[1].lower() == "and" else after[:3]
         # "killing three and injuring nine": a bare figure right after the death verb counts people
         bare = not article and any(0 <= m.start() - e <= 20 and _BARE_GAP.fullmatch(sentence[e:m.start()])
                                    for _, e in fatal) and (_BARE_END.match(sentence[m.end():]) is not None or (
