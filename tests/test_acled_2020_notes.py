@@ -512,3 +512,13 @@ def test_deaths_the_next_sentence_says_were_also_killed_are_added() -> None:
     row = drafts("On 5 September 2020, ISIS militants attacked an NDF position near Mayadin (Al Mayadin, Deir-ez-Zor), "
                  "killing 3 regime and allied militia fighters.").iloc[0]
     assert row["fatalities"] == 3
+
+
+def test_an_abduction_with_deaths_is_an_attack() -> None:
+    row = drafts("On 31 August 2020, unknown gunmen kidnapped a man near Ayn Issa (Ain Issa, Ar-Raqqa) and killed him.").iloc[0]
+    assert (row["sub_event_type"], row["fatalities"]) == ("Attack", 1)
+    row = drafts("On 31 August 2020, ISIS gunmen killed 5 shepherds and kidnapped 3 others near Ayn Issa "
+                 "(Ain Issa, Ar-Raqqa).").iloc[0]
+    assert (row["sub_event_type"], row["fatalities"]) == ("Attack", 5)
+    row = drafts("On 31 August 2020, unknown gunmen kidnapped two men near Ayn Issa (Ain Issa, Ar-Raqqa).").iloc[0]
+    assert row["sub_event_type"] == "Abduction/forced disappearance"

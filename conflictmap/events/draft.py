@@ -639,6 +639,7 @@ def _followup(event: EventType | None, places: list[PlaceMention], group: list[_
 
 
 _INTERVENTION = ("Protest with intervention", "Excessive force against protesters")
+_ABDUCTION = "Abduction/forced disappearance"
 
 
 def _intervened(event: EventType, group: list[_Incident]) -> bool:
@@ -880,6 +881,10 @@ def draft_events(
     mentions = find_place_mentions(text, gazetteer=gazetteer, admin1=admin1, sentences=sentences)
     rows: list[dict[str, Any]] = []
     for inc in _incidents(text, pub, sentences, mentions):
+        if inc.event.sub_event_type == _ABDUCTION and (inc.fatalities or 0) > 0:
+            # ACLED: people abducted and killed (or killed beside those abducted) make an attack
+            inc.event = replace(inc.event, sub_event_type="Attack")
+            inc.notes.append("abduction with deaths: attack")
         deaths = _place_deaths(inc)
         for p_no, place in enumerate(inc.places):
             match = place.match
