@@ -522,3 +522,10 @@ def test_an_abduction_with_deaths_is_an_attack() -> None:
     assert (row["sub_event_type"], row["fatalities"]) == ("Attack", 5)
     row = drafts("On 31 August 2020, unknown gunmen kidnapped two men near Ayn Issa (Ain Issa, Ar-Raqqa).").iloc[0]
     assert row["sub_event_type"] == "Abduction/forced disappearance"
+
+
+def test_an_explosion_caused_by_a_drone_is_a_drone_strike_by_its_side() -> None:
+    row = drafts("On 20 August 2020, an explosion hit a Syrian National Army position in Ayn Issa (Ain Issa, Ar-Raqqa), "
+                 "reportedly caused by an SDF drone.").iloc[0]
+    assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
+        "Air/drone strike", "SDF: Syrian Democratic Forces", "Syrian National Army")
