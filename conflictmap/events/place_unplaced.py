@@ -37,6 +37,8 @@ _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a
 _DIRECTION_IN = re.compile(r"\bin\s+(?:the\s+)?(?:north|south|east|west)")
 # "shelled Kansafrah, X and Maarzaf": a name between two places of one list, as the gap between them reads
 _LIST_MEMBER = re.compile(rf"\s*,\s*(?P<f>{_NAME})\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)$")
+# "X town in Daraa": only "in" between the village and a governorate's seat
+_IN_ONLY = re.compile(r"\s*,?\s+(?:(?i:village|town|hamlet)\s+)?in\s+")
 
 
 def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[PlaceMention],
@@ -120,9 +122,6 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
                                     extra={"unplaced": True}))
     return out
-
-
-_IN_ONLY = re.compile(r"\s*,?\s+(?:(?i:village|town|hamlet)\s+)?in\s+")
 
 
 def _governorate_of_seat(town: PlaceMention) -> PlaceMention | None:
