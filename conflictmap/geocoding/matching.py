@@ -653,7 +653,6 @@ _ARTICLE = re.compile(r"^(?:al|el|[ae][dnrstz]h?)[\s\-'’‘]+", re.IGNORECASE)
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
 
-@functools.lru_cache(maxsize=65536)
 def _reads_alike(a: str, b: str) -> float:
     """How alike two Latin spellings read, in [0, 1], marks, case, articles and punctuation aside:
     "Mansoura" reads closer to "Mansourah" than to "Mansura" (all one key).
@@ -661,14 +660,18 @@ def _reads_alike(a: str, b: str) -> float:
     >>> _reads_alike("Ayyashiyah", "'Ayyashiyah") == 1.0 > _reads_alike("Ayyashiyah", "'Ayyashah")
     True
     """
-    def plain(x: str) -> str:
-        x = "".join(ch for ch in unicodedata.normalize("NFKD", x) if not unicodedata.combining(ch))
-        x = x.strip(" '’‘-").casefold()
-        return _NOT_LETTER.sub("", _ARTICLE.sub("", x))
-    pa, pb = plain(a), plain(b)
+    pa, pb = _plain_letters(a), _plain_letters(b)
     if not pa or not pb:
         return 1.0
     return fuzz.ratio(pa, pb) / 100.0
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_letters(name: str) -> str:
+    """A name's Latin letters alone, lower case, without marks or a leading article."""
+    x = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    x = x.strip(" '’‘-").casefold()
+    return _NOT_LETTER.sub("", _ARTICLE.sub("", x))
 
 
 class _Constant:
