@@ -29,10 +29,53 @@ def test_build_reproduces_the_committed_data(shared_dir, tmp_path):
         pytest.skip("not in a checkout")
     result = _run(shared_dir, tmp_path)
     assert result.returncode == 0, result.stderr
-    for name in ("places.parquet", "neighbours.geojson", "sources.csv"):
+    assert _same_parquet(tmp_path / "places.parquet", DATA / "places.parquet"), "places.parquet differs from a fresh build"
+    for name in ("neighbours.geojson", "sources.csv"):
         assert filecmp.cmp(tmp_path / name, DATA / name, shallow=False), f"{name} differs from a fresh build"
     assert filecmp.cmp(tmp_path / "linkage.csv", REVIEW, shallow=False), "the linkage review differs"
     assert "OCHA COD-PS summary: community" in result.stderr  # the build says what it linked
+
+
+# what a Parquet file records of the libraries that wrote it (their versions): not the data
+_WRITER_FIELDS = {"pandas": ("pandas_version", "creator"), "geo": ("creator",)}
+
+
+def _same_parquet(a: Path, b: Path) -> bool:
+    """The same rows, columns, types and metadata in two Parquet files, whatever versions of pandas,
+    geopandas and pyarrow wrote them (each records its own version: a patch release changes the bytes)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    ta, tb = pq.read_table(a), pq.read_table(b)
+
+    def meta(table):
+        out = {}
+        for key, value in (table.schema.metadata or {}).items():
+            record = json.loads(value)
+            for field in _WRITER_FIELDS.get(key.decode(), ()):
+                record.pop(field, None)
+            out[key] = record
+        return out
+
+    return ta.replace_schema_metadata(None).equals(tb.replace_schema_metadata(None)) and meta(ta) == meta(tb)
+
+
+def test_parquet_comparison_sees_data_and_ignores_writer_versions(tmp_path):
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(path, values, version):
+        meta = {b"pandas": json.dumps({"columns": ["x"], "pandas_version": version}).encode()}
+        pq.write_table(pa.table({"x": values}).replace_schema_metadata(meta), path)
+
+    write(tmp_path / "a.parquet", [1, 2], "3.1.1")
+    write(tmp_path / "b.parquet", [1, 2], "3.1.2")
+    write(tmp_path / "c.parquet", [1, 3], "3.1.1")
+    assert _same_parquet(tmp_path / "a.parquet", tmp_path / "b.parquet")
+    assert not _same_parquet(tmp_path / "a.parquet", tmp_path / "c.parquet")
 
 
 @pytest.fixture(scope="module")
