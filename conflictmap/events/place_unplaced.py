@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
-from ..geocoding.matching import Match, NameIndex
+from ..geocoding.matching import Candidate, Match, NameIndex
 from .actors import find_actors
 from .place_areas import _AREA_NEAR, _area_clues_after, _clues_of, _resolve_in_area, _unplaced_at
 from .place_mention import (_LOCATES_GAP, PlaceMention, _by_sentence, _english_clashes, _is_area_type, _Spans,
@@ -134,10 +134,14 @@ def _governorate_of_seat(town: PlaceMention) -> PlaceMention | None:
                  and c.method in ("exact", "alias", "key")), None)
     if cand is None:
         return None
-    area = Match(query=town.mention, status="matched", place_id=cand.place_id, name=cand.name,
+    return replace(town, match=_governorate_match(town.mention, cand), area=True, reference=False, near=False)
+
+
+def _governorate_match(query: str, cand: Candidate) -> Match:
+    """A governorate candidate as the matched area an unknown village is drafted at (precision 3)."""
+    return Match(query=query, status="matched", place_id=cand.place_id, name=cand.name,
                  longitude=cand.longitude, latitude=cand.latitude, feature_type="admin1",
                  admin1=cand.admin1 or cand.name, admin1_pcode=cand.admin1_pcode, geo_precision=3)
-    return replace(town, match=area, area=True, reference=False, near=False)
 
 
 def _named_villages(text: str, sentence: Sentence, in_sentence: list[PlaceMention]) -> list[tuple[str, str, int, int]]:
@@ -177,7 +181,5 @@ def _paragraph_governorates(mentions: list[PlaceMention], index: NameIndex,
         cand = next((c for c in index.lookup(admin1, fuzzy=False) if c.feature_type == "admin1"
                      and c.admin1_pcode == pcode), None) if pcode else None
         if cand is not None:
-            given = Match(query=admin1, status="matched", place_id=cand.place_id, name=cand.name,
-                          longitude=cand.longitude, latitude=cand.latitude, feature_type="admin1",
-                          admin1=cand.admin1 or cand.name, admin1_pcode=pcode, geo_precision=3)
+            given = _governorate_match(admin1, cand)
     return one, several, given
