@@ -1,4 +1,5 @@
-"""Villages the gazetteer does not know, named as such ("the village of X", "X town", "X (...)").
+"""Villages the gazetteer does not know, named as such ("the village of X", "X town", "X (...)", or listed
+between two villages it knows: "Kansafrah, X and Maarzaf").
 
 Such a name is still an incident place: it is drafted as written, at the area named beside it, near
 the town that locates it, at the one governorate its paragraph names or the report's, or with no
