@@ -369,3 +369,30 @@ def test_a_village_in_a_governorate_named_like_its_seat_is_looked_for_in_the_gov
     # "near Idleb" is the city
     row = draft_events("Regime forces shelled Bishwara village near Idleb.", published="2018-02-01").iloc[0]
     assert row["geo_precision"] == 2
+
+
+@pytest.mark.parametrize("text, area, admin1", [
+    ("On 17 June 2020, regime forces shelled Bishwara in Idleb. No fatalities reported.", "Idleb", "Idleb"),
+    ("On 17 June 2020, regime forces shelled Bishwara in southern Idleb.", "Idleb", "Idleb"),
+    ("On 17 June 2020, regime forces shelled Bishwara in Ariha district.", "Ariha", "Idleb"),
+    ("On 17 June 2020, the SDF raided Bishwara in Deir ez-Zor and arrested two men.", "Deir-ez-Zor", "Deir-ez-Zor"),
+    ("On 17 June 2020, unknown gunmen attacked Abu Bishwara in Daraa, killing one.", "Dar'a", "Dar'a"),
+])
+def test_an_unknown_name_an_attack_falls_on_is_drafted_at_the_area_named_after_it(
+        text: str, area: str, admin1: str) -> None:
+    """"shelled X in Idleb" with X unknown to the gazetteer: X is the incident place, drafted as written
+    at the area (unresolved), never an incident matched at the area's seat city."""
+    d = draft_events(text, published="2020-07-01")
+    assert len(d) == 1
+    row = d.iloc[0]
+    assert "Bishwara" in row["location"] and row["match_status"] == "unresolved"
+    assert (row["place_name"], row["admin1"]) == (area, admin1)
+
+
+def test_a_known_village_or_an_actor_after_an_attack_verb_is_not_an_unknown_village() -> None:
+    d = draft_events("On 17 June 2020, Russian warplanes struck Kansafrah in Idleb.", published="2020-07-01")
+    assert d[["location", "match_status"]].values.tolist() == [["Kansafrah", "matched"]]
+    d = draft_events("On 17 June 2020, regime forces shelled HTS positions in Idleb.", published="2020-07-01")
+    assert "HTS" not in " ".join(d["location"])
+    d = draft_events("On 17 June 2020, Turkish forces targeted Monday in Idleb.", published="2020-07-01")
+    assert "Monday" not in " ".join(d["location"])

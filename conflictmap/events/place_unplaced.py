@@ -1,5 +1,6 @@
-"""Villages the gazetteer does not know, named as such ("the village of X", "X town", "X (...)", or listed
-between two villages it knows: "Kansafrah, X and Maarzaf").
+"""Villages the gazetteer does not know, named as such ("the village of X", "X town", "X (...)", listed
+between two villages it knows: "Kansafrah, X and Maarzaf", or what an attack fell on in an area: "shelled X
+in Idleb").
 
 Such a name is still an incident place: it is drafted as written, at the area named beside it, near
 the town that locates it, at the one governorate its paragraph names or the report's, or with no
@@ -9,12 +10,14 @@ point at all (:func:`_unplaced_villages`), ``unresolved``, so the analyst sees i
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from dataclasses import replace
 
 from ..geocoding.matching import Candidate, Match, NameIndex
 from .actors import find_actors
+from .dates import _MONTHS, _WEEKDAYS
 from .place_areas import _AREA_NEAR, _area_clues_after, _clues_of, _resolve_in_area, _unplaced_at
 from .place_mention import (_LOCATES_GAP, PlaceMention, _by_sentence, _english_clashes, _is_area_type, _Spans,
                             _text_words, admin1_pcode, area_seat)
@@ -38,6 +41,18 @@ _UNPLACED = re.compile(rf"\b(?i:villages?|towns?|hamlet)\s+of\s+(?:the\s+)?(?P<a
 _DIRECTION_IN = re.compile(r"\bin\s+(?:the\s+)?(?:north|south|east|west)")
 # "shelled Kansafrah, X and Maarzaf": a name between two places of one list, as the gap between them reads
 _LIST_MEMBER = re.compile(rf"\s*,\s*(?P<f>{_NAME})\s*(?:,\s*(?:and\s+)?|,?\s+and\s+)$")
+# "shelled X in Idleb", "captured X in the countryside of Hama": a name an ``acted_on`` verb of
+# place_text_words.csv falls on, followed by the area it lies in
+_IN_AREA = rf"(?=\s*,?\s+in\s+(?:the\s+)?(?:{_SIDE}\s+)?(?:(?i:countryside|outskirts|desert)\s+of\s+(?:the\s+)?)?[A-Z])"
+
+
+@functools.lru_cache(maxsize=1)
+def _acted_on() -> re.Pattern[str]:
+    verbs = "|".join(sorted(map(re.escape, _text_words().get("acted_on", frozenset())), key=len, reverse=True))
+    return re.compile(rf"\b(?i:{verbs or '(?!)'})\s+(?:the\s+)?(?P<g>{_NAME}){_IN_AREA}")
+
+
+_CALENDAR = frozenset(_WEEKDAYS) | frozenset(_MONTHS)  # "targeted Monday in Idleb" names a day, not a village
 # "X town in Daraa": only "in" between the village and a governorate's seat
 _IN_ONLY = re.compile(r"\s*,?\s+(?:(?i:village|town|hamlet)\s+)?in\s+")
 
@@ -108,8 +123,9 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                 match = replace(town.match, query=name, status="unresolved", geo_precision=2,
                                 method="near the town named beside it",
                                 reason=f"not in the gazetteer; placed near the town named beside it ({town.match.name})")
-            elif group in ("c", "d", "e"):
-                continue  # "Name (...)", "X in northern ...", "X area of ..." with no area beside them: no village
+            elif group in ("c", "d", "e", "g"):
+                continue  # "Name (...)", "X in northern ...", "X area of ...", "shelled X in ..." with no area
+                # beside them: no village
             elif sentence.paragraph in paragraph_areas:
                 named = paragraph_areas[sentence.paragraph]
                 match = _unplaced_at(named.match, name, "not in the gazetteer", "the one governorate its paragraph "
@@ -155,6 +171,12 @@ def _named_villages(text: str, sentence: Sentence, in_sentence: list[PlaceMentio
         for found in _UNPLACED.finditer(sentence.text):
             group = next(g for g in "abcde" if found.group(g))
             out.append((group, found.group(group), sentence.start + found.start(group), sentence.start + found.end(group)))
+    if " in " in sentence.text:
+        seen = {x[2] for x in out}
+        for found in _acted_on().finditer(sentence.text):
+            name = found.group("g")
+            if sentence.start + found.start("g") not in seen and name.lower() not in _CALENDAR:
+                out.append(("g", name, sentence.start + found.start("g"), sentence.start + found.end("g")))
     for before, after in zip(in_sentence, in_sentence[1:]):
         if after.start <= before.end or not all(m.match is not None and m.match.feature_type == "settlement"
                                                  and not m.area for m in (before, after)):
