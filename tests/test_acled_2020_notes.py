@@ -529,3 +529,17 @@ def test_an_explosion_caused_by_a_drone_is_a_drone_strike_by_its_side() -> None:
                  "reportedly caused by an SDF drone.").iloc[0]
     assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
         "Air/drone strike", "SDF: Syrian Democratic Forces", "Syrian National Army")
+
+
+def test_the_day_wounds_were_sustained_is_not_a_second_event() -> None:
+    # the note's day is the event's; the earlier day only tells when the man was wounded
+    d = drafts("On 12 May 2020, a civilian died of wounds he sustained on 3 May 2020 when regime forces shelled "
+               "Kansafrah (Ariha, Idleb).")
+    assert d["event_date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-05-12"]
+    assert d["fatalities"].tolist() == [1]
+    d = drafts("On 12 May 2020, the body of a man who had been abducted by unknown gunmen on 2 May was found "
+               "in Tafas (Dar'a, Dar'a).")
+    assert d["event_date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-05-12"]
+    # with no other day the day named is still the event's
+    d = drafts("HTS arrested a man on 3 May in Kansafrah.")
+    assert d["event_date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-05-03"]

@@ -59,7 +59,7 @@ from .verbs import (EventType, allocated_deaths, classify, clause_breaks, coded_
                     distributed_over,
                     first_action, has_action, is_hedged, split_fatalities,
                     refers_back,
-                    starts_new_incident, unnamed_actor1)
+                    starts_new_incident, tells_earlier_date, unnamed_actor1)
 
 log = logging.getLogger(__name__)
 
@@ -458,6 +458,8 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
             elif event is not None and event.kind == "fatal" and previous is not None:
                 event = previous.event  # "struck A, B, and C, which killed 8": deaths of the same attack
             dates = find_dates(clause.text, published, anchor)
+            # "died on 12 June of wounds sustained on 3 June": the earlier day is not the event's
+            dates = [d for d in dates if not tells_earlier_date(clause.text, d.start)] or dates
             if dates:
                 anchor = max(d.day for d in _day_dates(dates) if d.precision == 1) if any(
                     d.precision == 1 for d in dates) else anchor

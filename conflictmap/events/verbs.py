@@ -272,6 +272,21 @@ def _spans(sentence: str, kind: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for p, _ in _candidates(kind, sentence) for m in p.finditer(sentence)]
 
 
+def tells_earlier_date(text: str, start: int) -> bool:
+    """True when the date at ``start`` of ``text`` tells when something before the event happened
+    ("died of wounds sustained on 3 June": an ``earlier_date`` phrase of the table ends right before it).
+
+    Examples
+    --------
+    >>> s = "On 12 June, a man died of wounds he sustained on 3 June."
+    >>> tells_earlier_date(s, s.index("3 June")), tells_earlier_date(s, s.index("12 June"))
+    (True, False)
+    """
+    before = text[max(0, start - 80):start]
+    return any(m.end() >= len(before.rstrip()) for p, _ in _candidates("earlier_date", before)
+               for m in p.finditer(before))
+
+
 def unnamed_actor1(sub_event_type: str) -> str | None:
     """The actor1 ACLED codes for an event of ``sub_event_type`` whose perpetrator is not named.
 
