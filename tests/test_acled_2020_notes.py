@@ -543,3 +543,12 @@ def test_the_day_wounds_were_sustained_is_not_a_second_event() -> None:
     # with no other day the day named is still the event's
     d = drafts("HTS arrested a man on 3 May in Kansafrah.")
     assert d["event_date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-05-03"]
+
+
+def test_iranian_militias_are_irans_forces() -> None:
+    d = drafts("On 15 May 2020, unidentified aircraft struck positions of Iranian militias near Mayadin "
+               "(Mayadin, Deir ez-Zor). No fatalities reported.")
+    assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Unidentified Military Forces (Syria)",
+                                                          "Military Forces of Iran (1979-)")
+    d = drafts("On 15 May 2020, pro-Iranian militias shelled Kansafrah (Ariha, Idleb).")
+    assert d.iloc[0]["actor1"] == "Military Forces of Iran (1979-)"
