@@ -552,3 +552,14 @@ def test_iranian_militias_are_irans_forces() -> None:
                                                           "Military Forces of Iran (1979-)")
     d = drafts("On 15 May 2020, pro-Iranian militias shelled Kansafrah (Ariha, Idleb).")
     assert d.iloc[0]["actor1"] == "Military Forces of Iran (1979-)"
+
+
+def test_a_road_named_after_a_town_and_located_near_a_village_is_at_the_village() -> None:
+    # "the Ariha road near Kansafrah": the road leads to Ariha; the incident is by Kansafrah
+    d = drafts("On 16 May 2020, an IED exploded on the Ariha road near Kansafrah (Ariha, Idleb). No fatalities.")
+    assert d["location"].tolist() == ["Kansafrah"]
+    d = drafts("On 16 May 2020, gunmen ambushed a car on the Tafas road near Dael (Dar'a, Dar'a), killing two.")
+    assert d[["location", "fatalities"]].values.tolist() == [["Dael", 2]]
+    # a road named alone is still placed at its town
+    d = drafts("On 16 May 2020, an IED exploded on the Tafas road (Dar'a, Dar'a). No fatalities.")
+    assert d["location"].tolist() == ["Tafas"]

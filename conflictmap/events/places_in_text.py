@@ -132,6 +132,9 @@ _ROAD_WORDS = r"(?:highway|road|motorway|railway|route|international\s+road)"
 _ROAD_START = re.compile(rf"^\s*-\s*(?:[\w'\u2019]+[ -]){{0,4}}?{_ROAD_WORDS}\b", re.I)
 _ROAD_END_BEFORE = re.compile(r"\w\s*-\s*$")
 _ROAD_END_AFTER = re.compile(rf"^\s+(?:international\s+)?{_ROAD_WORDS}\b", re.I)
+# "on the Ariha road near Kansafrah": a road named after the town it leads to, located by another place
+_ROAD_LOCATED_AFTER = re.compile(rf"^\s+{_ROAD_WORDS}\s+(?:near|outside|close\s+to|next\s+to|"
+                                 rf"(?:north|south|east|west)\w*\s+of)\s", re.I)
 # "Jandairis (Afrin, Aleppo)": the district and governorate ACLED's notes put in brackets after a place
 _BRACKET_BEFORE = re.compile(r"\w[\w'\u2019.-]*\s*\((?:[^()]{0,60},\s*)?$")
 _BRACKET_AFTER = re.compile(r"^(?:\s*,[^()]{0,60})?\s*\)")
@@ -475,7 +478,8 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
                 m.admin_level = 2  # "(Al-Hasakeh, Al-Hasakeh)": ACLED's district, then its governorate
             elif not before.rstrip().endswith("(") and _can_be(m, "admin1"):
                 m.admin_level = 1
-        if _ROAD_START.match(after) or (_ROAD_END_BEFORE.search(before) and _ROAD_END_AFTER.match(after)):
+        if _ROAD_START.match(after) or (_ROAD_END_BEFORE.search(before) and _ROAD_END_AFTER.match(after)) \
+                or _ROAD_LOCATED_AFTER.match(after):
             m.reference = True
             m.near = True
         if _NEAR_BEFORE.search(before) and "area" not in cues:
