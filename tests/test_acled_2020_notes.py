@@ -563,3 +563,23 @@ def test_a_road_named_after_a_town_and_located_near_a_village_is_at_the_village(
     # a road named alone is still placed at its town
     d = drafts("On 16 May 2020, an IED exploded on the Tafas road (Dar'a, Dar'a). No fatalities.")
     assert d["location"].tolist() == ["Tafas"]
+
+
+def test_bodies_handed_over_are_no_deaths_and_no_transfer_of_territory() -> None:
+    d = drafts("On 11 May 2020, the Syrian regime handed over the bodies of 5 fighters to their families in Tafas "
+               "(Dar'a, Dar'a).")
+    assert d[["event_type", "sub_event_type", "fatalities"]].values.tolist() == [
+        ["Strategic developments", "Other", 0]]
+    # a town handed over is still a transfer of territory
+    d = drafts("On 11 May 2020, HTS handed over Kansafrah (Ariha, Idleb) to the Turkish army.")
+    assert d.iloc[0]["sub_event_type"] == "Non-violent transfer of territory"
+
+
+def test_a_new_checkpoint_a_patrol_and_a_convoy_sent_are_strategic_developments() -> None:
+    for note in ("On 8 May 2020, HTS established a new checkpoint in Kansafrah (Ariha, Idleb).",
+                 "On 9 May 2020, Russian military police patrolled the M4 highway near Kansafrah (Ariha, Idleb).",
+                 "On 15 May 2020, the Turkish army sent a military convoy of 30 vehicles to its positions near "
+                 "Kansafrah (Ariha, Idleb)."):
+        d = drafts(note)
+        assert d[["location", "event_type", "sub_event_type"]].values.tolist() == [
+            ["Kansafrah", "Strategic developments", "Other"]], note
