@@ -795,6 +795,22 @@ def test_a_facility_word_finds_the_facility_named_after_the_place(geocoder, quer
     assert match.name in ("Tiyas (T4) air base", "Shayrat air base")
 
 
+def test_air_base_written_in_two_words_is_the_facility_word(geocoder):
+    match = geocoder.resolve("Kwairis Military Air Base")
+    assert (match.name, match.feature_type) == ("Kuweires air base", "airport")
+    assert geocoder.resolve("Shayrat Air Base").status == "matched"
+
+
+@pytest.mark.parametrize("query", ["Kawairas Military Air Base", "Qawaras airbase"])
+def test_an_air_base_spelt_with_other_vowels_is_the_best_guess_not_a_promise(geocoder, query):
+    # no known spelling reaches it; the one air base whose own name has the same consonants does
+    match = geocoder.resolve(query)
+    assert (match.name, match.status) == ("Kuweires air base", "ambiguous")
+    assert "facility of the kind named" in match.reason
+    # consonants no air base has: no air base
+    assert geocoder.resolve("Kafrun Air Base").feature_type != "airport"
+
+
 def test_a_place_without_a_facility_word_stays_the_place(geocoder):
     assert geocoder.resolve("Tiyas").feature_type == "settlement"
 

@@ -32,6 +32,7 @@ import functools
 import logging
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Iterable
@@ -44,10 +45,10 @@ from geopy.point import Point as GeopyPoint
 
 from ..errors import GeocoderError, InputError
 from ..gazetteer import Gazetteer, get_gazetteer
-from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, MATCH_MIN_SCORE, STRONG_METHODS, Candidate, Context, Match,
-                       NameIndex, decide, haversine_km, rank)
+from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, MATCH_MIN_SCORE, STRONG_METHODS, VOWEL_VARIANT_SCORE, Candidate,
+                       Context, Match, NameIndex, decide, haversine_km, rank)
 from .bilingual import combine_scripts
-from .normalize import compact_key, is_generic, name_key, normalize_name
+from .normalize import compact_key, consonants, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
 from .query import (ParsedQuery, facility_named, name_without_parts, parse_location, without_article,
                     without_type_words)
@@ -70,6 +71,10 @@ class _NoNetworkAdapter(BaseSyncAdapter):
 
     def get_text(self, url: str, *, timeout: float, headers: dict) -> str:
         return self.get_json(url, timeout=timeout, headers=headers)
+
+
+_AIR_WORD = re.compile(r"(?i)air|base|field|port|military")  # the rest of "X military air base"
+_AIR_LEFT = re.compile(r"(?i)\s+air$")
 
 
 class Geocoder(_GeopyGeocoder):
@@ -430,15 +435,28 @@ class Geocoder(_GeopyGeocoder):
     def _facility_match(self, match: Match, parsed: ParsedQuery, context: Context, ftype: str,
                         words: tuple[str, ...]) -> Match:
         """"Tiyas - Military Airbase", "Shayrat Military Airport": the facility the gazetteer holds under
-        the name and one of its words ("Tiyas airbase"), by a known spelling; else ``match``."""
+        the name and one of its words ("Tiyas airbase"), by a known spelling; failing that, the facility
+        of that kind whose own name differs from the query's in its vowels alone, as a best guess
+        (``ambiguous``); else ``match``."""
+        name = _AIR_LEFT.sub("", parsed.name)  # "Qwaris Air" of "Qwaris Military Air Base"
         for word in words:
-            found = self._match_name(f"{parsed.name} {word}", parsed, context)
+            found = self._match_name(f"{name} {word}", parsed, context)
             if found.place_id and found.feature_type == ftype and found.method in STRONG_METHODS:
                 return found
         # "Bab al-Hawa crossing": the crossing the gazetteer also calls by the name alone
-        found = self._match_name(parsed.name, parsed, replace(context, feature_types=frozenset({ftype})))
+        found = self._match_name(name, parsed, replace(context, feature_types=frozenset({ftype})))
         if found.place_id and found.feature_type == ftype and found.method in STRONG_METHODS:
             return found
+        top = found.candidates[0] if found.candidates else None
+        if match.status != "matched" and top is not None and top.feature_type == ftype:
+            # "Qwaris Military Air Base": the facility of that kind whose own name differs in its vowels
+            # alone ("Kuweires air base") is the best guess; facilities of one kind are few
+            cons = consonants(name)
+            own = [w for w in top.name.split() if facility_named(w) is None and not _AIR_WORD.fullmatch(w)]
+            if len(cons) >= 3 and consonants(" ".join(own)) == cons:
+                best = decide(self.index, name, [top._replace(method="vowels", score=VOWEL_VARIANT_SCORE)])
+                return _replace(best, status="ambiguous", reason=f"{name!r} is spelt otherwise; "
+                                f"{top.name} differs in its vowels alone and is a facility of the kind named")
         return match
 
     def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:

@@ -246,6 +246,9 @@ def name_without_parts(name: str) -> str:
     return base if base != name else ""
 
 
+_AIR_SPLIT = re.compile(r"\bair[\s-]+(base|field|port)\b", re.IGNORECASE)
+
+
 def parse_location(text: object) -> ParsedQuery:
     """Split a report's location string into name and context.
 
@@ -344,9 +347,12 @@ def facility_named(text: str) -> tuple[str, tuple[str, ...]] | None:
     ('airport', ('airbase', 'airfield', 'airport'))
     >>> facility_named("Kafr Nabl hospital") is None
     True
+    >>> facility_named("Qwaris Military Air Base")[0]
+    'airport'
     """
     words = facility_words()
-    for word in re.findall(r"[^\W\d_]+", text.casefold()):
+    # "Air Base", "air field": the site word written in two
+    for word in re.findall(r"[^\W\d_]+", _AIR_SPLIT.sub(r"air\1", text.casefold())):
         ftype = words.get(word)
         if ftype:
             return ftype, tuple(sorted(w for w, t in words.items() if t == ftype))
