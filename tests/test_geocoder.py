@@ -967,3 +967,13 @@ def test_an_arabic_direction_after_a_countryside_is_a_direction(geocoder, query,
 def test_an_arabic_direction_adjective_in_a_village_name_stays_in_the_name(geocoder):
     m = geocoder.resolve("القسطل الشمالي")
     assert m.name == "Al Qastal ash Shamali" and m.geo_precision == 1
+
+
+def test_a_longer_name_the_gazetteer_lacks_is_placed_at_the_place_its_leading_words_name(geocoder):
+    # "Kansafrah al-Bishwara": a hamlet or farm named after Kansafrah; a best guess near it, never a promise
+    match = geocoder.resolve("Kansafrah al-Bishwara", admin1="Idleb")
+    assert (match.name, match.status, match.geo_precision) == ("Kansafrah", "ambiguous", 2)
+    assert "leading words" in match.reason
+    # a generic leading word ("Tall") names no place, and a name it does not start with is not taken
+    assert geocoder.resolve("Tall Bishwara", admin1="Idleb").status == "unresolved"
+    assert geocoder.resolve("Bishwara Kansafrah", admin1="Idleb").status == "unresolved"

@@ -75,6 +75,8 @@ class _NoNetworkAdapter(BaseSyncAdapter):
 
 _AIR_WORD = re.compile(r"(?i)air|base|field|port|military")  # the rest of "X military air base"
 _AIR_LEFT = re.compile(r"(?i)\s+air$")
+_ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "at", "az", "ar", "an"})
+_NAME_METHODS = ("exact", "alias", "key", "compact")  # a known spelling of the whole of a name
 
 
 class Geocoder(_GeopyGeocoder):
@@ -393,6 +395,8 @@ class Geocoder(_GeopyGeocoder):
                                  status="ambiguous", reason=f"{why}; placed at {area.name} from the context")
         if parsed.also:
             match = self._also_match(match, parsed, context)
+        if match.status == "unresolved" and not facility:
+            match = self._leading_words_match(match, parsed, context)
         if match.status == "unresolved" and self._fallback is not None:
             match = self._fallback.resolve(query, parsed, admin1, self) or match
         if context_note and with_note:
@@ -469,6 +473,25 @@ class Geocoder(_GeopyGeocoder):
             return match
         return _with_note(found, f"{parsed.name!r} not in the gazetteer; placed at {found.name}",
                           geo_precision=max(found.geo_precision or 1, 2))
+
+    def _leading_words_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
+        """"Mreijeb al-Fawaris" when only Mreijeb is known: the place its leading words name, by a known
+        spelling, as a best guess near it (``ambiguous``, precision 2); else ``match``."""
+        words = parsed.name.split()
+        for k in range(len(words) - 1, 0, -1):
+            lead = words[:k]
+            while len(lead) > 1 and lead[-1].lower() in _ARTICLES:
+                lead = lead[:-1]
+            base = " ".join(lead)
+            if len(compact_key(base)) < 4 or is_generic(base):
+                continue
+            found = self._match_name(base, parsed, context)
+            top = found.candidates[0] if found.candidates else None
+            if found.status != "unresolved" and found.method in _NAME_METHODS and (found.score or 0) >= MATCH_MIN_SCORE \
+                    and top is not None and not any("outside" in n for n in top.notes):
+                return _with_note(found, f"{parsed.name!r} not in the gazetteer; its leading words name {found.name}",
+                                  status="ambiguous", geo_precision=max(found.geo_precision or 1, 2))
+        return match
 
     def _alternatives_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
         """"X/Y", "X or Y": the first name that is matched wins; names placed far apart make the
