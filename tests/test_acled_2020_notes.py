@@ -583,3 +583,22 @@ def test_a_new_checkpoint_a_patrol_and_a_convoy_sent_are_strategic_developments(
         d = drafts(note)
         assert d[["location", "event_type", "sub_event_type"]].values.tolist() == [
             ["Kansafrah", "Strategic developments", "Other"]], note
+
+
+def test_an_unknown_village_last_in_a_list_with_its_area_after_it_is_drafted() -> None:
+    d = drafts("On 3 May 2020, regime forces shelled Kansafrah, Maarzaf and Bishwara in Jabal al-Zawiya. "
+               "No fatalities reported.")
+    assert d["location"].tolist() == ["Kansafrah", "Maarzaf", "Bishwara"]
+    row = d.iloc[2]
+    assert row["match_status"] == "unresolved" and row["admin1"] == "Idleb"
+
+
+def test_a_field_set_on_fire_is_property_destruction() -> None:
+    d = drafts("On 9 May 2020, unknown persons set fire to a wheat field in Tafas (Dar'a, Dar'a). No casualties.")
+    assert d[["location", "sub_event_type"]].values.tolist() == [["Tafas", "Looting/property destruction"]]
+
+
+def test_an_airdrop_operation_that_arrests_is_an_arrest() -> None:
+    d = drafts("On 6 May 2020, the SDF and Coalition forces conducted an airdrop operation in Mayadin "
+               "(Mayadin, Deir ez-Zor), arresting an ISIS leader.")
+    assert d[["location", "sub_event_type"]].values.tolist() == [["Mayadin", "Arrests"]]

@@ -53,6 +53,7 @@ def _acted_on() -> re.Pattern[str]:
 
 
 _CALENDAR = frozenset(_WEEKDAYS) | frozenset(_MONTHS)  # "targeted Monday in Idleb" names a day, not a village
+_LIST_LAST = re.compile(rf"\s*,?\s+and\s+(?P<h>{_NAME}){_IN_AREA}")
 # "X town in Daraa": only "in" between the village and a governorate's seat
 _IN_ONLY = re.compile(r"\s*,?\s+(?:(?i:village|town|hamlet)\s+)?in\s+")
 
@@ -123,7 +124,7 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                 match = replace(town.match, query=name, status="unresolved", geo_precision=2,
                                 method="near the town named beside it",
                                 reason=f"not in the gazetteer; placed near the town named beside it ({town.match.name})")
-            elif group in ("c", "d", "e", "g"):
+            elif group in ("c", "d", "e", "g", "h"):
                 continue  # "Name (...)", "X in northern ...", "X area of ...", "shelled X in ..." with no area
                 # beside them: no village
             elif sentence.paragraph in paragraph_areas:
@@ -184,6 +185,11 @@ def _named_villages(text: str, sentence: Sentence, in_sentence: list[PlaceMentio
         gap = _LIST_MEMBER.match(text, before.end, after.start)
         if gap is not None and gap.end() == after.start:
             out.append(("f", gap.group("f"), gap.start("f"), gap.end("f")))
+        elif re.fullmatch(r"\s*,\s*", text[before.end:after.start]):
+            # "Kansafrah, Maarzaf and X in Jabal al-Zawiya": the list's last name, with the area after it
+            last = _LIST_LAST.match(text, after.end, sentence.end)
+            if last is not None:
+                out.append(("h", last.group("h"), last.start("h"), last.end("h")))
     return sorted(out, key=lambda x: x[2])
 
 
