@@ -602,3 +602,12 @@ def test_an_airdrop_operation_that_arrests_is_an_arrest() -> None:
     d = drafts("On 6 May 2020, the SDF and Coalition forces conducted an airdrop operation in Mayadin "
                "(Mayadin, Deir ez-Zor), arresting an ISIS leader.")
     assert d[["location", "sub_event_type"]].values.tolist() == [["Mayadin", "Arrests"]]
+
+
+def test_an_acronym_explained_in_brackets_is_no_village() -> None:
+    for note, acronym in (("On 5 May 2020, regime forces fired IRAM (improvised rocket-assisted munitions) rockets at "
+                           "Kansafrah (Ariha, Idleb). No fatalities reported.", "IRAM"),
+                          ("On 5 May 2020, HTS fighters destroyed a regime BMP (infantry fighting vehicle) near "
+                           "Kansafrah (Ariha, Idleb).", "BMP")):
+        d = drafts(note)
+        assert d["location"].tolist() == ["Kansafrah"], acronym

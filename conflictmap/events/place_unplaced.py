@@ -85,6 +85,8 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
             english = first in clashes and not (first in generic and len(re.split(r"[\s-]+", name)) > 1)
             if taken.overlaps(start, end) or english or first in stop or first in ("the", "a", "an"):
                 continue
+            if group == "c" and name.isupper() and " " not in name:
+                continue  # "IRAM (improvised rocket-assisted munitions)", "a BMP (...)": an acronym explained, no village
             first_after = bisect.bisect_left(starts, end)
             near = in_sentence[first_after:bisect.bisect_right(starts, end + _AREA_NEAR)]
             areas = [m for m in near if m.match is not None and m.match.place_id
