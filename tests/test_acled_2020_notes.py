@@ -611,3 +611,12 @@ def test_an_acronym_explained_in_brackets_is_no_village() -> None:
                            "Kansafrah (Ariha, Idleb).", "BMP")):
         d = drafts(note)
         assert d["location"].tolist() == ["Kansafrah"], acronym
+
+
+def test_a_neighbourhood_named_after_its_city_is_a_part_of_that_city() -> None:
+    # Ashrafiyeh is also a quarter of Aleppo city: here it is Afrin's, not a second incident 40 km away
+    d = drafts("On 5 May 2020, Turkish forces fired rockets at the city of Afrin in the neighbourhood of "
+               "Ashrafiyeh, killing one civilian.")
+    assert d[["location", "fatalities"]].values.tolist() == [["Afrin", 1]]
+    d = drafts("On 5 May 2020, Turkish forces shelled Afrin city in the Ashrafiyeh neighbourhood.")
+    assert d["location"].tolist() == ["Afrin"]

@@ -563,8 +563,11 @@ def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
         re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:{words})\s+{side}(?i:of|in)\s+(?i:{city})$"),
         # "the neighbourhood of Jobar in Damascus"
         re.compile(rf"(?i:\b(?:{words})\s+of\s+)(?P<part>{_PART_NAME})\s+(?i:in|of)\s+(?i:{city})$"),
-        # "Aleppo's Salah al-Din district", "Damascus city's X district": the text after the city
-        re.compile(rf"^(?:\s+(?i:city))?['\u2019]s\s+(?P<part>{_PART_NAME})\s+(?i:{words})\b"),
+        # "Aleppo's Salah al-Din district", "Damascus city's X district", "the city of Afrin, in the
+        # neighbourhood of X", "Afrin city in the X neighbourhood": the text after the city
+        re.compile(rf"^(?:\s+(?i:city))?(?:['\u2019]s\s+(?P<part>{_PART_NAME})\s+(?i:{words})\b"
+                   rf"|\s*,?\s+(?i:in|at)\s+(?i:the\s+)(?:(?i:{words})\s+of\s+(?P<part2>{_PART_NAME})(?![\w'\u2019-])"
+                   rf"|(?P<part3>{_PART_NAME})\s+(?i:{words})\b))"),
     )
 
 
@@ -587,7 +590,8 @@ def _mark_city_parts(text: str, sentences: list[Sentence], mentions: list[PlaceM
         # "the X area in Damascus city's Y district": Y, the part the city's name is followed by, first
         found = after_re.match(after)
         if found:
-            span = (city.end + found.start("part"), city.end + found.end("part"))
+            group = next(g for g in ("part", "part2", "part3") if found.group(g))
+            span = (city.end + found.start(group), city.end + found.end(group))
         else:
             found = before_re.search(before) or of_re.search(before) or (
                 _AREA_OF_CITY.search(before) if _CITY_WORD_AFTER.match(after) else None)
