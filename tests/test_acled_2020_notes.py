@@ -620,3 +620,13 @@ def test_a_neighbourhood_named_after_its_city_is_a_part_of_that_city() -> None:
     assert d[["location", "fatalities"]].values.tolist() == [["Afrin", 1]]
     d = drafts("On 5 May 2020, Turkish forces shelled Afrin city in the Ashrafiyeh neighbourhood.")
     assert d["location"].tolist() == ["Afrin"]
+
+
+def test_who_intercepts_a_weapon_is_actor1_and_whose_weapon_it_was_actor2() -> None:
+    d = drafts("On 7 May 2020, regime forces intercepted a drone launched by HTS over Masyaf (Masyaf, Hama).")
+    row = d.iloc[0]
+    assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
+        "Disrupted weapons use", "Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al-Sham")
+    # an IED planted by a group that then explodes is still that group's
+    d = drafts("On 7 May 2020, an IED planted by ISIS exploded near an SDF patrol in Ayn Issa (Ain Issa, Ar-Raqqa).")
+    assert d.iloc[0]["actor1"] == "Islamic State (Syria)"

@@ -395,6 +395,11 @@ _INITIATOR_CUE = re.compile(r"(?<!\brun )(?<!\bheld )(?<!\bmanned )(?<!\bcontrol
                             r"fighters?|gunm[ae]n|unit|group|cell)(?:\s+(?:fire|shots?|bullets?|strikes?))?\s+(?:from|of|belonging\s+to|affiliated\s+(?:to|with))\s+(?:the\s+)?$"
                             r"|(?<!\bhad )(?<!\bhave )(?<!\bhas )\blost\s+(?:control\s+(?:of|over)\s+)?[^.;,]{1,60}?\s+to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
                             re.IGNORECASE)
+# "regime forces intercepted a drone launched by HTS", "shot down a missile fired by X": ACLED's actor1 of a
+# disrupted weapon is who disrupted it; whose weapon it was is actor2
+_DISRUPTED_BY = re.compile(r"\b(?:intercept(?:ed|ing)|shot\s+down|shooting\s+down|downed|dismantled|defused)\b[^.;]{0,60}?"
+                           r"\b(?:launched|fired|sent|flown|operated|planted|belonging)\s+(?:by|to)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
 # "in an ISIS attack on ...", "an HTS raid": an actor named as the author of an attack (the word after it)
 _AUTHOR_OF_AFTER = re.compile(r"^\s+(?:(?:suicide|drone|air|artillery|rocket|mortar|sniper|night|surprise|ground)\s+)?"
                               r"(?:attacks?|assaults?|ambush(?:es)?|raids?|offensive|infiltration)\b", re.IGNORECASE)
@@ -504,7 +509,9 @@ def assign_roles(sentence: str, mentions: list[ActorMention] | None = None) -> R
     for group in groups:
         before = sentence[:group[0].start]
         after = sentence[group[-1].end:]
-        if _INITIATOR_CUE.search(before) or (_AUTHOR_OF_BEFORE.search(before) and _AUTHOR_OF_AFTER.match(after)):
+        if _DISRUPTED_BY.search(before):
+            targets.append(group)  # "intercepted a drone launched by X": X's weapon was disrupted
+        elif _INITIATOR_CUE.search(before) or (_AUTHOR_OF_BEFORE.search(before) and _AUTHOR_OF_AFTER.match(after)):
             initiators.append(group)
         elif _TARGET_CUE.search(before) or _PASSIVE_AFTER.match(after) or _HOLDER_CUE.search(before) \
                 or all(m.inter == 7 for m in group):
