@@ -630,3 +630,10 @@ def test_who_intercepts_a_weapon_is_actor1_and_whose_weapon_it_was_actor2() -> N
     # an IED planted by a group that then explodes is still that group's
     d = drafts("On 7 May 2020, an IED planted by ISIS exploded near an SDF patrol in Ayn Issa (Ain Issa, Ar-Raqqa).")
     assert d.iloc[0]["actor1"] == "Islamic State (Syria)"
+
+
+def test_the_parties_to_an_agreement_are_actor1_and_actor2() -> None:
+    d = drafts("On 7 May 2020, Russia and Turkey agreed on a ceasefire in Idleb governorate.")
+    row = d.iloc[0]
+    assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
+        "Agreement", "Military Forces of Russia (2000-)", "Military Forces of Turkey (2016-)")

@@ -560,6 +560,10 @@ def _incidents(text: str, published: _dt.date, sentences: list[Sentence],
                 roles.actor1, roles.actor2, roles.assoc_actor_1, roles.assoc_actor_2 = None, against, [], []
                 roles.inter1 = None
                 notes.append("a protest: the crowd is actor1")
+            if event.sub_event_type == "Agreement" and roles.actor2 is None and roles.assoc_actor_1:
+                # "Russia and Turkey agreed on a ceasefire": ACLED codes the two parties as actor1 and actor2
+                roles.actor2, roles.assoc_actor_1 = roles.assoc_actor_1[0], roles.assoc_actor_1[1:]
+                notes.append("an agreement: the second party is actor2")
             if roles.actor1 is None and unnamed_actor1(event.sub_event_type):
                 roles.actor1 = unnamed_actor1(event.sub_event_type)
                 unnamed = True
