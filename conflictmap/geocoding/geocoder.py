@@ -51,7 +51,7 @@ from .bilingual import combine_scripts
 from .normalize import compact_key, consonants, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
 from .query import (ParsedQuery, facility_named, name_without_parts, parse_location, without_article,
-                    without_type_words)
+                    without_trailing_article, without_type_words)
 
 log = logging.getLogger(__name__)
 _ELSEWHERE_NOTES = ("outside admin hint", "just outside district hint", "far from context")
@@ -75,7 +75,6 @@ class _NoNetworkAdapter(BaseSyncAdapter):
 
 _AIR_WORD = re.compile(r"(?i)air|base|field|port|military")  # the rest of "X military air base"
 _AIR_LEFT = re.compile(r"(?i)\s+air$")
-_ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "at", "az", "ar", "an"})
 _NAME_METHODS = ("exact", "alias", "key", "compact")  # a known spelling of the whole of a name
 
 
@@ -442,7 +441,7 @@ class Geocoder(_GeopyGeocoder):
         the name and one of its words ("Tiyas airbase"), by a known spelling; failing that, the facility
         of that kind whose own name differs from the query's in its vowels alone, as a best guess
         (``ambiguous``); else ``match``."""
-        name = _AIR_LEFT.sub("", parsed.name)  # "Qwaris Air" of "Qwaris Military Air Base"
+        name = _AIR_LEFT.sub("", parsed.name)  # "Kawairas Air" of "Kawairas Military Air Base"
         for word in words:
             found = self._match_name(f"{name} {word}", parsed, context)
             if found.place_id and found.feature_type == ftype and found.method in STRONG_METHODS:
@@ -453,7 +452,7 @@ class Geocoder(_GeopyGeocoder):
             return found
         top = found.candidates[0] if found.candidates else None
         if match.status != "matched" and top is not None and top.feature_type == ftype:
-            # "Qwaris Military Air Base": the facility of that kind whose own name differs in its vowels
+            # "Kawairas Military Air Base": the facility of that kind whose own name differs in its vowels
             # alone ("Kuweires air base") is the best guess; facilities of one kind are few
             cons = consonants(name)
             own = [w for w in top.name.split() if facility_named(w) is None and not _AIR_WORD.fullmatch(w)]
@@ -475,14 +474,11 @@ class Geocoder(_GeopyGeocoder):
                           geo_precision=max(found.geo_precision or 1, 2))
 
     def _leading_words_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
-        """"Mreijeb al-Fawaris" when only Mreijeb is known: the place its leading words name, by a known
+        """"Kansafrah al-Bishwara" when only Kansafrah is known: the place its leading words name, by a known
         spelling, as a best guess near it (``ambiguous``, precision 2); else ``match``."""
         words = parsed.name.split()
         for k in range(len(words) - 1, 0, -1):
-            lead = words[:k]
-            while len(lead) > 1 and lead[-1].lower() in _ARTICLES:
-                lead = lead[:-1]
-            base = " ".join(lead)
+            base = " ".join(without_trailing_article(words[:k]))
             if len(compact_key(base)) < 4 or is_generic(base):
                 continue
             found = self._match_name(base, parsed, context)

@@ -240,10 +240,20 @@ def name_without_parts(name: str) -> str:
     words = name.split()
     while len(words) > 1 and is_part_word(words[-1]):
         words.pop()
-    if len(words) > 1 and words[-1].lower() in ("al", "el", "ash", "as", "ad", "at", "az", "ar", "an"):
-        words.pop()
-    base = " ".join(words)
+    base = " ".join(without_trailing_article(words))
     return base if base != name else ""
+
+
+def without_trailing_article(words: list[str]) -> list[str]:
+    """``words`` without an article left at their end ("Bokros al" of "Bokros al-Tahtani" cut short).
+
+    >>> without_trailing_article(["Kansafrah", "al"]), without_trailing_article(["al"])
+    (['Kansafrah'], ['al'])
+    """
+    return words[:-1] if len(words) > 1 and words[-1].lower() in _END_ARTICLES else words
+
+
+_END_ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "at", "az", "ar", "an"})
 
 
 _AIR_SPLIT = re.compile(r"\bair[\s-]+(base|field|port)\b", re.IGNORECASE)
@@ -347,7 +357,7 @@ def facility_named(text: str) -> tuple[str, tuple[str, ...]] | None:
     ('airport', ('airbase', 'airfield', 'airport'))
     >>> facility_named("Kafr Nabl hospital") is None
     True
-    >>> facility_named("Qwaris Military Air Base")[0]
+    >>> facility_named("Kawairas Military Air Base")[0]
     'airport'
     """
     words = facility_words()
