@@ -637,3 +637,12 @@ def test_the_parties_to_an_agreement_are_actor1_and_actor2() -> None:
     row = d.iloc[0]
     assert (row["sub_event_type"], row["actor1"], row["actor2"]) == (
         "Agreement", "Military Forces of Russia (2000-)", "Military Forces of Turkey (2016-)")
+
+
+def test_men_arrested_or_killed_are_civilians_and_unknown_men_an_armed_group() -> None:
+    d = drafts("On 14 May 2020, the regime's 4th Division raided houses in Tafas (Dar'a, Dar'a), arresting 3 men.")
+    assert (d.iloc[0]["sub_event_type"], d.iloc[0]["actor2"]) == ("Arrests", "Civilians (Syria)")
+    d = drafts("On 14 May 2020, two men were killed by a landmine in Maarzaf (Ariha, Idleb).")
+    assert d.iloc[0]["actor2"] == "Civilians (Syria)"
+    d = drafts("On 14 May 2020, masked men kidnapped two men in Tafas (Dar'a, Dar'a).")
+    assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Unidentified Armed Group (Syria)", "Civilians (Syria)")
