@@ -573,11 +573,12 @@ def test_the_force_expelled_from_a_town_is_the_target():
      "Excessive force against protesters", "SDF: Syrian Democratic Forces", "Protesters (Syria)"),
     ("On 24 May 2020, regime forces burned agricultural land in Kafr Zeita (Hama).",
      "Looting/property destruction", "Military Forces of Syria (2000-)", None),
-    # people taken in a raid: the arrests are the event, the raid how they were made
+    # people taken in a raid: the arrests are the event, the raid how they were made; the men taken are
+    # civilians, as "a man" and "young men" are
     ("On 2 June 2020, SDF forces arrested 4 men in a dawn raid in Diban (Deir ez-Zor).",
-     "Arrests", "SDF: Syrian Democratic Forces", None),
+     "Arrests", "SDF: Syrian Democratic Forces", "Civilians (Syria)"),
     ("On 2 June 2020, SDF forces carried out a raid in Diban, arresting 3 men.",
-     "Arrests", "SDF: Syrian Democratic Forces", None),
+     "Arrests", "SDF: Syrian Democratic Forces", "Civilians (Syria)"),
     ("On 3 June 2020, SDF forces raided Diban, clashing with gunmen.",
      "Armed clash", "SDF: Syrian Democratic Forces", "Unidentified Armed Group (Syria)"),
     # a device that goes off by itself: the side named after it is what it hit
