@@ -40,6 +40,26 @@ def test_distinct_names_keep_distinct_keys(a, b):
     assert name_key(a) != name_key(b)
 
 
+@pytest.mark.parametrize("a,b", [
+    ("Abu al-Bishwara", "Abul Bishwara"), ("Abou el Bishwara", "Aboul Bishwara"),
+    ("Tall 'Abd al 'Aziz", "Tal Abdel Aziz"), ("Abd ar-Rahman", "Abdul Rahman"), ("Abd al-Karim", "Abdoul Karim"),
+])
+def test_abu_al_and_abd_al_written_as_one_word_share_a_key(a, b):
+    """Sources write "Abu al-X" as "Abul X" and "Abd al-X" as "Abdel X" or "Abdul X" (the gazetteer's own
+    places carry both forms, e.g. Tall 'Abd al 'Aziz / Tal Abdel Aziz)."""
+    assert name_key(a) == name_key(b)
+
+
+def test_abul_alone_is_a_name_not_the_word_abu():
+    assert name_key("Abul") != name_key("Abu")
+
+
+def test_a_place_written_abul_is_found_from_abu_al(gazetteer):
+    gz = gazetteer.with_user_places(pd.DataFrame([{"name": "Abul Kawairas", "longitude": 36.61, "latitude": 35.52}]))
+    m = conflictmap.Geocoder(gz).resolve("Abu al-Kawairas village", admin1="Idleb")
+    assert m.place_id == "user:1" and m.method == "key", (m.method, m.reason)
+
+
 def test_an_article_written_with_an_apostrophe_is_an_article():
     assert name_key("Al'Atshana") == name_key("Al Atshana") == name_key("al-'Atshana")
     assert name_key("Ala'a") != name_key("Al Aa")
