@@ -646,3 +646,14 @@ def test_men_arrested_or_killed_are_civilians_and_unknown_men_an_armed_group() -
     assert d.iloc[0]["actor2"] == "Civilians (Syria)"
     d = drafts("On 14 May 2020, masked men kidnapped two men in Tafas (Dar'a, Dar'a).")
     assert (d.iloc[0]["actor1"], d.iloc[0]["actor2"]) == ("Unidentified Armed Group (Syria)", "Civilians (Syria)")
+
+
+def test_fire_exchanged_sporadically_is_still_an_armed_clash() -> None:
+    d = drafts("On 3 May 2020, regime forces exchanged sporadic fire with rebel fighters near Kansafrah (Ariha, Idleb).")
+    assert (d["location"].tolist(), d.iloc[0]["sub_event_type"]) == (["Kansafrah"], "Armed clash")
+
+
+def test_an_armed_group_named_without_its_inner_article_is_still_that_group() -> None:
+    # aliases carry "al-" inside a name ("Jaysh al-Islam"); reports often drop it
+    d = drafts("On 3 May 2020, Jaysh Islam fighters shelled regime positions in Tafas (Dar'a, Dar'a).")
+    assert d.iloc[0]["actor1"] == "Jaysh al-Islam"

@@ -90,3 +90,16 @@ def test_a_base_bears_a_name_by_its_letters_or_its_consonants():
 ])
 def test_curated_air_bases(text, place_id):
     assert _one(text).place_id == place_id
+
+
+def test_the_governorate_after_a_facility_is_its_area_not_a_second_place():
+    drafts = draft_events("Regime forces shelled the Tiyas Military Airbase in Homs.", published="2018-02-10")
+    assert drafts["location"].tolist() == ["Tiyas Military Airbase"]
+    assert drafts.iloc[0].place_name.startswith("Tiyas (T4)")
+
+
+def test_a_facility_forces_advance_towards_is_the_facility():
+    # a reference ("towards X") is still the facility its words name, not the town nor the governorate
+    drafts = draft_events("Regime forces advanced towards the Tiyas Military Airbase in Homs.", published="2018-02-10")
+    assert drafts["location"].tolist() == ["Tiyas Military Airbase"]
+    assert drafts.iloc[0].place_name.startswith("Tiyas (T4)")

@@ -138,6 +138,9 @@ def _built_aliases() -> dict[str, list[str]]:
     return out
 
 
+_INNER_ARTICLE = re.compile(r"(?<=\s)[ae]l[-\s]+(?=\w)", re.IGNORECASE)  # "ibn al-Walid" -> "ibn Walid"
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, str, str, int]]]:
     actors = load_actors()
@@ -152,8 +155,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, 
                 lookup.setdefault(alias, info)
                 exact.append(alias)
             else:
-                lookup.setdefault(alias.lower(), info)
-                folded.append(alias)
+                # "Khalid ibn Walid Army": reports drop an article inside a name
+                for form in dict.fromkeys((alias, _INNER_ARTICLE.sub("", alias))):
+                    lookup.setdefault(form.lower(), info)
+                    folded.append(form)
 
     def build(aliases: list[str], fold: bool) -> re.Pattern[str]:
         body = _trie_pattern(aliases, fold)

@@ -101,7 +101,7 @@ def resolve_facilities(text: str, index: NameIndex, mentions: list[PlaceMention]
     """Answer each mention followed by a facility word with that facility, when the gazetteer holds
     it; the mention's span then takes in the facility's words."""
     for m in mentions:
-        if m.match is None or m.area or m.reference:
+        if m.match is None or m.area:  # a reference too: "shelling from the Hama military airport" is the airport
             continue
         after = facility_after(text[m.end:m.end + 40])
         if after is None:

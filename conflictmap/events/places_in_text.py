@@ -57,7 +57,7 @@ from .place_areas import _fit_to_area
 from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST_GAP, _LOCATES_GAP, PlaceMention,
                             _after, _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode,
                             area_seat)
-from .place_facilities import resolve_facilities
+from .place_facilities import facility_after, resolve_facilities
 from .place_unplaced import _unplaced_villages
 from .regex_heads import PatternSet
 from .schema import read_data_csv
@@ -514,6 +514,9 @@ def _qualify(text: str, sentences: list[Sentence], mentions: list[PlaceMention])
         if i > 0:
             prev = mentions[i - 1]
             gap = text[prev.end:m.start] if m.start - prev.end <= _CUE_WINDOW else "\x00"
+            facility = facility_after(gap)
+            if facility is not None:
+                gap = gap[facility[2]:]  # "the X Military Airbase in Idleb": the facility's words are X's
             if m.extra.get("bracket"):
                 pass
             elif prev.sentence == m.sentence and _governorate_context(prev, m, gap, after):
@@ -673,8 +676,8 @@ def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[Pl
 
 
 def _spelled_city_parts(index: NameIndex, text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """The named part of a city that no mention found ("Barzeh district of Damascus" when the
-    gazetteer writes the district "Burza"): looked up with spelling tolerance among the city's own
+    """The named part of a city that no mention found ("the Kawairas district of Damascus" when
+    the gazetteer spells the district with other vowels): looked up with spelling tolerance among the city's own
     neighbourhoods and districts (within ``PART_KM`` of it), so the city locates its part instead of
     being the incident place. A part no neighbourhood there resembles is left to the city."""
     out: list[PlaceMention] = []
@@ -800,7 +803,7 @@ _IN_GAP = re.compile(r"^\s+in\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$", re.I)
 
 
 def _in_its_town(text: str, mentions: list[PlaceMention]) -> None:
-    """"Shells fell on Barzeh in Damascus": a place said to lie in a town is none of its namesakes far from
+    """"Shells fell on Bishwara in Damascus": a place said to lie in a town is none of its namesakes far from
     that town. When every place of its name lies farther than :data:`TOWN_KM`, it is drafted as written near
     the town (precision 2, ``unresolved``); a city quarter named as such is left to the city-part steps."""
     for r in mentions:
