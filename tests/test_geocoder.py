@@ -831,6 +831,15 @@ def test_an_air_base_spelt_with_other_vowels_is_the_best_guess_not_a_promise(geo
     assert geocoder.resolve("Kafrun Air Base").feature_type != "airport"
 
 
+def test_the_only_facility_near_the_town_a_spelling_reaches_is_the_facility(geocoder):
+    # "Minnigh" is a known spelling of the town (Minaq), not of its air base: the air base beside it is meant
+    match = geocoder.resolve("Minnigh Military Airbase", admin1="Aleppo")
+    assert (match.name, match.feature_type) == ("Menagh air base", "airport")
+    assert "the only airport within 12 km of Minaq" in match.reason
+    # no air base beside the town: the town
+    assert geocoder.resolve("Binnish Military Airbase").feature_type == "settlement"
+
+
 def test_a_place_without_a_facility_word_stays_the_place(geocoder):
     assert geocoder.resolve("Tiyas").feature_type == "settlement"
 

@@ -71,7 +71,7 @@ def test_the_draft_is_placed_at_the_base():
 
 
 def test_a_base_bears_a_name_by_its_letters_or_its_consonants():
-    from conflictmap.events.place_facilities import _bears_name
+    from conflictmap.geocoding.facilities import bears_name as _bears_name
     from conflictmap.gazetteer import get_gazetteer
     from conflictmap.geocoding.matching import NameIndex
 

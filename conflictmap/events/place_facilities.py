@@ -20,16 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-import numpy as np
-from rapidfuzz import fuzz
-
-from ..geocoding.matching import STRONG_METHODS, Context, NameIndex, decide, haversine_km, rank
-from ..geocoding.normalize import consonants, name_key
+from ..geocoding.facilities import FACILITY_KM, facilities_near
+from ..geocoding.matching import STRONG_METHODS, Context, NameIndex, decide, rank
 from ..geocoding.query import facility_named, facility_words
 from .place_mention import PlaceMention
 
-FACILITY_KM = 12.0  # a facility named after a town lies within this distance of it (Tiyas - T4: 6 km)
-NAME_RATIO = 80  # rapidfuzz partial ratio of the name's key within one of the facility's names
 
 # the words after a name, up to the facility word: "- Military Airbase", "international airport", "air base"
 _AFTER = re.compile(r"^(?:\s*-)?((?:\s+[A-Za-z]+){1,3})")
@@ -74,29 +69,6 @@ def _named(index: NameIndex, name: str, words: tuple[str, ...], ftype: str) -> l
     return list(found.values())
 
 
-def _bears_name(index: NameIndex, row: int, name: str) -> bool:
-    """Whether one of the facility's names reads like ``name`` ("Teftnaz" in "Taftanaz air base")."""
-    key, cons = name_key(name), consonants(name)
-    names = [str(index.name[row]), *str(index.gazetteer.places["alt_names"].iat[row] or "").split("|")]
-    # the same letters, or the same consonants at its start ("Dhameer" and "Dumayr air base": d-m-r)
-    return any(fuzz.partial_ratio(key, name_key(n)) >= NAME_RATIO
-               or (len(cons) >= 3 and consonants(n).startswith(cons)) for n in names if n)
-
-
-def _nearby(index: NameIndex, m: PlaceMention, ftype: str) -> list[int]:
-    """Rows of the facilities of ``ftype`` within :data:`FACILITY_KM` of a place the name may be,
-    whose own names read like it (a town near an air base does not name it)."""
-    rows = np.flatnonzero(index.feature_type == ftype)
-    if not len(rows) or not m.candidates:
-        return []
-    near = np.zeros(len(rows), dtype=bool)
-    for cand in m.candidates:
-        if cand.feature_type == ftype or np.isnan(cand.longitude):
-            continue
-        near |= haversine_km(cand.longitude, cand.latitude, index.lon[rows], index.lat[rows]) <= FACILITY_KM
-    return [int(r) for r in rows[near] if _bears_name(index, int(r), m.mention)]
-
-
 def resolve_facilities(text: str, index: NameIndex, mentions: list[PlaceMention]) -> None:
     """Answer each mention followed by a facility word with that facility, when the gazetteer holds
     it; the mention's span then takes in the facility's words."""
@@ -115,7 +87,7 @@ def resolve_facilities(text: str, index: NameIndex, mentions: list[PlaceMention]
             found = decide(index, m.mention, ranked)
             reason = found.reason or f"the {word} named after {m.mention}"
         else:
-            rows = _nearby(index, m, ftype)
+            rows = facilities_near(index, m.candidates, ftype, m.mention)
             if len(rows) != 1:
                 continue
             cand = index._candidate(rows[0], str(index.name[rows[0]]), f"{m.match.method}+{word}", 100.0)

@@ -48,6 +48,7 @@ from ..gazetteer import Gazetteer, get_gazetteer
 from .matching import (ADMIN_TYPES, ARABIC_HINT_ALONE, MATCH_MIN_SCORE, STRONG_METHODS, VOWEL_VARIANT_SCORE, Candidate,
                        Context, Match, NameIndex, decide, haversine_km, rank)
 from .bilingual import combine_scripts
+from .facilities import FACILITY_KM, facilities_near
 from .normalize import compact_key, consonants, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
 from .query import (ParsedQuery, facility_named, name_without_parts, parse_location, without_article,
@@ -450,6 +451,20 @@ class Geocoder(_GeopyGeocoder):
         found = self._match_name(name, parsed, replace(context, feature_types=frozenset({ftype})))
         if found.place_id and found.feature_type == ftype and found.method in STRONG_METHODS:
             return found
+        # "Abul Thohur Military Airbase": the only facility of that kind near a place the name reaches by a
+        # known spelling, whose own names read like it
+        places = [c for c in match.candidates if c.method in STRONG_METHODS and not any("outside" in n for n in c.notes)]
+        rows = facilities_near(self.index, places, ftype, name)
+        if len(rows) == 1:
+            row = rows[0]
+            town = next(c for c in places if c.place_id == match.place_id) if match.place_id in {
+                c.place_id for c in places} else places[0]
+            # the facility answers as its town did (its spelling, method and score); namesakes near it name it too
+            cand = self.index._candidate(row, town.matched_name, town.method, town.score)._replace(notes=town.notes)
+            others = [c for c in match.candidates if c.feature_type != ftype and haversine_km(
+                c.longitude, c.latitude, cand.longitude, cand.latitude) > FACILITY_KM]
+            near = decide(self.index, name, [cand, *others])
+            return _with_note(near, f"the only {ftype} within {FACILITY_KM:.0f} km of {town.name}")
         top = found.candidates[0] if found.candidates else None
         if match.status != "matched" and top is not None and top.feature_type == ftype:
             # "Kawairas Military Air Base": the facility of that kind whose own name differs in its vowels
