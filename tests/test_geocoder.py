@@ -840,6 +840,15 @@ def test_the_only_facility_near_the_town_a_spelling_reaches_is_the_facility(geoc
     assert geocoder.resolve("Binnish Military Airbase").feature_type == "settlement"
 
 
+@pytest.mark.parametrize("query, name", [("Bishwara suburb", "Dahiyat Bishwara"), ("Kawairas bridge", "Jisr Kawairas"),
+                                         ("Bishwara mountain", "Jabal Bishwara")])
+def test_a_generic_word_in_english_after_the_name_is_the_arabic_one_before_it(gazetteer, query, name):
+    gz = gazetteer.with_user_places(pd.DataFrame([{"name": name, "longitude": 36.61, "latitude": 35.52}]))
+    match = conflictmap.Geocoder(gz).resolve(query, admin1="Idleb")
+    assert match.place_id == "user:1", (match.name, match.reason)
+    assert "generic word written in English" in match.reason
+
+
 def test_a_place_without_a_facility_word_stays_the_place(geocoder):
     assert geocoder.resolve("Tiyas").feature_type == "settlement"
 

@@ -51,8 +51,8 @@ from .bilingual import combine_scripts
 from .facilities import FACILITY_KM, facilities_near
 from .normalize import compact_key, consonants, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
-from .query import (ParsedQuery, facility_named, name_without_parts, parse_location, without_article,
-                    without_trailing_article, without_type_words)
+from .query import (ParsedQuery, facility_named, generic_word_names, name_without_parts, parse_location,
+                    without_article, without_trailing_article, without_type_words)
 
 log = logging.getLogger(__name__)
 _ELSEWHERE_NOTES = ("outside admin hint", "just outside district hint", "far from context")
@@ -365,6 +365,8 @@ class Geocoder(_GeopyGeocoder):
         facility = facility_named(parsed.text)
         if facility is not None and match.feature_type != facility[0]:
             match = self._facility_match(match, parsed, context, *facility)
+        if match.status != "matched":
+            match = self._generic_word_match(match, parsed, context)
         if match.status == "unresolved" or (match.status == "ambiguous" and match.method in ("fuzzy", "skeleton", "vowels")):
             match = self._without_parts_match(match, parsed, context)
         if parsed.alternatives:
@@ -453,7 +455,8 @@ class Geocoder(_GeopyGeocoder):
             return found
         # "Abul Thohur Military Airbase": the only facility of that kind near a place the name reaches by a
         # known spelling, whose own names read like it
-        places = [c for c in match.candidates if c.method in STRONG_METHODS and not any("outside" in n for n in c.notes)]
+        places = [c for c in match.candidates
+                  if c.method in STRONG_METHODS and not any("outside" in n for n in c.notes)]
         rows = facilities_near(self.index, places, ftype, name)
         if len(rows) == 1:
             row = rows[0]
@@ -475,6 +478,19 @@ class Geocoder(_GeopyGeocoder):
                 best = decide(self.index, name, [top._replace(method="vowels", score=VOWEL_VARIANT_SCORE)])
                 return _replace(best, status="ambiguous", reason=f"{name!r} is spelt otherwise; "
                                 f"{top.name} differs in its vowels alone and is a facility of the kind named")
+        return match
+
+    def _generic_word_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
+        """"Abu Saad hill", "al-Assad suburb": the place the gazetteer writes with the Arabic generic word the
+        English one after the name translates (Tall Abu Sa'd, Dahiyat al-Asad), by a known spelling, when the
+        name alone found nothing sure; else ``match``."""
+        for name in generic_word_names(parsed):
+            found = self._match_name(name, parsed, context)
+            top = found.candidates[0] if found.candidates else None
+            if found.place_id and found.method in STRONG_METHODS and top is not None \
+                    and not any("outside" in n for n in top.notes) and (
+                        found.status == "matched" or match.status == "unresolved" or match.method not in STRONG_METHODS):
+                return _with_note(found, f"{name!r}: the generic word written in English after the name")
         return match
 
     def _without_parts_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:

@@ -370,6 +370,35 @@ def facility_named(text: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 @functools.lru_cache(maxsize=1)
+def _generic_words_en() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for row in data_rows("generic_words_en.csv"):
+        out.setdefault(row["english"].strip().lower(), []).append(row["arabic"].strip())
+    return {word: tuple(arabic) for word, arabic in out.items()}
+
+
+def generic_word_names(parsed: ParsedQuery) -> list[str]:
+    """The name as the gazetteer may write it when the query gives its generic word in English after it
+    (``generic_words_en.csv``): "Abu Saad hill" may be "Tall Abu Saad".
+
+    >>> generic_word_names(parse_location("al-Assad suburb")), generic_word_names(parse_location("Kawairas bridge"))
+    (['Dahiyat al-Assad'], ['Jisr Kawairas'])
+    >>> generic_word_names(parse_location("Kansafrah village"))
+    []
+    """
+    words = _generic_words_en()
+    name = parsed.name.split()
+    out: list[str] = []
+    if len(name) > 1 and name[-1].casefold() in words:  # "Kawairas bridge": a word no qualifier takes off
+        out.extend(f"{arabic} {' '.join(name[:-1])}" for arabic in words[name[-1].casefold()])
+    own = {w.casefold() for w in name}
+    for word in re.findall(r"[^\W\d_]+", parsed.text.casefold()):
+        if word not in own:
+            out.extend(f"{arabic} {parsed.name}" for arabic in words.get(word, ()))
+    return list(dict.fromkeys(out))
+
+
+@functools.lru_cache(maxsize=1)
 def direction_words() -> dict[str, str]:
     """Direction word -> compass bearing (N, SE, ...; "" for "near", "central") of ``qualifiers.csv``.
 
