@@ -309,3 +309,17 @@ def test_a_place_said_to_lie_in_a_town_is_not_a_namesake_far_from_it():
 def test_an_oil_or_gas_site_named_in_full_is_that_site_not_a_namesake_of_its_first_word(text, name):
     row = find_places(text).iloc[0]
     assert row["place_name"] == name and row["admin1"] == "Deir-ez-Zor"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Warplanes struck the Bishwara suburb in Idlib.", "Dahiyat Bishwara"),
+    ("Shells fell near the Bishwara mount in Idlib.", "Jabal Bishwara"),
+])
+def test_an_english_generic_word_after_a_name_is_the_arabic_one_before_it(gazetteer, text, name):
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"name": "Bishwara", "longitude": 38.40, "latitude": 36.40},  # a namesake far away, in Aleppo
+        {"name": name, "longitude": 36.61, "latitude": 35.52},
+    ]))
+    found = find_places(text, gazetteer=gz)
+    row = found.iloc[0]
+    assert (row.place_id, row.mention) == ("user:2", text.split("the ")[1].split(" in")[0]), found

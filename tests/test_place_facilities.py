@@ -103,3 +103,19 @@ def test_a_facility_forces_advance_towards_is_the_facility():
     drafts = draft_events("Regime forces advanced towards the Tiyas Military Airbase in Homs.", published="2018-02-10")
     assert drafts["location"].tolist() == ["Tiyas Military Airbase"]
     assert drafts.iloc[0].place_name.startswith("Tiyas (T4)")
+
+
+@pytest.mark.parametrize("text, place_id, mention", [
+    ("Shells fell on the international airport of Damascus, injuring two.", "cm:damascus-airport", "international airport of Damascus"),
+    ("Rebels shelled the military airport of Hama.", "cm:hama-airbase", "military airport of Hama"),
+])
+def test_a_facility_word_and_of_before_the_name_is_the_facility(text, place_id, mention):
+    found = _one(text)
+    assert (found.place_id, found.mention) == (place_id, mention)
+
+
+def test_a_facility_word_before_of_is_read_back_with_its_describing_words():
+    from conflictmap.events.place_facilities import facility_before
+
+    assert facility_before("shells fell on the international airport of ") == ("airport", "airport", 25)
+    assert facility_before("in the eastern countryside of ") is None

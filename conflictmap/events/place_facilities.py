@@ -59,6 +59,39 @@ def facility_after(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+# up to three words and "of" right before a name: "the international airport of X"
+_BEFORE = re.compile(r"\b((?:[A-Za-z]+\s+){1,3})of\s+(?:the\s+)?$")
+
+
+def facility_before(text: str) -> tuple[str, str, int] | None:
+    """``(feature type, facility word, length of the words read back)`` when ``text`` (the words right
+    before a place name) ends with a facility word and "of", else None.
+
+    >>> facility_before("shells fell on the international airport of ")
+    ('airport', 'airport', 25)
+    >>> facility_before("regime forces shelled the military air base of ")[:2]
+    ('airport', 'airbase')
+    >>> facility_before("in the countryside of ") is None
+    True
+    """
+    found = _BEFORE.search(text)
+    if not found:
+        return None
+    toks = list(re.finditer(r"[A-Za-z]+", found.group(1)))
+    words = facility_words()
+    last = toks[-1].group(0).casefold()
+    pair = toks[-2].group(0).casefold() + last if len(toks) > 1 else ""
+    if pair in words:  # "air base" written in two
+        word, i = pair, len(toks) - 2
+    elif last in words:
+        word, i = last, len(toks) - 1
+    else:
+        return None
+    while i > 0 and toks[i - 1].group(0).casefold() in _DESCRIBING:
+        i -= 1
+    return words[word], word, len(text) - (found.start(1) + toks[i].start())
+
+
 def _named(index: NameIndex, name: str, words: tuple[str, ...], ftype: str) -> list:
     """Facilities of ``ftype`` the gazetteer knows under ``name`` and one of ``words`` (that type's words)."""
     found: dict[int, object] = {}
@@ -76,9 +109,10 @@ def resolve_facilities(text: str, index: NameIndex, mentions: list[PlaceMention]
         if m.match is None or m.area:  # a reference too: "shelling from the Hama military airport" is the airport
             continue
         after = facility_after(text[m.end:m.end + 40])
-        if after is None:
+        before = None if after is not None else facility_before(text[max(m.start - 40, 0):m.start])
+        if after is None and before is None:
             continue
-        ftype, word, length = after
+        ftype, word, length = after or before
         if m.match.feature_type == ftype:
             continue
         named = _named(index, m.mention, facility_named(word)[1], ftype)
@@ -94,6 +128,9 @@ def resolve_facilities(text: str, index: NameIndex, mentions: list[PlaceMention]
             found = decide(index, m.mention, [cand])
             reason = (f"the only {word} within {FACILITY_KM:.0f} km of a place called {m.mention}"
                       if m.match.status == "matched" or len(m.candidates) > 1 else f"the {word} at {m.mention}")
-        m.match = replace(found, query=f"{m.mention}{text[m.end:m.end + length]}", reason=reason)
-        m.end += length
+        if before is not None:  # "the military airport of Hama"
+            m.start -= length
+        else:
+            m.end += length
+        m.match = replace(found, query=text[m.start:m.end], reason=reason)
         m.mention = text[m.start:m.end]

@@ -58,6 +58,7 @@ from .place_mention import (_CUE_WINDOW, _DIRECTION, _FEATURE_WORD, _JOIN, _LIST
                             _after, _before, _by_sentence, _english_clashes, _Spans, _text_words, admin1_pcode,
                             area_seat)
 from .place_facilities import facility_after, resolve_facilities
+from .place_generic_words import read_generic_words
 from .place_unplaced import _unplaced_villages
 from .regex_heads import PatternSet
 from .schema import read_data_csv
@@ -960,6 +961,7 @@ def find_place_mentions(text: str, *, gazetteer: Any = None, admin1: str | None 
                 and not _ADJECTIVE_BEFORE.search(before)]
     mentions.sort(key=lambda m: m.start)
     mentions = _join_parts(text, index, mentions)
+    read_generic_words(text, index, mentions)
     _qualify(text, sentences, mentions)
     _mark_city_parts(text, sentences, mentions)
     _resolve(index, mentions, admin1)

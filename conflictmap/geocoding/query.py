@@ -370,7 +370,12 @@ def facility_named(text: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _generic_words_en() -> dict[str, tuple[str, ...]]:
+def generic_words_en() -> dict[str, tuple[str, ...]]:
+    """English word -> the Arabic generic words it translates (``generic_words_en.csv``).
+
+    >>> generic_words_en()["mount"]
+    ('Jabal',)
+    """
     out: dict[str, list[str]] = {}
     for row in data_rows("generic_words_en.csv"):
         out.setdefault(row["english"].strip().lower(), []).append(row["arabic"].strip())
@@ -386,7 +391,7 @@ def generic_word_names(parsed: ParsedQuery) -> list[str]:
     >>> generic_word_names(parse_location("Kansafrah village"))
     []
     """
-    words = _generic_words_en()
+    words = generic_words_en()
     name = parsed.name.split()
     out: list[str] = []
     if len(name) > 1 and name[-1].casefold() in words:  # "Kawairas bridge": a word no qualifier takes off
