@@ -657,3 +657,10 @@ def test_an_armed_group_named_without_its_inner_article_is_still_that_group() ->
     # aliases carry "al-" inside a name ("Jaysh al-Islam"); reports often drop it
     d = drafts("On 3 May 2020, Jaysh Islam fighters shelled regime positions in Tafas (Dar'a, Dar'a).")
     assert d.iloc[0]["actor1"] == "Jaysh al-Islam"
+
+
+def test_people_marching_in_support_of_a_besieged_town_protest() -> None:
+    d = drafts("On 3 May 2020, hundreds of people marched in Ayn Issa (Ain Issa, Ar-Raqqa) in support of the people "
+               "of Afrin.")
+    assert d["location"].tolist() == ["Ayn Issa"]
+    assert (d.iloc[0]["event_type"], d.iloc[0]["actor1"]) == ("Protests", "Protesters (Syria)")

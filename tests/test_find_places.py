@@ -323,3 +323,13 @@ def test_an_english_generic_word_after_a_name_is_the_arabic_one_before_it(gazett
     found = find_places(text, gazetteer=gz)
     row = found.iloc[0]
     assert (row.place_id, row.mention) == ("user:2", text.split("the ")[1].split(" in")[0]), found
+
+
+def test_a_name_read_from_a_place_s_arabic_name_is_a_mention_when_written_with_its_article(gazetteer):
+    # the place's own Latin name is spelt unlike the report; its Arabic name's Latin reading is not
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"name": "Al Qawayrisat", "name_ar": "القويرسات", "longitude": 36.61, "latitude": 35.52}]))
+    found = find_places("Regime forces shelled al-Qweirsat.", gazetteer=gz)
+    assert found["place_id"].tolist() == ["user:1"]
+    # without the article a capitalised word read as Arabic is too often English ("Three", "Free")
+    assert find_places("Regime forces shelled Qweirsat.", gazetteer=gz).empty

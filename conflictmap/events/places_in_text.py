@@ -347,7 +347,10 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
                 # a name of two words or more that no place bears as written may be a vowel variant of
                 # one (other vowels, the same consonants: "Maarat Harma"), when it is the whole name
                 # ... and so may one word after a preposition ("shelled a hospital in Meshmishan")
-                known = key in index.key or key.replace(" ", "") in index.compact
+                # ... or, written with an article, a Latin reading of a place's Arabic name ("al-Rashdeen" where
+                # the place's own Latin name is misspelt; capitalised English words read as Arabic are many)
+                known = key in index.key or key.replace(" ", "") in index.compact or (
+                    key in index.roman and bool(_WRITTEN_ARTICLE.match(surface)))
                 vowels_only = False
                 if not known and n == run[i] and (n >= 2 or (i > 0 and toks[i - 1][0].lower() in _PLACE_PREPOSITIONS)):
                     cons = consonants(surface)
@@ -369,7 +372,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
                         continue
                 if surface not in looked_up:
                     looked_up[surface] = index.lookup(surface, fuzzy=False)
-                candidates = [c for c in looked_up[surface] if c.method in ("exact", "alias", "key", "compact")
+                candidates = [c for c in looked_up[surface] if c.method in ("exact", "alias", "key", "compact", "romanised")
                               or (vowels_only and c.method == "vowels")]
                 if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
                                                                     mentions[-1].end if mentions else -1):
@@ -386,6 +389,7 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
     return mentions
 
 
+_WRITTEN_ARTICLE = re.compile(r"(?i)(?:al|el|a[dnrstz]|ash)-\w")
 _ENGLISH_PARTICLES = frozenset({"an", "as", "at"})  # lower-case and before a space: English, not "an-Nabk"
 _PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "near", "towards", "of"})
 _LIST_LOOKBACK = 3  # mentions before a name that may be listed with it ("A, B and C")
