@@ -333,3 +333,15 @@ def test_a_name_read_from_a_place_s_arabic_name_is_a_mention_when_written_with_i
     assert found["place_id"].tolist() == ["user:1"]
     # without the article a capitalised word read as Arabic is too often English ("Three", "Free")
     assert find_places("Regime forces shelled Qweirsat.", gazetteer=gz).empty
+
+
+def test_a_part_word_name_read_as_a_far_vowel_variant_is_the_base_name_in_the_area_named(gazetteer):
+    gz = gazetteer.with_user_places(pd.DataFrame([
+        {"name": "Bishwara", "longitude": 36.61, "latitude": 35.52},  # Idleb
+        {"name": "Al Bashwarah ash Sharqiyah", "longitude": 41.90, "latitude": 36.70},  # Al-Hasakeh
+    ]))
+    found = find_places("Regime forces advanced in Bishwara al-Sharqiya village in Idleb.", gazetteer=gz).iloc[0]
+    assert (found.place_id, found.match_status, found.geo_precision) == ("user:1", "ambiguous", 2)
+    # no area named: the vowel variant of the whole name is the best guess
+    found = find_places("Regime forces advanced in Bishwara al-Sharqiya village.", gazetteer=gz).iloc[0]
+    assert found.place_id == "user:2"

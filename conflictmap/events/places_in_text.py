@@ -772,12 +772,16 @@ def _names_governorate(m: PlaceMention) -> bool:
     return any(c.feature_type == "admin1" and key in (name_key(c.name), name_key(c.matched_name)) for c in m.candidates)
 
 
+_PART_UNKNOWN_PENALTY = 10.0  # a name's own place, its part word unknown, below a vowel variant of the whole name
+
+
 def _join_parts(text: str, index: NameIndex, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """"al-Karak al-Sharqi", "Luwaybdah al-Sharqiyah": a part word (Sharqi, Tahtani, Kabir ...) right after a
     name is part of that name, not a place of its own. The whole name is looked up by a known spelling or a
     vowel variant; when the gazetteer has no such place the name's place is kept (see :func:`_part_not_known`)."""
     out: list[PlaceMention] = []
     for m in mentions:
+        _with_base_places(text, index, m)
         prev = out[-1] if out else None
         if prev is None or prev.sentence != m.sentence or not is_part_word(m.mention) \
                 or not re.fullmatch(r"\s+", text[prev.end:m.start]):
@@ -785,12 +789,31 @@ def _join_parts(text: str, index: NameIndex, mentions: list[PlaceMention]) -> li
             continue
         whole = text[prev.start:m.end]
         found = [c for c in index.lookup(whole) if c.method in ("exact", "alias", "key", "compact", "vowels")]
-        if found:
-            prev.candidates = found
+        if any(c.method != "vowels" for c in found):
+            prev.candidates = [c for c in found if c.method != "vowels"]
         else:
             prev.extra["part_not_known"], prev.extra["base_name"] = m.mention, prev.mention
+            if found:
+                # only a vowel variant of the whole name (in another governorate, maybe): the name's own places,
+                # the part unknown, stay candidates a step below it, for the area named to choose among
+                prev.extra["base_ids"] = frozenset(c.place_id for c in prev.candidates)
+                prev.candidates = found + [c._replace(score=c.score - _PART_UNKNOWN_PENALTY) for c in prev.candidates]
         prev.end, prev.mention = m.end, whole
     return out
+
+
+def _with_base_places(text: str, index: NameIndex, m: PlaceMention) -> None:
+    """"Nasriyeh al-Sharqiya" read whole as a vowel variant of a name elsewhere: the places of its name
+    without the part word (Nasriyeh) are candidates too, a step below, for the area named to choose."""
+    words = m.mention.split()
+    if len(words) < 2 or not is_part_word(words[-1]) or any(c.method != "vowels" for c in m.candidates):
+        return
+    base = [c for c in index.lookup(" ".join(words[:-1]), fuzzy=False)
+            if c.method in ("exact", "alias", "key", "compact")]
+    if base:
+        m.extra["part_not_known"], m.extra["base_name"] = words[-1], " ".join(words[:-1])
+        m.extra["base_ids"] = frozenset(c.place_id for c in base)
+        m.candidates = m.candidates + [c._replace(score=c.score - _PART_UNKNOWN_PENALTY) for c in base]
 
 
 def _part_not_known(mentions: list[PlaceMention]) -> None:
@@ -798,7 +821,8 @@ def _part_not_known(mentions: list[PlaceMention]) -> None:
     X, near it (precision 2), and is no promise."""
     for m in mentions:
         part = m.extra.get("part_not_known")
-        if part and m.match is not None and m.match.place_id:
+        if part and m.match is not None and m.match.place_id and m.match.place_id in m.extra.get(
+                "base_ids", (m.match.place_id,)):
             m.match = replace(m.match, status="ambiguous", geo_precision=max(m.match.geo_precision or 1, 2),
                               reason=f"{m.mention!r} not in the gazetteer; placed at {m.match.name}, which it is part of")
 
