@@ -345,3 +345,17 @@ def test_a_part_word_name_read_as_a_far_vowel_variant_is_the_base_name_in_the_ar
     # no area named: the vowel variant of the whole name is the best guess
     found = find_places("Regime forces advanced in Bishwara al-Sharqiya village.", gazetteer=gz).iloc[0]
     assert found.place_id == "user:2"
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Rebels shelled the Rabi'ah area near Homs city.", "Ar Rabi'ah", "Homs"),
+    ("Rebels shelled the Mansourah area west of Aleppo city.", "Mansourah", "Aleppo"),
+])
+def test_an_area_named_near_a_city_is_the_place_there_not_a_sub_district_of_the_name_elsewhere(text, name, admin1):
+    row = find_places(text).iloc[0]
+    assert (row.place_name, row.feature_type, row.admin1) == (name, "settlement", admin1)
+
+
+def test_a_city_part_north_west_of_the_city_is_looked_up_among_its_quarters():
+    row = find_places("Rebels clashed with regime forces in the al-Lairamun neighbourhood north-west of Aleppo city.").iloc[0]
+    assert (row.mention, row.admin1, row.feature_type) == ("al-Lairamun", "Aleppo", "neighbourhood")

@@ -565,7 +565,7 @@ _PART_NAME = (r"(?!(?:The|A|An)\s)"  # "The neighbourhood of X": an article star
 def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = "|".join(sorted(_text_words().get("city_part", frozenset()), key=len, reverse=True)) or "district"
     city = r"(?:the\s+)?(?:city\s+of\s+)?"
-    side = r"(?:(?i:north|south|east|west)\w*\s+)?"
+    side = r"(?:(?i:north|south|east|west)(?:-(?i:east|west))?\w*\s+)?"  # "north-west of"
     return (
         # "the Sheikh Maqsoud neighbourhood of Aleppo", "the X district west of Aleppo": the text before the city
         re.compile(rf"(?P<part>{_PART_NAME})\s+(?i:{words})\s+{side}(?i:of|in)\s+(?i:{city})$"),
@@ -859,6 +859,9 @@ def _admin_named(m: PlaceMention) -> bool:
     return bool(m.admin_level) or (m.area and _can_be(m, "admin1")) or _names_governorate(m)
 
 
+_OFF_CONTEXT = frozenset({"outside admin hint", "far from context"})  # rank()'s notes on a candidate off the context
+
+
 def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None) -> None:
     hint = admin1_pcode(admin1, index) if admin1 else None
     by_sentence = _evidence(mentions, "sentence")
@@ -876,6 +879,13 @@ def _resolve(index: NameIndex, mentions: list[PlaceMention], admin1: str | None)
         key = (m.mention, tuple(candidates), context, want_area, m.type_hint, m.near, m.area)
         if key not in answers:
             ranked = rank(index, candidates, context, want_area=want_area, type_hint=m.type_hint)
+            if not m.admin_level and len(candidates) < len(m.candidates) and ranked \
+                    and _OFF_CONTEXT & set(ranked[0].notes):
+                # "the Al-Mallah area north of Aleppo": an admin area of the name far from where the text
+                # places it is no better than the place of that name there
+                every = rank(index, m.candidates, context, want_area=want_area, type_hint=m.type_hint)
+                if every and not _OFF_CONTEXT & set(every[0].notes):
+                    ranked = every
             answers[key] = decide(index, m.mention, ranked, near=m.near, area=m.area)
         return answers[key]
 
