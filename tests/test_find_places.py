@@ -359,3 +359,13 @@ def test_an_area_named_near_a_city_is_the_place_there_not_a_sub_district_of_the_
 def test_a_city_part_north_west_of_the_city_is_looked_up_among_its_quarters():
     row = find_places("Rebels clashed with regime forces in the al-Lairamun neighbourhood north-west of Aleppo city.").iloc[0]
     assert (row.mention, row.admin1, row.feature_type) == ("al-Lairamun", "Aleppo", "neighbourhood")
+
+
+@pytest.mark.parametrize("text", ["Regime forces captured the village of Kansafrah al-Bishwara in Idleb.",
+                                  "Regime forces shelled Kansafrah al-Bishwara village."])
+def test_a_village_name_longer_than_the_gazetteer_s_is_placed_at_the_place_its_leading_words_name(text):
+    from conflictmap.events.draft import draft_events
+
+    row = draft_events(text, published="2020-06-01").iloc[0]
+    assert (row.location, row.place_name, row.match_status) == ("Kansafrah al-Bishwara", "Kansafrah", "ambiguous")
+    assert "leading words" in row.match_reason

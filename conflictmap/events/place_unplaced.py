@@ -15,7 +15,9 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
-from ..geocoding.matching import Candidate, Match, NameIndex
+from ..geocoding.matching import Candidate, Context, Match, NameIndex, decide, rank
+from ..geocoding.normalize import compact_key, is_generic
+from ..geocoding.query import without_trailing_article
 from .actors import find_actors
 from .dates import _MONTHS, _WEEKDAYS
 from .place_areas import _AREA_NEAR, _area_clues_after, _clues_of, _resolve_in_area, _unplaced_at
@@ -118,7 +120,8 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                                             type_hint="settlement", match=placed,
                                             extra={"fitted_to_area": clues.areas[0].mention}))
                     continue
-                match = _unplaced_at(areas[0].match, name, "not in the gazetteer", seat=area_seat(areas[0]))
+                match = _leading_words_place(index, name, areas[0].match.admin1_pcode) or _unplaced_at(
+                    areas[0].match, name, "not in the gazetteer", seat=area_seat(areas[0]))
             elif town is not None:
                 # "X village in the northern countryside of Afrin": near the town that locates it, which
                 # is no incident place of its own
@@ -131,17 +134,41 @@ def _unplaced_villages(text: str, sentences: list[Sentence], mentions: list[Plac
                 # beside them: no village
             elif sentence.paragraph in paragraph_areas:
                 named = paragraph_areas[sentence.paragraph]
-                match = _unplaced_at(named.match, name, "not in the gazetteer", "the one governorate its paragraph "
-                                     "names", "governorate of the paragraph", seat=area_seat(named))
+                match = _leading_words_place(index, name, named.match.admin1_pcode) or _unplaced_at(
+                    named.match, name, "not in the gazetteer", "the one governorate its paragraph names",
+                    "governorate of the paragraph", seat=area_seat(named))
             elif given_area is not None and sentence.paragraph not in several_areas:
-                match = _unplaced_at(given_area, name, "not in the gazetteer", "the report's governorate",
-                                     "governorate of the report")
+                match = _leading_words_place(index, name, given_area.admin1_pcode) or _unplaced_at(
+                    given_area, name, "not in the gazetteer", "the report's governorate", "governorate of the report")
             else:
-                match = Match(query=name, status="unresolved", method="as written",
-                              reason="not in the gazetteer, and the text names no area it lies in: no point")
+                match = _leading_words_place(index, name, None) or Match(
+                    query=name, status="unresolved", method="as written",
+                    reason="not in the gazetteer, and the text names no area it lies in: no point")
             out.append(PlaceMention(name, start, end, s_no, sentence.paragraph, [], match=match,
                                     extra={"unplaced": True}))
     return out
+
+
+_WHOLE_NAME_METHODS = ("exact", "alias", "key", "compact")  # a known spelling of the whole of the leading words
+
+
+def _leading_words_place(index: NameIndex, name: str, admin1_pcode: str | None) -> Match | None:
+    """"Kansafrah al-Bishwara" when only Kansafrah is known: the settlement its leading words name by a known
+    spelling (in the governorate ``admin1_pcode`` when the text names one), as a best guess near it
+    (``ambiguous``, precision 2), as the geocoder places such a name; else None."""
+    words = name.split()
+    for k in range(len(words) - 1, 0, -1):
+        base = " ".join(without_trailing_article(words[:k]))
+        if len(compact_key(base)) < 4 or is_generic(base):
+            continue
+        cands = [c for c in index.lookup(base, fuzzy=False) if c.method in _WHOLE_NAME_METHODS
+                 and c.feature_type == "settlement" and admin1_pcode in (None, c.admin1_pcode)]
+        if cands:
+            context = Context(admin1_pcodes=frozenset({admin1_pcode} if admin1_pcode else ()))
+            found = decide(index, base, rank(index, cands, context, type_hint="settlement", spelling=base))
+            return replace(found, query=name, status="ambiguous", geo_precision=2, method="leading words",
+                           reason=f"not in the gazetteer; its leading words name {found.name}, placed there")
+    return None
 
 
 def _governorate_of_seat(town: PlaceMention) -> PlaceMention | None:
