@@ -16,8 +16,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from ..geocoding.matching import Candidate, Context, Match, NameIndex, decide, rank
-from ..geocoding.normalize import compact_key, is_generic
-from ..geocoding.query import without_trailing_article
+from ..geocoding.query import leading_names
 from .actors import find_actors
 from .dates import _MONTHS, _WEEKDAYS
 from .place_areas import _AREA_NEAR, _area_clues_after, _clues_of, _resolve_in_area, _unplaced_at
@@ -156,11 +155,7 @@ def _leading_words_place(index: NameIndex, name: str, admin1_pcode: str | None) 
     """"Kansafrah al-Bishwara" when only Kansafrah is known: the settlement its leading words name by a known
     spelling (in the governorate ``admin1_pcode`` when the text names one), as a best guess near it
     (``ambiguous``, precision 2), as the geocoder places such a name; else None."""
-    words = name.split()
-    for k in range(len(words) - 1, 0, -1):
-        base = " ".join(without_trailing_article(words[:k]))
-        if len(compact_key(base)) < 4 or is_generic(base):
-            continue
+    for base in leading_names(name):
         cands = [c for c in index.lookup(base, fuzzy=False) if c.method in _WHOLE_NAME_METHODS
                  and c.feature_type == "settlement" and admin1_pcode in (None, c.admin1_pcode)]
         if cands:

@@ -372,7 +372,8 @@ def _scan(text: str, sentences: list[Sentence], index: NameIndex, actors: list[A
                         continue
                 if surface not in looked_up:
                     looked_up[surface] = index.lookup(surface, fuzzy=False)
-                candidates = [c for c in looked_up[surface] if c.method in ("exact", "alias", "key", "compact", "romanised")
+                candidates = [c for c in looked_up[surface]
+                              if c.method in ("exact", "alias", "key", "compact", "romanised")
                               or (vowels_only and c.method == "vowels")]
                 if candidates and not title and _inside_longer_name(text, toks, kinds, i, n, candidates, index,
                                                                     mentions[-1].end if mentions else -1):
@@ -681,8 +682,8 @@ def _check_city_parts(index: NameIndex, mentions: list[PlaceMention]) -> list[Pl
 
 
 def _spelled_city_parts(index: NameIndex, text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """The named part of a city that no mention found ("the Kawairas district of Damascus" when
-    the gazetteer spells the district with other vowels): looked up with spelling tolerance among the city's own
+    """The named part of a city that no mention found ("the Kawairas district of Damascus" when the
+    gazetteer spells the district with other vowels): looked up with spelling tolerance among the city's own
     neighbourhoods and districts (within ``PART_KM`` of it), so the city locates its part instead of
     being the incident place. A part no neighbourhood there resembles is left to the city."""
     out: list[PlaceMention] = []
@@ -781,7 +782,7 @@ def _join_parts(text: str, index: NameIndex, mentions: list[PlaceMention]) -> li
     vowel variant; when the gazetteer has no such place the name's place is kept (see :func:`_part_not_known`)."""
     out: list[PlaceMention] = []
     for m in mentions:
-        _with_base_places(text, index, m)
+        _with_base_places(index, m)
         prev = out[-1] if out else None
         if prev is None or prev.sentence != m.sentence or not is_part_word(m.mention) \
                 or not re.fullmatch(r"\s+", text[prev.end:m.start]):
@@ -802,7 +803,7 @@ def _join_parts(text: str, index: NameIndex, mentions: list[PlaceMention]) -> li
     return out
 
 
-def _with_base_places(text: str, index: NameIndex, m: PlaceMention) -> None:
+def _with_base_places(index: NameIndex, m: PlaceMention) -> None:
     """"Nasriyeh al-Sharqiya" read whole as a vowel variant of a name elsewhere: the places of its name
     without the part word (Nasriyeh) are candidates too, a step below, for the area named to choose."""
     words = m.mention.split()

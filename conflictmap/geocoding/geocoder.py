@@ -51,8 +51,8 @@ from .bilingual import combine_scripts
 from .facilities import FACILITY_KM, facilities_near
 from .normalize import compact_key, consonants, is_generic, name_key, normalize_name
 from .hints import CONTEXT_RADIUS_KM, HintReader
-from .query import (ParsedQuery, facility_named, generic_word_names, name_without_parts, parse_location,
-                    without_article, without_trailing_article, without_type_words)
+from .query import (ParsedQuery, facility_named, generic_word_names, leading_names, name_without_parts,
+                    parse_location, without_article, without_type_words)
 
 log = logging.getLogger(__name__)
 _ELSEWHERE_NOTES = ("outside admin hint", "just outside district hint", "far from context")
@@ -507,11 +507,7 @@ class Geocoder(_GeopyGeocoder):
     def _leading_words_match(self, match: Match, parsed: ParsedQuery, context: Context) -> Match:
         """"Kansafrah al-Bishwara" when only Kansafrah is known: the place its leading words name, by a known
         spelling, as a best guess near it (``ambiguous``, precision 2); else ``match``."""
-        words = parsed.name.split()
-        for k in range(len(words) - 1, 0, -1):
-            base = " ".join(without_trailing_article(words[:k]))
-            if len(compact_key(base)) < 4 or is_generic(base):
-                continue
+        for base in leading_names(parsed.name):
             found = self._match_name(base, parsed, context)
             top = found.candidates[0] if found.candidates else None
             if found.status != "unresolved" and found.method in _NAME_METHODS and (found.score or 0) >= MATCH_MIN_SCORE \

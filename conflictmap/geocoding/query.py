@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from .._data import data_rows
-from .normalize import is_arabic, normalize_name
+from .normalize import compact_key, is_arabic, is_generic, normalize_name
 
 __all__ = ["ParsedQuery", "parse_location", "name_without_parts", "split_direction", "direction_words",
            "facility_words", "BEARINGS"]
@@ -254,6 +254,25 @@ def without_trailing_article(words: list[str]) -> list[str]:
 
 
 _END_ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "at", "az", "ar", "an"})
+
+
+def leading_names(name: str) -> list[str]:
+    """The names the leading words of a longer name make, longest first: what "Kansafrah al-Bishwara" may be
+    named after when the gazetteer lacks it (a generic word alone, "Tall", and names of under four letters
+    are no names).
+
+    >>> leading_names("Kansafrah al Bishwara ash Sharqi")
+    ['Kansafrah al Bishwara', 'Kansafrah']
+    >>> leading_names("Tall Bishwara")
+    []
+    """
+    words = name.split()
+    out = []
+    for k in range(len(words) - 1, 0, -1):
+        base = " ".join(without_trailing_article(words[:k]))
+        if len(compact_key(base)) >= 4 and not is_generic(base) and base not in out:
+            out.append(base)
+    return out
 
 
 _AIR_SPLIT = re.compile(r"\bair[\s-]+(base|field|port)\b", re.IGNORECASE)
