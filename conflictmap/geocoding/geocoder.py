@@ -460,8 +460,7 @@ class Geocoder(_GeopyGeocoder):
         rows = facilities_near(self.index, places, ftype, name)
         if len(rows) == 1:
             row = rows[0]
-            town = next(c for c in places if c.place_id == match.place_id) if match.place_id in {
-                c.place_id for c in places} else places[0]
+            town = next((c for c in places if c.place_id == match.place_id), places[0])
             # the facility answers as its town did (its spelling, method and score); namesakes near it name it too
             cand = self.index._candidate(row, town.matched_name, town.method, town.score)._replace(notes=town.notes)
             others = [c for c in match.candidates if c.feature_type != ftype and haversine_km(
